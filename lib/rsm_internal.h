@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * librsm private declarations: the handle registry, the controller handle,
+ * the /dev/rsm helpers and the internal entry points the host unit tests
+ * call directly (they link the static archive, where hidden symbols are
+ * still reachable).
+ */
+#ifndef _RSM_INTERNAL_H
+#define _RSM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rsmapi.h>
+#include <rsm_ioctl.h>
+
+/* Marks the RSMAPI entry points; everything else stays hidden. */
+#define RSM_PUBLIC __attribute__((visibility("default")))
+
+/* ------------------------------------------------------------------ */
+/* Handle registry (spec A10)                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Every handle the library gives out starts with struct rsm_handle.  The
+ * kind tag lets the functions that take "void *memseg" tell export from
+ * import handles, and the registry lets every function reject pointers it
+ * never handed out (stale, freed, foreign, wrong kind) with the NULL-handle
+ * error code instead of dereferencing them.
+ */
+enum rsm_handle_kind {
+	RSM_HANDLE_CONTROLLER = 1,
+	RSM_HANDLE_EXPORT,
+	RSM_HANDLE_IMPORT,
+	RSM_HANDLE_LOCALMEM,
+};
+
+struct rsm_handle {
+	enum rsm_handle_kind kind;	/* set by rsm_handle_register() */
+	struct rsm_handle *hash_next;	/* registry chain, registry lock */
+};
+
+void rsm_handle_register(struct rsm_handle *h, enum rsm_handle_kind kind);
+void rsm_handle_unregister(struct rsm_handle *h);
+bool rsm_handle_is_live(const void *p, enum rsm_handle_kind kind);
+
+/* ------------------------------------------------------------------ */
+/* Controllers                                                         */
+/* ------------------------------------------------------------------ */
+
+/* A controller name split per spec 3.2. */
+struct rsm_ctlr_name {
+	char type[MAXNAMELEN];		/* prefix before the trailing digits */
+	int unit;			/* value of the trailing digits, or 0 */
+	bool loopback;			/* any case of "loopback<digits>" */
+	char canon[RSM_NAME_MAX];	/* name the kernel is asked about */
+};
+
+int rsm_ctlr_name_parse(const char *name, struct rsm_ctlr_name *out);
+bool rsm_ctlr_name_same(const struct rsm_ctlr_name *a,
+	const struct rsm_ctlr_name *b);
+
+/*
+ * Per-process controller handle.  Handles are shared by every
+ * rsm_get_controller() of the same controller and reference counted.
+ * A handle whose count dropped to 0 stays allocated and registered, in
+ * state "released": it owns no kernel resource, the set of controllers is
+ * small and bounded, and keeping it turns later use of a released handle
+ * into the spec's error codes (4 from get_controller_attr, 3 from
+ * release_controller) instead of a use after free.  A later
+ * rsm_get_controller() of the same name revives it.
+ *
+ * All fields after hdr are protected by the controller list lock
+ * (rsm_controller.c); they only change while refcnt goes 0 -> 1.
+ */
+struct __rsmapi_controller_handle {
+	struct rsm_handle hdr;
+	struct __rsmapi_controller_handle *next;	/* process list */
+	unsigned int refcnt;				/* 0 = released */
+	struct rsm_ctlr_name id;	/* which controller; never changes */
+	uint32_t ctlr_index;		/* kernel's index, 0 = loopback */
+	rsm_addr_t controller_addr;	/* hardware address */
+	rsmapi_controller_attr_t attr;
+};
+
+void rsm_ctlr_attr_from_kernel(const struct rsm_ioc_ctlr_attr *k,
+	rsmapi_controller_attr_t *attr);
+
+/* ------------------------------------------------------------------ */
+/* /dev/rsm                                                            */
+/* ------------------------------------------------------------------ */
+
+int rsm_errno_to_rsmerr(int err);
+int rsm_ioctl_status(int rc, int err);
+int rsm_ctl_fd(int *fdp);
+int rsm_ctl_ioctl(unsigned long request, void *arg);
+
+/* ------------------------------------------------------------------ */
+/* Topology and segment id file                                        */
+/* ------------------------------------------------------------------ */
+
+int rsm_topology_from_kernel(const void *kbuf, size_t klen,
+	rsm_topology_t **topology);
+
+#define RSM_SEGMENTID_PATH "/etc/rsm/rsm.segmentid"
+
+int rsm_segmentid_range_lookup(const char *path, const char *appid,
+	rsm_memseg_id_t *baseid, uint32_t *length);
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Name and keyword comparisons are ASCII case-insensitive on purpose:
+ * strcasecmp() follows the locale, and a controller or appid must not
+ * match differently because the application called setlocale().
+ */
+static inline int rsm_ascii_lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+static inline bool rsm_ascii_caseeq(const char *a, const char *b)
+{
+	while (*a != '\0' && rsm_ascii_lower((unsigned char)*a) ==
+	       rsm_ascii_lower((unsigned char)*b)) {
+		a++;
+		b++;
+	}
+	return rsm_ascii_lower((unsigned char)*a) ==
+	       rsm_ascii_lower((unsigned char)*b);
+}
+
+static inline bool rsm_ascii_isspace(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static inline bool rsm_ascii_isdigit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+#endif /* _RSM_INTERNAL_H */
