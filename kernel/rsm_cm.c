@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: RDMA CM - the listener, the versioned hello, and the event handler of
+ * every endpoint.
+ *
+ * A connect request carries a struct rsm_wire_hello in its private data.  The
+ * passive side refuses (and counts) senders that are not in its
+ * configuration, speak another protocol version, or meant another node; the
+ * refusal reason travels back as reject private data.
+ */
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <rdma/ib_cm.h>
+
+#include "rsm_loc.h"
+
+#define RSM_RESOLVE_TIMEOUT_MS	2000
+
+static struct rdma_cm_id *rsm_listen_v4;
+static struct rdma_cm_id *rsm_listen_v6;
+
+static void rsm_hello_fill(struct rsm_wire_hello *h, u32 dst, u64 hwaddr)
+{
+	memset(h, 0, sizeof(*h));
+	h->magic = cpu_to_le32(RSM_WIRE_MAGIC);
+	h->version = cpu_to_le16(READ_ONCE(rsm_wire_version));
+	h->src_nodeid = cpu_to_le32(READ_ONCE(rsm_cluster.local_nodeid));
+	h->dst_nodeid = cpu_to_le32(dst);
+	h->hwaddr = cpu_to_le64(hwaddr);
+	h->boot_id = cpu_to_le64(rsm_cluster.boot_id);
+}
+
+static void rsm_conn_param_fill(struct rdma_conn_param *p, struct rsm_ep *ep,
+				const struct rsm_wire_hello *h)
+{
+	const struct ib_device_attr *a = &ep->ctrl->ibdev->attrs;
+
+	memset(p, 0, sizeof(*p));
+	p->private_data = h;
+	p->private_data_len = sizeof(*h);
+	p->responder_resources = min(a->max_qp_rd_atom, 16);
+	p->initiator_depth = min(a->max_qp_init_rd_atom, 16);
+	p->retry_count = 7;
+	p->rnr_retry_count = 7;	/* RNR: wait for the peer to repost */
+}
+
+/* Check a hello; returns 0 or an enum rsm_wire_reject_reason. */
+static int rsm_hello_check(const void *data, u8 len, u32 *src, u32 *dst)
+{
+	const struct rsm_wire_hello *h = data;
+
+	if (!data || len < sizeof(*h) ||
+	    le32_to_cpu(h->magic) != RSM_WIRE_MAGIC)
+		return RSM_REJ_BAD_VERSION;
+	if (le16_to_cpu(h->version) != READ_ONCE(rsm_wire_version))
+		return RSM_REJ_BAD_VERSION;
+	*src = le32_to_cpu(h->src_nodeid);
+	*dst = le32_to_cpu(h->dst_nodeid);
+	return 0;
+}
+
+static void rsm_cm_reject(struct rdma_cm_id *id, unsigned int reason)
+{
+	struct rsm_wire_reject rej = {
+		.magic = cpu_to_le32(RSM_WIRE_MAGIC),
+		.version = cpu_to_le16(READ_ONCE(rsm_wire_version)),
+		.reason = cpu_to_le16(reason),
+	};
+
+	switch (reason) {
+	case RSM_REJ_UNKNOWN_NODE:
+		atomic64_inc(&rsm_cluster.refused_unknown_node);
+		break;
+	case RSM_REJ_BAD_VERSION:
+		atomic64_inc(&rsm_cluster.refused_bad_version);
+		break;
+	default:
+		atomic64_inc(&rsm_cluster.refused_other);
+		break;
+	}
+	rsm_warn_rl("refused a connection from %pISc (reason %u)\n",
+		    &id->route.addr.dst_addr, reason);
+	rdma_reject(id, &rej, sizeof(rej), IB_CM_REJ_CONSUMER_DEFINED);
+}
+
+/* Passive side: attach a new endpoint to @conn and accept. */
+static int rsm_cm_accept(struct rdma_cm_id *id, struct rsm_conn *conn)
+{
+	struct rdma_conn_param param;
+	struct rsm_wire_hello hello;
+	struct rsm_ctrl *ctrl;
+	struct rsm_ep *ep;
+	int ret;
+
+	ctrl = rsm_ctrl_get_by_port(id->device, id->port_num);
+	if (!ctrl)
+		return RSM_REJ_RESOURCES;
+	ep = rsm_ep_alloc(conn, false);
+	if (!ep) {
+		rsm_ctrl_put(ctrl);
+		return RSM_REJ_RESOURCES;
+	}
+	ep->cm_id = id;
+	ep->ctrl = ctrl;
+
+	mutex_lock(&conn->lock);
+	if (!conn->configured || READ_ONCE(ctrl->removing)) {
+		ret = RSM_REJ_UNKNOWN_NODE;
+		goto err_unlock;
+	}
+	if (rsm_msg_setup(ep)) {
+		ret = RSM_REJ_RESOURCES;
+		goto err_unlock;
+	}
+	rsm_hello_fill(&hello, conn->nodeid, ctrl->hwaddr);
+	rsm_conn_param_fill(&param, ep, &hello);
+	if (rdma_accept(id, &param)) {
+		ret = RSM_REJ_RESOURCES;
+		goto err_unlock;
+	}
+	ep->connect_sent = true;
+	id->context = ep;
+	rsm_conn_replace_locked(conn, ep);
+	mutex_unlock(&conn->lock);
+	return 0;
+
+err_unlock:
+	mutex_unlock(&conn->lock);
+	rsm_ep_free_unused(ep);
+	return ret;
+}
+
+static int rsm_cm_connect_request(struct rdma_cm_id *id,
+				  struct rdma_cm_event *ev)
+{
+	struct sockaddr *peer = (struct sockaddr *)&id->route.addr.dst_addr;
+	struct rsm_conn *conn;
+	u32 src = 0, dst = 0, local;
+	int reason;
+
+	reason = rsm_hello_check(ev->param.conn.private_data,
+				 ev->param.conn.private_data_len, &src, &dst);
+	if (reason)
+		goto refuse;
+
+	local = READ_ONCE(rsm_cluster.local_nodeid);
+	if (local == RSM_NODEID_NONE) {
+		reason = RSM_REJ_NOT_CONFIGURED;
+		goto refuse;
+	}
+	if (dst != local) {
+		reason = RSM_REJ_WRONG_NODE;
+		goto refuse;
+	}
+	conn = rsm_cluster_find_conn(src, peer);
+	if (!conn) {
+		reason = RSM_REJ_UNKNOWN_NODE;
+		goto refuse;
+	}
+	reason = conn->initiator ? RSM_REJ_ROLE : rsm_cm_accept(id, conn);
+	rsm_conn_put(conn);
+	if (!reason)
+		return 0;
+refuse:
+	rsm_cm_reject(id, reason);
+	return 1;	/* the CM destroys the id */
+}
+
+/* Active side: the route is known, so is the controller; send the hello. */
+static void rsm_cm_route_resolved(struct rsm_ep *ep)
+{
+	struct rdma_cm_id *id = ep->cm_id;
+	struct rsm_conn *conn = ep->conn;
+	struct rdma_conn_param param;
+	struct rsm_wire_hello hello;
+	struct rsm_ctrl *ctrl;
+	const char *why = NULL;
+
+	ctrl = rsm_ctrl_get_by_port(id->device, id->port_num);
+	mutex_lock(&conn->lock);
+	if (conn->ep != ep || ep->state == RSM_EP_DEAD) {
+		mutex_unlock(&conn->lock);
+		rsm_ctrl_put(ctrl);
+		return;
+	}
+	if (!ctrl || READ_ONCE(ctrl->removing)) {
+		rsm_ctrl_put(ctrl);
+		why = "no controller for the route";
+		goto out;
+	}
+	ep->ctrl = ctrl;
+	if (rsm_msg_setup(ep)) {
+		why = "no resources";
+		goto out;
+	}
+	rsm_hello_fill(&hello, conn->nodeid, ctrl->hwaddr);
+	rsm_conn_param_fill(&param, ep, &hello);
+	if (rdma_connect_locked(id, &param)) {
+		why = "connect failed";
+		goto out;
+	}
+	ep->connect_sent = true;
+	ep->state = RSM_EP_CONNECTING;
+out:
+	mutex_unlock(&conn->lock);
+	if (why)
+		rsm_conn_fail(ep, why);
+}
+
+static void rsm_cm_established(struct rsm_ep *ep, struct rdma_cm_event *ev)
+{
+	struct rsm_conn *conn = ep->conn;
+	u32 src, dst;
+	bool ok = true;
+
+	mutex_lock(&conn->lock);
+	if (conn->ep != ep || ep->state == RSM_EP_DEAD) {
+		mutex_unlock(&conn->lock);
+		return;
+	}
+	/* the accepting node answers with its own hello */
+	if (ep->active_side &&
+	    (rsm_hello_check(ev->param.conn.private_data,
+			     ev->param.conn.private_data_len, &src, &dst) ||
+	     src != conn->nodeid))
+		ok = false;
+	if (ok) {
+		ep->state = RSM_EP_ESTABLISHED;
+		ep->last_rx = jiffies;
+		if (ep->peer_info_seen)
+			rsm_conn_established_locked(conn, ep);
+	}
+	mutex_unlock(&conn->lock);
+
+	if (!ok)
+		rsm_conn_fail(ep, "bad hello in reply");
+	else if (rsm_msg_send_info(ep))
+		rsm_conn_fail(ep, "cannot send INFO");
+}
+
+static void rsm_cm_rejected(struct rsm_ep *ep, struct rdma_cm_event *ev)
+{
+	struct rsm_conn *conn = ep->conn;
+	const struct rsm_wire_reject *rej;
+	u8 len = 0;
+
+	rej = rdma_consumer_reject_data(ep->cm_id, ev, &len);
+	if (rej && len >= sizeof(*rej) &&
+	    le32_to_cpu(rej->magic) == RSM_WIRE_MAGIC) {
+		mutex_lock(&conn->lock);
+		if (conn->ep == ep)
+			rsm_conn_refused_locked(conn, le16_to_cpu(rej->reason));
+		mutex_unlock(&conn->lock);
+	}
+	rsm_conn_fail(ep, rdma_reject_msg(ep->cm_id, ev->status));
+}
+
+/**
+ * rsm_cm_handler - RDMA CM event handler of the listeners and every endpoint
+ * @id: CM id; its context is the endpoint (NULL for listeners)
+ * @ev: event
+ *
+ * Return: non-zero only to make the CM destroy a refused request's id.
+ */
+int rsm_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
+{
+	struct rsm_ep *ep = id->context;
+
+	if (ev->event == RDMA_CM_EVENT_CONNECT_REQUEST)
+		return rsm_cm_connect_request(id, ev);
+	if (!ep)
+		return 0;
+
+	switch (ev->event) {
+	case RDMA_CM_EVENT_ADDR_RESOLVED:
+		if (rdma_resolve_route(id, RSM_RESOLVE_TIMEOUT_MS))
+			rsm_conn_fail(ep, "cannot resolve route");
+		break;
+	case RDMA_CM_EVENT_ROUTE_RESOLVED:
+		rsm_cm_route_resolved(ep);
+		break;
+	case RDMA_CM_EVENT_ESTABLISHED:
+		rsm_cm_established(ep, ev);
+		break;
+	case RDMA_CM_EVENT_REJECTED:
+		rsm_cm_rejected(ep, ev);
+		break;
+	case RDMA_CM_EVENT_TIMEWAIT_EXIT:
+	case RDMA_CM_EVENT_CONNECT_RESPONSE:
+		break;
+	default:
+		/* errors, disconnect, device removal, address change */
+		rsm_conn_fail(ep, rdma_event_msg(ev->event));
+		break;
+	}
+	return 0;
+}
+
+/**
+ * rsm_cm_connect - start an active connection attempt
+ * @ep: endpoint, current on its connection
+ *
+ * Return: 0 or a negative errno (the caller fails the endpoint).
+ */
+int rsm_cm_connect(struct rsm_ep *ep)
+{
+	struct rdma_cm_id *id;
+	int ret;
+
+	id = rdma_create_id(&init_net, rsm_cm_handler, ep, RDMA_PS_TCP,
+			    IB_QPT_RC);
+	if (IS_ERR(id))
+		return PTR_ERR(id);
+	ep->cm_id = id;
+	ret = rdma_resolve_addr(id, NULL, (struct sockaddr *)&ep->conn->addr,
+				RSM_RESOLVE_TIMEOUT_MS);
+	return ret;
+}
+
+static struct rdma_cm_id *rsm_cm_listen_one(int family)
+{
+	struct sockaddr_storage ss = {};
+	struct rdma_cm_id *id;
+	int ret;
+
+	id = rdma_create_id(&init_net, rsm_cm_handler, NULL, RDMA_PS_TCP,
+			    IB_QPT_RC);
+	if (IS_ERR(id))
+		return id;
+	ss.ss_family = family;
+	if (family == AF_INET) {
+		((struct sockaddr_in *)&ss)->sin_port = htons(rsm_listen_port);
+	} else {
+		((struct sockaddr_in6 *)&ss)->sin6_port =
+			htons(rsm_listen_port);
+		ret = rdma_set_afonly(id, 1);
+		if (ret)
+			goto err;
+	}
+	ret = rdma_bind_addr(id, (struct sockaddr *)&ss);
+	if (ret)
+		goto err;
+	ret = rdma_listen(id, 64);
+	if (ret)
+		goto err;
+	return id;
+err:
+	rdma_destroy_id(id);
+	return ERR_PTR(ret);
+}
+
+/**
+ * rsm_cm_listen - listen for peers on IPv4 and, where available, IPv6
+ *
+ * Return: 0 or a negative errno if IPv4 listening fails.
+ */
+int rsm_cm_listen(void)
+{
+	struct rdma_cm_id *id;
+
+	id = rsm_cm_listen_one(AF_INET);
+	if (IS_ERR(id)) {
+		rsm_err_rl("cannot listen on port %u: %ld\n", rsm_listen_port,
+			   PTR_ERR(id));
+		return PTR_ERR(id);
+	}
+	rsm_listen_v4 = id;
+
+	id = rsm_cm_listen_one(AF_INET6);
+	if (IS_ERR(id))
+		rsm_info("no IPv6 listener: %ld\n", PTR_ERR(id));
+	else
+		rsm_listen_v6 = id;
+	return 0;
+}
+
+/**
+ * rsm_cm_stop_listen - stop accepting connections
+ */
+void rsm_cm_stop_listen(void)
+{
+	if (rsm_listen_v6)
+		rdma_destroy_id(rsm_listen_v6);
+	if (rsm_listen_v4)
+		rdma_destroy_id(rsm_listen_v4);
+	rsm_listen_v6 = NULL;
+	rsm_listen_v4 = NULL;
+}

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: connections to peer nodes.
+ *
+ * One struct rsm_conn exists per configured peer address.  Of two nodes the
+ * one with the higher node id connects actively (and reconnects after a
+ * fault); the other accepts.  Each attempt is a fresh struct rsm_ep, so a
+ * broken endpoint can be torn down from a workqueue while the connection
+ * already tries again.  A heartbeat detects silent peers (a dead node or a
+ * cut link), and a connect timeout bounds every attempt.
+ */
+#include <linux/slab.h>
+#include <linux/jiffies.h>
+
+#include "rsm_loc.h"
+
+#define RSM_RETRY_MIN_MS	250
+#define RSM_RETRY_MAX_MS	4000
+
+static void rsm_conn_release(struct kref *ref)
+{
+	struct rsm_conn *conn = container_of(ref, struct rsm_conn, ref);
+
+	WARN_ON_ONCE(conn->ep);
+	kfree(conn);
+}
+
+/**
+ * rsm_conn_put - drop a connection reference
+ * @conn: connection
+ */
+void rsm_conn_put(struct rsm_conn *conn)
+{
+	kref_put(&conn->ref, rsm_conn_release);
+}
+
+static void rsm_ep_destroy_work(struct work_struct *work)
+{
+	struct rsm_ep *ep = container_of(work, struct rsm_ep, destroy_work);
+	struct rsm_conn *conn = ep->conn;
+
+	/* wait for a CM handler that may be setting up the QP right now */
+	mutex_lock(&conn->lock);
+	mutex_unlock(&conn->lock);
+
+	rsm_msg_teardown(ep);
+	if (ep->cm_id)
+		rdma_destroy_id(ep->cm_id);
+	cancel_work_sync(&ep->fail_work);
+	rsm_msg_free(ep);
+	rsm_ctrl_put(ep->ctrl);
+	rsm_conn_put(conn);
+	kfree(ep);
+}
+
+static void rsm_ep_fail_work(struct work_struct *work)
+{
+	struct rsm_ep *ep = container_of(work, struct rsm_ep, fail_work);
+
+	rsm_conn_fail(ep, "QP error");
+}
+
+/**
+ * rsm_ep_alloc - a new endpoint for a connection
+ * @conn: connection; the endpoint takes a reference on it
+ * @active_side: we initiate
+ *
+ * Return: the endpoint or NULL.
+ */
+struct rsm_ep *rsm_ep_alloc(struct rsm_conn *conn, bool active_side)
+{
+	struct rsm_ep *ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+
+	if (!ep)
+		return NULL;
+	kref_get(&conn->ref);
+	ep->conn = conn;
+	ep->active_side = active_side;
+	ep->state = active_side ? RSM_EP_RESOLVING : RSM_EP_CONNECTING;
+	ep->started = jiffies;
+	init_rwsem(&ep->qp_rwsem);
+	spin_lock_init(&ep->tx_lock);
+	INIT_WORK(&ep->destroy_work, rsm_ep_destroy_work);
+	INIT_WORK(&ep->fail_work, rsm_ep_fail_work);
+	return ep;
+}
+
+/**
+ * rsm_ep_free_unused - free an endpoint that never got a CM id of its own
+ * @ep: endpoint, not attached to its connection
+ */
+void rsm_ep_free_unused(struct rsm_ep *ep)
+{
+	rsm_msg_teardown(ep);
+	rsm_msg_free(ep);
+	rsm_ctrl_put(ep->ctrl);
+	rsm_conn_put(ep->conn);
+	kfree(ep);
+}
+
+static void rsm_conn_schedule_connect(struct rsm_conn *conn)
+{
+	lockdep_assert_held(&conn->lock);
+	if (!conn->initiator || !conn->configured)
+		return;
+	conn->retry_ms = clamp(conn->retry_ms * 2, RSM_RETRY_MIN_MS,
+			       RSM_RETRY_MAX_MS);
+	mod_delayed_work(rsm_wq, &conn->connect_work,
+			 msecs_to_jiffies(conn->retry_ms));
+}
+
+/* Detach the current endpoint and queue its destruction. */
+static void rsm_conn_detach_locked(struct rsm_conn *conn, const char *why)
+{
+	struct rsm_ep *ep = conn->ep;
+
+	lockdep_assert_held(&conn->lock);
+	if (!ep)
+		return;
+	if (ep->state == RSM_EP_ACTIVE) {
+		conn->disconnects++;
+		rsm_info("node %u: connection lost (%s)\n", conn->nodeid, why);
+	} else {
+		rsm_dbg("node %u: attempt failed (%s)\n", conn->nodeid, why);
+	}
+	ep->state = RSM_EP_DEAD;
+	conn->ep = NULL;
+	queue_work(rsm_wq, &ep->destroy_work);
+	rsm_conn_schedule_connect(conn);
+}
+
+/**
+ * rsm_conn_fail - give up an endpoint after an error
+ * @ep: endpoint; nothing happens if it is no longer its connection's current
+ * @why: reason, for the log
+ *
+ * Process context only.
+ */
+void rsm_conn_fail(struct rsm_ep *ep, const char *why)
+{
+	struct rsm_conn *conn = ep->conn;
+
+	mutex_lock(&conn->lock);
+	if (conn->ep == ep)
+		rsm_conn_detach_locked(conn, why);
+	mutex_unlock(&conn->lock);
+}
+
+/**
+ * rsm_conn_replace_locked - make a new endpoint current (a peer reconnects)
+ * @conn: connection, locked
+ * @ep: new endpoint
+ */
+void rsm_conn_replace_locked(struct rsm_conn *conn, struct rsm_ep *ep)
+{
+	lockdep_assert_held(&conn->lock);
+	if (conn->ep)
+		rsm_conn_detach_locked(conn, "peer reconnected");
+	conn->ep = ep;
+}
+
+/**
+ * rsm_conn_established_locked - an endpoint became usable
+ * @conn: connection, locked
+ * @ep: its current endpoint
+ */
+void rsm_conn_established_locked(struct rsm_conn *conn, struct rsm_ep *ep)
+{
+	lockdep_assert_held(&conn->lock);
+	ep->state = RSM_EP_ACTIVE;
+	ep->last_rx = jiffies;
+	conn->connects++;
+	if (conn->connects > 1)
+		conn->reconnects++;
+	conn->retry_ms = 0;
+	rsm_info("node %u: connected via %s to %s\n", conn->nodeid,
+		 ep->ctrl->name, conn->peer_ctlr);
+}
+
+/**
+ * rsm_conn_refused_locked - the peer refused our connection request
+ * @conn: connection, locked
+ * @reason: enum rsm_wire_reject_reason
+ */
+void rsm_conn_refused_locked(struct rsm_conn *conn, unsigned int reason)
+{
+	lockdep_assert_held(&conn->lock);
+	conn->refused++;
+	conn->last_reject = reason == RSM_REJ_BAD_VERSION ?
+			    RSM_ERRCODE_BAD_DRIVER_VERSION :
+			    RSM_ERRCODE_UNREACHABLE;
+	rsm_warn_rl("node %u refused the connection (reason %u)\n",
+		    conn->nodeid, reason);
+}
+
+static void rsm_conn_connect_work(struct work_struct *work)
+{
+	struct rsm_conn *conn = container_of(to_delayed_work(work),
+					     struct rsm_conn, connect_work);
+	struct rsm_ep *ep;
+
+	mutex_lock(&conn->lock);
+	if (!conn->configured || conn->ep) {
+		mutex_unlock(&conn->lock);
+		return;
+	}
+	ep = rsm_ep_alloc(conn, true);
+	if (!ep) {
+		rsm_conn_schedule_connect(conn);
+		mutex_unlock(&conn->lock);
+		return;
+	}
+	conn->ep = ep;
+	/*
+	 * Under the lock, so that a concurrent removal sees the CM id; the
+	 * CM calls our handler from its own work, never from here.
+	 */
+	if (rsm_cm_connect(ep))
+		rsm_conn_detach_locked(conn, "cannot start connecting");
+	mutex_unlock(&conn->lock);
+}
+
+static void rsm_conn_hb_check_locked(struct rsm_conn *conn)
+{
+	struct rsm_ep *ep = conn->ep;
+	unsigned long now = jiffies;
+
+	if (!ep)
+		return;
+	if (ep->state != RSM_EP_ACTIVE) {
+		if (time_after(now, ep->started +
+			       msecs_to_jiffies(rsm_connect_timeout_ms)))
+			rsm_conn_detach_locked(conn, "connect timeout");
+		return;
+	}
+	if (time_after(now, READ_ONCE(ep->last_rx) +
+		       msecs_to_jiffies(rsm_hb_timeout_ms))) {
+		conn->hb_timeouts++;
+		rsm_conn_detach_locked(conn, "heartbeat timeout");
+		return;
+	}
+	rsm_msg_send_heartbeat(ep);
+}
+
+static void rsm_conn_hb_work(struct work_struct *work)
+{
+	struct rsm_conn *conn = container_of(to_delayed_work(work),
+					     struct rsm_conn, hb_work);
+
+	mutex_lock(&conn->lock);
+	rsm_conn_hb_check_locked(conn);
+	if (conn->configured)
+		queue_delayed_work(rsm_wq, &conn->hb_work,
+				   msecs_to_jiffies(max(rsm_hb_interval_ms,
+							50U)));
+	mutex_unlock(&conn->lock);
+}
+
+/**
+ * rsm_conn_create - a connection object for one peer address
+ * @nodeid: peer node id
+ * @addr: peer address, port set
+ * @initiator: this node connects actively
+ *
+ * Called with rsm_cluster.lock held; the caller lists the connection.
+ *
+ * Return: the connection or an ERR_PTR.
+ */
+struct rsm_conn *rsm_conn_create(u32 nodeid, const struct sockaddr *addr,
+				 bool initiator)
+{
+	struct rsm_conn *conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+
+	if (!conn)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&conn->ref);
+	mutex_init(&conn->lock);
+	INIT_LIST_HEAD(&conn->list);
+	conn->nodeid = nodeid;
+	memcpy(&conn->addr, addr, addr->sa_family == AF_INET ?
+	       sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+	conn->initiator = initiator;
+	conn->configured = true;
+	atomic64_set(&conn->tx_msgs, 0);
+	atomic64_set(&conn->rx_msgs, 0);
+	INIT_DELAYED_WORK(&conn->connect_work, rsm_conn_connect_work);
+	INIT_DELAYED_WORK(&conn->hb_work, rsm_conn_hb_work);
+
+	if (initiator)
+		queue_delayed_work(rsm_wq, &conn->connect_work, 0);
+	queue_delayed_work(rsm_wq, &conn->hb_work,
+			   msecs_to_jiffies(rsm_hb_interval_ms));
+	return conn;
+}
+
+/**
+ * rsm_conn_remove - disconnect and drop a connection taken off the list
+ * @conn: connection; the list's reference is dropped
+ *
+ * Waits until its endpoint is destroyed.  Process context, no locks held.
+ */
+void rsm_conn_remove(struct rsm_conn *conn)
+{
+	mutex_lock(&conn->lock);
+	conn->configured = false;
+	rsm_conn_detach_locked(conn, "removed from configuration");
+	mutex_unlock(&conn->lock);
+
+	cancel_delayed_work_sync(&conn->connect_work);
+	cancel_delayed_work_sync(&conn->hb_work);
+	flush_workqueue(rsm_wq);
+	rsm_conn_put(conn);
+}
+
+/**
+ * rsm_conn_ctrl_removed - tear down every endpoint on a departing controller
+ * @ctrl: controller, already marked removing
+ *
+ * Returns when none of them uses the controller's PD any more.  Initiating
+ * connections retry, possibly through another controller.
+ */
+void rsm_conn_ctrl_removed(struct rsm_ctrl *ctrl)
+{
+	struct rsm_conn *conn;
+
+	mutex_lock(&rsm_cluster.lock);
+	list_for_each_entry(conn, &rsm_cluster.conns, list) {
+		mutex_lock(&conn->lock);
+		if (conn->ep && conn->ep->ctrl == ctrl)
+			rsm_conn_detach_locked(conn, "controller removed");
+		mutex_unlock(&conn->lock);
+	}
+	mutex_unlock(&rsm_cluster.lock);
+	flush_workqueue(rsm_wq);
+}
+
+/**
+ * rsm_conn_state - RSM_PATH_* state of a connection
+ * @conn: connection
+ * @ctrl: only count an endpoint on this controller; NULL for any
+ *
+ * Return: RSM_PATH_ACTIVE, RSM_PATH_UP or RSM_PATH_DOWN.
+ */
+u32 rsm_conn_state(struct rsm_conn *conn, const struct rsm_ctrl *ctrl)
+{
+	u32 st = RSM_PATH_DOWN;
+
+	mutex_lock(&conn->lock);
+	if (conn->ep && (!ctrl || conn->ep->ctrl == ctrl)) {
+		if (conn->ep->state == RSM_EP_ACTIVE)
+			st = RSM_PATH_ACTIVE;
+		else if (conn->ep->state == RSM_EP_ESTABLISHED)
+			st = RSM_PATH_UP;
+	}
+	mutex_unlock(&conn->lock);
+	return st;
+}

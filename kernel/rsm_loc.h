@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rsm: internal declarations shared by the files of rsm.ko.
+ */
+#ifndef _RSM_LOC_H
+#define _RSM_LOC_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/socket.h>
+#include <linux/atomic.h>
+#include <rdma/ib_verbs.h>
+#include <rdma/rdma_cm.h>
+
+#include "rsm_ioctl.h"
+#include "rsm_proto.h"
+
+#define RSM_ERRCODE_CTLR_NOT_PRESENT	4	/* RSMERR_CTLR_NOT_PRESENT */
+#define RSM_ERRCODE_BAD_DRIVER_VERSION	101	/* RSMERR_BAD_DRIVER_VERSION */
+#define RSM_ERRCODE_UNREACHABLE		39	/* RSMERR_REMOTE_NODE_UNREACHABLE */
+
+#define rsm_err_rl(fmt, ...)  pr_err_ratelimited("rsm: " fmt, ##__VA_ARGS__)
+#define rsm_warn_rl(fmt, ...) pr_warn_ratelimited("rsm: " fmt, ##__VA_ARGS__)
+#define rsm_info(fmt, ...)    pr_info("rsm: " fmt, ##__VA_ARGS__)
+#define rsm_dbg(fmt, ...)     pr_debug("rsm: " fmt, ##__VA_ARGS__)
+
+/* Tunables (module parameters, rsm_main.c). */
+extern unsigned int rsm_listen_port;
+extern unsigned int rsm_hb_interval_ms;
+extern unsigned int rsm_hb_timeout_ms;
+extern unsigned int rsm_connect_timeout_ms;
+extern unsigned int rsm_wire_version;
+extern unsigned int rsm_max_segments;
+
+/*
+ * struct rsm_ctrl - a controller: one RDMA device port, or the loopback
+ * controller (index 0, no device).
+ *
+ * Controllers are on rsm_ctrls (protected by rsm_ctrl_lock) from the ib_client
+ * add callback until the remove callback; a kref keeps the memory alive for
+ * connections that still point at a controller being removed.  Everything but
+ * @removing is written once, before the controller is listed.
+ */
+struct rsm_ctrl {
+	struct list_head	list;
+	struct kref		ref;
+	u32			index;
+	char			name[RSM_NAME_MAX];
+	struct ib_device	*ibdev;		/* NULL for loopback */
+	u32			port;
+	struct ib_pd		*pd;
+	u64			hwaddr;
+	struct rsm_ioc_ctlr_attr attr;		/* name and index not used */
+	bool			removing;	/* under rsm_ctrl_lock */
+};
+
+enum rsm_ep_state {
+	RSM_EP_RESOLVING,	/* active side: address/route resolution */
+	RSM_EP_CONNECTING,	/* connect request sent or accepted */
+	RSM_EP_ESTABLISHED,	/* transport up, waiting for the peer's INFO */
+	RSM_EP_ACTIVE,		/* INFO received: usable */
+	RSM_EP_DEAD,		/* detached from its connection */
+};
+
+struct rsm_conn;
+struct rsm_rx_slot;
+struct rsm_tx_slot;
+
+#define RSM_RX_DEPTH	32	/* receive buffers posted per endpoint */
+#define RSM_TX_DEPTH	16	/* send buffers per endpoint */
+
+/*
+ * struct rsm_ep - one incarnation of a connection: an RDMA CM id with its QP,
+ * CQ and message buffers.  A connection that breaks gets a new endpoint; the
+ * old one is detached (state DEAD) and destroyed from rsm_wq.
+ *
+ * The CM id's context points here.  The endpoint holds a reference on its
+ * connection and on its controller.  @state, @peer_info_seen and the
+ * connection's @ep pointer change only under the connection's lock; the QP
+ * is set up under that lock too.  @qp_dead is written under @qp_rwsem held
+ * for writing; whoever posts holds it for reading.  @tx_free (bitmap of free
+ * send buffers) is under @tx_lock.
+ */
+struct rsm_ep {
+	struct rsm_conn		*conn;
+	struct rdma_cm_id	*cm_id;
+	struct rsm_ctrl		*ctrl;		/* set once the device is known */
+	struct ib_cq		*cq;
+	enum rsm_ep_state	state;
+	bool			active_side;
+	bool			qp_created;
+	bool			connect_sent;	/* connect or accept issued */
+	bool			peer_info_seen;
+	bool			qp_dead;
+	bool			rx_mapped;
+	bool			tx_mapped;
+	unsigned long		started;	/* jiffies, for connect timeout */
+	unsigned long		last_rx;	/* jiffies of the last message */
+	atomic64_t		tx_seq;
+	struct rw_semaphore	qp_rwsem;
+
+	void			*rx_bufs;
+	u64			rx_dma;
+	struct rsm_rx_slot	*rx_slots;
+
+	spinlock_t		tx_lock;	/* protects tx_free */
+	unsigned long		tx_free;
+	void			*tx_bufs;
+	u64			tx_dma;
+	struct rsm_tx_slot	*tx_slots;
+
+	struct work_struct	destroy_work;
+	struct work_struct	fail_work;
+};
+
+/*
+ * struct rsm_conn - this node's relationship with one configured address of
+ * a peer node.  Created and removed by cluster configuration (under
+ * rsm_cluster.lock); reconnected by its own delayed work.
+ *
+ * @lock protects @ep, @configured, the peer's controller identity and the
+ * state counters written outside the data path.  Message counters are atomic.
+ */
+struct rsm_conn {
+	struct list_head	list;		/* rsm_cluster.conns */
+	struct kref		ref;
+	struct mutex		lock;		/* see above */
+	u32			nodeid;
+	struct sockaddr_storage	addr;
+	bool			initiator;	/* we connect actively */
+	bool			configured;	/* false once removed */
+	struct rsm_ep		*ep;
+	unsigned int		retry_ms;
+
+	char			peer_ctlr[RSM_NAME_MAX];
+	u64			peer_hwaddr;
+
+	u64			connects;
+	u64			reconnects;
+	u64			disconnects;
+	u64			refused;
+	u64			hb_timeouts;
+	u32			last_reject;
+	atomic64_t		tx_msgs;
+	atomic64_t		rx_msgs;
+
+	struct delayed_work	connect_work;
+	struct delayed_work	hb_work;
+};
+
+/*
+ * struct rsm_cluster - the node's cluster membership.
+ * @lock protects @local_nodeid and @conns.
+ */
+struct rsm_cluster {
+	struct mutex		lock;		/* see above */
+	u32			local_nodeid;
+	struct list_head	conns;
+	u64			boot_id;
+	atomic64_t		refused_unknown_node;
+	atomic64_t		refused_bad_version;
+	atomic64_t		refused_other;
+};
+
+extern struct rsm_cluster rsm_cluster;
+extern struct workqueue_struct *rsm_wq;
+
+/* rsm_ctrl.c */
+int rsm_ctrl_init(void);
+void rsm_ctrl_exit(void);
+struct rsm_ctrl *rsm_ctrl_get_by_name(const char *name);
+struct rsm_ctrl *rsm_ctrl_get_by_port(struct ib_device *ibdev, u32 port);
+void rsm_ctrl_put(struct rsm_ctrl *ctrl);
+int rsm_ctrl_ioctl_attr(void __user *uarg);
+int rsm_ctrl_fill_stat(struct rsm_stat_ctlr *out, unsigned int max);
+int rsm_ctrl_fill_topo(void *buf, size_t len, size_t *used, bool count_only);
+void rsm_ctrl_netdev_name(struct rsm_ctrl *ctrl, char *name, size_t len);
+
+/* rsm_membership.c */
+int rsm_cluster_init(void);
+void rsm_cluster_exit(void);
+int rsm_cluster_ioctl_set(void __user *uarg);
+int rsm_cluster_ioctl_topology(void __user *uarg);
+int rsm_cluster_ioctl_status(void __user *uarg);
+struct rsm_conn *rsm_cluster_find_conn(u32 nodeid,
+				       const struct sockaddr *addr);
+
+/* rsm_conn.c */
+struct rsm_ep *rsm_ep_alloc(struct rsm_conn *conn, bool active_side);
+void rsm_ep_free_unused(struct rsm_ep *ep);
+void rsm_conn_replace_locked(struct rsm_conn *conn, struct rsm_ep *ep);
+void rsm_conn_established_locked(struct rsm_conn *conn, struct rsm_ep *ep);
+void rsm_conn_refused_locked(struct rsm_conn *conn, unsigned int reason);
+struct rsm_conn *rsm_conn_create(u32 nodeid, const struct sockaddr *addr,
+				 bool initiator);
+void rsm_conn_remove(struct rsm_conn *conn);
+void rsm_conn_restart(struct rsm_conn *conn);
+void rsm_conn_put(struct rsm_conn *conn);
+void rsm_conn_ctrl_removed(struct rsm_ctrl *ctrl);
+u32 rsm_conn_state(struct rsm_conn *conn, const struct rsm_ctrl *ctrl);
+void rsm_conn_fail(struct rsm_ep *ep, const char *why);
+
+/* rsm_cm.c */
+int rsm_cm_listen(void);
+void rsm_cm_stop_listen(void);
+int rsm_cm_connect(struct rsm_ep *ep);
+int rsm_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev);
+
+/* rsm_msg.c */
+int rsm_msg_setup(struct rsm_ep *ep);
+void rsm_msg_teardown(struct rsm_ep *ep);
+void rsm_msg_free(struct rsm_ep *ep);
+int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len);
+int rsm_msg_send_info(struct rsm_ep *ep);
+int rsm_msg_send_heartbeat(struct rsm_ep *ep);
+
+#endif /* _RSM_LOC_H */

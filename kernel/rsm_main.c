@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: remote shared memory over RDMA - module setup and /dev/rsm.
+ *
+ * /dev/rsm is a misc device.  Each open file is one RSMAPI descriptor: the
+ * library keeps one for control requests (controllers, topology) and, in
+ * later versions, binds further ones to export or import segments.
+ */
+#include <linux/module.h>
+#include <linux/miscdevice.h>
+#include <linux/fs.h>
+#include <linux/uaccess.h>
+#include <linux/capability.h>
+
+#include "rsm_loc.h"
+
+unsigned int rsm_listen_port = 18600;
+module_param_named(port, rsm_listen_port, uint, 0444);
+MODULE_PARM_DESC(port, "RDMA CM port rsm listens on (default 18600)");
+
+unsigned int rsm_hb_interval_ms = 1000;
+module_param_named(hb_interval_ms, rsm_hb_interval_ms, uint, 0644);
+MODULE_PARM_DESC(hb_interval_ms, "Heartbeat interval in ms (default 1000)");
+
+unsigned int rsm_hb_timeout_ms = 4000;
+module_param_named(hb_timeout_ms, rsm_hb_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(hb_timeout_ms,
+		 "Peer declared lost after this many ms of silence (default 4000)");
+
+unsigned int rsm_connect_timeout_ms = 10000;
+module_param_named(connect_timeout_ms, rsm_connect_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(connect_timeout_ms,
+		 "Give up a connection attempt after this many ms (default 10000)");
+
+unsigned int rsm_wire_version = RSM_PROTO_VERSION;
+module_param_named(wire_version, rsm_wire_version, uint, 0644);
+MODULE_PARM_DESC(wire_version,
+		 "Protocol version announced to peers (testing only; default 5)");
+
+unsigned int rsm_max_segments = 65535;
+module_param_named(max_segments, rsm_max_segments, uint, 0444);
+MODULE_PARM_DESC(max_segments,
+		 "Most export plus import segments on this node (default 65535)");
+
+struct workqueue_struct *rsm_wq;
+
+static long rsm_ioctl_version(void __user *uarg)
+{
+	struct rsm_ioc_version v = {
+		.abi_version = RSM_ABI_VERSION,
+		.proto_version = RSM_PROTO_VERSION,
+	};
+
+	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case RSM_IOC_VERSION:
+		return rsm_ioctl_version(uarg);
+	case RSM_IOC_CTLR_ATTR:
+		return rsm_ctrl_ioctl_attr(uarg);
+	case RSM_IOC_TOPOLOGY:
+		return rsm_cluster_ioctl_topology(uarg);
+	case RSM_IOC_STATUS:
+		return rsm_cluster_ioctl_status(uarg);
+	case RSM_IOC_CLUSTER_SET:
+		if (!capable(CAP_NET_ADMIN))
+			return -EPERM;
+		return rsm_cluster_ioctl_set(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int rsm_open(struct inode *inode, struct file *file)
+{
+	return nonseekable_open(inode, file);
+}
+
+static int rsm_release(struct inode *inode, struct file *file)
+{
+	return 0;
+}
+
+static const struct file_operations rsm_fops = {
+	.owner		= THIS_MODULE,
+	.open		= rsm_open,
+	.release	= rsm_release,
+	.unlocked_ioctl	= rsm_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= no_llseek,
+};
+
+static struct miscdevice rsm_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "rsm",
+	.fops	= &rsm_fops,
+	.mode	= 0666,
+};
+
+static int __init rsm_init(void)
+{
+	int ret;
+
+	rsm_wq = alloc_workqueue("rsm", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	if (!rsm_wq)
+		return -ENOMEM;
+
+	ret = rsm_cluster_init();
+	if (ret)
+		goto err_free_wq;
+
+	ret = rsm_ctrl_init();
+	if (ret)
+		goto err_cluster;
+
+	ret = rsm_cm_listen();
+	if (ret)
+		goto err_ctrl;
+
+	ret = misc_register(&rsm_miscdev);
+	if (ret)
+		goto err_listen;
+
+	rsm_info("loaded, protocol version %u, listening on port %u\n",
+		 RSM_PROTO_VERSION, rsm_listen_port);
+	return 0;
+
+err_listen:
+	rsm_cm_stop_listen();
+err_ctrl:
+	rsm_ctrl_exit();
+err_cluster:
+	rsm_cluster_exit();
+err_free_wq:
+	destroy_workqueue(rsm_wq);
+	return ret;
+}
+
+static void __exit rsm_exit(void)
+{
+	misc_deregister(&rsm_miscdev);
+	rsm_cm_stop_listen();
+	/* connections go before controllers: they hold QPs on their PDs */
+	rsm_cluster_exit();
+	rsm_ctrl_exit();
+	destroy_workqueue(rsm_wq);
+	rsm_info("unloaded\n");
+}
+
+module_init(rsm_init);
+module_exit(rsm_exit);
+
+MODULE_AUTHOR("The rsm developers");
+MODULE_DESCRIPTION("Remote shared memory (Solaris RSMAPI model) over RDMA");
+MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1");

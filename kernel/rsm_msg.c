@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: control messages - the QP and CQ of an endpoint, its pre-registered
+ * send and receive buffers, and dispatch of received messages.
+ *
+ * Buffers are mapped once with the PD's local DMA lkey.  Completions are
+ * handled in process context (IB_POLL_WORKQUEUE), so handlers may sleep on
+ * the connection lock.  @qp_rwsem orders every post against QP destruction:
+ * posters hold it for reading and check @qp_dead.
+ */
+#include <linux/slab.h>
+#include <linux/jiffies.h>
+
+#include "rsm_loc.h"
+
+struct rsm_rx_slot {
+	struct ib_cqe		cqe;
+	struct rsm_ep		*ep;
+	unsigned int		idx;
+};
+
+struct rsm_tx_slot {
+	struct ib_cqe		cqe;
+	struct rsm_ep		*ep;
+	unsigned int		idx;
+};
+
+static_assert(RSM_TX_DEPTH <= BITS_PER_LONG);
+
+static u64 rsm_rx_addr(struct rsm_ep *ep, unsigned int idx)
+{
+	return ep->rx_dma + (u64)idx * RSM_MSG_MAX;
+}
+
+static u64 rsm_tx_addr(struct rsm_ep *ep, unsigned int idx)
+{
+	return ep->tx_dma + (u64)idx * RSM_MSG_MAX;
+}
+
+static void rsm_msg_recv_done(struct ib_cq *cq, struct ib_wc *wc);
+static void rsm_msg_send_done(struct ib_cq *cq, struct ib_wc *wc);
+
+/* Caller holds qp_rwsem for reading and has checked qp_dead. */
+static int rsm_msg_post_recv(struct rsm_ep *ep, unsigned int idx)
+{
+	struct ib_sge sge = {
+		.addr	= rsm_rx_addr(ep, idx),
+		.length	= RSM_MSG_MAX,
+		.lkey	= ep->ctrl->pd->local_dma_lkey,
+	};
+	struct ib_recv_wr wr = {
+		.wr_cqe		= &ep->rx_slots[idx].cqe,
+		.sg_list	= &sge,
+		.num_sge	= 1,
+	};
+
+	return ib_post_recv(ep->cm_id->qp, &wr, NULL);
+}
+
+static int rsm_msg_alloc_bufs(struct rsm_ep *ep)
+{
+	struct ib_device *dev = ep->ctrl->ibdev;
+	unsigned int i;
+
+	ep->rx_slots = kcalloc(RSM_RX_DEPTH, sizeof(*ep->rx_slots), GFP_KERNEL);
+	ep->tx_slots = kcalloc(RSM_TX_DEPTH, sizeof(*ep->tx_slots), GFP_KERNEL);
+	ep->rx_bufs = kzalloc(RSM_RX_DEPTH * RSM_MSG_MAX, GFP_KERNEL);
+	ep->tx_bufs = kzalloc(RSM_TX_DEPTH * RSM_MSG_MAX, GFP_KERNEL);
+	if (!ep->rx_slots || !ep->tx_slots || !ep->rx_bufs || !ep->tx_bufs)
+		return -ENOMEM;
+
+	ep->rx_dma = ib_dma_map_single(dev, ep->rx_bufs,
+				       RSM_RX_DEPTH * RSM_MSG_MAX,
+				       DMA_FROM_DEVICE);
+	if (ib_dma_mapping_error(dev, ep->rx_dma))
+		return -ENOMEM;
+	ep->rx_mapped = true;
+	ep->tx_dma = ib_dma_map_single(dev, ep->tx_bufs,
+				       RSM_TX_DEPTH * RSM_MSG_MAX,
+				       DMA_TO_DEVICE);
+	if (ib_dma_mapping_error(dev, ep->tx_dma))
+		return -ENOMEM;
+	ep->tx_mapped = true;
+
+	for (i = 0; i < RSM_RX_DEPTH; i++) {
+		ep->rx_slots[i].cqe.done = rsm_msg_recv_done;
+		ep->rx_slots[i].ep = ep;
+		ep->rx_slots[i].idx = i;
+	}
+	for (i = 0; i < RSM_TX_DEPTH; i++) {
+		ep->tx_slots[i].cqe.done = rsm_msg_send_done;
+		ep->tx_slots[i].ep = ep;
+		ep->tx_slots[i].idx = i;
+	}
+	ep->tx_free = GENMASK(RSM_TX_DEPTH - 1, 0);
+	return 0;
+}
+
+static void rsm_qp_event(struct ib_event *event, void *context)
+{
+	struct rsm_ep *ep = context;
+
+	switch (event->event) {
+	case IB_EVENT_COMM_EST:
+	case IB_EVENT_SQ_DRAINED:
+	case IB_EVENT_QP_LAST_WQE_REACHED:
+		break;
+	default:
+		/* may be atomic context: fail the endpoint from a work */
+		queue_work(rsm_wq, &ep->fail_work);
+		break;
+	}
+}
+
+/**
+ * rsm_msg_setup - create the CQ and QP of an endpoint and post its receives
+ * @ep: endpoint with cm_id and ctrl set; its connection is locked
+ *
+ * Return: 0 or a negative errno; partial state is undone by teardown/free.
+ */
+int rsm_msg_setup(struct rsm_ep *ep)
+{
+	struct ib_qp_init_attr qa = {};
+	unsigned int i;
+	int ret;
+
+	ret = rsm_msg_alloc_bufs(ep);
+	if (ret)
+		return ret;
+
+	ep->cq = ib_alloc_cq(ep->ctrl->ibdev, ep,
+			     RSM_RX_DEPTH + RSM_TX_DEPTH + 2, 0,
+			     IB_POLL_WORKQUEUE);
+	if (IS_ERR(ep->cq)) {
+		ret = PTR_ERR(ep->cq);
+		ep->cq = NULL;
+		return ret;
+	}
+
+	qa.event_handler = rsm_qp_event;
+	qa.qp_context = ep;
+	qa.send_cq = ep->cq;
+	qa.recv_cq = ep->cq;
+	qa.cap.max_send_wr = RSM_TX_DEPTH + 1;
+	qa.cap.max_recv_wr = RSM_RX_DEPTH + 1;
+	qa.cap.max_send_sge = 1;
+	qa.cap.max_recv_sge = 1;
+	qa.sq_sig_type = IB_SIGNAL_REQ_WR;
+	qa.qp_type = IB_QPT_RC;
+	ret = rdma_create_qp(ep->cm_id, ep->ctrl->pd, &qa);
+	if (ret)
+		return ret;
+	ep->qp_created = true;
+
+	down_read(&ep->qp_rwsem);
+	for (i = 0; i < RSM_RX_DEPTH && !ret; i++)
+		ret = rsm_msg_post_recv(ep, i);
+	up_read(&ep->qp_rwsem);
+	return ret;
+}
+
+/**
+ * rsm_msg_teardown - stop the QP and release QP and CQ
+ * @ep: endpoint, detached from its connection (or never attached)
+ *
+ * After this no completion handler runs and nothing is posted any more.
+ */
+void rsm_msg_teardown(struct rsm_ep *ep)
+{
+	down_write(&ep->qp_rwsem);
+	ep->qp_dead = true;
+	up_write(&ep->qp_rwsem);
+
+	if (ep->qp_created) {
+		if (ep->connect_sent)
+			rdma_disconnect(ep->cm_id);
+		rdma_destroy_qp(ep->cm_id);
+		ep->qp_created = false;
+	}
+	if (ep->cq) {
+		ib_free_cq(ep->cq);	/* waits for running handlers */
+		ep->cq = NULL;
+	}
+}
+
+/**
+ * rsm_msg_free - unmap and free the message buffers of an endpoint
+ * @ep: endpoint after rsm_msg_teardown
+ */
+void rsm_msg_free(struct rsm_ep *ep)
+{
+	struct ib_device *dev = ep->ctrl ? ep->ctrl->ibdev : NULL;
+
+	if (ep->rx_mapped)
+		ib_dma_unmap_single(dev, ep->rx_dma, RSM_RX_DEPTH * RSM_MSG_MAX,
+				    DMA_FROM_DEVICE);
+	if (ep->tx_mapped)
+		ib_dma_unmap_single(dev, ep->tx_dma, RSM_TX_DEPTH * RSM_MSG_MAX,
+				    DMA_TO_DEVICE);
+	ep->rx_mapped = false;
+	ep->tx_mapped = false;
+	kfree(ep->rx_bufs);
+	kfree(ep->tx_bufs);
+	kfree(ep->rx_slots);
+	kfree(ep->tx_slots);
+	ep->rx_bufs = NULL;
+	ep->tx_bufs = NULL;
+	ep->rx_slots = NULL;
+	ep->tx_slots = NULL;
+}
+
+/**
+ * rsm_msg_send - post one control message
+ * @ep: endpoint
+ * @msg: message starting with struct rsm_msg_hdr; type and len are set by
+ *	 the caller, the rest of the header here
+ * @len: its length, at most RSM_MSG_MAX
+ *
+ * Return: 0, -ENOTCONN if the endpoint is going away, -EBUSY if every send
+ * buffer is in flight, or a verbs error.
+ */
+int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len)
+{
+	struct ib_device *dev = ep->ctrl->ibdev;
+	struct rsm_msg_hdr *hdr;
+	struct ib_sge sge;
+	struct ib_send_wr wr = {};
+	unsigned int idx;
+	int ret;
+
+	if (WARN_ON_ONCE(len < sizeof(*hdr) || len > RSM_MSG_MAX))
+		return -EINVAL;
+
+	down_read(&ep->qp_rwsem);
+	if (ep->qp_dead || !ep->qp_created) {
+		ret = -ENOTCONN;
+		goto out;
+	}
+	spin_lock_bh(&ep->tx_lock);
+	idx = ep->tx_free ? __ffs(ep->tx_free) : RSM_TX_DEPTH;
+	if (idx < RSM_TX_DEPTH)
+		__clear_bit(idx, &ep->tx_free);
+	spin_unlock_bh(&ep->tx_lock);
+	if (idx >= RSM_TX_DEPTH) {
+		ret = -EBUSY;
+		goto out;
+	}
+
+	hdr = ep->tx_bufs + (size_t)idx * RSM_MSG_MAX;
+	memcpy(hdr, msg, len);
+	hdr->version = RSM_PROTO_VERSION;
+	hdr->flags = 0;
+	hdr->len = cpu_to_le32(len);
+	hdr->seq = cpu_to_le64(atomic64_inc_return(&ep->tx_seq));
+	ib_dma_sync_single_for_device(dev, rsm_tx_addr(ep, idx), len,
+				      DMA_TO_DEVICE);
+
+	sge.addr = rsm_tx_addr(ep, idx);
+	sge.length = len;
+	sge.lkey = ep->ctrl->pd->local_dma_lkey;
+	wr.wr_cqe = &ep->tx_slots[idx].cqe;
+	wr.sg_list = &sge;
+	wr.num_sge = 1;
+	wr.opcode = IB_WR_SEND;
+	wr.send_flags = IB_SEND_SIGNALED;
+	ret = ib_post_send(ep->cm_id->qp, &wr, NULL);
+	if (ret) {
+		spin_lock_bh(&ep->tx_lock);
+		__set_bit(idx, &ep->tx_free);
+		spin_unlock_bh(&ep->tx_lock);
+	} else {
+		atomic64_inc(&ep->conn->tx_msgs);
+	}
+out:
+	up_read(&ep->qp_rwsem);
+	return ret;
+}
+
+static void rsm_msg_send_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct rsm_tx_slot *slot = container_of(wc->wr_cqe, struct rsm_tx_slot,
+						cqe);
+	struct rsm_ep *ep = slot->ep;
+
+	spin_lock_bh(&ep->tx_lock);
+	__set_bit(slot->idx, &ep->tx_free);
+	spin_unlock_bh(&ep->tx_lock);
+
+	if (wc->status != IB_WC_SUCCESS && wc->status != IB_WC_WR_FLUSH_ERR)
+		rsm_conn_fail(ep, ib_wc_status_msg(wc->status));
+}
+
+/**
+ * rsm_msg_send_info - tell the peer who we are (first message)
+ * @ep: endpoint, transport established
+ *
+ * Return: 0 or a negative errno.
+ */
+int rsm_msg_send_info(struct rsm_ep *ep)
+{
+	struct rsm_msg_info info = {};
+
+	info.hdr.type = cpu_to_le16(RSM_MSG_INFO);
+	info.nodeid = cpu_to_le32(READ_ONCE(rsm_cluster.local_nodeid));
+	info.hwaddr = cpu_to_le64(ep->ctrl->hwaddr);
+	strscpy(info.ctlr_name, ep->ctrl->name, sizeof(info.ctlr_name));
+	return rsm_msg_send(ep, &info, sizeof(info));
+}
+
+/**
+ * rsm_msg_send_heartbeat - liveness probe
+ * @ep: active endpoint
+ *
+ * Return: 0 or a negative errno; -EBUSY (buffers in flight) is harmless.
+ */
+int rsm_msg_send_heartbeat(struct rsm_ep *ep)
+{
+	struct rsm_msg_heartbeat hb = {};
+
+	hb.hdr.type = cpu_to_le16(RSM_MSG_HEARTBEAT);
+	hb.jiffies_ms = cpu_to_le64(jiffies_to_msecs(jiffies));
+	return rsm_msg_send(ep, &hb, sizeof(hb));
+}
+
+static void rsm_msg_handle_info(struct rsm_ep *ep,
+				const struct rsm_msg_info *info)
+{
+	struct rsm_conn *conn = ep->conn;
+
+	mutex_lock(&conn->lock);
+	if (conn->ep != ep || ep->state == RSM_EP_DEAD ||
+	    le32_to_cpu(info->nodeid) != conn->nodeid) {
+		mutex_unlock(&conn->lock);
+		rsm_conn_fail(ep, "INFO from an unexpected node");
+		return;
+	}
+	strscpy(conn->peer_ctlr, info->ctlr_name, sizeof(conn->peer_ctlr));
+	conn->peer_hwaddr = le64_to_cpu(info->hwaddr);
+	ep->peer_info_seen = true;
+	if (ep->state == RSM_EP_ESTABLISHED)
+		rsm_conn_established_locked(conn, ep);
+	mutex_unlock(&conn->lock);
+}
+
+static void rsm_msg_dispatch(struct rsm_ep *ep, const void *buf, u32 len)
+{
+	const struct rsm_msg_hdr *hdr = buf;
+
+	if (len < sizeof(*hdr) || le32_to_cpu(hdr->len) != len ||
+	    hdr->version != RSM_PROTO_VERSION) {
+		rsm_conn_fail(ep, "malformed message");
+		return;
+	}
+	switch (le16_to_cpu(hdr->type)) {
+	case RSM_MSG_INFO:
+		if (len < sizeof(struct rsm_msg_info))
+			break;
+		rsm_msg_handle_info(ep, buf);
+		return;
+	case RSM_MSG_HEARTBEAT:
+		if (len < sizeof(struct rsm_msg_heartbeat))
+			break;
+		return;
+	default:
+		break;
+	}
+	rsm_conn_fail(ep, "unknown or short message");
+}
+
+static void rsm_msg_recv_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct rsm_rx_slot *slot = container_of(wc->wr_cqe, struct rsm_rx_slot,
+						cqe);
+	struct rsm_ep *ep = slot->ep;
+	void *buf = ep->rx_bufs + (size_t)slot->idx * RSM_MSG_MAX;
+
+	if (wc->status != IB_WC_SUCCESS) {
+		if (wc->status != IB_WC_WR_FLUSH_ERR)
+			rsm_conn_fail(ep, ib_wc_status_msg(wc->status));
+		return;
+	}
+
+	ib_dma_sync_single_for_cpu(ep->ctrl->ibdev, rsm_rx_addr(ep, slot->idx),
+				   RSM_MSG_MAX, DMA_FROM_DEVICE);
+	WRITE_ONCE(ep->last_rx, jiffies);
+	atomic64_inc(&ep->conn->rx_msgs);
+	rsm_msg_dispatch(ep, buf, wc->byte_len);
+	ib_dma_sync_single_for_device(ep->ctrl->ibdev,
+				      rsm_rx_addr(ep, slot->idx), RSM_MSG_MAX,
+				      DMA_FROM_DEVICE);
+
+	down_read(&ep->qp_rwsem);
+	if (!ep->qp_dead && rsm_msg_post_recv(ep, slot->idx))
+		queue_work(rsm_wq, &ep->fail_work);
+	up_read(&ep->qp_rwsem);
+}
