@@ -19,9 +19,10 @@ extern "C" {
 #endif
 
 /*
- * Solaris base types used in the API.  glibc lacks most of them; each one
- * is guarded so that a program (or another compatibility header) that
- * already provides it keeps its own definition.
+ * Solaris base types used in the API.  glibc lacks most of them.  Each
+ * sits behind a _RSM_<TYPE>_DEFINED guard, which a program or another
+ * compatibility header that already provides the type can define to keep
+ * its own definition.
  */
 #ifndef _RSM_UINT_T_DEFINED
 #define _RSM_UINT_T_DEFINED
