@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "fake_rsm_device.h"
+#include "kernel_topology.h"
 
 int __real_open(const char *path, int flags, ...);
 int __wrap_open(const char *path, int flags, ...);
@@ -68,60 +69,35 @@ static int fake_ctlr_attr(struct rsm_ioc_ctlr_attr *a)
 	return 0;
 }
 
-static void fake_put_name(char *dst, const char *name)
+/* The current topology: rxe0 with remote_count remotes, mlx5_0 with one. */
+static void fake_topology(struct kbuf *kb)
 {
-	memset(dst, 0, RSM_NAME_MAX);
-	memcpy(dst, name, strlen(name));
-}
+	uint32_t j;
 
-/* Lay out the current topology into @buf (NULL: only measure). */
-static uint32_t fake_topology(unsigned char *buf)
-{
-	struct rsm_topo_hdr h = { .local_nodeid = 2, .nctlr = 2 };
-	struct rsm_topo_ctlr c[2];
-	struct rsm_topo_remote r;
-	size_t off = 0;
-	uint32_t i, j;
-
-	memset(c, 0, sizeof(c));
-	fake_put_name(c[0].name, "rxe0");
-	c[0].hwaddr = 0x10;
-	c[0].nremote = fake_rsm.remote_count;
-	fake_put_name(c[1].name, "mlx5_0");
-	c[1].hwaddr = 0x20;
-	c[1].nremote = 1;
-	if (buf)
-		memcpy(buf, &h, sizeof(h));
-	off += sizeof(h);
-	for (i = 0; i < 2; i++) {
-		if (buf)
-			memcpy(buf + off, &c[i], sizeof(c[i]));
-		off += sizeof(c[i]);
-		for (j = 0; j < c[i].nremote; j++) {
-			memset(&r, 0, sizeof(r));
-			r.nodeid = 10 * i + j;
-			r.state = j % 2 ? RSM_PATH_DOWN : RSM_PATH_ACTIVE;
-			fake_put_name(r.name, i ? "mlx5_0" : "rxe0");
-			r.hwaddr = 0x100 + j;
-			if (buf)
-				memcpy(buf + off, &r, sizeof(r));
-			off += sizeof(r);
-		}
-	}
-	return (uint32_t)off;
+	kb->len = 0;
+	kb_header(kb, 2, 2);
+	kb_ctlr(kb, "rxe0", 0x10, fake_rsm.remote_count);
+	for (j = 0; j < fake_rsm.remote_count; j++)
+		kb_remote(kb, j, j % 2 ? RSM_PATH_DOWN : RSM_PATH_ACTIVE,
+			  "rxe0", 0x100 + j);
+	kb_ctlr(kb, "mlx5_0", 0x20, 1);
+	kb_remote(kb, 10, RSM_PATH_ACTIVE, "mlx5_0", 0x100);
 }
 
 static int fake_topology_request(struct rsm_ioc_buf *q)
 {
+	static struct kbuf kb;
+
 	fake_rsm.topo_calls++;
 	if (q->len > 0 && fake_rsm.grow_on_fetch != 0) {
 		fake_rsm.remote_count++;
 		if (fake_rsm.grow_on_fetch > 0)
 			fake_rsm.grow_on_fetch--;
 	}
-	q->needed = fake_topology(NULL);
+	fake_topology(&kb);
+	q->needed = (uint32_t)kb.len;
 	if (q->len >= q->needed)
-		fake_topology((unsigned char *)(uintptr_t)q->buf);
+		memcpy((void *)(uintptr_t)q->buf, kb.data, kb.len);
 	return 0;
 }
 
