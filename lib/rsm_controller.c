@@ -101,13 +101,9 @@ static ulong_t rsm_clamp_ulong(uint64_t v)
 	return v > ULONG_MAX ? ULONG_MAX : (ulong_t)v;
 }
 
-/**
- * rsm_ctlr_attr_from_kernel() - the nine public attributes of a controller
- * @k: the kernel's RSM_IOC_CTLR_ATTR answer
- * @attr: receives the attributes
- */
-void rsm_ctlr_attr_from_kernel(const struct rsm_ioc_ctlr_attr *k,
-			       rsmapi_controller_attr_t *attr)
+/* The nine public attributes out of the kernel's RSM_IOC_CTLR_ATTR answer */
+static void rsm_ctlr_attr_from_kernel(const struct rsm_ioc_ctlr_attr *k,
+				      rsmapi_controller_attr_t *attr)
 {
 	attr->attr_direct_access_sizes = k->direct_access_sizes;
 	attr->attr_atomic_sizes = k->atomic_sizes;

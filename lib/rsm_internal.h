@@ -84,9 +84,6 @@ struct __rsmapi_controller_handle {
 	rsmapi_controller_attr_t attr;
 };
 
-void rsm_ctlr_attr_from_kernel(const struct rsm_ioc_ctlr_attr *k,
-	rsmapi_controller_attr_t *attr);
-
 /* ------------------------------------------------------------------ */
 /* /dev/rsm                                                            */
 /* ------------------------------------------------------------------ */
