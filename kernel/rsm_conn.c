@@ -11,11 +11,16 @@
  */
 #include <linux/slab.h>
 #include <linux/jiffies.h>
+#include <linux/delay.h>
+#include <rdma/ib_cache.h>
 
 #include "rsm_loc.h"
 
 #define RSM_RETRY_MIN_MS	250
 #define RSM_RETRY_MAX_MS	4000
+#define RSM_PORT_WAIT_MS	15000
+
+bool rsm_exiting;
 
 static void rsm_conn_release(struct kref *ref)
 {
@@ -34,6 +39,26 @@ void rsm_conn_put(struct rsm_conn *conn)
 	kref_put(&conn->ref, rsm_conn_release);
 }
 
+/*
+ * Destroying a connected CM id sends a DREQ on the port's GSI QP.  Soft-RoCE
+ * (rxe, 6.1 at least) puts that QP in error for good when a MAD is sent while
+ * the port is down, which cuts the node off until rxe is re-created.  So give
+ * the port a while to come back first; unload and device removal do not wait.
+ */
+static void rsm_ep_wait_for_port(struct rsm_ep *ep)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(RSM_PORT_WAIT_MS);
+	enum ib_port_state st;
+
+	if (!ep->connect_sent || !ep->ctrl)
+		return;
+	while (!READ_ONCE(rsm_exiting) && !READ_ONCE(ep->ctrl->removing) &&
+	       time_before(jiffies, deadline) &&
+	       !ib_get_cached_port_state(ep->ctrl->ibdev, ep->ctrl->port, &st) &&
+	       st != IB_PORT_ACTIVE)
+		msleep(100);
+}
+
 static void rsm_ep_destroy_work(struct work_struct *work)
 {
 	struct rsm_ep *ep = container_of(work, struct rsm_ep, destroy_work);
@@ -43,6 +68,7 @@ static void rsm_ep_destroy_work(struct work_struct *work)
 	mutex_lock(&conn->lock);
 	mutex_unlock(&conn->lock);
 
+	rsm_ep_wait_for_port(ep);
 	rsm_msg_teardown(ep);
 	if (ep->cm_id)
 		rdma_destroy_id(ep->cm_id);

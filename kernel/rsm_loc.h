@@ -189,6 +189,7 @@ struct rsm_conn *rsm_cluster_find_conn(u32 nodeid,
 				       const struct sockaddr *addr);
 
 /* rsm_conn.c */
+extern bool rsm_exiting;
 struct rsm_ep *rsm_ep_alloc(struct rsm_conn *conn, bool active_side);
 void rsm_ep_free_unused(struct rsm_ep *ep);
 void rsm_conn_replace_locked(struct rsm_conn *conn, struct rsm_ep *ep);

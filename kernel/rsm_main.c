@@ -143,6 +143,7 @@ err_free_wq:
 
 static void __exit rsm_exit(void)
 {
+	WRITE_ONCE(rsm_exiting, true);
 	misc_deregister(&rsm_miscdev);
 	rsm_cm_stop_listen();
 	/* connections go before controllers: they hold QPs on their PDs */

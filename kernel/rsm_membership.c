@@ -196,7 +196,7 @@ static void rsm_cluster_apply(const struct rsm_ioc_cluster *req,
 			continue;
 		conn = rsm_conn_create(peers[i].nodeid,
 				       (struct sockaddr *)&addrs[i],
-				       peers[i].nodeid > req->local_nodeid);
+				       req->local_nodeid > peers[i].nodeid);
 		if (IS_ERR(conn)) {
 			rsm_err_rl("node %u: no connection: %ld\n",
 				   peers[i].nodeid, PTR_ERR(conn));

@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# rsm: remote shared memory for Linux clusters over RDMA.
+#
+#   make                 build rsm.ko, librsm and the utilities
+#   make check           install what the tests need, run the whole suite
+#   make demo            boot a 2-node virtual cluster and show rsm at work
+#   make install         install librsm, headers, man pages and utilities
+#   make modules_install install rsm.ko for the kernel in KDIR
+#   make dkms-install    register the module with DKMS and build it
+#
+# KDIR defaults to the running kernel's build tree; when that has none
+# (a development machine that cannot load modules), to the newest
+# installed Debian kernel headers.
+
+VERSION := 0.1
+PREFIX ?= /usr/local
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	  $(lastword $(sort $(wildcard /lib/modules/*/build))))
+
+export PREFIX DESTDIR
+
+SUBDIRS := lib utils
+
+all: modules $(SUBDIRS)
+
+modules:
+	@test -n "$(KDIR)" || { echo "no kernel build tree: install linux-headers or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+$(SUBDIRS):
+	$(MAKE) -C $@
+
+selftests: lib
+	$(MAKE) -C selftests/rsm
+
+modules_install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+install: $(SUBDIRS)
+	$(MAKE) -C lib install
+	$(MAKE) -C utils install
+	install -d $(DESTDIR)/etc/rsm
+	[ -e $(DESTDIR)/etc/rsm/rsm.conf ] || \
+		install -m 0644 utils/rsm.conf.example $(DESTDIR)/etc/rsm/rsm.conf
+
+DKMS_SRC := $(DESTDIR)/usr/src/rsm-$(VERSION)
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/kernel $(DKMS_SRC)/include/uapi
+	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
+	install -m 0644 kernel/*.c kernel/*.h $(DKMS_SRC)/kernel/
+	install -m 0644 include/uapi/rsm_ioctl.h $(DKMS_SRC)/include/uapi/
+
+dkms-install: dkms-src
+	dkms add -m rsm -v $(VERSION)
+	dkms build -m rsm -v $(VERSION) $(if $(KVER),-k $(KVER))
+	dkms install -m rsm -v $(VERSION) $(if $(KVER),-k $(KVER))
+
+dkms-remove:
+	dkms remove -m rsm -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+deps:
+	utils/rsm-install-deps
+
+check: deps
+	$(MAKE) all selftests
+	selftests/run-all.sh
+
+demo: deps
+	$(MAKE) all
+	utils/rsm-vcluster -n 2 --node 1 -- examples/rsm-demo
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	for d in $(SUBDIRS); do $(MAKE) -C $$d clean; done
+	$(MAKE) -C selftests/rsm clean 2>/dev/null || true
+
+.PHONY: all modules $(SUBDIRS) selftests modules_install install dkms-src \
+	dkms-install dkms-remove deps check demo clean

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Cross-node helpers for rsm selftests; see rsm_cluster.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rsm_cluster.h"
+
+int rsmt_node_id(void)
+{
+	const char *s = getenv("RSM_NODE_ID");
+
+	return s ? atoi(s) : -1;
+}
+
+int rsmt_nodes(void)
+{
+	const char *s = getenv("RSM_NODES");
+
+	return s ? atoi(s) : 0;
+}
+
+const char *rsmt_top(void)
+{
+	const char *s = getenv("RSM_TOP");
+
+	return s ? s : "../..";
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int rsmt_barrier(const char *name, int timeout_s)
+{
+	const char *share = getenv("RSM_SHARE");
+	int me = rsmt_node_id(), n = rsmt_nodes(), k, fd, missing = 0;
+	double deadline = now_s() + timeout_s;
+	char path[512];
+
+	if (!share || me < 0 || n <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/barrier.%s.node%d", share, name, me);
+	fd = open(path, O_CREAT | O_WRONLY, 0644);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	for (;;) {
+		missing = 0;
+		for (k = 1; k <= n; k++) {
+			snprintf(path, sizeof(path), "%s/barrier.%s.node%d",
+				 share, name, k);
+			if (access(path, F_OK))
+				missing = k;
+		}
+		if (!missing)
+			return 0;
+		if (now_s() > deadline) {
+			fprintf(stderr, "# barrier %s: node %d never came\n",
+				name, missing);
+			return -1;
+		}
+		usleep(50 * 1000);
+	}
+}
+
+int rsmt_status(struct rsm_status *st)
+{
+	int fd = open(RSM_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = rsm_status_fetch(fd, st);
+	close(fd);
+	return ret;
+}
+
+const struct rsm_stat_conn *rsmt_conn(const struct rsm_status *st,
+				      unsigned int nodeid)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->hdr->nconn; i++)
+		if (st->conn[i].nodeid == nodeid)
+			return &st->conn[i];
+	return NULL;
+}
+
+unsigned int rsmt_conn_state(unsigned int nodeid)
+{
+	const struct rsm_stat_conn *c;
+	struct rsm_status st;
+	unsigned int state = 0;
+
+	if (rsmt_status(&st))
+		return 0;
+	c = rsmt_conn(&st, nodeid);
+	if (c)
+		state = c->state;
+	rsm_status_free(&st);
+	return state;
+}
+
+int rsmt_wait_conn(unsigned int nodeid, bool active, int timeout_s)
+{
+	double deadline = now_s() + timeout_s;
+
+	do {
+		if ((rsmt_conn_state(nodeid) == RSM_PATH_ACTIVE) == active)
+			return 0;
+		usleep(100 * 1000);
+	} while (now_s() < deadline);
+	return -1;
+}
+
+int rsmt_wait_all_active(int timeout_s)
+{
+	double deadline = now_s() + timeout_s;
+	struct rsm_status st;
+	unsigned int i, down;
+
+	do {
+		if (rsmt_status(&st))
+			return -1;
+		for (i = 0, down = 0; i < st.hdr->nconn; i++)
+			down += st.conn[i].state != RSM_PATH_ACTIVE;
+		rsm_status_free(&st);
+		if (!down)
+			return 0;
+		usleep(100 * 1000);
+	} while (now_s() < deadline);
+	return -1;
+}
+
+int rsmt_sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ret = system(cmd);
+	if (ret == -1 || !WIFEXITED(ret))
+		return -1;
+	return WEXITSTATUS(ret);
+}
+
+int rsmt_load_config(int exclude, int local, bool restart)
+{
+	char node[32] = "";
+
+	if (local >= 0)
+		snprintf(node, sizeof(node), "-n %d", local);
+	return rsmt_sh("awk -v x=%d '$1 != x' /etc/rsm/rsm.conf > /tmp/rsmt.conf"
+		       " && %s/utils/rsmadm load -f /tmp/rsmt.conf %s %s",
+		       exclude, rsmt_top(), node, restart ? "--restart" : "");
+}
+
+int rsmt_set_param(const char *name, unsigned int val)
+{
+	char path[256];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/module/rsm/parameters/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%u\n", val) < 0 ? -1 : 0;
+	if (fclose(f))
+		ret = -1;
+	return ret;
+}

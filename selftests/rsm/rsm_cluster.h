@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers for rsm selftests that run on every node of a (virtual) cluster
+ * at once: node identity, cross-node barriers through a shared directory,
+ * and snapshots of the module's status.
+ *
+ * The cluster runner (utils/rsm-vcluster) sets RSM_NODE_ID, RSM_NODES,
+ * RSM_SHARE (a directory every node can write) and RSM_TOP (the source
+ * tree).  Every node runs the same test binary; tests meet at named
+ * barriers so that they proceed in lockstep.
+ */
+#ifndef RSM_SELFTEST_CLUSTER_H
+#define RSM_SELFTEST_CLUSTER_H
+
+#include <stdbool.h>
+#include "rsm_dev.h"
+
+/* This node's id, or -1 when not running on a cluster node. */
+int rsmt_node_id(void);
+/* Number of nodes, or 0. */
+int rsmt_nodes(void);
+/* Path of the source tree. */
+const char *rsmt_top(void);
+
+/*
+ * Wait until every node reached the barrier @name.  Names must be unique
+ * within a run of one binary: use the test name plus a step.
+ * Returns 0, or -1 after @timeout_s seconds (it prints which nodes are late).
+ */
+int rsmt_barrier(const char *name, int timeout_s);
+
+/* Status snapshot of the local module (struct rsm_status from rsm_dev.h). */
+int rsmt_status(struct rsm_status *st);
+/* First connection to @nodeid in @st, or NULL. */
+const struct rsm_stat_conn *rsmt_conn(const struct rsm_status *st,
+				      unsigned int nodeid);
+/* State (RSM_PATH_*) of the connection to @nodeid; 0 if none. */
+unsigned int rsmt_conn_state(unsigned int nodeid);
+/*
+ * Poll until the connection to @nodeid is ACTIVE (@active) or not ACTIVE
+ * (!@active), at most @timeout_s seconds.  Returns 0 or -1.
+ */
+int rsmt_wait_conn(unsigned int nodeid, bool active, int timeout_s);
+/* Poll until every connection is ACTIVE.  Returns 0 or -1. */
+int rsmt_wait_all_active(int timeout_s);
+
+/* Run a shell command; returns its exit status, or -1. */
+int rsmt_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Push the cluster configuration of /etc/rsm/rsm.conf into the module with
+ * rsmadm, leaving out the lines of node @exclude (-1: none), as node
+ * @local (-1: rsmadm works it out).  @restart re-establishes every
+ * connection.  Returns rsmadm's exit status.
+ */
+int rsmt_load_config(int exclude, int local, bool restart);
+
+/* Write @val to a parameter of rsm.ko under /sys/module/rsm/parameters. */
+int rsmt_set_param(const char *name, unsigned int val);
+
+#endif

@@ -1,0 +1,16 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Run rsm selftests on this node (every node of the cluster runs this at
+# the same time; see utils/rsm-vcluster).  Arguments: test programs to run
+# (default: all).  Output is KTAP; the exit status is non-zero if any test
+# program failed.
+cd "$(dirname "$0")" || exit 1
+tests=("$@")
+[ ${#tests[@]} -gt 0 ] || tests=(rsm_controller_test rsm_topology_test \
+				 rsm_segmentid_test rsm_membership_test)
+rc=0
+for t in "${tests[@]}"; do
+	echo "# node ${RSM_NODE_ID:-?}: running $t"
+	./"$t" || rc=1
+done
+exit $rc
