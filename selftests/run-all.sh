@@ -1,0 +1,193 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The whole rsm test suite (what `make check` runs):
+#   1. host checks: checkpatch --strict, W=1 and C=1 (sparse) builds without
+#      warnings, DKMS add/build/install, make install layout, librsm unit
+#      tests;
+#   2. the kselftests on virtual soft-RoCE clusters of 2 and 3 nodes, every
+#      node running them at once; a test passes when it passes on every node,
+#      and each cluster also passes only if every guest kernel log is clean
+#      and rsm.ko unloads.
+# Prints one line per test, the failures with where to look, and a closing
+# "N passed, N failed, N skipped" line; exits non-zero on any failure.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+out=${RSM_TEST_OUT:-$top/build/test-results}
+rm -rf "$out"
+mkdir -p "$out"
+
+pass=0 fail=0 skip=0
+failures=()
+
+record() {	# record STATUS NAME [WHERE]
+	case $1 in
+	ok)	pass=$((pass + 1)); echo "ok - $2" ;;
+	skip)	skip=$((skip + 1)); echo "ok - $2 # SKIP ${3:-}" ;;
+	*)	fail=$((fail + 1)); echo "not ok - $2${3:+ (see $3)}"
+		failures+=("$2${3:+: $3}") ;;
+	esac
+}
+
+run_check() {	# run_check NAME LOGFILE COMMAND...
+	local name=$1 log=$2
+	shift 2
+	if "$@" >"$log" 2>&1; then
+		record ok "$name"
+	else
+		record fail "$name" "$log"
+	fi
+}
+
+kver=$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1 | cut -d/ -f4)
+kdir=/lib/modules/$kver/build
+ksrc=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
+
+# --- host: lint ----------------------------------------------------------
+lint_dir=$top/build/lint
+mkdir -p "$lint_dir"
+if [ ! -x "$lint_dir/scripts/checkpatch.pl" ] && [ -n "$ksrc" ]; then
+	tar -xJf "$ksrc" -C "$lint_dir" --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch' 2>/dev/null
+fi
+checkpatch_clean() {
+	perl "$lint_dir/scripts/checkpatch.pl" --no-tree --strict --terse \
+		--show-types -f kernel/*.c kernel/*.h include/uapi/*.h |
+		tee /dev/stderr | grep -qvE 'total: 0 errors, 0 warnings, 0 checks' &&
+		return 1
+	return 0
+}
+run_check lint.checkpatch_strict_is_clean "$out/checkpatch.log" checkpatch_clean
+
+# A private copy per flavour, so the module the VMs load is not touched.
+build_flavour() {	# build_flavour DIR MAKEVARS...
+	local dir=$1
+	shift
+	rm -rf "$dir"
+	mkdir -p "$dir/include"
+	cp -r Kbuild kernel "$dir/" && cp -r include/uapi "$dir/include/"
+	make -C "$kdir" M="$dir" "$@" modules 2>&1 | tee "$dir.log" >/dev/null
+	[ "${PIPESTATUS[0]}" -eq 0 ] || return 1
+	# any compiler or sparse diagnostic is a failure
+	! grep -E 'warning:|error:' "$dir.log"
+}
+run_check lint.kernel_builds_without_warnings_at_W1 "$out/w1.log" \
+	build_flavour "$top/build/w1" W=1
+run_check lint.kernel_builds_clean_under_sparse_C1 "$out/c1.log" \
+	build_flavour "$top/build/c1" C=1
+
+dkms_cycle() {
+	make dkms-remove >/dev/null 2>&1
+	make dkms-install KVER="$kver" || return 1
+	dkms status -m rsm -v 0.1 -k "$kver" | tee /dev/stderr | grep -q installed ||
+		return 1
+	make dkms-remove
+}
+if command -v dkms >/dev/null; then
+	run_check host.dkms_add_build_install_succeed "$out/dkms.log" dkms_cycle
+else
+	record skip host.dkms_add_build_install_succeed "dkms not installed"
+fi
+
+install_layout() {
+	local d=$top/build/destdir
+	rm -rf "$d"
+	make install DESTDIR="$d" PREFIX=/usr || return 1
+	for f in usr/lib/librsm.so.1 usr/lib/librsm.so usr/include/rsmapi.h \
+		 usr/include/sys/rsm/rsm_common.h usr/sbin/rsmadm usr/bin/rsmstat \
+		 usr/bin/rsm-vcluster etc/rsm/rsm.conf; do
+		[ -e "$d/$f" ] || { echo "missing $f"; return 1; }
+	done
+	ls "$d"/usr/lib/pkgconfig/librsm.pc "$d"/usr/share/man/man3/rsm_get_controller.3* ||
+		return 1
+}
+run_check host.make_install_honours_prefix_and_destdir "$out/install.log" \
+	install_layout
+
+# --- host: librsm unit tests (one verdict per test program) -------------
+make -C lib check >"$out/lib-check.log" 2>&1
+lib_rc=$?
+n_lib=0
+while read -r name st; do
+	n_lib=$((n_lib + 1))
+	record "$st" "lib.$name" "$out/lib-check.log"
+done < <(awk '
+	/^# ---- / { if (prog != "") print prog, "fail"; prog = $3; next }
+	prog != "" && /^[0-9]+ passed, [0-9]+ failed/ {
+		print prog, ($3 == 0 ? "ok" : "fail"); prog = ""
+	}
+	prog != "" && /^1\.\.0 # SKIP/ { print prog, "skip"; prog = "" }
+	END { if (prog != "") print prog, "fail" }' "$out/lib-check.log")
+if [ "$lib_rc" -ne 0 ] || [ "$n_lib" -eq 0 ]; then
+	record fail lib.unit_tests_all_pass "$out/lib-check.log"
+fi
+
+# --- virtual clusters ----------------------------------------------------
+# cluster_run N TESTS...: every node runs selftests/rsm/run_node.sh TESTS
+cluster_run() {
+	local n=$1
+	shift
+	local logdir=$out/cluster$n
+	echo "# booting a $n-node virtual cluster (logs in $logdir)"
+	utils/rsm-vcluster -n "$n" --logdir "$logdir" -q \
+		-- selftests/rsm/run_node.sh "$@" >"$out/cluster$n.log" 2>&1
+	tail -n 20 "$out/cluster$n.log" | sed 's/^/# /'
+
+	# per-node KTAP -> one verdict per test
+	local k f
+	for k in $(seq 1 "$n"); do
+		f=$logdir/node$k.out
+		[ -f "$f" ] || continue
+		awk -v node="$k" '
+			/^# node [0-9?]+: running / { bin = $5; next }
+			/^(not )?ok [0-9]+ / {
+				st = ($1 == "ok") ? "ok" : "fail"
+				line = $0
+				sub(/^(not )?ok [0-9]+ /, "", line)
+				if (line ~ /# SKIP/) { st = "skip"; sub(/ *# SKIP.*/, "", line) }
+				print bin "." line, node, st
+			}' "$f"
+	done | sort >"$out/cluster$n.results"
+
+	local name nodes_ok nodes_skip seen
+	while read -r name; do
+		seen=$(awk -v t="$name" '$1 == t' "$out/cluster$n.results" | wc -l)
+		nodes_ok=$(awk -v t="$name" '$1 == t && $3 == "ok"' "$out/cluster$n.results" | wc -l)
+		nodes_skip=$(awk -v t="$name" '$1 == t && $3 == "skip"' "$out/cluster$n.results" | wc -l)
+		if [ "$nodes_skip" -eq "$n" ]; then
+			record skip "cluster$n.$name" "skipped on every node"
+		elif [ "$seen" -eq "$n" ] && [ $((nodes_ok + nodes_skip)) -eq "$n" ]; then
+			record ok "cluster$n.$name"
+		else
+			local bad
+			bad=$(awk -v t="$name" '$1 == t && $3 == "fail" { printf "node%s ", $2 }' \
+				"$out/cluster$n.results")
+			record fail "cluster$n.$name" "${bad:-missing on some node}in $logdir/node*.out"
+		fi
+	done < <(cut -d' ' -f1 "$out/cluster$n.results" | sort -u)
+
+	# the runner's own verdict per node: kernel log clean, module unloads
+	local row
+	for k in $(seq 1 "$n"); do
+		row=$(grep -E "^  node$k " "$out/cluster$n.log")
+		if [ -n "$row" ] && echo "$row" | awk '{ exit !($5 == "ok" && $6 == "clean") }'; then
+			record ok "cluster$n.node$k.kernel_log_clean_and_rsm_unloads"
+		else
+			record fail "cluster$n.node$k.kernel_log_clean_and_rsm_unloads" \
+				"$logdir/node$k.dmesg, $logdir/node$k.console.log"
+		fi
+	done
+}
+
+cluster_run 2
+cluster_run 3 rsm_topology_test rsm_membership_test
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "failures:"
+	printf '  %s\n' "${failures[@]}"
+fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
