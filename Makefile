@@ -49,7 +49,7 @@ dkms-src:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)/kernel $(DKMS_SRC)/include/uapi
 	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
-	install -m 0644 kernel/*.c kernel/*.h $(DKMS_SRC)/kernel/
+	install -m 0644 kernel/*.c kernel/*.h kernel/Kbuild $(DKMS_SRC)/kernel/
 	install -m 0644 include/uapi/rsm_ioctl.h $(DKMS_SRC)/include/uapi/
 
 dkms-install: dkms-src
