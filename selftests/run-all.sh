@@ -54,7 +54,7 @@ if [ ! -x "$lint_dir/scripts/checkpatch.pl" ] && [ -n "$ksrc" ]; then
 fi
 checkpatch_clean() {
 	perl "$lint_dir/scripts/checkpatch.pl" --no-tree --strict --terse \
-		--show-types -f kernel/*.c kernel/*.h include/uapi/*.h |
+		--show-types -f kernel/rsm_*.c kernel/*.h include/uapi/*.h |
 		tee /dev/stderr | grep -qvE 'total: 0 errors, 0 warnings, 0 checks' &&
 		return 1
 	return 0
@@ -117,6 +117,7 @@ while read -r name st; do
 	n_lib=$((n_lib + 1))
 	record "$st" "lib.$name" "$out/lib-check.log"
 done < <(awk '
+	/^# ---- summary/ { prog = ""; next }
 	/^# ---- / { if (prog != "") print prog, "fail"; prog = $3; next }
 	prog != "" && /^[0-9]+ passed, [0-9]+ failed/ {
 		print prog, ($3 == 0 ? "ok" : "fail"); prog = ""
