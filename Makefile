@@ -20,9 +20,11 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 export PREFIX DESTDIR
 
-SUBDIRS := lib utils
+SUBDIRS := lib utils examples
 
 all: modules $(SUBDIRS)
+
+examples: lib
 
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel build tree: install linux-headers or set KDIR" >&2; exit 1; }
