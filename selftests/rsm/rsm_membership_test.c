@@ -98,8 +98,11 @@ FIXTURE_TEARDOWN(cluster)
 {
 	if (self->me < 0 || self->n < 2)
 		return;
-	if (self->me == 2)
+	if (self->me == 2) {
 		rsmt_sh("ip link set eth0 up");
+		rsmt_sh("rdma link show rxe0/1 >/dev/null 2>&1 || "
+			"rdma link add rxe0 type rxe netdev eth0");
+	}
 	rsmt_set_param("wire_version", 5);
 	if (rsmt_load_config(-1, -1, false))
 		TH_LOG("cannot restore the configuration");
@@ -212,6 +215,44 @@ TEST_F_TIMEOUT(cluster, connection_comes_back_after_the_link_drops, 300)
 		EXPECT_LT(base.reconnects, read_counters(peer).reconnects);
 	}
 	ASSERT_EQ(0, rsmt_barrier("link.end", STEP_S));
+}
+
+static unsigned int controller_count(void)
+{
+	rsm_topology_t *t;
+	unsigned int n;
+
+	if (rsm_get_interconnect_topology(&t))
+		return ~0u;
+	n = t->topology_hdr.local_cntlr_count;
+	rsm_free_interconnect_topology(t);
+	return n;
+}
+
+TEST_F_TIMEOUT(cluster, rdma_device_removed_and_added_back_at_runtime, 300)
+{
+	rsmapi_controller_handle_t h;
+	unsigned int peer = self->me == 1 ? 2 : 1;
+	struct counters base = read_counters(peer);
+
+	ASSERT_EQ(0, rsmt_barrier("device.start", STEP_S));
+	if (self->me == 2) {
+		ASSERT_EQ(0, rsmt_sh("rdma link delete rxe0"));
+		EXPECT_EQ(0, controller_count());
+		EXPECT_EQ(RSMERR_CTLR_NOT_PRESENT, rsm_get_controller("rxe0", &h));
+		EXPECT_NE(RSM_PATH_ACTIVE, rsmt_conn_state(1));
+		ASSERT_EQ(0, rsmt_sh("rdma link add rxe0 type rxe netdev eth0"));
+		EXPECT_EQ(0, rsmt_wait_conn(1, true, STEP_S));
+		EXPECT_EQ(1, controller_count());
+		ASSERT_EQ(0, rsm_get_controller("rxe0", &h));
+		EXPECT_EQ(0, rsm_release_controller(h));
+	} else if (self->me == 1) {
+		EXPECT_TRUE(WAIT_FOR(2, now.disconnects > base.disconnects,
+				     DETECT_S));
+		EXPECT_EQ(0, rsmt_wait_conn(2, true, STEP_S));
+	}
+	EXPECT_EQ(0, rsmt_wait_all_active(STEP_S));
+	ASSERT_EQ(0, rsmt_barrier("device.end", STEP_S));
 }
 
 TEST_HARNESS_MAIN
