@@ -66,8 +66,7 @@ enum rsm_ep_state {
 };
 
 struct rsm_conn;
-struct rsm_rx_slot;
-struct rsm_tx_slot;
+struct rsm_msg_slot;
 
 #define RSM_RX_DEPTH	32	/* receive buffers posted per endpoint */
 #define RSM_TX_DEPTH	16	/* send buffers per endpoint */
@@ -104,13 +103,13 @@ struct rsm_ep {
 
 	void			*rx_bufs;
 	u64			rx_dma;
-	struct rsm_rx_slot	*rx_slots;
+	struct rsm_msg_slot	*rx_slots;
 
 	spinlock_t		tx_lock;	/* protects tx_free */
 	unsigned long		tx_free;
 	void			*tx_bufs;
 	u64			tx_dma;
-	struct rsm_tx_slot	*tx_slots;
+	struct rsm_msg_slot	*tx_slots;
 
 	struct work_struct	destroy_work;
 	struct work_struct	fail_work;

@@ -13,13 +13,8 @@
 
 #include "rsm_loc.h"
 
-struct rsm_rx_slot {
-	struct ib_cqe		cqe;
-	struct rsm_ep		*ep;
-	unsigned int		idx;
-};
-
-struct rsm_tx_slot {
+/* One message buffer of an endpoint: its completion entry and index. */
+struct rsm_msg_slot {
 	struct ib_cqe		cqe;
 	struct rsm_ep		*ep;
 	unsigned int		idx;
@@ -57,10 +52,22 @@ static int rsm_msg_post_recv(struct rsm_ep *ep, unsigned int idx)
 	return ib_post_recv(ep->cm_id->qp, &wr, NULL);
 }
 
+static void rsm_msg_init_slots(struct rsm_ep *ep, struct rsm_msg_slot *slots,
+			       unsigned int n,
+			       void (*done)(struct ib_cq *, struct ib_wc *))
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		slots[i].cqe.done = done;
+		slots[i].ep = ep;
+		slots[i].idx = i;
+	}
+}
+
 static int rsm_msg_alloc_bufs(struct rsm_ep *ep)
 {
 	struct ib_device *dev = ep->ctrl->ibdev;
-	unsigned int i;
 
 	ep->rx_slots = kcalloc(RSM_RX_DEPTH, sizeof(*ep->rx_slots), GFP_KERNEL);
 	ep->tx_slots = kcalloc(RSM_TX_DEPTH, sizeof(*ep->tx_slots), GFP_KERNEL);
@@ -82,16 +89,8 @@ static int rsm_msg_alloc_bufs(struct rsm_ep *ep)
 		return -ENOMEM;
 	ep->tx_mapped = true;
 
-	for (i = 0; i < RSM_RX_DEPTH; i++) {
-		ep->rx_slots[i].cqe.done = rsm_msg_recv_done;
-		ep->rx_slots[i].ep = ep;
-		ep->rx_slots[i].idx = i;
-	}
-	for (i = 0; i < RSM_TX_DEPTH; i++) {
-		ep->tx_slots[i].cqe.done = rsm_msg_send_done;
-		ep->tx_slots[i].ep = ep;
-		ep->tx_slots[i].idx = i;
-	}
+	rsm_msg_init_slots(ep, ep->rx_slots, RSM_RX_DEPTH, rsm_msg_recv_done);
+	rsm_msg_init_slots(ep, ep->tx_slots, RSM_TX_DEPTH, rsm_msg_send_done);
 	ep->tx_free = GENMASK(RSM_TX_DEPTH - 1, 0);
 	return 0;
 }
@@ -278,7 +277,7 @@ out:
 
 static void rsm_msg_send_done(struct ib_cq *cq, struct ib_wc *wc)
 {
-	struct rsm_tx_slot *slot = container_of(wc->wr_cqe, struct rsm_tx_slot,
+	struct rsm_msg_slot *slot = container_of(wc->wr_cqe, struct rsm_msg_slot,
 						cqe);
 	struct rsm_ep *ep = slot->ep;
 
@@ -369,7 +368,7 @@ static void rsm_msg_dispatch(struct rsm_ep *ep, const void *buf, u32 len)
 
 static void rsm_msg_recv_done(struct ib_cq *cq, struct ib_wc *wc)
 {
-	struct rsm_rx_slot *slot = container_of(wc->wr_cqe, struct rsm_rx_slot,
+	struct rsm_msg_slot *slot = container_of(wc->wr_cqe, struct rsm_msg_slot,
 						cqe);
 	struct rsm_ep *ep = slot->ep;
 	void *buf = ep->rx_bufs + (size_t)slot->idx * RSM_MSG_MAX;
