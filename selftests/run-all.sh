@@ -109,6 +109,15 @@ install_layout() {
 run_check host.make_install_honours_prefix_and_destdir "$out/install.log" \
 	install_layout
 
+# --- host: rsmadm configuration parsing (one verdict per case) ----------
+selftests/rsm/rsmadm_config_test.sh >"$out/rsmadm.log" 2>&1
+n_adm=0
+while read -r st name; do
+	n_adm=$((n_adm + 1))
+	record "$st" "host.rsmadm.$name" "$out/rsmadm.log"
+done < <(sed -nE 's/^ok [0-9]+ (.*)$/ok \1/p; s/^not ok [0-9]+ (.*)$/fail \1/p' "$out/rsmadm.log")
+[ "$n_adm" -gt 0 ] || record fail host.rsmadm.config_tests_run "$out/rsmadm.log"
+
 # --- host: librsm unit tests (one verdict per test program) -------------
 make -C lib check >"$out/lib-check.log" 2>&1
 lib_rc=$?
