@@ -137,6 +137,15 @@ if [ "$lib_rc" -ne 0 ] || [ "$n_lib" -eq 0 ]; then
 	record fail lib.unit_tests_all_pass "$out/lib-check.log"
 fi
 
+# --- the cluster runner itself (no rsm.ko) --------------------------------
+selftests/vcluster/check.sh >"$out/vcluster.log" 2>&1
+n_vc=0
+while read -r st name; do
+	n_vc=$((n_vc + 1))
+	record "$st" "vcluster.$name" "$out/vcluster.log"
+done < <(sed -nE 's/^ok [0-9]+ ([^ ]*).*$/ok \1/p; s/^not ok [0-9]+ ([^ ]*).*$/fail \1/p' "$out/vcluster.log")
+[ "$n_vc" -gt 0 ] || record fail vcluster.checks_run "$out/vcluster.log"
+
 # --- virtual clusters ----------------------------------------------------
 # cluster_run N TESTS...: every node runs selftests/rsm/run_node.sh TESTS
 cluster_run() {
