@@ -213,8 +213,8 @@ void rsm_conn_refused_locked(struct rsm_conn *conn, unsigned int reason)
 	lockdep_assert_held(&conn->lock);
 	conn->refused++;
 	conn->last_reject = reason == RSM_REJ_BAD_VERSION ?
-			    RSM_ERRCODE_BAD_DRIVER_VERSION :
-			    RSM_ERRCODE_UNREACHABLE;
+			    RSMERR_BAD_DRIVER_VERSION :
+			    RSMERR_REMOTE_NODE_UNREACHABLE;
 	rsm_warn_rl("node %u refused the connection (reason %u)\n",
 		    conn->nodeid, reason);
 }

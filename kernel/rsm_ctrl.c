@@ -235,11 +235,11 @@ int rsm_ctrl_ioctl_attr(void __user *uarg)
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
 	if (strnlen(req.name, sizeof(req.name)) == sizeof(req.name))
-		return RSM_ERRCODE_CTLR_NOT_PRESENT;
+		return RSMERR_CTLR_NOT_PRESENT;
 
 	ctrl = rsm_ctrl_get_by_name(req.name);
 	if (!ctrl)
-		return RSM_ERRCODE_CTLR_NOT_PRESENT;
+		return RSMERR_CTLR_NOT_PRESENT;
 	memcpy(&req, &ctrl->attr, sizeof(req));
 	strscpy(req.name, ctrl->name, sizeof(req.name));
 	req.ctlr_index = ctrl->index;

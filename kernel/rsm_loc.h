@@ -17,10 +17,7 @@
 
 #include "rsm_ioctl.h"
 #include "rsm_proto.h"
-
-#define RSM_ERRCODE_CTLR_NOT_PRESENT	4	/* RSMERR_CTLR_NOT_PRESENT */
-#define RSM_ERRCODE_BAD_DRIVER_VERSION	101	/* RSMERR_BAD_DRIVER_VERSION */
-#define RSM_ERRCODE_UNREACHABLE		39	/* RSMERR_REMOTE_NODE_UNREACHABLE */
+#include "rsm_errno.h"
 
 #define rsm_err_rl(fmt, ...)  pr_err_ratelimited("rsm: " fmt, ##__VA_ARGS__)
 #define rsm_warn_rl(fmt, ...) pr_warn_ratelimited("rsm: " fmt, ##__VA_ARGS__)
@@ -165,6 +162,51 @@ struct rsm_cluster {
 };
 
 extern struct rsm_cluster rsm_cluster;
+
+enum rsm_export_state {
+	RSM_EXPORT_BOUND,	/* pages pinned, not visible */
+	RSM_EXPORT_PUBLISHED,	/* in rsm_segids under @segid */
+};
+
+/*
+ * struct rsm_export - an export segment.
+ * @lock protects @state, @segid, @acl, @acl_len, @pages and @vaddr.  The
+ * rest is written once at create time.
+ */
+struct rsm_export {
+	struct mutex		lock;		/* see above */
+	struct rsm_ctrl		*ctrl;
+	enum rsm_export_state	state;
+	u32			segid;
+	struct rsm_ioc_acl_entry *acl;		/* NULL: no list */
+	u32			acl_len;
+	struct page		**pages;
+	unsigned long		npages;
+	u64			vaddr;
+	u64			len;
+	u32			flags;
+	struct mm_struct	*mm;		/* pins are charged here */
+	struct pid		*creator;	/* thread group of the creator */
+	kuid_t			uid;
+	kgid_t			gid;
+	umode_t			mode;		/* 0777 & ~umask at create */
+};
+
+enum rsm_file_kind {
+	RSM_FILE_NONE,
+	RSM_FILE_EXPORT,
+};
+
+/*
+ * struct rsm_file - one open /dev/rsm descriptor.
+ * @lock protects @kind and the binding; once bound it never changes.
+ */
+struct rsm_file {
+	struct mutex		lock;		/* see above */
+	enum rsm_file_kind	kind;
+	struct rsm_export	*exp;
+};
+
 extern struct workqueue_struct *rsm_wq;
 
 /* rsm_ctrl.c */
@@ -202,6 +244,16 @@ void rsm_conn_put(struct rsm_conn *conn);
 void rsm_conn_ctrl_removed(struct rsm_ctrl *ctrl);
 u32 rsm_conn_state(struct rsm_conn *conn, const struct rsm_ctrl *ctrl);
 void rsm_conn_fail(struct rsm_ep *ep, const char *why);
+
+/* rsm_export.c */
+extern atomic64_t rsm_exported_segments;
+extern atomic64_t rsm_pinned_pages;
+int rsm_export_create(struct rsm_file *rf, void __user *uarg);
+int rsm_export_publish(struct rsm_export *exp, void __user *uarg);
+int rsm_export_republish(struct rsm_export *exp, void __user *uarg);
+int rsm_export_unpublish(struct rsm_export *exp);
+int rsm_export_rebind(struct rsm_export *exp, void __user *uarg);
+void rsm_export_destroy(struct rsm_export *exp);
 
 /* rsm_cm.c */
 int rsm_cm_listen(void);

@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/uaccess.h>
 #include <linux/capability.h>
+#include <linux/slab.h>
 
 #include "rsm_loc.h"
 
@@ -54,11 +55,47 @@ static long rsm_ioctl_version(void __user *uarg)
 	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
+/* Requests on a descriptor bound to an export segment. */
+static long rsm_ioctl_export(struct rsm_file *rf, unsigned int cmd,
+			     void __user *uarg)
+{
+	struct rsm_export *exp;
+
+	mutex_lock(&rf->lock);
+	exp = rf->kind == RSM_FILE_EXPORT ? rf->exp : NULL;
+	mutex_unlock(&rf->lock);
+	if (!exp)
+		return RSMERR_BAD_SEG_HNDL;
+
+	switch (cmd) {
+	case RSM_IOC_EXPORT_PUBLISH:
+		return rsm_export_publish(exp, uarg);
+	case RSM_IOC_EXPORT_REPUBLISH:
+		return rsm_export_republish(exp, uarg);
+	case RSM_IOC_EXPORT_UNPUBLISH:
+		return rsm_export_unpublish(exp);
+	case RSM_IOC_EXPORT_REBIND:
+		return rsm_export_rebind(exp, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
 static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	struct rsm_file *rf = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
+	case RSM_IOC_EXPORT_CREATE:
+		if (!(file->f_mode & FMODE_WRITE))
+			return RSMERR_BAD_SEG_HNDL;
+		return rsm_export_create(rf, uarg);
+	case RSM_IOC_EXPORT_PUBLISH:
+	case RSM_IOC_EXPORT_REPUBLISH:
+	case RSM_IOC_EXPORT_UNPUBLISH:
+	case RSM_IOC_EXPORT_REBIND:
+		return rsm_ioctl_export(rf, cmd, uarg);
 	case RSM_IOC_VERSION:
 		return rsm_ioctl_version(uarg);
 	case RSM_IOC_CTLR_ATTR:
@@ -78,11 +115,24 @@ static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 static int rsm_open(struct inode *inode, struct file *file)
 {
+	struct rsm_file *rf = kzalloc(sizeof(*rf), GFP_KERNEL);
+
+	if (!rf)
+		return -ENOMEM;
+	mutex_init(&rf->lock);
+	rf->kind = RSM_FILE_NONE;
+	file->private_data = rf;
 	return nonseekable_open(inode, file);
 }
 
+/* The last reference to the descriptor: destroy what it held. */
 static int rsm_release(struct inode *inode, struct file *file)
 {
+	struct rsm_file *rf = file->private_data;
+
+	if (rf->kind == RSM_FILE_EXPORT)
+		rsm_export_destroy(rf->exp);
+	kfree(rf);
 	return 0;
 }
 

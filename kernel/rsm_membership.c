@@ -387,6 +387,8 @@ int rsm_cluster_ioctl_status(void __user *uarg)
 	hdr->refused_bad_version =
 		atomic64_read(&rsm_cluster.refused_bad_version);
 	hdr->refused_other = atomic64_read(&rsm_cluster.refused_other);
+	hdr->exported_segments = atomic64_read(&rsm_exported_segments);
+	hdr->pinned_pages = atomic64_read(&rsm_pinned_pages);
 
 	ret = rsm_copy_buf_answer(uarg, &req, buf,
 				  rsm_status_size(nctlr, nconn));

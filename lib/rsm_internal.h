@@ -8,6 +8,7 @@
 #ifndef _RSM_INTERNAL_H
 #define _RSM_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,6 +83,25 @@ struct __rsmapi_controller_handle {
 	uint32_t ctlr_index;		/* kernel's index, 0 = loopback */
 	rsm_addr_t controller_addr;	/* hardware address */
 	rsmapi_controller_attr_t attr;
+};
+
+/* ------------------------------------------------------------------ */
+/* Export segments                                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * An export segment handle.  @fd is the segment's own descriptor (bound in
+ * the kernel); @lock protects @vaddr and @pollfd_refs.
+ */
+struct __rsm_memseg_export_handle {
+	struct rsm_handle hdr;
+	pthread_mutex_t lock;
+	int fd;
+	rsmapi_controller_handle_t controller;
+	void *vaddr;
+	size_t length;
+	uint_t flags;
+	unsigned int pollfd_refs;
 };
 
 /* ------------------------------------------------------------------ */

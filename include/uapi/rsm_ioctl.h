@@ -178,11 +178,54 @@ struct rsm_stat_conn {
 	__aligned_u64 last_reject;	/* RSMERR code of the last refusal */
 };
 
+/*
+ * Segment descriptors.  A descriptor opened read/write is bound to an
+ * export segment by RSM_IOC_EXPORT_CREATE; closing it (or process exit)
+ * destroys the segment.  Requests on a descriptor bound to something else
+ * get RSMERR_BAD_SEG_HNDL.
+ */
+#define RSM_EXPORT_ALLOW_REBIND		0x01	/* RSM_ALLOW_REBIND */
+#define RSM_EXPORT_CREATE_DONTWAIT	0x02	/* RSM_CREATE_SEG_DONTWAIT */
+#define RSM_ACL_MAX			64
+
+/* RSM_IOC_EXPORT_CREATE: pin and bind [vaddr, vaddr + len) */
+struct rsm_ioc_export_create {
+	char ctlr[RSM_NAME_MAX];	/* controller name */
+	__aligned_u64 vaddr;		/* page aligned */
+	__aligned_u64 len;		/* page multiple, > 0 */
+	__u32 flags;			/* RSM_EXPORT_*; other bits ignored */
+	__u32 pad;
+};
+
+/* One access list entry; the layout of rsmapi_access_entry_t. */
+struct rsm_ioc_acl_entry {
+	__u32 node;
+	__u32 perm;			/* <= 0666 */
+};
+
+/* RSM_IOC_EXPORT_PUBLISH and RSM_IOC_EXPORT_REPUBLISH */
+struct rsm_ioc_export_publish {
+	__u32 segid;			/* publish: in 0 = assign, out: the id */
+	__u32 acl_len;			/* <= RSM_ACL_MAX; 0 = no list */
+	__aligned_u64 acl;		/* struct rsm_ioc_acl_entry[acl_len] */
+};
+
+/* RSM_IOC_EXPORT_REBIND: switch to other pages of the same length */
+struct rsm_ioc_export_rebind {
+	__aligned_u64 vaddr;
+	__aligned_u64 len;
+};
+
 #define RSM_IOC_MAGIC		0xb7
 #define RSM_IOC_VERSION		_IOR(RSM_IOC_MAGIC, 0x00, struct rsm_ioc_version)
 #define RSM_IOC_CTLR_ATTR	_IOWR(RSM_IOC_MAGIC, 0x01, struct rsm_ioc_ctlr_attr)
 #define RSM_IOC_TOPOLOGY	_IOWR(RSM_IOC_MAGIC, 0x02, struct rsm_ioc_buf)
 #define RSM_IOC_CLUSTER_SET	_IOW(RSM_IOC_MAGIC, 0x03, struct rsm_ioc_cluster)
 #define RSM_IOC_STATUS		_IOWR(RSM_IOC_MAGIC, 0x04, struct rsm_ioc_buf)
+#define RSM_IOC_EXPORT_CREATE	_IOW(RSM_IOC_MAGIC, 0x10, struct rsm_ioc_export_create)
+#define RSM_IOC_EXPORT_PUBLISH	_IOWR(RSM_IOC_MAGIC, 0x11, struct rsm_ioc_export_publish)
+#define RSM_IOC_EXPORT_REPUBLISH _IOW(RSM_IOC_MAGIC, 0x12, struct rsm_ioc_export_publish)
+#define RSM_IOC_EXPORT_UNPUBLISH _IO(RSM_IOC_MAGIC, 0x13)
+#define RSM_IOC_EXPORT_REBIND	_IOW(RSM_IOC_MAGIC, 0x14, struct rsm_ioc_export_rebind)
 
 #endif /* _UAPI_RSM_IOCTL_H */

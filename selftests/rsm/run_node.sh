@@ -6,7 +6,7 @@
 # program failed.
 cd "$(dirname "$0")" || exit 1
 tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=(rsm_controller_test rsm_topology_test rsm_ioctl_test \
+[ ${#tests[@]} -gt 0 ] || tests=(rsm_controller_test rsm_topology_test rsm_ioctl_test rsm_export_test \
 				 rsm_segmentid_test rsm_membership_test)
 rc=0
 for t in "${tests[@]}"; do

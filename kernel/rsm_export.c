@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: export segments - pinning the exporter's pages, the node's table of
+ * published segment ids, access lists, rebind.
+ *
+ * An export segment belongs to one /dev/rsm descriptor.  Creating it pins
+ * the user range for the lifetime of the segment (or until rebind),
+ * accounted like other long-term pins against RLIMIT_MEMLOCK.  Publishing
+ * enters the segment id in rsm_segids; ids form one namespace per node.
+ */
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/fs_struct.h>
+#include <linux/xarray.h>
+#include <linux/uaccess.h>
+#include <linux/cred.h>
+#include <linux/pid.h>
+
+#include "rsm_loc.h"
+
+#define RSM_AUTO_ID_BASE	0x80000000U
+#define RSM_RESERVED_ID_END	0x3fffffU
+#define RSM_ACCESS_TRUSTED	0666
+
+/* published segments by id; the xarray's lock covers rsm_next_auto_id */
+static DEFINE_XARRAY(rsm_segids);
+static u32 rsm_next_auto_id = RSM_AUTO_ID_BASE;
+static bool rsm_auto_ids_exhausted;
+
+atomic64_t rsm_exported_segments = ATOMIC64_INIT(0);
+atomic64_t rsm_pinned_pages = ATOMIC64_INIT(0);
+
+/* Charge or release @npages against the mm's long-term pin limit. */
+static int rsm_account_pinned(struct mm_struct *mm, long npages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	s64 total;
+
+	total = atomic64_add_return(npages, &mm->pinned_vm);
+	if (npages > 0 && total > limit && !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(npages, &mm->pinned_vm);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int rsm_errno_to_rsmerr(int err)
+{
+	switch (err) {
+	case -EFAULT:
+		return RSMERR_BAD_ADDR;
+	case -EPERM:
+	case -EACCES:
+		return RSMERR_PERM_DENIED;
+	default:
+		return RSMERR_INSUFFICIENT_MEM;
+	}
+}
+
+/*
+ * Pin [vaddr, vaddr + len) of the current process for writing.
+ * Return: 0 or an RSMERR code.
+ */
+static int rsm_pin_range(u64 vaddr, u64 len, struct page ***pagesp)
+{
+	unsigned long npages = len >> PAGE_SHIFT;
+	struct page **pages;
+	unsigned long done = 0;
+	long ret;
+
+	if (!PAGE_ALIGNED(vaddr) || !len || !PAGE_ALIGNED(len))
+		return RSMERR_BAD_ADDR;
+	if (vaddr + len < vaddr || !access_ok(u64_to_user_ptr(vaddr), len))
+		return RSMERR_BAD_ADDR;
+	if (rsm_account_pinned(current->mm, npages))
+		return RSMERR_INSUFFICIENT_MEM;
+
+	pages = kvcalloc(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages) {
+		rsm_account_pinned(current->mm, -(long)npages);
+		return RSMERR_INSUFFICIENT_MEM;
+	}
+	while (done < npages) {
+		ret = pin_user_pages_fast(vaddr + (done << PAGE_SHIFT),
+					  min_t(unsigned long, npages - done,
+						SZ_64K),
+					  FOLL_WRITE | FOLL_LONGTERM,
+					  pages + done);
+		if (ret <= 0) {
+			/* a short pin means a hole in the range */
+			ret = ret ? rsm_errno_to_rsmerr(ret) : RSMERR_BAD_ADDR;
+			unpin_user_pages(pages, done);
+			kvfree(pages);
+			rsm_account_pinned(current->mm, -(long)npages);
+			return ret;
+		}
+		done += ret;
+	}
+	*pagesp = pages;
+	atomic64_add(npages, &rsm_pinned_pages);
+	return 0;
+}
+
+static void rsm_unpin_range(struct rsm_export *exp, struct page **pages)
+{
+	unpin_user_pages_dirty_lock(pages, exp->npages, true);
+	kvfree(pages);
+	atomic64_sub(exp->npages, &exp->mm->pinned_vm);
+	atomic64_sub(exp->npages, &rsm_pinned_pages);
+}
+
+static bool rsm_is_creator(struct rsm_export *exp)
+{
+	return task_tgid(current) == exp->creator;
+}
+
+/*
+ * Copy and check an access list (publish step 7).
+ * Return: 0 or an RSMERR code; on success *aclp is NULL for "no list".
+ */
+static int rsm_acl_get(struct rsm_export *exp,
+		       const struct rsm_ioc_export_publish *req,
+		       struct rsm_ioc_acl_entry **aclp)
+{
+	bool loopback = !exp->ctrl->ibdev;
+	struct rsm_ioc_acl_entry *acl;
+	u32 i, local = READ_ONCE(rsm_cluster.local_nodeid);
+
+	*aclp = NULL;
+	if (!req->acl_len)
+		return 0;
+	if (req->acl_len > RSM_ACL_MAX || (loopback && req->acl_len > 1))
+		return RSMERR_BAD_ACL;
+	acl = memdup_user(u64_to_user_ptr(req->acl),
+			  array_size(req->acl_len, sizeof(*acl)));
+	if (IS_ERR(acl))
+		return PTR_ERR(acl) == -EFAULT ? RSMERR_BAD_ADDR :
+						 RSMERR_INSUFFICIENT_MEM;
+	for (i = 0; i < req->acl_len; i++) {
+		if (acl[i].node >= RSM_MAX_NODE ||
+		    acl[i].perm > RSM_ACCESS_TRUSTED ||
+		    (loopback && acl[i].node != local)) {
+			kfree(acl);
+			return RSMERR_BAD_ACL;
+		}
+	}
+	*aclp = acl;
+	return 0;
+}
+
+/* Enter @exp in the table under *@segid (0: assign one).  Return: RSMERR. */
+static int rsm_segid_insert(struct rsm_export *exp, u32 *segid)
+{
+	int ret;
+
+	if (*segid)
+		return xa_insert(&rsm_segids, *segid, exp, GFP_KERNEL) ?
+		       RSMERR_SEGID_IN_USE : 0;
+
+	xa_lock(&rsm_segids);
+	for (;;) {
+		if (rsm_auto_ids_exhausted) {
+			ret = RSMERR_INSUFFICIENT_RESOURCES;
+			break;
+		}
+		*segid = rsm_next_auto_id++;
+		if (!rsm_next_auto_id)	/* ids are never reused */
+			rsm_auto_ids_exhausted = true;
+		ret = __xa_insert(&rsm_segids, *segid, exp, GFP_KERNEL);
+		if (ret != -EBUSY) {
+			ret = ret ? RSMERR_INSUFFICIENT_MEM : 0;
+			break;
+		}
+	}
+	xa_unlock(&rsm_segids);
+	return ret;
+}
+
+/**
+ * rsm_export_create - RSM_IOC_EXPORT_CREATE
+ * @rf: descriptor state, not yet bound
+ * @uarg: struct rsm_ioc_export_create
+ *
+ * Return: 0, an RSMERR code, or a negative errno.
+ */
+int rsm_export_create(struct rsm_file *rf, void __user *uarg)
+{
+	struct rsm_ioc_export_create req;
+	struct rsm_export *exp;
+	struct rsm_ctrl *ctrl;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (strnlen(req.ctlr, sizeof(req.ctlr)) == sizeof(req.ctlr))
+		return RSMERR_CTLR_NOT_PRESENT;
+	if (!req.vaddr)
+		return RSMERR_BAD_ADDR;
+	if (!req.len)
+		return RSMERR_BAD_LENGTH;
+	if (!PAGE_ALIGNED(req.vaddr) || !PAGE_ALIGNED(req.len))
+		return RSMERR_BAD_MEM_ALIGNMENT;
+
+	ctrl = rsm_ctrl_get_by_name(req.ctlr);
+	if (!ctrl)
+		return RSMERR_CTLR_NOT_PRESENT;
+	ret = RSMERR_BAD_LENGTH;
+	if (ctrl->ibdev && req.len > ctrl->attr.max_export_segment_size)
+		goto err_ctrl;
+	ret = RSMERR_INSUFFICIENT_MEM;
+	exp = kzalloc(sizeof(*exp), GFP_KERNEL);
+	if (!exp)
+		goto err_ctrl;
+
+	ret = rsm_pin_range(req.vaddr, req.len, &exp->pages);
+	if (ret) {
+		kfree(exp);
+		goto err_ctrl;
+	}
+	mutex_init(&exp->lock);
+	exp->ctrl = ctrl;
+	exp->vaddr = req.vaddr;
+	exp->len = req.len;
+	exp->npages = req.len >> PAGE_SHIFT;
+	exp->flags = req.flags;
+	exp->state = RSM_EXPORT_BOUND;
+	exp->creator = get_pid(task_tgid(current));
+	exp->uid = current_euid();
+	exp->gid = current_egid();
+	exp->mode = 0777 & ~current_umask();
+	mmgrab(current->mm);
+	exp->mm = current->mm;
+	atomic64_inc(&rsm_exported_segments);
+
+	mutex_lock(&rf->lock);
+	if (rf->kind != RSM_FILE_NONE) {
+		mutex_unlock(&rf->lock);
+		rsm_export_destroy(exp);
+		return RSMERR_BAD_SEG_HNDL;
+	}
+	rf->kind = RSM_FILE_EXPORT;
+	rf->exp = exp;
+	mutex_unlock(&rf->lock);
+	return 0;
+
+err_ctrl:
+	rsm_ctrl_put(ctrl);
+	return ret;
+}
+
+/**
+ * rsm_export_publish - RSM_IOC_EXPORT_PUBLISH
+ * @exp: export segment
+ * @uarg: struct rsm_ioc_export_publish
+ *
+ * Return: 0, an RSMERR code, or a negative errno.
+ */
+int rsm_export_publish(struct rsm_export *exp, void __user *uarg)
+{
+	struct rsm_ioc_export_publish req;
+	struct rsm_ioc_acl_entry *acl;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+
+	mutex_lock(&exp->lock);
+	ret = RSMERR_SEG_ALREADY_PUBLISHED;
+	if (exp->state == RSM_EXPORT_PUBLISHED)
+		goto out;
+	ret = RSMERR_RESERVED_SEGID;
+	if ((req.segid && req.segid <= RSM_RESERVED_ID_END) ||
+	    req.segid >= RSM_AUTO_ID_BASE)
+		goto out;
+	ret = RSMERR_NOT_CREATOR;
+	if (!rsm_is_creator(exp))
+		goto out;
+	ret = rsm_acl_get(exp, &req, &acl);
+	if (ret)
+		goto out;
+	ret = rsm_segid_insert(exp, &req.segid);
+	if (ret) {
+		kfree(acl);
+		goto out;
+	}
+	exp->segid = req.segid;
+	exp->acl = acl;
+	exp->acl_len = acl ? req.acl_len : 0;
+	exp->state = RSM_EXPORT_PUBLISHED;
+	if (copy_to_user(uarg, &req, sizeof(req)))
+		ret = -EFAULT;	/* published all the same, as asked */
+out:
+	mutex_unlock(&exp->lock);
+	return ret;
+}
+
+/**
+ * rsm_export_republish - RSM_IOC_EXPORT_REPUBLISH: a new access list for
+ * future connects
+ * @exp: export segment
+ * @uarg: struct rsm_ioc_export_publish (segid ignored)
+ *
+ * Return: 0, an RSMERR code, or a negative errno.
+ */
+int rsm_export_republish(struct rsm_export *exp, void __user *uarg)
+{
+	struct rsm_ioc_export_publish req;
+	struct rsm_ioc_acl_entry *acl;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+
+	mutex_lock(&exp->lock);
+	ret = RSMERR_SEG_NOT_PUBLISHED;
+	if (exp->state != RSM_EXPORT_PUBLISHED)
+		goto out;
+	ret = RSMERR_BAD_ACL;
+	if (req.acl_len && !req.acl)
+		goto out;
+	ret = RSMERR_NOT_CREATOR;
+	if (!rsm_is_creator(exp))
+		goto out;
+	ret = rsm_acl_get(exp, &req, &acl);
+	if (ret)
+		goto out;
+	kfree(exp->acl);
+	exp->acl = acl;
+	exp->acl_len = acl ? req.acl_len : 0;
+out:
+	mutex_unlock(&exp->lock);
+	return ret;
+}
+
+static void rsm_export_unpublish_locked(struct rsm_export *exp)
+{
+	lockdep_assert_held(&exp->lock);
+	xa_erase(&rsm_segids, exp->segid);
+	kfree(exp->acl);
+	exp->acl = NULL;
+	exp->acl_len = 0;
+	exp->state = RSM_EXPORT_BOUND;
+}
+
+/**
+ * rsm_export_unpublish - RSM_IOC_EXPORT_UNPUBLISH
+ * @exp: export segment
+ *
+ * Return: 0 or an RSMERR code.
+ */
+int rsm_export_unpublish(struct rsm_export *exp)
+{
+	int ret = 0;
+
+	mutex_lock(&exp->lock);
+	if (exp->state != RSM_EXPORT_PUBLISHED)
+		ret = RSMERR_SEG_NOT_PUBLISHED;
+	else if (!rsm_is_creator(exp))
+		ret = RSMERR_NOT_CREATOR;
+	else
+		rsm_export_unpublish_locked(exp);
+	mutex_unlock(&exp->lock);
+	return ret;
+}
+
+/**
+ * rsm_export_rebind - RSM_IOC_EXPORT_REBIND: back the segment with other
+ * pages of the same length
+ * @exp: export segment
+ * @uarg: struct rsm_ioc_export_rebind
+ *
+ * Return: 0, an RSMERR code, or a negative errno.
+ */
+int rsm_export_rebind(struct rsm_export *exp, void __user *uarg)
+{
+	struct rsm_ioc_export_rebind req;
+	struct page **pages, **old;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!req.vaddr)
+		return RSMERR_BAD_ADDR;
+
+	mutex_lock(&exp->lock);
+	ret = RSMERR_REBIND_NOT_ALLOWED;
+	if (!(exp->flags & RSM_EXPORT_ALLOW_REBIND))
+		goto out;
+	ret = RSMERR_NOT_CREATOR;
+	if (!rsm_is_creator(exp))
+		goto out;
+	ret = RSMERR_BAD_LENGTH;
+	if (req.len != exp->len)
+		goto out;
+	ret = 0;
+	if (req.vaddr == exp->vaddr)
+		goto out;
+	ret = rsm_pin_range(req.vaddr, req.len, &pages);
+	if (ret)
+		goto out;
+	old = exp->pages;
+	exp->pages = pages;
+	exp->vaddr = req.vaddr;
+	rsm_unpin_range(exp, old);
+out:
+	mutex_unlock(&exp->lock);
+	return ret;
+}
+
+/**
+ * rsm_export_destroy - unpublish, unpin and free (descriptor closed)
+ * @exp: export segment
+ */
+void rsm_export_destroy(struct rsm_export *exp)
+{
+	mutex_lock(&exp->lock);
+	if (exp->state == RSM_EXPORT_PUBLISHED)
+		rsm_export_unpublish_locked(exp);
+	mutex_unlock(&exp->lock);
+
+	rsm_unpin_range(exp, exp->pages);
+	mmdrop(exp->mm);
+	put_pid(exp->creator);
+	rsm_ctrl_put(exp->ctrl);
+	atomic64_dec(&rsm_exported_segments);
+	kfree(exp);
+}
