@@ -150,6 +150,16 @@ static int rsm_acl_get(struct rsm_export *exp,
 	return 0;
 }
 
+/* Replace the access list (NULL: none); the old one is freed. */
+static void rsm_export_set_acl_locked(struct rsm_export *exp,
+				      struct rsm_ioc_acl_entry *acl, u32 len)
+{
+	lockdep_assert_held(&exp->lock);
+	kfree(exp->acl);
+	exp->acl = acl;
+	exp->acl_len = acl ? len : 0;
+}
+
 /* Enter @exp in the table under *@segid (0: assign one).  Return: RSMERR. */
 static int rsm_segid_insert(struct rsm_export *exp, u32 *segid)
 {
@@ -286,8 +296,7 @@ int rsm_export_publish(struct rsm_export *exp, void __user *uarg)
 		goto out;
 	}
 	exp->segid = req.segid;
-	exp->acl = acl;
-	exp->acl_len = acl ? req.acl_len : 0;
+	rsm_export_set_acl_locked(exp, acl, req.acl_len);
 	exp->state = RSM_EXPORT_PUBLISHED;
 	if (copy_to_user(uarg, &req, sizeof(req)))
 		ret = -EFAULT;	/* published all the same, as asked */
@@ -326,9 +335,7 @@ int rsm_export_republish(struct rsm_export *exp, void __user *uarg)
 	ret = rsm_acl_get(exp, &req, &acl);
 	if (ret)
 		goto out;
-	kfree(exp->acl);
-	exp->acl = acl;
-	exp->acl_len = acl ? req.acl_len : 0;
+	rsm_export_set_acl_locked(exp, acl, req.acl_len);
 out:
 	mutex_unlock(&exp->lock);
 	return ret;
@@ -338,9 +345,7 @@ static void rsm_export_unpublish_locked(struct rsm_export *exp)
 {
 	lockdep_assert_held(&exp->lock);
 	xa_erase(&rsm_segids, exp->segid);
-	kfree(exp->acl);
-	exp->acl = NULL;
-	exp->acl_len = 0;
+	rsm_export_set_acl_locked(exp, NULL, 0);
 	exp->state = RSM_EXPORT_BOUND;
 }
 

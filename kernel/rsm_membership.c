@@ -22,7 +22,8 @@ struct rsm_cluster rsm_cluster = {
 	.conns		= LIST_HEAD_INIT(rsm_cluster.conns),
 };
 
-static bool rsm_addr_equal(const struct sockaddr *a, const struct sockaddr *b)
+static bool rsm_addr_equal(const struct sockaddr *a,
+			   const struct sockaddr *b)
 {
 	if (a->sa_family != b->sa_family)
 		return false;
@@ -51,6 +52,15 @@ static void rsm_addr_normalize(const struct sockaddr *in,
 	}
 }
 
+/* Is @conn the connection to @nodeid at @addr (a normalized address)? */
+static bool rsm_conn_is(const struct rsm_conn *conn, u32 nodeid,
+			const struct sockaddr_storage *addr)
+{
+	return conn->nodeid == nodeid &&
+	       rsm_addr_equal((const struct sockaddr *)&conn->addr,
+			      (const struct sockaddr *)addr);
+}
+
 /**
  * rsm_cluster_find_conn - the connection object for a peer's address
  * @nodeid: peer node id
@@ -67,10 +77,8 @@ struct rsm_conn *rsm_cluster_find_conn(u32 nodeid, const struct sockaddr *addr)
 		rsm_addr_normalize(addr, &norm);
 	mutex_lock(&rsm_cluster.lock);
 	list_for_each_entry(conn, &rsm_cluster.conns, list) {
-		if (conn->nodeid != nodeid)
-			continue;
-		if (addr && !rsm_addr_equal((struct sockaddr *)&conn->addr,
-					    (struct sockaddr *)&norm))
+		if (addr ? !rsm_conn_is(conn, nodeid, &norm) :
+			   conn->nodeid != nodeid)
 			continue;
 		kref_get(&conn->ref);
 		found = conn;
@@ -156,9 +164,7 @@ static bool rsm_conn_still_wanted(struct rsm_conn *conn,
 	if (req->flags & RSM_CLUSTER_RESTART)
 		return false;
 	for (i = 0; i < req->npeers; i++)
-		if (peers[i].nodeid == conn->nodeid &&
-		    rsm_addr_equal((struct sockaddr *)&addrs[i],
-				   (struct sockaddr *)&conn->addr))
+		if (rsm_conn_is(conn, peers[i].nodeid, &addrs[i]))
 			return true;
 	return false;
 }
@@ -188,9 +194,7 @@ static void rsm_cluster_apply(const struct rsm_ioc_cluster *req,
 		if (peers[i].nodeid == req->local_nodeid)
 			continue;
 		list_for_each_entry(conn, &rsm_cluster.conns, list)
-			if (conn->nodeid == peers[i].nodeid &&
-			    rsm_addr_equal((struct sockaddr *)&addrs[i],
-					   (struct sockaddr *)&conn->addr))
+			if (rsm_conn_is(conn, peers[i].nodeid, &addrs[i]))
 				exists = true;
 		if (exists)
 			continue;
