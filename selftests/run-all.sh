@@ -30,6 +30,20 @@ record() {	# record STATUS NAME [WHERE]
 	esac
 }
 
+# run_tap PREFIX LOGFILE COMMAND...: one verdict per TAP line of COMMAND,
+# named PREFIX.<first word of the test name>; no TAP line at all fails.
+run_tap() {
+	local prefix=$1 log=$2 st name n=0
+	shift 2
+	"$@" >"$log" 2>&1
+	while read -r st name; do
+		n=$((n + 1))
+		record "$st" "$prefix.$name" "$log"
+	done < <(sed -nE 's/^ok [0-9]+ ([^ ]*).*$/ok \1/p
+		s/^not ok [0-9]+ ([^ ]*).*$/fail \1/p' "$log")
+	[ "$n" -gt 0 ] || record fail "$prefix.tests_ran" "$log"
+}
+
 run_check() {	# run_check NAME LOGFILE COMMAND...
 	local name=$1 log=$2
 	shift 2
@@ -110,13 +124,7 @@ run_check host.make_install_honours_prefix_and_destdir "$out/install.log" \
 	install_layout
 
 # --- host: rsmadm configuration parsing (one verdict per case) ----------
-selftests/rsm/rsmadm_config_test.sh >"$out/rsmadm.log" 2>&1
-n_adm=0
-while read -r st name; do
-	n_adm=$((n_adm + 1))
-	record "$st" "host.rsmadm.$name" "$out/rsmadm.log"
-done < <(sed -nE 's/^ok [0-9]+ (.*)$/ok \1/p; s/^not ok [0-9]+ (.*)$/fail \1/p' "$out/rsmadm.log")
-[ "$n_adm" -gt 0 ] || record fail host.rsmadm.config_tests_run "$out/rsmadm.log"
+run_tap host.rsmadm "$out/rsmadm.log" selftests/rsm/rsmadm_config_test.sh
 
 # --- host: librsm unit tests (one verdict per test program) -------------
 make -C lib check >"$out/lib-check.log" 2>&1
@@ -138,13 +146,7 @@ if [ "$lib_rc" -ne 0 ] || [ "$n_lib" -eq 0 ]; then
 fi
 
 # --- the cluster runner itself (no rsm.ko) --------------------------------
-selftests/vcluster/check.sh >"$out/vcluster.log" 2>&1
-n_vc=0
-while read -r st name; do
-	n_vc=$((n_vc + 1))
-	record "$st" "vcluster.$name" "$out/vcluster.log"
-done < <(sed -nE 's/^ok [0-9]+ ([^ ]*).*$/ok \1/p; s/^not ok [0-9]+ ([^ ]*).*$/fail \1/p' "$out/vcluster.log")
-[ "$n_vc" -gt 0 ] || record fail vcluster.checks_run "$out/vcluster.log"
+run_tap vcluster "$out/vcluster.log" selftests/vcluster/check.sh
 
 # --- virtual clusters ----------------------------------------------------
 # cluster_run N TESTS...: every node runs selftests/rsm/run_node.sh TESTS
