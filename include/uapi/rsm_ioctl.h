@@ -147,6 +147,9 @@ struct rsm_stat_hdr {
 	__aligned_u64 exported_segments;
 	__aligned_u64 imported_segments;
 	__aligned_u64 pinned_pages;
+	__aligned_u64 importers;	/* imports of this node's segments */
+	__aligned_u64 registrations;	/* memory regions held for them */
+	__aligned_u64 localmem_handles;
 };
 
 struct rsm_stat_ctlr {
@@ -216,6 +219,91 @@ struct rsm_ioc_export_rebind {
 	__aligned_u64 len;
 };
 
+/*
+ * Import segments.  RSM_IOC_IMPORT_CONNECT binds a descriptor opened
+ * read/write to a segment published on @nodeid; closing the descriptor
+ * disconnects.  A connection to a segment of the local node (through any
+ * controller) moves data with the CPU; a remote one with RDMA through the
+ * exporter's kernel, which checks the access list and the user-level
+ * permission (spec 3.8) under the list in force at connect time.
+ */
+#define RSM_PERM_MASK			0600
+
+struct rsm_ioc_import_connect {
+	char ctlr[RSM_NAME_MAX];	/* in: controller name */
+	__u32 nodeid;			/* in: exporter's node */
+	__u32 segid;			/* in */
+	__u32 perm;			/* in: subset of 0600 */
+	__u32 pad;
+	__aligned_u64 size;		/* out: segment length */
+	__u32 generation;		/* out: see struct rsm_ioc_import_state */
+	__u32 local;			/* out: 1 when exporter is this node */
+};
+
+/*
+ * RSM_IOC_IMPORT_PUT / RSM_IOC_IMPORT_GET: move @len bytes between user
+ * memory at @addr and segment offset @offset.  @width (1, 2, 4 or 8) is
+ * the element size: both @addr and @offset must be multiples of it, and on
+ * a local segment each element is moved as one access of that width.
+ * Errors: RSMERR_BAD_OFFSET (range outside the segment), RSMERR_PERM_DENIED
+ * (connection lacks read/write), RSMERR_BAD_MEM_ALIGNMENT, RSMERR_BAD_ADDR
+ * (user memory not accessible), RSMERR_CONN_ABORTED (the import was
+ * revoked or its path failed; final), RSMERR_INTERRUPTED.
+ */
+struct rsm_ioc_xfer {
+	__aligned_u64 offset;		/* segment offset */
+	__aligned_u64 addr;		/* user address */
+	__aligned_u64 len;		/* bytes */
+	__u32 width;			/* 1, 2, 4 or 8 */
+	__u32 flags;			/* zero */
+};
+
+/*
+ * One scatter/gather entry.  With @lmem_fd < 0, @addr is a user address;
+ * otherwise @lmem_fd is a descriptor bound by RSM_IOC_LOCALMEM_CREATE and
+ * @addr the byte offset into that local memory.
+ */
+struct rsm_ioc_sg_entry {
+	__aligned_u64 addr;
+	__aligned_u64 remote_offset;
+	__aligned_u64 len;
+	__s32 lmem_fd;
+	__u32 pad;
+};
+
+#define RSM_SGIO_MAX			16	/* RSM_MAX_SGIOREQS */
+
+/*
+ * RSM_IOC_IMPORT_PUTV / RSM_IOC_IMPORT_GETV: all entries are posted as one
+ * chain and complete in order.  @done (out) counts the entries completed;
+ * on an error it is the index of the first entry that did not complete.
+ * Entry errors: RSMERR_BAD_SGIO (bad descriptor or length 0 count),
+ * RSMERR_BAD_OFFSET (remote range), RSMERR_BAD_LENGTH (local memory
+ * range), and the errors of RSM_IOC_IMPORT_PUT.
+ */
+struct rsm_ioc_sgio {
+	__aligned_u64 entries;		/* struct rsm_ioc_sg_entry[count] */
+	__u32 count;			/* 1 .. RSM_SGIO_MAX */
+	__u32 done;			/* out */
+};
+
+/*
+ * RSM_IOC_IMPORT_STATE: barrier support.  @generation changes when the
+ * import is forcibly disconnected (revoked, exporter gone, path failed);
+ * @errors counts failed transfers on this import since connect.
+ */
+struct rsm_ioc_import_state {
+	__u32 generation;		/* out */
+	__u32 aborted;			/* out: 1 once forcibly disconnected */
+	__aligned_u64 errors;		/* out */
+};
+
+/* RSM_IOC_LOCALMEM_CREATE: pin [vaddr, vaddr + len) for putv/getv */
+struct rsm_ioc_localmem {
+	__aligned_u64 vaddr;		/* page aligned */
+	__aligned_u64 len;		/* page multiple, > 0 */
+};
+
 #define RSM_IOC_MAGIC		0xb7
 #define RSM_IOC_VERSION		_IOR(RSM_IOC_MAGIC, 0x00, struct rsm_ioc_version)
 #define RSM_IOC_CTLR_ATTR	_IOWR(RSM_IOC_MAGIC, 0x01, struct rsm_ioc_ctlr_attr)
@@ -227,5 +315,12 @@ struct rsm_ioc_export_rebind {
 #define RSM_IOC_EXPORT_REPUBLISH _IOW(RSM_IOC_MAGIC, 0x12, struct rsm_ioc_export_publish)
 #define RSM_IOC_EXPORT_UNPUBLISH _IO(RSM_IOC_MAGIC, 0x13)
 #define RSM_IOC_EXPORT_REBIND	_IOW(RSM_IOC_MAGIC, 0x14, struct rsm_ioc_export_rebind)
+#define RSM_IOC_IMPORT_CONNECT	_IOWR(RSM_IOC_MAGIC, 0x20, struct rsm_ioc_import_connect)
+#define RSM_IOC_IMPORT_PUT	_IOW(RSM_IOC_MAGIC, 0x21, struct rsm_ioc_xfer)
+#define RSM_IOC_IMPORT_GET	_IOW(RSM_IOC_MAGIC, 0x22, struct rsm_ioc_xfer)
+#define RSM_IOC_IMPORT_PUTV	_IOWR(RSM_IOC_MAGIC, 0x23, struct rsm_ioc_sgio)
+#define RSM_IOC_IMPORT_GETV	_IOWR(RSM_IOC_MAGIC, 0x24, struct rsm_ioc_sgio)
+#define RSM_IOC_IMPORT_STATE	_IOR(RSM_IOC_MAGIC, 0x25, struct rsm_ioc_import_state)
+#define RSM_IOC_LOCALMEM_CREATE	_IOW(RSM_IOC_MAGIC, 0x30, struct rsm_ioc_localmem)
 
 #endif /* _UAPI_RSM_IOCTL_H */
