@@ -5,6 +5,7 @@
 #   make                 build rsm.ko, librsm and the utilities
 #   make check           install what the tests need, run the whole suite
 #   make demo            boot a 2-node virtual cluster and show rsm at work
+#   make bench           rsm put/get latency and bandwidth next to perftest
 #   make install         install librsm, headers, man pages and utilities
 #   make modules_install install rsm.ko for the kernel in KDIR
 #   make dkms-install    register the module with DKMS and build it
@@ -24,7 +25,7 @@ SUBDIRS := lib utils examples
 
 all: modules $(SUBDIRS)
 
-examples: lib
+examples utils: lib
 
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel build tree: install linux-headers or set KDIR" >&2; exit 1; }
@@ -72,7 +73,12 @@ check: deps
 
 demo: deps
 	$(MAKE) all
-	utils/rsm-vcluster -n 2 --node 1 -- examples/rsm-demo
+	utils/rsm-vcluster -n 2 -- examples/rsm-demo
+
+# rsm put/get against perftest in the same two virtual nodes; about 5 min.
+bench: deps
+	$(MAKE) all
+	bench/run-bench.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
@@ -80,4 +86,4 @@ clean:
 	$(MAKE) -C selftests/rsm clean 2>/dev/null || true
 
 .PHONY: all modules $(SUBDIRS) selftests modules_install install dkms-src \
-	dkms-install dkms-remove deps check demo clean
+	dkms-install dkms-remove deps check demo bench clean

@@ -46,6 +46,7 @@ struct options {
 	const char *share;
 	int timeout;			/* seconds to wait for the other side */
 	int lat_iters, bw_iters, warmup;
+	size_t bw_bytes;		/* if set, bytes per bandwidth size */
 	size_t lat_sizes[MAX_SIZES], bw_sizes[MAX_SIZES];
 	int n_lat, n_bw;
 	rsm_node_id_t acl[MAX_SIZES];
@@ -89,6 +90,7 @@ static void usage(FILE *f)
 "  -b LIST   bandwidth sizes (default 64K,256K,1M,4M)\n"
 "  -n N      timed iterations per latency size (default 1000)\n"
 "  -N N      timed iterations per bandwidth size (default 100)\n"
+"  -B BYTES  instead of -N: move BYTES per bandwidth size (>= 5 transfers)\n"
 "  -w N      warm-up iterations before each size (default: n/10, >= 10)\n"
 "  -k        machine-readable lines only, no table\n"
 "  -v        say what is happening on stderr\n"
@@ -406,12 +408,24 @@ fail:
 	return -1;
 }
 
-/* Time o->bw_iters back-to-back transfers of len bytes. */
+/* Iterations for one bandwidth size: -N, or -B bytes' worth (at least 5). */
+static int bw_iterations(const struct options *o, size_t len)
+{
+	size_t n;
+
+	if (!o->bw_bytes)
+		return o->bw_iters;
+	n = o->bw_bytes / len;
+	return n < 5 ? 5 : n > 1000000 ? 1000000 : (int)n;
+}
+
+/* Time back-to-back transfers of len bytes. */
 static int measure_bandwidth(const struct options *o, int is_put,
 			     rsm_memseg_import_handle_t imp, void *buf,
 			     size_t len, struct bw_result *r)
 {
 	int i, err, warm = o->warmup < 5 ? o->warmup : 5;
+	int iters = bw_iterations(o, len);
 	double t;
 
 	for (i = 0; i < warm; i++) {
@@ -420,14 +434,14 @@ static int measure_bandwidth(const struct options *o, int is_put,
 			goto fail;
 	}
 	t = now_usec();
-	for (i = 0; i < o->bw_iters; i++) {
+	for (i = 0; i < iters; i++) {
 		err = transfer(is_put, imp, buf, len);
 		if (err)
 			goto fail;
 	}
 	t = now_usec() - t;
 	r->size = len;
-	r->mbps = (double)len * o->bw_iters / (1 << 20) / (t / 1e6);
+	r->mbps = (double)len * iters / (1 << 20) / (t / 1e6);
 	return 0;
 fail:
 	fail(is_put ? "rsm_memseg_import_put" : "rsm_memseg_import_get", err);
@@ -612,7 +626,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			&o->n_lat);
 	parse_size_list("64K,256K,1M,4M", o->bw_sizes, &o->n_bw);
 
-	while ((c = getopt(argc, argv, "sr:c:i:m:a:S:t:l:b:n:N:w:kvh")) != -1) {
+	while ((c = getopt(argc, argv, "sr:c:i:m:a:S:t:l:b:n:N:B:w:kvh")) != -1) {
 		switch (c) {
 		case 's': o->server = 1; break;
 		case 'r': o->remote_node = strtoul(optarg, NULL, 0); break;
@@ -639,6 +653,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'n': o->lat_iters = atoi(optarg); break;
 		case 'N': o->bw_iters = atoi(optarg); break;
+		case 'B':
+			if (parse_size(optarg, &o->bw_bytes))
+				goto bad;
+			break;
 		case 'w': o->warmup = atoi(optarg); break;
 		case 'k': o->keys_only = 1; break;
 		case 'v': o->verbose = 1; break;

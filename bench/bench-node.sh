@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-node.sh - the part of `make bench` that runs inside each node of a
+# 2-node virtual cluster (started by bench/run-bench.sh through
+# utils/rsm-vcluster).  Node 1 serves, node 2 measures:
+#
+#   1. perftest over rxe0 (ib_write_lat, ib_read_lat, ib_write_bw) at the
+#      sizes rsmbench uses; node 2 prints one line per figure:
+#        pt lat write <bytes> <typical-usec> <average-usec>
+#        pt lat read  <bytes> <typical-usec> <average-usec>
+#        pt bw  write <bytes> <MB/s>
+#   2. rsmbench (server on node 1, client on node 2), which prints its own
+#      `lat put|get ...` and `bw put|get ...` lines.
+#
+# Server and client meet through files in $RSM_SHARE.  Iteration counts are
+# small because the nodes are emulated (TCG): see BENCH_* below.
+#
+# Environment (all optional): BENCH_LAT_ITERS (per latency size),
+# BENCH_BW_BYTES (moved per bandwidth size, at least 5 transfers),
+# BENCH_LAT_SIZES, BENCH_BW_SIZES, BENCH_SKIP_PERFTEST=1, BENCH_SKIP_RSM=1.
+
+set -u
+
+top=${RSM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+share=${RSM_SHARE:?run me under utils/rsm-vcluster}
+node=${RSM_NODE_ID:?run me under utils/rsm-vcluster}
+server_ip=10.77.0.1
+dev=rxe0
+
+lat_iters=${BENCH_LAT_ITERS:-300}
+bw_bytes=${BENCH_BW_BYTES:-16777216}
+lat_sizes=${BENCH_LAT_SIZES:-"8 16 32 64 128 256 512 1024 2048 4096"}
+bw_sizes=${BENCH_BW_SIZES:-"65536 262144 1048576 4194304"}
+step_timeout=120
+
+# Wait until $1 exists in the share (at most $2 seconds).
+wait_file() {
+	local f=$share/$1 n=$(($2 * 10))
+	while [ ! -e "$f" ]; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || { echo "bench: timed out waiting for $1" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+# Wait until something listens on TCP port $1 (perftest's handshake port).
+wait_listen() {
+	local n=200
+	until ss -ltn | grep -q ":$1 "; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# One perftest exchange.  Both sides call it with the same arguments;
+# step number $1 gives it a port and its own rendezvous file.
+#   perftest_step STEP KIND(lat|bw) PROGRAM SIZE ITERS
+perftest_step() {
+	local step=$1 kind=$2 prog=$3 size=$4 iters=$5
+	local port=$((18515 + step))
+	local args=(-d "$dev" -F -s "$size" -n "$iters" -p "$port")
+
+	if [ "$node" = 1 ]; then
+		timeout $step_timeout "$prog" "${args[@]}" >/tmp/pt-srv-$step.log 2>&1 &
+		local srv=$!
+		wait_listen "$port" || echo "bench: $prog server did not listen" >&2
+		touch "$share/pt-ready-$step"
+		wait $srv
+		return 0
+	fi
+
+	wait_file "pt-ready-$step" $step_timeout || return 1
+	local out
+	out=$(timeout $step_timeout "$prog" "${args[@]}" "$server_ip" 2>&1)
+	# The result row is the first line after the "#bytes" header whose
+	# first field is the size.
+	local row
+	row=$(printf '%s\n' "$out" | awk -v s="$size" \
+		'/#bytes/ {h = 1; next} h && $1 == s {print; exit}')
+	if [ -z "$row" ]; then
+		echo "bench: $prog -s $size gave no result:" >&2
+		printf '%s\n' "$out" | tail -5 >&2
+		return 1
+	fi
+	local op=${prog#ib_}
+	op=${op%%_*}
+	# Columns (perftest 4.5): latency tests "#bytes #iterations t_min
+	# t_max t_typical t_avg ..."; bandwidth tests "#bytes #iterations
+	# BW-peak BW-average MsgRate", in MB/s.
+	if [ "$kind" = lat ]; then
+		printf '%s\n' "$row" | awk -v op="$op" '{print "pt lat", op, $1, $5, $6}'
+	else
+		printf '%s\n' "$row" | awk -v op="$op" '{print "pt bw", op, $1, $4}'
+	fi
+}
+
+# Transfers of $1 bytes that move $bw_bytes, at least 5 (perftest's
+# minimum); rsmbench -B uses the same rule.
+bw_iters_for() {
+	local n=$((bw_bytes / $1))
+	[ $n -ge 5 ] || n=5
+	echo $n
+}
+
+run_perftest() {
+	local step=0 s
+	for s in $lat_sizes; do
+		step=$((step + 1)); perftest_step $step lat ib_write_lat "$s" "$lat_iters"
+	done
+	for s in $lat_sizes; do
+		step=$((step + 1)); perftest_step $step lat ib_read_lat "$s" "$lat_iters"
+	done
+	for s in $bw_sizes; do
+		step=$((step + 1))
+		perftest_step $step bw ib_write_bw "$s" "$(bw_iters_for "$s")"
+	done
+}
+
+run_rsmbench() {
+	local common=(-c "$dev" -l "$lat_sizes" -b "$bw_sizes"
+		      -n "$lat_iters" -B "$bw_bytes" -S "$share")
+	if [ "$node" = 1 ]; then
+		"$top/utils/rsmbench" -s "${common[@]}" -a 2
+	else
+		"$top/utils/rsmbench" "${common[@]}" -r 1
+	fi
+}
+
+rc=0
+if [ "${BENCH_SKIP_PERFTEST:-0}" != 1 ]; then
+	[ "$node" = 2 ] && echo "== perftest over $dev (node 2 -> node 1) =="
+	run_perftest || rc=1
+fi
+if [ "${BENCH_SKIP_RSM:-0}" != 1 ]; then
+	[ "$node" = 2 ] && echo "== rsmbench over $dev (node 2 -> node 1) =="
+	run_rsmbench || rc=1
+fi
+exit $rc
