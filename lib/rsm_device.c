@@ -165,3 +165,50 @@ int rsm_ctl_ioctl(unsigned long request, void *arg)
 		return RSMERR_CTLR_NOT_PRESENT;
 	return rsm_ioctl_status(rc, errno);
 }
+
+/**
+ * rsm_page_size() - the system page size (spec 0: PAGESIZE)
+ *
+ * Return: sysconf(_SC_PAGESIZE).
+ */
+size_t rsm_page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/**
+ * rsm_seg_fd_open() - open a descriptor of its own for one segment
+ * @fdp: receives the descriptor
+ *
+ * Export segments, import segments and local memory handles each own a
+ * descriptor (spec 1.7): read/write, so that the kernel gives it a fresh
+ * resource, and close-on-exec.
+ *
+ * Return: 0, RSMERR_CTLR_NOT_PRESENT without /dev/rsm, or
+ * RSMERR_INSUFFICIENT_RESOURCES (descriptor or kernel slot limits).
+ */
+int rsm_seg_fd_open(int *fdp)
+{
+	int fd = open(RSM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT || errno == ENODEV || errno == ENXIO ?
+		       RSMERR_CTLR_NOT_PRESENT : RSMERR_INSUFFICIENT_RESOURCES;
+	*fdp = fd;
+	return RSM_SUCCESS;
+}
+
+/**
+ * rsm_seg_ioctl() - one request on a segment descriptor
+ * @fd: the segment's descriptor
+ * @request: RSM_IOC_* code
+ * @arg: its argument structure
+ *
+ * Return: 0 or an RSMERR code (errno mapped per spec 5.3).
+ */
+int rsm_seg_ioctl(int fd, unsigned long request, void *arg)
+{
+	int rc = ioctl(fd, request, arg);
+
+	return rsm_ioctl_status(rc, rc < 0 ? errno : 0);
+}

@@ -9,41 +9,13 @@
  * the kernel; the kernel checks state, creator, ids and access lists in the
  * spec's order and answers with RSMERR codes.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "rsm_internal.h"
-
-static size_t rsm_page_size(void)
-{
-	return (size_t)sysconf(_SC_PAGESIZE);
-}
-
-/* Open a segment descriptor (spec 1.7: read/write, close-on-exec). */
-static int rsm_segment_fd_open(int *fdp)
-{
-	int fd = open(RSM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno == ENOENT || errno == ENODEV || errno == ENXIO ?
-		       RSMERR_CTLR_NOT_PRESENT : RSMERR_INSUFFICIENT_RESOURCES;
-	*fdp = fd;
-	return RSM_SUCCESS;
-}
-
-/* An ioctl on a segment descriptor, with the library's error mapping. */
-static int rsm_seg_ioctl(int fd, unsigned long request, void *arg)
-{
-	int rc = ioctl(fd, request, arg);
-
-	return rsm_ioctl_status(rc, rc < 0 ? errno : 0);
-}
 
 static struct __rsm_memseg_export_handle *rsm_export_lookup(
 	rsm_memseg_export_handle_t memseg)
@@ -81,7 +53,7 @@ RSM_PUBLIC int rsm_memseg_export_create(rsmapi_controller_handle_t controller,
 	seg = calloc(1, sizeof(*seg));
 	if (seg == NULL)
 		return RSMERR_INSUFFICIENT_MEM;
-	err = rsm_segment_fd_open(&fd);
+	err = rsm_seg_fd_open(&fd);
 	if (err) {
 		free(seg);
 		return err;

@@ -105,6 +105,61 @@ struct __rsm_memseg_export_handle {
 };
 
 /* ------------------------------------------------------------------ */
+/* Import segments                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Library-visible import states (spec 1.9); disconnect frees the handle. */
+enum rsm_import_state {
+	RSM_IMPORT_CONNECTED = 1,
+	RSM_IMPORT_MAPPED_IMPLICIT,	/* first put/get; no real mapping yet */
+	RSM_IMPORT_MAPPED_EXPLICIT,	/* rsm_memseg_import_map(), not yet */
+};
+
+/*
+ * An import segment handle.  @fd is the handle's own descriptor, bound by
+ * RSM_IOC_IMPORT_CONNECT; closing it disconnects.  The fields up to
+ * @cookie are set at connect and never change.  @lock protects the rest.
+ */
+struct __rsm_memseg_import_handle {
+	struct rsm_handle hdr;
+	pthread_mutex_t lock;
+	int fd;
+	rsmapi_controller_handle_t controller;
+	rsm_permission_t perm;		/* granted connection permission */
+	uint64_t size;			/* exporter's segment length */
+	uint32_t generation;		/* kernel generation at connect */
+	bool local;			/* exporter is this node: CPU copies */
+	uint32_t cookie;		/* tells barriers of a reused address */
+
+	enum rsm_import_state state;
+	rsm_barrier_mode_t mode;
+	rsmapi_barrier_t *barrier;	/* current barrier (spec 1.10), or NULL */
+	uint64_t failures;		/* explicit-mode transfers that failed */
+	unsigned int pollfd_refs;	/* rsm_memseg_get_pollfd(); 0 for now */
+};
+
+struct __rsm_memseg_import_handle *rsm_import_lookup(
+	rsm_memseg_import_handle_t im_memseg);
+int rsm_import_sigpost(struct __rsm_memseg_import_handle *imp, uint_t flags);
+
+/* ------------------------------------------------------------------ */
+/* Local memory handles                                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A local memory handle (spec 1.4, 3.13): its own descriptor, bound by
+ * RSM_IOC_LOCALMEM_CREATE over the page-rounded range.  Nothing changes
+ * after creation, so there is no lock.
+ */
+struct __rsm_localmemory_handle {
+	struct rsm_handle hdr;
+	int fd;
+	rsmapi_controller_handle_t controller;
+	caddr_t vaddr;
+	size_t length;			/* as given; entries must stay inside */
+};
+
+/* ------------------------------------------------------------------ */
 /* /dev/rsm                                                            */
 /* ------------------------------------------------------------------ */
 
@@ -112,6 +167,9 @@ int rsm_errno_to_rsmerr(int err);
 int rsm_ioctl_status(int rc, int err);
 int rsm_ctl_fd(int *fdp);
 int rsm_ctl_ioctl(unsigned long request, void *arg);
+int rsm_seg_fd_open(int *fdp);
+int rsm_seg_ioctl(int fd, unsigned long request, void *arg);
+size_t rsm_page_size(void);
 
 /* ------------------------------------------------------------------ */
 /* Topology and segment id file                                        */
