@@ -185,3 +185,100 @@ int rsmt_set_param(const char *name, unsigned int val)
 		ret = -1;
 	return ret;
 }
+
+double rsmt_time(void)
+{
+	return now_s();
+}
+
+int rsmt_local_nodeid(void)
+{
+	struct rsm_status st;
+	int id;
+
+	if (rsmt_status(&st))
+		return -1;
+	id = st.hdr->local_nodeid;
+	rsm_status_free(&st);
+	return id;
+}
+
+int rsmt_counts(struct rsmt_counts *c)
+{
+	struct rsm_status st;
+
+	if (rsmt_status(&st)) {
+		memset(c, 0xff, sizeof(*c));
+		return -1;
+	}
+	c->exported_segments = st.hdr->exported_segments;
+	c->imported_segments = st.hdr->imported_segments;
+	c->pinned_pages = st.hdr->pinned_pages;
+	c->importers = st.hdr->importers;
+	c->registrations = st.hdr->registrations;
+	c->localmem_handles = st.hdr->localmem_handles;
+	rsm_status_free(&st);
+	return 0;
+}
+
+bool rsmt_counts_equal(const struct rsmt_counts *a,
+		       const struct rsmt_counts *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+int rsmt_counts_wait(const struct rsmt_counts *base, int timeout_s)
+{
+	double deadline = now_s() + timeout_s;
+	struct rsmt_counts now;
+
+	for (;;) {
+		rsmt_counts(&now);
+		if (rsmt_counts_equal(base, &now))
+			return 0;
+		if (now_s() > deadline)
+			break;
+		usleep(100 * 1000);
+	}
+#define RSMT_SHOW(f) if (now.f != base->f)					\
+		fprintf(stderr, "# %s: %llu, was %llu\n", #f, now.f, base->f)
+	RSMT_SHOW(exported_segments);
+	RSMT_SHOW(imported_segments);
+	RSMT_SHOW(pinned_pages);
+	RSMT_SHOW(importers);
+	RSMT_SHOW(registrations);
+	RSMT_SHOW(localmem_handles);
+#undef RSMT_SHOW
+	return -1;
+}
+
+unsigned char rsmt_pattern_byte(unsigned int seed, size_t off)
+{
+	unsigned long long x = off + seed * 0x9e3779b97f4a7c15ULL;
+
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 32;
+	return x;
+}
+
+void rsmt_fill_pattern(void *buf, size_t len, size_t off, unsigned int seed)
+{
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = rsmt_pattern_byte(seed, off + i);
+}
+
+long rsmt_check_pattern(const void *buf, size_t len, size_t off,
+			unsigned int seed)
+{
+	const unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != rsmt_pattern_byte(seed, off + i))
+			return i;
+	return -1;
+}

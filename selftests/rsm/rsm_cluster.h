@@ -58,4 +58,46 @@ int rsmt_load_config(int exclude, int local, bool restart);
 /* Write @val to a parameter of rsm.ko under /sys/module/rsm/parameters. */
 int rsmt_set_param(const char *name, unsigned int val);
 
+/* Seconds on a monotonic clock. */
+double rsmt_time(void);
+/* Local node id as the module reports it, or -1. */
+int rsmt_local_nodeid(void);
+
+/*
+ * Module-wide object counts (struct rsm_stat_hdr).  Every test leaves them
+ * as it found them: whatever it exported, imported, pinned or registered is
+ * released by disconnect, destroy, free or process exit.
+ */
+struct rsmt_counts {
+	unsigned long long exported_segments;
+	unsigned long long imported_segments;
+	unsigned long long pinned_pages;
+	unsigned long long importers;		/* imports of this node's segments */
+	unsigned long long registrations;	/* memory regions held for them */
+	unsigned long long localmem_handles;
+};
+
+/* Snapshot of the counts; 0, or -1 (then every count reads ~0). */
+int rsmt_counts(struct rsmt_counts *c);
+bool rsmt_counts_equal(const struct rsmt_counts *a,
+		       const struct rsmt_counts *b);
+/*
+ * Poll until the counts equal @base (peers release their side
+ * asynchronously), at most @timeout_s seconds.  Returns 0, or -1 after
+ * printing the counts that differ.
+ */
+int rsmt_counts_wait(const struct rsmt_counts *base, int timeout_s);
+
+/*
+ * Deterministic test data: the byte at segment offset @off of pattern
+ * @seed.  Not periodic in the offset, so data landing at the wrong place
+ * is noticed; different seeds give different data at every offset.
+ */
+unsigned char rsmt_pattern_byte(unsigned int seed, size_t off);
+/* Fill @buf with @len bytes of pattern @seed as if it started at @off. */
+void rsmt_fill_pattern(void *buf, size_t len, size_t off, unsigned int seed);
+/* Index of the first byte of @buf that differs from the pattern, or -1. */
+long rsmt_check_pattern(const void *buf, size_t len, size_t off,
+			unsigned int seed);
+
 #endif
