@@ -2,7 +2,10 @@
 /*
  * The canned /dev/rsm of fake_rsm_device.h.  Controllers it knows:
  * "loopback" (index 0), "rxe0" (index 1), "mlx5_0" (index 2), matched
- * case-insensitively like the kernel does.
+ * case-insensitively like the kernel does.  Segment requests (export
+ * create, import connect, transfers, import state, local memory) succeed
+ * with the canned answers of struct fake_rsm and are recorded there; no
+ * data is moved.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +22,7 @@ int __real_open(const char *path, int flags, ...);
 int __wrap_open(const char *path, int flags, ...);
 int __wrap_ioctl(int fd, unsigned long request, ...);
 
-struct fake_rsm fake_rsm = { .page_size = 4096 };
+struct fake_rsm fake_rsm = { .page_size = 4096, .seg_size = 4 * 4096 };
 
 int __wrap_open(const char *path, int flags, ...)
 {
@@ -101,6 +104,91 @@ static int fake_topology_request(struct rsm_ioc_buf *q)
 	return 0;
 }
 
+void fake_rsm_reset_requests(void)
+{
+	fake_rsm.last_request = 0;
+	fake_rsm.export_calls = 0;
+	fake_rsm.connect_calls = 0;
+	fake_rsm.put_calls = 0;
+	fake_rsm.get_calls = 0;
+	fake_rsm.putv_calls = 0;
+	fake_rsm.getv_calls = 0;
+	fake_rsm.state_calls = 0;
+	fake_rsm.localmem_calls = 0;
+	fake_rsm.connect_fd = -1;
+	fake_rsm.xfer_fd = -1;
+	fake_rsm.sgio_fd = -1;
+	fake_rsm.localmem_fd = -1;
+	memset(&fake_rsm.last_connect, 0, sizeof(fake_rsm.last_connect));
+	memset(&fake_rsm.last_xfer, 0, sizeof(fake_rsm.last_xfer));
+	memset(&fake_rsm.last_sgio, 0, sizeof(fake_rsm.last_sgio));
+	memset(fake_rsm.last_entries, 0, sizeof(fake_rsm.last_entries));
+	memset(&fake_rsm.last_localmem, 0, sizeof(fake_rsm.last_localmem));
+}
+
+static int fake_import_connect(int fd, struct rsm_ioc_import_connect *c)
+{
+	fake_rsm.connect_calls++;
+	fake_rsm.connect_fd = fd;
+	fake_rsm.last_connect = *c;
+	c->size = fake_rsm.seg_size;
+	c->generation = fake_rsm.generation;
+	c->local = fake_rsm.local;
+	return 0;
+}
+
+static int fake_import_xfer(int fd, bool put, const struct rsm_ioc_xfer *x)
+{
+	if (put)
+		fake_rsm.put_calls++;
+	else
+		fake_rsm.get_calls++;
+	fake_rsm.xfer_fd = fd;
+	fake_rsm.last_xfer = *x;
+	return 0;
+}
+
+static int fake_import_sgio(int fd, bool put, struct rsm_ioc_sgio *q)
+{
+	uint32_t n = q->count < RSM_SGIO_MAX ? q->count : RSM_SGIO_MAX;
+
+	if (put)
+		fake_rsm.putv_calls++;
+	else
+		fake_rsm.getv_calls++;
+	fake_rsm.sgio_fd = fd;
+	fake_rsm.last_sgio = *q;
+	memset(fake_rsm.last_entries, 0, sizeof(fake_rsm.last_entries));
+	memcpy(fake_rsm.last_entries, (void *)(uintptr_t)q->entries,
+	       n * sizeof(fake_rsm.last_entries[0]));
+	if (fake_rsm.sgio_fail_code) {
+		int code = fake_rsm.sgio_fail_code;
+
+		fake_rsm.sgio_fail_code = 0;
+		q->done = fake_rsm.sgio_fail_done;
+		return code;
+	}
+	q->done = q->count;
+	return 0;
+}
+
+static int fake_import_state(struct rsm_ioc_import_state *st)
+{
+	fake_rsm.state_calls++;
+	st->generation = fake_rsm.generation;
+	st->aborted = fake_rsm.aborted;
+	st->errors = fake_rsm.errors;
+	return 0;
+}
+
+static int fake_localmem(int fd, const struct rsm_ioc_localmem *m)
+{
+	fake_rsm.localmem_calls++;
+	fake_rsm.localmem_fd = fd;
+	fake_rsm.last_localmem = *m;
+	return 0;
+}
+
 int __wrap_ioctl(int fd, unsigned long request, ...)
 {
 	void *arg;
@@ -110,6 +198,7 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	arg = va_arg(ap, void *);
 	va_end(ap);
 	fake_rsm.last_fd = fd;
+	fake_rsm.last_request = request;
 	if (fake_rsm.fail_errno) {
 		errno = fake_rsm.fail_errno;
 		fake_rsm.fail_errno = 0;
@@ -126,6 +215,23 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 		return fake_ctlr_attr(arg);
 	case RSM_IOC_TOPOLOGY:
 		return fake_topology_request(arg);
+	case RSM_IOC_EXPORT_CREATE:
+		fake_rsm.export_calls++;
+		return 0;
+	case RSM_IOC_IMPORT_CONNECT:
+		return fake_import_connect(fd, arg);
+	case RSM_IOC_IMPORT_PUT:
+		return fake_import_xfer(fd, true, arg);
+	case RSM_IOC_IMPORT_GET:
+		return fake_import_xfer(fd, false, arg);
+	case RSM_IOC_IMPORT_PUTV:
+		return fake_import_sgio(fd, true, arg);
+	case RSM_IOC_IMPORT_GETV:
+		return fake_import_sgio(fd, false, arg);
+	case RSM_IOC_IMPORT_STATE:
+		return fake_import_state(arg);
+	case RSM_IOC_LOCALMEM_CREATE:
+		return fake_localmem(fd, arg);
 	default:
 		errno = ENOTTY;
 		return -1;
