@@ -75,6 +75,17 @@ int rsmt_barrier(const char *name, int timeout_s)
 	}
 }
 
+bool rsmt_barrier_reached(const char *name, int node)
+{
+	const char *share = getenv("RSM_SHARE");
+	char path[512];
+
+	if (!share)
+		return false;
+	snprintf(path, sizeof(path), "%s/barrier.%s.node%d", share, name, node);
+	return !access(path, F_OK);
+}
+
 int rsmt_status(struct rsm_status *st)
 {
 	int fd = open(RSM_DEVICE_PATH, O_RDONLY | O_CLOEXEC);

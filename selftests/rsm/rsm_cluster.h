@@ -29,6 +29,12 @@ const char *rsmt_top(void);
  */
 int rsmt_barrier(const char *name, int timeout_s);
 
+/*
+ * Whether node @node has reached the barrier @name, without waiting: lets a
+ * node keep working until another one got somewhere.
+ */
+bool rsmt_barrier_reached(const char *name, int node);
+
 /* Status snapshot of the local module (struct rsm_status from rsm_dev.h). */
 int rsmt_status(struct rsm_status *st);
 /* First connection to @nodeid in @st, or NULL. */
