@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rsm_errname.h"
@@ -24,9 +25,9 @@
 /* Wait up to 30 s for a byte that the importer writes from afar. */
 static int wait_for(volatile char *byte)
 {
-	int i;
+	time_t end = time(NULL) + 30;
 
-	for (i = 0; i < 3000; i++) {
+	while (time(NULL) < end) {
 		if (*byte)	/* volatile: really read memory every time */
 			return 0;
 		usleep(10000);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rsm_errname.h"
@@ -28,7 +29,8 @@ int main(int argc, char **argv)
 	rsmapi_barrier_t barrier;
 	char reply[sizeof(((struct mailbox *)0)->reply)];
 	char done = 1;
-	int err, tries;
+	time_t end;
+	int err;
 
 	/* 1. The controller: the local RDMA port to reach the exporter by. */
 	err = rsm_get_controller(controller_name, &controller);
@@ -43,14 +45,15 @@ int main(int argc, char **argv)
 	 *    exporter may still be starting, so try again for a while when
 	 *    the segment is not published yet.
 	 */
-	for (tries = 0; tries < 150; tries++) {
+	end = time(NULL) + 30;
+	do {
 		err = rsm_memseg_import_connect(controller, exporter,
 						MAILBOX_SEGMENT_ID,
 						RSM_PERM_RDWR, &segment);
 		if (err != RSMERR_SEG_NOT_PUBLISHED)
 			break;
 		usleep(200000);
-	}
+	} while (time(NULL) < end);
 	if (err) {
 		printf("rsm_memseg_import_connect(node %u, 0x%x): %s\n",
 		       exporter, MAILBOX_SEGMENT_ID, rsm_errname(err));
@@ -86,14 +89,15 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	/* 5. Get: read the reply area until the exporter has written it. */
-	for (tries = 0; tries < 300; tries++) {
+	end = time(NULL) + 30;
+	do {
 		err = rsm_memseg_import_get(segment,
 					    offsetof(struct mailbox, reply),
 					    reply, sizeof(reply));
 		if (err || reply[0])
 			break;
 		usleep(100000);
-	}
+	} while (time(NULL) < end);
 	if (err) {
 		printf("rsm_memseg_import_get: %s\n", rsm_errname(err));
 		goto barrier;
