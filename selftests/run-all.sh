@@ -155,7 +155,8 @@ cluster_run() {
 	shift
 	local logdir=$out/cluster$n
 	echo "# booting a $n-node virtual cluster (logs in $logdir)"
-	utils/rsm-vcluster -n "$n" --logdir "$logdir" -q \
+	# the import tests move 64 MiB and publish 10,000 segments under TCG
+	utils/rsm-vcluster -n "$n" --logdir "$logdir" -q --timeout 3600 \
 		-- selftests/rsm/run_node.sh "$@" >"$out/cluster$n.log" 2>&1
 	tail -n 20 "$out/cluster$n.log" | sed 's/^/# /'
 
@@ -206,7 +207,9 @@ cluster_run() {
 }
 
 cluster_run 2
-cluster_run 3 rsm_topology_test rsm_membership_test
+# three nodes: put on one, get on another; importers on two nodes
+cluster_run 3 rsm_topology_test rsm_remote_test rsm_revoke_test rsm_importers_test \
+	rsm_failure_test rsm_membership_test
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then

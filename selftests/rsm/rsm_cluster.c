@@ -42,7 +42,28 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int rsmt_barrier(const char *name, int timeout_s)
+/* The test whose steps rsmt_step() runs, for giving up together. */
+static char step_test[128];
+
+static bool step_aborted(const char *share, int n)
+{
+	char path[512];
+	int k;
+
+	if (!step_test[0])
+		return false;
+	for (k = 1; k <= n; k++) {
+		snprintf(path, sizeof(path), "%s/abort.%s.node%d", share,
+			 step_test, k);
+		if (!access(path, F_OK)) {
+			fprintf(stderr, "# %s: node %d gave up\n", step_test, k);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int barrier_wait(const char *name, int timeout_s, bool abortable)
 {
 	const char *share = getenv("RSM_SHARE");
 	int me = rsmt_node_id(), n = rsmt_nodes(), k, fd, missing = 0;
@@ -66,6 +87,8 @@ int rsmt_barrier(const char *name, int timeout_s)
 		}
 		if (!missing)
 			return 0;
+		if (abortable && step_aborted(share, n))
+			return -1;
 		if (now_s() > deadline) {
 			fprintf(stderr, "# barrier %s: node %d never came\n",
 				name, missing);
@@ -75,14 +98,48 @@ int rsmt_barrier(const char *name, int timeout_s)
 	}
 }
 
-bool rsmt_barrier_reached(const char *name, int node)
+int rsmt_barrier(const char *name, int timeout_s)
+{
+	return barrier_wait(name, timeout_s, false);
+}
+
+void rsmt_step_test(const char *test)
+{
+	snprintf(step_test, sizeof(step_test), "%s", test);
+}
+
+int rsmt_step(const char *name, int timeout_s)
+{
+	char full[256];
+
+	snprintf(full, sizeof(full), "%s.%s", step_test, name);
+	return barrier_wait(full, timeout_s, true);
+}
+
+void rsmt_step_abort(void)
+{
+	const char *share = getenv("RSM_SHARE");
+	char path[512];
+	int fd;
+
+	if (!share || !step_test[0])
+		return;
+	snprintf(path, sizeof(path), "%s/abort.%s.node%d", share, step_test,
+		 rsmt_node_id());
+	fd = open(path, O_CREAT | O_WRONLY, 0644);
+	if (fd >= 0)
+		close(fd);
+}
+
+bool rsmt_step_reached(const char *name, int node)
 {
 	const char *share = getenv("RSM_SHARE");
 	char path[512];
 
 	if (!share)
 		return false;
-	snprintf(path, sizeof(path), "%s/barrier.%s.node%d", share, name, node);
+	snprintf(path, sizeof(path), "%s/barrier.%s.%s.node%d", share,
+		 step_test, name, node);
 	return !access(path, F_OK);
 }
 

@@ -30,10 +30,20 @@ const char *rsmt_top(void);
 int rsmt_barrier(const char *name, int timeout_s);
 
 /*
- * Whether node @node has reached the barrier @name, without waiting: lets a
+ * Steps of one test that spans nodes: rsmt_step_test() names the test;
+ * rsmt_step() is rsmt_barrier() on "<test>.<name>" that also returns -1
+ * as soon as another node gave up the test with rsmt_step_abort(), so a
+ * failure on one node does not leave the others waiting for it.
+ */
+void rsmt_step_test(const char *test);
+int rsmt_step(const char *name, int timeout_s);
+void rsmt_step_abort(void);
+
+/*
+ * Whether node @node has reached the step @name, without waiting: lets a
  * node keep working until another one got somewhere.
  */
-bool rsmt_barrier_reached(const char *name, int node);
+bool rsmt_step_reached(const char *name, int node);
 
 /* Status snapshot of the local module (struct rsm_status from rsm_dev.h). */
 int rsmt_status(struct rsm_status *st);

@@ -3,7 +3,8 @@
  * The fixture of the import tests that span nodes (rsm_remote_test.c,
  * rsm_failure_test.c).  Every node runs the same test at once; node 1
  * exports, node 2 writes, and the getter is node 3 when there is one,
- * else node 2 too.  Steps meet at rsmt_barrier()s named after the test.
+ * else node 2 too.  Steps meet at rsmt_step()s of the test: when one node
+ * fails the test, the others stop waiting for it.
  *
  * Whatever a test holds is in the fixture, so the teardown releases it
  * even after a failed ASSERT; then every module count of this node must
@@ -43,6 +44,7 @@ FIXTURE(node) {
 	unsigned int nmany;
 	struct rsmt_counts base;
 	bool skipped;
+	bool link_down;			/* this node took eth0 down */
 };
 
 /* TEST_F_TIMEOUT whose body does not run when the setup skipped. */
@@ -66,6 +68,7 @@ FIXTURE_SETUP(node)
 		SKIP(return, "needs a cluster of 2 or more nodes");
 	}
 	self->getter = self->n >= 3 ? 3 : PUTTER;
+	rsmt_step_test(_metadata->name);
 	ASSERT_EQ(0, rsmt_wait_all_active(STEP_S));
 	ASSERT_EQ(0, rsmt_counts(&self->base));
 	ASSERT_EQ(0, rsm_get_controller("rxe0", &self->ctl));
@@ -77,6 +80,12 @@ FIXTURE_TEARDOWN(node)
 
 	if (self->skipped)
 		return;
+	if (!_metadata->passed)
+		rsmt_step_abort();
+	if (self->link_down) {
+		rsmt_sh("ip link set eth0 up");
+		EXPECT_EQ(0, rsmt_wait_all_active(STEP_S));
+	}
 	if (self->lh)
 		EXPECT_EQ(0, rsm_free_localmemory_handle(self->ctl, self->lh));
 	for (k = 0; k < MAX_IMPORTS; k++)
@@ -141,7 +150,7 @@ static inline void disconnect_k(struct __test_metadata *_metadata,
 }
 
 /* A barrier every node must reach: a late node fails the test. */
-#define STEP(name) ASSERT_EQ(0, rsmt_barrier(name, STEP_S))
-#define STEP_LONG(name, s) ASSERT_EQ(0, rsmt_barrier(name, s))
+#define STEP(name) ASSERT_EQ(0, rsmt_step(name, STEP_S))
+#define STEP_LONG(name, s) ASSERT_EQ(0, rsmt_step(name, s))
 
 #endif

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * 64 importers of one segment, on every node of a cluster of 2 or 3 at
+ * once: node 1 exports; every other node runs several processes that
+ * import it 64 times in all.  Each import writes its own slot; the
+ * exporter finds every slot, and every import reads back all of them.
+ */
+#include <poll.h>
+#include <sys/wait.h>
+
+#include "rsm_node_fixture.h"
+
+#define SEG_MANY	0x4a0008
+#define SLOT		1024	/* one importer's part of the segment */
+#define PROCS		4	/* importing processes per node */
+
+/*
+ * One importing process: @nh handles with global indexes @g0 ..; waits for
+ * a byte on @go before each phase and reports each phase on @done.
+ * Phase 1 connects, 2 writes each handle's slot, 3 reads and checks all.
+ * Exits with the number of failures.
+ */
+static int importer_proc(FIXTURE_DATA(node) *self, unsigned int g0,
+			 unsigned int nh, unsigned int total, int go, int done)
+{
+	rsm_memseg_import_handle_t im[MAX_IMPORTS];
+	rsmapi_barrier_t bar[MAX_IMPORTS];
+	char slot[SLOT], *all = malloc(total * SLOT);
+	unsigned int h, j, bad = 0;
+	char c;
+
+	memset(bar, 0, sizeof(bar));
+	for (h = 0; h < nh; h++)
+		if (!all || rsm_memseg_import_connect(self->ctl, EXPORTER, SEG_MANY,
+						      RSM_PERM_RDWR, &im[h]) ||
+		    rsm_memseg_import_init_barrier(im[h], RSM_BARRIER_SEGMENT, &bar[h]))
+			return 100;
+	if (write(done, "c", 1) != 1 || read(go, &c, 1) != 1)
+		return 101;
+	for (h = 0; h < nh; h++) {
+		rsmt_fill_pattern(slot, SLOT, 0, 1000 + g0 + h);
+		bad += !!rsm_memseg_import_put(im[h], (g0 + h) * SLOT, slot, SLOT);
+	}
+	if (write(done, "w", 1) != 1 || read(go, &c, 1) != 1)
+		return 102;
+	for (h = 0; h < nh; h++) {
+		memset(all, 0, total * SLOT);
+		bad += !!rsm_memseg_import_get(im[h], 0, all, total * SLOT);
+		for (j = 0; j < total; j++)
+			bad += rsmt_check_pattern(all + j * SLOT, SLOT, 0, 1000 + j) != -1;
+		bad += !!rsm_memseg_import_disconnect(im[h]);
+	}
+	return bad > 99 ? 99 : bad;
+}
+
+/* Wait for one byte from each of @n processes on @fd, at most @s seconds. */
+static int wait_reports(int fd, int n, int s)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char c;
+
+	while (n > 0) {
+		if (poll(&p, 1, s * 1000) != 1 || read(fd, &c, 1) != 1)
+			return -1;
+		n--;
+	}
+	return 0;
+}
+
+NODE_TEST(sixty_four_importers_of_one_segment_all_read_and_write, 600)
+{
+	const unsigned int total = MAX_IMPORTS, per_node = total / (self->n - 1);
+	const unsigned int g0 = (self->me - 2) * per_node, per_proc = per_node / PROCS;
+	int go[2] = { -1, -1 }, done[2] = { -1, -1 }, status;
+	struct rsmt_counts c;
+	pid_t pid[PROCS];
+	unsigned int k, j;
+
+	ASSERT_EQ(0, per_node % PROCS);
+	if (self->me == EXPORTER)
+		export_as(_metadata, self, total * SLOT, SEG_MANY, 0, NULL, 0);
+	STEP("many.published");
+	if (self->me != EXPORTER) {
+		ASSERT_EQ(0, pipe(go));
+		ASSERT_EQ(0, pipe(done));
+		for (k = 0; k < PROCS; k++) {
+			pid[k] = fork();
+			ASSERT_LE(0, pid[k]);
+			if (pid[k] == 0) {
+				/* see the parent's end: its exit ends the wait */
+				close(go[1]);
+				close(done[0]);
+				_exit(importer_proc(self, g0 + k * per_proc, per_proc,
+						    total, go[0], done[1]));
+			}
+		}
+		ASSERT_EQ(0, wait_reports(done[0], PROCS, STEP_S));
+		ASSERT_EQ(0, rsmt_counts(&c));
+		EXPECT_EQ(self->base.imported_segments + per_node, c.imported_segments);
+	}
+	STEP("many.connected");
+	if (self->me == EXPORTER) {
+		ASSERT_EQ(0, rsmt_counts(&c));
+		EXPECT_EQ(self->base.importers + total, c.importers);
+	} else {
+		ASSERT_EQ(PROCS, write(go[1], "gggg", PROCS));
+		ASSERT_EQ(0, wait_reports(done[0], PROCS, STEP_S));
+	}
+	STEP("many.written");
+	if (self->me == EXPORTER)
+		for (j = 0; j < total; j++)
+			EXPECT_EQ(-1, rsmt_check_pattern(self->buf + j * SLOT, SLOT, 0,
+							 1000 + j)) TH_LOG("slot %u", j);
+	STEP("many.checked");
+	if (self->me != EXPORTER) {
+		ASSERT_EQ(PROCS, write(go[1], "gggg", PROCS));
+		for (k = 0; k < PROCS; k++) {
+			ASSERT_EQ(pid[k], waitpid(pid[k], &status, 0));
+			EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+				TH_LOG("importing process %u: status 0x%x", k, status);
+		}
+		close(go[0]);
+		close(go[1]);
+		close(done[0]);
+		close(done[1]);
+	}
+	STEP("many.end");
+}
+
+TEST_HARNESS_MAIN
