@@ -100,11 +100,16 @@ IMPORT_TEST(every_implicit_op_after_unpublish_is_conn_aborted)
 /* Spec check 83 */
 IMPORT_TEST(publishing_the_id_again_does_not_revive_an_aborted_import)
 {
-	rsm_memseg_id_t id;
+	rsm_memseg_id_t id = 0x4c0083;	/* auto ids cannot be given back */
 	uint8_t b = 0x83;
 
-	setup_i(_metadata, self, 0);
-	id = self->id;
+	ASSERT_EQ(0, rsm_memseg_export_create(self->ctl, &self->e, self->buf,
+					      self->len, 0));
+	self->id = id;
+	ASSERT_EQ(0, rsm_memseg_export_publish(self->e, &self->id, NULL, 0));
+	ASSERT_EQ(0, connect_perm(self, RSM_PERM_RDWR, &self->i));
+	ASSERT_EQ(0, rsm_memseg_import_init_barrier(self->i, RSM_BARRIER_SEGMENT,
+						    &self->bar));
 	ASSERT_EQ(0, rsm_memseg_export_unpublish(self->e));
 	EXPECT_EQ(RSMERR_CONN_ABORTED, rsm_memseg_import_put8(self->i, 0, &b, 1));
 	ASSERT_EQ(0, rsm_memseg_export_publish(self->e, &id, NULL, 0));
