@@ -28,7 +28,7 @@ node=${RSM_NODE_ID:?run me under utils/rsm-vcluster}
 server_ip=10.77.0.1
 dev=rxe0
 
-lat_iters=${BENCH_LAT_ITERS:-300}
+lat_iters=${BENCH_LAT_ITERS:-200}
 bw_bytes=${BENCH_BW_BYTES:-16777216}
 lat_sizes=${BENCH_LAT_SIZES:-"8 16 32 64 128 256 512 1024 2048 4096"}
 bw_sizes=${BENCH_BW_SIZES:-"65536 262144 1048576 4194304"}
@@ -128,13 +128,23 @@ run_rsmbench() {
 	fi
 }
 
+# Say on node 2 what runs and how long it took.
+say() {
+	[ "$node" = 2 ] && echo "$@"
+	return 0
+}
+
 rc=0
 if [ "${BENCH_SKIP_PERFTEST:-0}" != 1 ]; then
-	[ "$node" = 2 ] && echo "== perftest over $dev (node 2 -> node 1) =="
+	say "== perftest over $dev (node 2 -> node 1) =="
+	SECONDS=0
 	run_perftest || rc=1
+	say "bench: perftest took $SECONDS s"
 fi
 if [ "${BENCH_SKIP_RSM:-0}" != 1 ]; then
-	[ "$node" = 2 ] && echo "== rsmbench over $dev (node 2 -> node 1) =="
+	say "== rsmbench over $dev (node 2 -> node 1) =="
+	SECONDS=0
 	run_rsmbench || rc=1
+	say "bench: rsmbench took $SECONDS s"
 fi
 exit $rc
