@@ -82,10 +82,11 @@ static void usage(FILE *f)
 "  -c NAME   controller (default rxe0)\n"
 "  -i ID     segment id (server: publish under ID, default: assigned by\n"
 "            the system; client: default: read from the shared directory)\n"
-"  -m BYTES  server: segment size (default: largest -b size)\n"
+"  -m BYTES  server: segment size (default: the largest size measured)\n"
 "  -a NODE   server: allow only NODE (repeatable; default: no access list)\n"
 "  -S DIR    directory both nodes see (default $RSM_SHARE)\n"
-"  -t SEC    how long to wait for the other side (default 120)\n"
+"  -t SEC    how long to wait for the other side (default: client 120,\n"
+"            server until the client is done; 0 = forever)\n"
 "  -l LIST   latency sizes (default 8,16,...,4096)\n"
 "  -b LIST   bandwidth sizes (default 64K,256K,1M,4M)\n"
 "  -n N      timed iterations per latency size (default 1000)\n"
@@ -618,7 +619,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	o->controller = "rxe0";
 	o->share = getenv("RSM_SHARE");
-	o->timeout = 120;
+	o->timeout = -1;
 	o->lat_iters = 1000;
 	o->bw_iters = 100;
 	o->warmup = -1;
@@ -672,6 +673,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->share && !*o->share)
 		o->share = NULL;
+	if (o->timeout < 0)		/* the server waits for its client */
+		o->timeout = o->server ? 0 : 120;
 	if (o->warmup < 0)
 		o->warmup = o->lat_iters / 10 < 10 ? 10 : o->lat_iters / 10;
 	if (o->server && !o->seg_len)
