@@ -68,11 +68,15 @@ static void rsm_ep_destroy_work(struct work_struct *work)
 	mutex_lock(&conn->lock);
 	mutex_unlock(&conn->lock);
 
+	/* fail transfers in flight at once, then say goodbye properly */
+	rsm_msg_stop(ep);
 	rsm_ep_wait_for_port(ep);
 	rsm_msg_teardown(ep);
 	if (ep->cm_id)
 		rdma_destroy_id(ep->cm_id);
 	cancel_work_sync(&ep->fail_work);
+	rsm_ep_wait_users(ep);
+	rsm_export_ep_gone(ep);
 	rsm_msg_free(ep);
 	rsm_ctrl_put(ep->ctrl);
 	rsm_conn_put(conn);
@@ -106,6 +110,7 @@ struct rsm_ep *rsm_ep_alloc(struct rsm_conn *conn, bool active_side)
 	ep->started = jiffies;
 	init_rwsem(&ep->qp_rwsem);
 	spin_lock_init(&ep->tx_lock);
+	rsm_ep_init_data(ep);
 	INIT_WORK(&ep->destroy_work, rsm_ep_destroy_work);
 	INIT_WORK(&ep->fail_work, rsm_ep_fail_work);
 	return ep;
@@ -149,8 +154,11 @@ static void rsm_conn_detach_locked(struct rsm_conn *conn, const char *why)
 	} else {
 		rsm_dbg("node %u: attempt failed (%s)\n", conn->nodeid, why);
 	}
+	if (ep->state == RSM_EP_ACTIVE)
+		rsm_import_conn_down_locked(conn, ep->id);
 	ep->state = RSM_EP_DEAD;
 	conn->ep = NULL;
+	rsm_rpc_fail_ep(ep);
 	queue_work(rsm_wq, &ep->destroy_work);
 	rsm_conn_schedule_connect(conn);
 }
@@ -302,6 +310,7 @@ struct rsm_conn *rsm_conn_create(u32 nodeid, const struct sockaddr *addr,
 	kref_init(&conn->ref);
 	mutex_init(&conn->lock);
 	INIT_LIST_HEAD(&conn->list);
+	INIT_LIST_HEAD(&conn->imports);
 	conn->nodeid = nodeid;
 	memcpy(&conn->addr, addr, addr->sa_family == AF_INET ?
 	       sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));

@@ -17,12 +17,18 @@
 #include <linux/uaccess.h>
 #include <linux/cred.h>
 #include <linux/pid.h>
+#include <linux/log2.h>
+#include <linux/scatterlist.h>
 
 #include "rsm_loc.h"
 
 #define RSM_AUTO_ID_BASE	0x80000000U
 #define RSM_RESERVED_ID_END	0x3fffffU
 #define RSM_ACCESS_TRUSTED	0666
+/* Pages one memory region covers at most (a power of two). */
+#define RSM_CHUNK_PAGES_MAX	512
+/* How long an importer may take to stop using revoked memory. */
+#define RSM_REVOKE_TIMEOUT_MS	5000
 
 /* published segments by id; the xarray's lock covers rsm_next_auto_id */
 static DEFINE_XARRAY(rsm_segids);
@@ -31,6 +37,43 @@ static bool rsm_auto_ids_exhausted;
 
 atomic64_t rsm_exported_segments = ATOMIC64_INIT(0);
 atomic64_t rsm_pinned_pages = ATOMIC64_INIT(0);
+atomic64_t rsm_importers = ATOMIC64_INIT(0);
+atomic64_t rsm_registrations = ATOMIC64_INIT(0);
+static atomic64_t rsm_next_instance = ATOMIC64_INIT(0);
+
+/* One memory region over a chunk of a segment's pages. */
+struct rsm_mrchunk {
+	struct sg_table		sgt;
+	bool			sgt_alloc;
+	int			nents;
+	struct ib_mr		*mr;
+};
+
+/* The registration of a segment's pages for one importing endpoint. */
+struct rsm_mrset {
+	struct ib_device	*dev;
+	u32			nchunks;
+	struct rsm_mrchunk	chunk[];
+};
+
+/*
+ * struct rsm_expnode - the importers of a segment reached through one
+ * endpoint (one peer node).  On the export's @nodes (under exp->lock) and
+ * on the endpoint's @expnodes (under ep->seg_lock, and exp->lock to
+ * remove).
+ */
+struct rsm_expnode {
+	struct list_head	exp_list;
+	struct list_head	ep_list;
+	struct rsm_export	*exp;
+	struct rsm_ep		*ep;
+	unsigned int		nimports;
+	u32			chunk_shift;
+	struct rsm_mrset	*mrs;
+	struct rsm_mrset	*old_mrs;	/* during rebind */
+	struct rsm_rpc		rpc;		/* revoke in flight */
+	bool			rpc_sent;
+};
 
 /* Charge or release @npages against the mm's long-term pin limit. */
 static int rsm_account_pinned(struct mm_struct *mm, long npages)
@@ -59,11 +102,17 @@ static int rsm_errno_to_rsmerr(int err)
 	}
 }
 
-/*
- * Pin [vaddr, vaddr + len) of the current process for writing.
+/**
+ * rsm_pin_range - pin [vaddr, vaddr + len) of the current process for good
+ * @vaddr: page aligned user address
+ * @len: page multiple
+ * @pagesp: out, the page array
+ *
+ * The pages are charged to the process's RLIMIT_MEMLOCK.
+ *
  * Return: 0 or an RSMERR code.
  */
-static int rsm_pin_range(u64 vaddr, u64 len, struct page ***pagesp)
+int rsm_pin_range(u64 vaddr, u64 len, struct page ***pagesp)
 {
 	unsigned long npages = len >> PAGE_SHIFT;
 	struct page **pages;
@@ -103,12 +152,24 @@ static int rsm_pin_range(u64 vaddr, u64 len, struct page ***pagesp)
 	return 0;
 }
 
+/**
+ * rsm_unpin_pages - undo rsm_pin_range()
+ * @mm: the mm the pages were charged to
+ * @pages: page array, freed
+ * @npages: its length
+ */
+void rsm_unpin_pages(struct mm_struct *mm, struct page **pages,
+		     unsigned long npages)
+{
+	unpin_user_pages_dirty_lock(pages, npages, true);
+	kvfree(pages);
+	atomic64_sub(npages, &mm->pinned_vm);
+	atomic64_sub(npages, &rsm_pinned_pages);
+}
+
 static void rsm_unpin_range(struct rsm_export *exp, struct page **pages)
 {
-	unpin_user_pages_dirty_lock(pages, exp->npages, true);
-	kvfree(pages);
-	atomic64_sub(exp->npages, &exp->mm->pinned_vm);
-	atomic64_sub(exp->npages, &rsm_pinned_pages);
+	rsm_unpin_pages(exp->mm, pages, exp->npages);
 }
 
 static bool rsm_is_creator(struct rsm_export *exp)
@@ -229,7 +290,11 @@ int rsm_export_create(struct rsm_file *rf, void __user *uarg)
 		kfree(exp);
 		goto err_ctrl;
 	}
+	kref_init(&exp->ref);
 	mutex_init(&exp->lock);
+	init_rwsem(&exp->io_rwsem);
+	INIT_LIST_HEAD(&exp->nodes);
+	INIT_LIST_HEAD(&exp->local_imports);
 	exp->ctrl = ctrl;
 	exp->vaddr = req.vaddr;
 	exp->len = req.len;
@@ -296,6 +361,7 @@ int rsm_export_publish(struct rsm_export *exp, void __user *uarg)
 		goto out;
 	}
 	exp->segid = req.segid;
+	exp->instance = atomic64_inc_return(&rsm_next_instance);
 	rsm_export_set_acl_locked(exp, acl, req.acl_len);
 	exp->state = RSM_EXPORT_PUBLISHED;
 	if (copy_to_user(uarg, &req, sizeof(req)))
@@ -341,12 +407,21 @@ out:
 	return ret;
 }
 
+static void rsm_export_revoke_locked(struct rsm_export *exp);
+static void rsm_export_rebind_locked(struct rsm_export *exp,
+				     struct page **pages, u64 vaddr);
+
+/*
+ * No new connects, then no importer: when this returns, nobody can reach
+ * the segment's memory any more.
+ */
 static void rsm_export_unpublish_locked(struct rsm_export *exp)
 {
 	lockdep_assert_held(&exp->lock);
 	xa_erase(&rsm_segids, exp->segid);
-	rsm_export_set_acl_locked(exp, NULL, 0);
 	exp->state = RSM_EXPORT_BOUND;
+	rsm_export_revoke_locked(exp);
+	rsm_export_set_acl_locked(exp, NULL, 0);
 }
 
 /**
@@ -381,7 +456,7 @@ int rsm_export_unpublish(struct rsm_export *exp)
 int rsm_export_rebind(struct rsm_export *exp, void __user *uarg)
 {
 	struct rsm_ioc_export_rebind req;
-	struct page **pages, **old;
+	struct page **pages;
 	int ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
@@ -405,18 +480,42 @@ int rsm_export_rebind(struct rsm_export *exp, void __user *uarg)
 	ret = rsm_pin_range(req.vaddr, req.len, &pages);
 	if (ret)
 		goto out;
-	old = exp->pages;
-	exp->pages = pages;
-	exp->vaddr = req.vaddr;
-	rsm_unpin_range(exp, old);
+	rsm_export_rebind_locked(exp, pages, req.vaddr);
 out:
 	mutex_unlock(&exp->lock);
 	return ret;
 }
 
+static void rsm_export_release(struct kref *ref)
+{
+	struct rsm_export *exp = container_of(ref, struct rsm_export, ref);
+
+	WARN_ON_ONCE(!list_empty(&exp->nodes) ||
+		     !list_empty(&exp->local_imports));
+	rsm_unpin_range(exp, exp->pages);
+	mmdrop(exp->mm);
+	put_pid(exp->creator);
+	rsm_ctrl_put(exp->ctrl);
+	kfree(exp->acl);
+	atomic64_dec(&rsm_exported_segments);
+	kfree(exp);
+}
+
+/**
+ * rsm_export_put - drop a reference to an export segment
+ * @exp: export segment
+ */
+void rsm_export_put(struct rsm_export *exp)
+{
+	kref_put(&exp->ref, rsm_export_release);
+}
+
 /**
  * rsm_export_destroy - unpublish, unpin and free (descriptor closed)
  * @exp: export segment
+ *
+ * Importers are cut off before this returns; the memory goes with the
+ * last reference.
  */
 void rsm_export_destroy(struct rsm_export *exp)
 {
@@ -424,11 +523,567 @@ void rsm_export_destroy(struct rsm_export *exp)
 	if (exp->state == RSM_EXPORT_PUBLISHED)
 		rsm_export_unpublish_locked(exp);
 	mutex_unlock(&exp->lock);
+	rsm_export_put(exp);
+}
 
-	rsm_unpin_range(exp, exp->pages);
-	mmdrop(exp->mm);
-	put_pid(exp->creator);
-	rsm_ctrl_put(exp->ctrl);
-	atomic64_dec(&rsm_exported_segments);
-	kfree(exp);
+/**
+ * rsm_export_lookup - the segment published under an id
+ * @segid: segment id
+ *
+ * Return: the segment with a reference (rsm_export_put()), or NULL.
+ */
+struct rsm_export *rsm_export_lookup(u32 segid)
+{
+	struct rsm_export *exp;
+
+	/* entries leave the table before their descriptor's reference goes */
+	xa_lock(&rsm_segids);
+	exp = xa_load(&rsm_segids, segid);
+	if (exp)
+		kref_get(&exp->ref);
+	xa_unlock(&rsm_segids);
+	return exp;
+}
+
+/**
+ * rsm_export_check_access - may an importer connect (spec 3.8)?
+ * @exp: published segment, locked
+ * @nodeid: importing node
+ * @perm: requested permission, subset of 0600
+ * @uid: importer's effective uid
+ * @in_group: the exporter's gid is one of the importer's groups
+ * @priv: RSM_IMPORT_PRIV_* the importer holds
+ *
+ * Return: 0, RSMERR_SEG_NOT_PUBLISHED_TO_NODE or RSMERR_PERM_DENIED.
+ */
+int rsm_export_check_access(struct rsm_export *exp, u32 nodeid, u32 perm,
+			    kuid_t uid, bool in_group, u32 priv)
+{
+	u32 mode, want, have, shift, missing, i;
+
+	lockdep_assert_held(&exp->lock);
+	if (exp->acl_len) {
+		for (i = 0; i < exp->acl_len; i++)
+			if (exp->acl[i].node == nodeid)
+				break;
+		if (i == exp->acl_len)
+			return RSMERR_SEG_NOT_PUBLISHED_TO_NODE;
+		mode = exp->acl[i].perm;
+	} else {
+		mode = exp->mode;
+	}
+	mode &= 0666;
+
+	want = (perm & 0400 ? 0444 : 0) | (perm & 0200 ? 0222 : 0);
+	have = want & mode;
+	if (uid_eq(uid, exp->uid))
+		shift = 0;
+	else if (in_group)
+		shift = 3;
+	else
+		shift = 6;
+	missing = perm & ~(have << shift);
+	if ((missing & 0400) && !(priv & RSM_IMPORT_PRIV_READ))
+		return RSMERR_PERM_DENIED;
+	if ((missing & 0200) && !(priv & RSM_IMPORT_PRIV_WRITE))
+		return RSMERR_PERM_DENIED;
+	return 0;
+}
+
+/**
+ * rsm_export_attach_local - connect an import of this node to @exp
+ * @exp: segment found by rsm_export_lookup(); on success the import keeps
+ *	 that reference
+ * @imp: the import, with segid and perm set
+ *
+ * Return: 0 or an RSMERR code.
+ */
+int rsm_export_attach_local(struct rsm_export *exp, struct rsm_import *imp)
+{
+	u32 priv = capable(CAP_IPC_OWNER) ?
+		   RSM_IMPORT_PRIV_READ | RSM_IMPORT_PRIV_WRITE : 0;
+	int ret;
+
+	mutex_lock(&exp->lock);
+	ret = RSMERR_SEG_NOT_PUBLISHED;
+	if (exp->state != RSM_EXPORT_PUBLISHED || exp->segid != imp->segid)
+		goto out;
+	ret = rsm_export_check_access(exp, READ_ONCE(rsm_cluster.local_nodeid),
+				      imp->perm, current_euid(),
+				      in_egroup_p(exp->gid), priv);
+	if (ret)
+		goto out;
+	imp->exp = exp;
+	imp->size = exp->len;
+	imp->instance = exp->instance;
+	list_add_tail(&imp->list, &exp->local_imports);
+	atomic64_inc(&rsm_importers);
+out:
+	mutex_unlock(&exp->lock);
+	return ret;
+}
+
+/**
+ * rsm_export_detach_local - a local import goes away
+ * @exp: its segment; the import's reference is dropped
+ * @imp: the import
+ */
+void rsm_export_detach_local(struct rsm_export *exp, struct rsm_import *imp)
+{
+	mutex_lock(&exp->lock);
+	list_del_init(&imp->list);
+	atomic64_dec(&rsm_importers);
+	mutex_unlock(&exp->lock);
+	rsm_export_put(exp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Registrations for remote importers                                  */
+/* ------------------------------------------------------------------ */
+
+static u32 rsm_chunk_shift(struct rsm_ep *ep)
+{
+	u32 n = min_t(u32, ep->ctrl->ibdev->attrs.max_fast_reg_page_list_len,
+		      RSM_CHUNK_PAGES_MAX);
+
+	return n ? PAGE_SHIFT + ilog2(n) : 0;
+}
+
+static void rsm_mrset_destroy(struct rsm_mrset *set)
+{
+	u32 i;
+
+	if (!set)
+		return;
+	for (i = 0; i < set->nchunks; i++) {
+		struct rsm_mrchunk *c = &set->chunk[i];
+
+		if (c->mr) {
+			ib_dereg_mr(c->mr);
+			atomic64_dec(&rsm_registrations);
+		}
+		if (c->nents)
+			ib_dma_unmap_sg(set->dev, c->sgt.sgl, c->sgt.orig_nents,
+					DMA_BIDIRECTIONAL);
+		if (c->sgt_alloc)
+			sg_free_table(&c->sgt);
+	}
+	kvfree(set);
+}
+
+/* Map and allocate the region of chunk @k; fill its registration request. */
+static int rsm_mrchunk_init(struct rsm_ep *ep, struct rsm_mrset *set, u32 k,
+			    struct page **pages, unsigned long n, u32 cshift,
+			    struct ib_reg_wr *wr)
+{
+	struct rsm_mrchunk *c = &set->chunk[k];
+	int mapped;
+
+	if (sg_alloc_table_from_pages(&c->sgt, pages, n, 0,
+				      (u64)n << PAGE_SHIFT, GFP_KERNEL))
+		return -ENOMEM;
+	c->sgt_alloc = true;
+	c->nents = ib_dma_map_sg(set->dev, c->sgt.sgl, c->sgt.orig_nents,
+				 DMA_BIDIRECTIONAL);
+	if (!c->nents)
+		return -ENOMEM;
+	c->mr = ib_alloc_mr(ep->ctrl->pd, IB_MR_TYPE_MEM_REG, n);
+	if (IS_ERR(c->mr)) {
+		int ret = PTR_ERR(c->mr);
+
+		c->mr = NULL;
+		return ret;
+	}
+	atomic64_inc(&rsm_registrations);
+	mapped = ib_map_mr_sg(c->mr, c->sgt.sgl, c->nents, NULL, PAGE_SIZE);
+	if (mapped != c->nents)
+		return mapped < 0 ? mapped : -EINVAL;
+	/* the importer addresses segment offsets (rsm_proto.h) */
+	c->mr->iova = (u64)k << cshift;
+	ib_update_fast_reg_key(c->mr, ib_inc_rkey(c->mr->rkey));
+
+	memset(wr, 0, sizeof(*wr));
+	wr->wr.opcode = IB_WR_REG_MR;
+	wr->wr.send_flags = IB_SEND_SIGNALED;
+	wr->mr = c->mr;
+	wr->key = c->mr->rkey;
+	wr->access = IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_READ |
+		     IB_ACCESS_REMOTE_WRITE;
+	return 0;
+}
+
+/*
+ * Register @npages pages for the peer of @ep as chunks of 2^cshift bytes.
+ * The registrations are posted on @ep's QP; this waits for them.
+ */
+static int rsm_mrset_create(struct rsm_ep *ep, struct page **pages,
+			    unsigned long npages, u32 cshift,
+			    struct rsm_mrset **out)
+{
+	unsigned long cpages = 1UL << (cshift - PAGE_SHIFT);
+	u32 k, nchunks = DIV_ROUND_UP(npages, cpages);
+	struct ib_reg_wr wr[8];
+	struct rsm_mrset *set;
+	struct rsm_xfer x;
+	unsigned int i, nw = 0;
+	int ret = 0, wret;
+
+	set = kvzalloc(struct_size(set, chunk, nchunks), GFP_KERNEL);
+	if (!set)
+		return -ENOMEM;
+	set->dev = ep->ctrl->ibdev;
+	set->nchunks = nchunks;
+	rsm_xfer_init(&x, ep);
+	for (k = 0; k < nchunks && !ret; k++) {
+		unsigned long n = min(cpages, npages - k * cpages);
+
+		ret = rsm_mrchunk_init(ep, set, k, pages + k * cpages, n,
+				       cshift, &wr[nw]);
+		if (ret)
+			break;
+		wr[nw].wr.wr_cqe = &x.cqe;
+		nw++;
+		if (nw == ARRAY_SIZE(wr) || k + 1 == nchunks) {
+			for (i = 0; i + 1 < nw; i++)
+				wr[i].wr.next = &wr[i + 1].wr;
+			wr[nw - 1].wr.next = NULL;
+			ret = rsm_xfer_post(&x, &wr[0].wr, nw);
+			nw = 0;
+		}
+	}
+	wret = rsm_xfer_wait(&x);
+	if (ret || wret) {
+		rsm_mrset_destroy(set);
+		return ret ?: wret;
+	}
+	*out = set;
+	return 0;
+}
+
+static struct rsm_expnode *rsm_expnode_find(struct rsm_export *exp,
+					    struct rsm_ep *ep)
+{
+	struct rsm_expnode *en;
+
+	lockdep_assert_held(&exp->lock);
+	list_for_each_entry(en, &exp->nodes, exp_list)
+		if (en->ep == ep)
+			return en;
+	return NULL;
+}
+
+/* The importers behind @ep get @exp: register it for them. */
+static int rsm_expnode_create_locked(struct rsm_export *exp,
+				     struct rsm_ep *ep,
+				     struct rsm_expnode **out)
+{
+	struct rsm_expnode *en;
+	int ret;
+
+	lockdep_assert_held(&exp->lock);
+	en = kzalloc(sizeof(*en), GFP_KERNEL);
+	if (!en)
+		return RSMERR_INSUFFICIENT_MEM;
+	en->chunk_shift = rsm_chunk_shift(ep);
+	ret = RSMERR_INSUFFICIENT_RESOURCES;
+	if (!en->chunk_shift ||
+	    rsm_mrset_create(ep, exp->pages, exp->npages, en->chunk_shift,
+			     &en->mrs))
+		goto err;
+
+	mutex_lock(&ep->seg_lock);
+	if (ep->seg_dead) {
+		mutex_unlock(&ep->seg_lock);
+		ret = RSMERR_CONN_ABORTED;
+		goto err;
+	}
+	list_add_tail(&en->ep_list, &ep->expnodes);
+	mutex_unlock(&ep->seg_lock);
+	en->exp = exp;
+	en->ep = ep;
+	list_add_tail(&en->exp_list, &exp->nodes);
+	*out = en;
+	return 0;
+err:
+	rsm_mrset_destroy(en->mrs);
+	kfree(en);
+	return ret;
+}
+
+/* Forget the importers behind one endpoint; their keys die here. */
+static void rsm_expnode_free_locked(struct rsm_expnode *en)
+{
+	lockdep_assert_held(&en->exp->lock);
+	list_del(&en->exp_list);
+	mutex_lock(&en->ep->seg_lock);
+	list_del(&en->ep_list);
+	mutex_unlock(&en->ep->seg_lock);
+	rsm_mrset_destroy(en->old_mrs);
+	rsm_mrset_destroy(en->mrs);
+	atomic64_sub(en->nimports, &rsm_importers);
+	kfree(en);
+}
+
+/*
+ * Tell every importing node to stop using the segment's keys (REVOKE of
+ * @kind), and wait until each has answered that no operation of its uses
+ * them any more.  A node that does not answer in time loses its
+ * connection, which stops its operations just as well.
+ */
+static void rsm_export_notify_locked(struct rsm_export *exp, u32 kind)
+{
+	struct rsm_msg_revoke msg;
+	struct rsm_expnode *en;
+	int ret;
+
+	lockdep_assert_held(&exp->lock);
+	list_for_each_entry(en, &exp->nodes, exp_list) {
+		memset(&msg, 0, sizeof(msg));
+		msg.hdr.type = cpu_to_le16(RSM_MSG_REVOKE);
+		msg.segid = cpu_to_le32(exp->segid);
+		msg.kind = cpu_to_le32(kind);
+		msg.instance = cpu_to_le64(exp->instance);
+		msg.bind_gen = cpu_to_le32(exp->bind_gen);
+		en->rpc_sent = !rsm_rpc_send(en->ep, &en->rpc, &msg,
+					     sizeof(msg));
+	}
+	list_for_each_entry(en, &exp->nodes, exp_list) {
+		ret = en->rpc_sent ? rsm_rpc_wait(&en->rpc,
+						  RSM_REVOKE_TIMEOUT_MS,
+						  false) : -ENOTCONN;
+		if (ret)
+			rsm_conn_fail(en->ep, "revocation not acknowledged");
+	}
+}
+
+/* Abort every import of @exp and drop their registrations. */
+static void rsm_export_revoke_locked(struct rsm_export *exp)
+{
+	struct rsm_expnode *en, *tmp;
+	struct rsm_import *imp;
+
+	lockdep_assert_held(&exp->lock);
+	down_write(&exp->io_rwsem);
+	list_for_each_entry(imp, &exp->local_imports, list)
+		WRITE_ONCE(imp->aborted, true);
+	up_write(&exp->io_rwsem);
+
+	rsm_export_notify_locked(exp, RSM_REVOKE_ABORT);
+	list_for_each_entry_safe(en, tmp, &exp->nodes, exp_list)
+		rsm_expnode_free_locked(en);
+}
+
+/*
+ * Switch @exp to freshly pinned @pages: register them for every importing
+ * node, switch, make the importers drop the old keys, then release the old
+ * pages.  Importers stay connected.
+ */
+static void rsm_export_rebind_locked(struct rsm_export *exp,
+				     struct page **pages, u64 vaddr)
+{
+	struct rsm_expnode *en, *tmp;
+	struct rsm_mrset *set;
+	struct page **old;
+
+	lockdep_assert_held(&exp->lock);
+	list_for_each_entry_safe(en, tmp, &exp->nodes, exp_list) {
+		if (rsm_mrset_create(en->ep, pages, exp->npages,
+				     en->chunk_shift, &set)) {
+			/* its importers lose the connection, hence abort */
+			rsm_conn_fail(en->ep, "cannot register rebound pages");
+			rsm_expnode_free_locked(en);
+			continue;
+		}
+		en->old_mrs = en->mrs;
+		en->mrs = set;
+	}
+
+	down_write(&exp->io_rwsem);
+	old = exp->pages;
+	exp->pages = pages;
+	exp->vaddr = vaddr;
+	exp->bind_gen++;
+	up_write(&exp->io_rwsem);
+
+	rsm_export_notify_locked(exp, RSM_REVOKE_REBIND);
+	list_for_each_entry(en, &exp->nodes, exp_list) {
+		rsm_mrset_destroy(en->old_mrs);
+		en->old_mrs = NULL;
+	}
+	rsm_unpin_range(exp, old);
+}
+
+static void rsm_fill_reply(struct rsm_export *exp, struct rsm_expnode *en,
+			   struct rsm_msg_seg_reply *rep, u32 first)
+{
+	u32 i, n = 0;
+
+	rep->chunk_shift = cpu_to_le32(en->chunk_shift);
+	rep->instance = cpu_to_le64(exp->instance);
+	rep->size = cpu_to_le64(exp->len);
+	rep->nchunks = cpu_to_le32(en->mrs->nchunks);
+	rep->bind_gen = cpu_to_le32(exp->bind_gen);
+	if (first < en->mrs->nchunks)
+		n = min_t(u32, en->mrs->nchunks - first, RSM_WIRE_KEYS);
+	for (i = 0; i < n; i++)
+		rep->keys[i] = cpu_to_le32(en->mrs->chunk[first + i].mr->rkey);
+	rep->first = cpu_to_le32(first);
+	rep->nkeys = cpu_to_le32(n);
+}
+
+static void rsm_send_reply(struct rsm_ep *ep, struct rsm_msg_seg_reply *rep,
+			   __le64 xid, int status)
+{
+	rep->hdr.type = cpu_to_le16(RSM_MSG_SEG_REPLY);
+	rep->xid = xid;
+	rep->status = cpu_to_le32(status);
+	rsm_msg_send_wait(ep, rep, sizeof(*rep));
+}
+
+static bool rsm_groups_have(const struct rsm_msg_import_req *req, kgid_t gid)
+{
+	u32 i, n = min_t(u32, le32_to_cpu(req->ngroups), RSM_WIRE_GROUPS);
+
+	if (gid_eq(make_kgid(&init_user_ns, le32_to_cpu(req->gid)), gid))
+		return true;
+	for (i = 0; i < n; i++)
+		if (gid_eq(make_kgid(&init_user_ns,
+				     le32_to_cpu(req->groups[i])), gid))
+			return true;
+	return false;
+}
+
+/**
+ * rsm_export_handle_import_req - a node wants to connect to a segment
+ * @ep: endpoint the request came on (user reference held)
+ * @msg: struct rsm_msg_import_req
+ */
+void rsm_export_handle_import_req(struct rsm_ep *ep, const void *msg)
+{
+	const struct rsm_msg_import_req *req = msg;
+	u32 segid = le32_to_cpu(req->segid);
+	u32 perm = le32_to_cpu(req->perm);
+	struct rsm_msg_seg_reply rep = {};
+	struct rsm_expnode *en;
+	struct rsm_export *exp;
+	int status = RSMERR_SEG_NOT_PUBLISHED;
+
+	exp = rsm_export_lookup(segid);
+	if (!exp)
+		goto reply;
+	mutex_lock(&exp->lock);
+	if (exp->state != RSM_EXPORT_PUBLISHED || exp->segid != segid)
+		goto unlock;
+	status = RSMERR_PERM_DENIED;
+	if (perm & ~RSM_PERM_MASK)
+		goto unlock;
+	status = rsm_export_check_access(exp, ep->conn->nodeid, perm,
+					 make_kuid(&init_user_ns,
+						   le32_to_cpu(req->uid)),
+					 rsm_groups_have(req, exp->gid),
+					 le32_to_cpu(req->flags));
+	if (status)
+		goto unlock;
+	en = rsm_expnode_find(exp, ep);
+	if (!en)
+		status = rsm_expnode_create_locked(exp, ep, &en);
+	if (status)
+		goto unlock;
+	en->nimports++;
+	atomic64_inc(&rsm_importers);
+	rsm_fill_reply(exp, en, &rep, 0);
+unlock:
+	mutex_unlock(&exp->lock);
+	rsm_export_put(exp);
+reply:
+	rsm_send_reply(ep, &rep, req->xid, status);
+}
+
+/**
+ * rsm_export_handle_keys_req - an importer wants (more, or new) keys
+ * @ep: endpoint the request came on (user reference held)
+ * @msg: struct rsm_msg_keys_req
+ */
+void rsm_export_handle_keys_req(struct rsm_ep *ep, const void *msg)
+{
+	const struct rsm_msg_keys_req *req = msg;
+	u32 segid = le32_to_cpu(req->segid);
+	struct rsm_msg_seg_reply rep = {};
+	struct rsm_expnode *en;
+	struct rsm_export *exp;
+	int status = RSMERR_CONN_ABORTED;
+
+	exp = rsm_export_lookup(segid);
+	if (!exp)
+		goto reply;
+	mutex_lock(&exp->lock);
+	en = rsm_expnode_find(exp, ep);
+	if (exp->state == RSM_EXPORT_PUBLISHED && exp->segid == segid &&
+	    exp->instance == le64_to_cpu(req->instance) && en) {
+		rsm_fill_reply(exp, en, &rep, le32_to_cpu(req->first));
+		status = 0;
+	}
+	mutex_unlock(&exp->lock);
+	rsm_export_put(exp);
+reply:
+	rsm_send_reply(ep, &rep, req->xid, status);
+}
+
+/**
+ * rsm_export_handle_release - an import on the peer disconnected
+ * @ep: endpoint the message came on (user reference held)
+ * @msg: struct rsm_msg_release
+ */
+void rsm_export_handle_release(struct rsm_ep *ep, const void *msg)
+{
+	const struct rsm_msg_release *rel = msg;
+	u32 segid = le32_to_cpu(rel->segid);
+	struct rsm_expnode *en;
+	struct rsm_export *exp;
+
+	exp = rsm_export_lookup(segid);
+	if (!exp)
+		return;
+	mutex_lock(&exp->lock);
+	en = rsm_expnode_find(exp, ep);
+	if (en && exp->instance == le64_to_cpu(rel->instance) &&
+	    en->nimports) {
+		en->nimports--;
+		atomic64_dec(&rsm_importers);
+		if (!en->nimports)
+			rsm_expnode_free_locked(en);
+	}
+	mutex_unlock(&exp->lock);
+	rsm_export_put(exp);
+}
+
+/**
+ * rsm_export_ep_gone - an endpoint is destroyed: drop what it imported
+ * @ep: endpoint, QP destroyed and without users
+ */
+void rsm_export_ep_gone(struct rsm_ep *ep)
+{
+	struct rsm_expnode *en;
+	struct rsm_export *exp;
+
+	for (;;) {
+		mutex_lock(&ep->seg_lock);
+		ep->seg_dead = true;
+		en = list_first_entry_or_null(&ep->expnodes,
+					      struct rsm_expnode, ep_list);
+		exp = en ? en->exp : NULL;
+		/* listed, so its descriptor still holds a reference */
+		if (exp)
+			kref_get(&exp->ref);
+		mutex_unlock(&ep->seg_lock);
+		if (!exp)
+			return;
+
+		mutex_lock(&exp->lock);
+		en = rsm_expnode_find(exp, ep);
+		if (en)
+			rsm_expnode_free_locked(en);
+		mutex_unlock(&exp->lock);
+		rsm_export_put(exp);
+	}
 }

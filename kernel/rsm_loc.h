@@ -12,6 +12,10 @@
 #include <linux/workqueue.h>
 #include <linux/socket.h>
 #include <linux/atomic.h>
+#include <linux/rwsem.h>
+#include <linux/wait.h>
+#include <linux/completion.h>
+#include <linux/uidgid.h>
 #include <rdma/ib_verbs.h>
 #include <rdma/rdma_cm.h>
 
@@ -110,6 +114,28 @@ struct rsm_ep {
 
 	struct work_struct	destroy_work;
 	struct work_struct	fail_work;
+
+	/* data path (rsm_xfer.c) */
+	u64			id;		/* unique, never reused */
+	wait_queue_head_t	wq;		/* credits, tx buffers, xfers */
+	atomic_t		sq_credits;	/* free data send queue slots */
+	atomic_t		users;		/* ioctls and works using @ep */
+	bool			qp_gone;	/* QP destroyed, CQ freed */
+	u32			max_sge;
+	void			*bounce;
+	u64			bounce_dma;
+	bool			bounce_mapped;
+	unsigned long		bounce_free;	/* under tx_lock */
+
+	/* segments exported to the peer over this endpoint (rsm_export.c) */
+	struct mutex		seg_lock;	/* protects the two below */
+	struct list_head	expnodes;
+	bool			seg_dead;
+
+	/* requests waiting for an answer (rsm_rpc.c) */
+	spinlock_t		rpc_lock;	/* protects the two below */
+	struct list_head	rpcs;
+	bool			rpc_dead;
 };
 
 /*
@@ -145,6 +171,10 @@ struct rsm_conn {
 
 	struct delayed_work	connect_work;
 	struct delayed_work	hb_work;
+
+	/* importer side (rsm_import.c), under @lock */
+	struct list_head	imports;
+	/* outstanding requests (rsm_rpc.c) */
 };
 
 /*
@@ -170,11 +200,19 @@ enum rsm_export_state {
 
 /*
  * struct rsm_export - an export segment.
- * @lock protects @state, @segid, @acl, @acl_len, @pages and @vaddr.  The
- * rest is written once at create time.
+ * @lock protects @state, @segid, @acl, @acl_len, @pages, @vaddr, @instance,
+ * @bind_gen, @nodes and @local_imports.  @pages is also stable while
+ * @io_rwsem is held (local imports copy under it for reading).  The rest is
+ * written once at create time.
  */
 struct rsm_export {
+	struct kref		ref;
 	struct mutex		lock;		/* see above */
+	struct rw_semaphore	io_rwsem;
+	u64			instance;	/* of the current publication */
+	u32			bind_gen;
+	struct list_head	nodes;		/* struct rsm_expnode */
+	struct list_head	local_imports;	/* struct rsm_import */
 	struct rsm_ctrl		*ctrl;
 	enum rsm_export_state	state;
 	u32			segid;
@@ -192,9 +230,57 @@ struct rsm_export {
 	umode_t			mode;		/* 0777 & ~umask at create */
 };
 
+/*
+ * struct rsm_import - an import segment: this node's connection to a
+ * segment published by @nodeid (possibly this node: @exp is then set).
+ *
+ * Remote imports are on their connection's @imports list (under conn->lock)
+ * and moved by RDMA; @io_rwsem is held for reading by every transfer and
+ * for writing by whoever must know that none is in flight (revocation,
+ * rebind).  @keys, @nchunks, @keys_gen change under @io_rwsem for writing
+ * and @key_mutex.  @aborted is final and read without locks.
+ */
+struct rsm_import {
+	struct kref		ref;
+	struct list_head	list;
+	struct rsm_ctrl		*ctrl;
+	u32			nodeid;
+	u32			segid;
+	u32			perm;
+	u64			size;
+	bool			aborted;
+	atomic64_t		errors;
+
+	struct rsm_export	*exp;		/* local: holds a reference */
+
+	struct rsm_conn		*conn;		/* remote: holds a reference */
+	u64			ep_id;
+	u64			instance;
+	struct rw_semaphore	io_rwsem;
+	struct mutex		key_mutex;	/* one key fetch at a time */
+	u32			*keys;
+	u32			nchunks;
+	u32			chunk_shift;
+	u32			keys_gen;
+	u32			want_gen;	/* written under io_rwsem */
+	u64			revoke_xid;	/* under conn->lock */
+};
+
+/* struct rsm_localmem - pinned user memory named in putv/getv entries */
+struct rsm_localmem {
+	struct kref		ref;
+	struct page		**pages;
+	unsigned long		npages;
+	u64			vaddr;
+	u64			len;
+	struct mm_struct	*mm;
+};
+
 enum rsm_file_kind {
 	RSM_FILE_NONE,
 	RSM_FILE_EXPORT,
+	RSM_FILE_IMPORT,
+	RSM_FILE_LOCALMEM,
 };
 
 /*
@@ -205,9 +291,43 @@ struct rsm_file {
 	struct mutex		lock;		/* see above */
 	enum rsm_file_kind	kind;
 	struct rsm_export	*exp;
+	struct rsm_import	*imp;
+	struct rsm_localmem	*lmem;
+};
+
+/*
+ * struct rsm_xfer - a set of work requests posted together; every one is
+ * signalled and completes into @cqe.  Lives on the poster's stack: the
+ * poster waits until @pending is 0 or the QP is gone.
+ */
+struct rsm_xfer {
+	struct ib_cqe		cqe;
+	struct rsm_ep		*ep;
+	atomic_t		pending;
+	atomic_t		ok;		/* successful completions */
+	int			status;		/* first failure, ib_wc_status */
+};
+
+/* A local buffer for a transfer: user memory, or pinned pages. */
+struct rsm_lbuf {
+	u64			uaddr;		/* when !pages */
+	struct page		**pages;	/* pinned, offset @pgoff */
+	u64			pgoff;
+};
+
+/* struct rsm_rpc - an outstanding request waiting for its answer */
+struct rsm_rpc {
+	struct list_head	list;
+	u64			xid;
+	struct rsm_ep		*ep;
+	struct completion	done;
+	int			status;		/* 0 or -ENOTCONN */
+	u32			len;
+	u8			reply[RSM_MSG_MAX];
 };
 
 extern struct workqueue_struct *rsm_wq;
+extern struct workqueue_struct *rsm_ctl_wq;
 
 /* rsm_ctrl.c */
 int rsm_ctrl_init(void);
@@ -248,12 +368,78 @@ void rsm_conn_fail(struct rsm_ep *ep, const char *why);
 /* rsm_export.c */
 extern atomic64_t rsm_exported_segments;
 extern atomic64_t rsm_pinned_pages;
+extern atomic64_t rsm_importers;
+extern atomic64_t rsm_registrations;
 int rsm_export_create(struct rsm_file *rf, void __user *uarg);
 int rsm_export_publish(struct rsm_export *exp, void __user *uarg);
 int rsm_export_republish(struct rsm_export *exp, void __user *uarg);
 int rsm_export_unpublish(struct rsm_export *exp);
 int rsm_export_rebind(struct rsm_export *exp, void __user *uarg);
 void rsm_export_destroy(struct rsm_export *exp);
+void rsm_export_put(struct rsm_export *exp);
+struct rsm_export *rsm_export_lookup(u32 segid);
+int rsm_export_check_access(struct rsm_export *exp, u32 nodeid, u32 perm,
+			    kuid_t uid, bool in_group, u32 priv);
+int rsm_export_attach_local(struct rsm_export *exp, struct rsm_import *imp);
+void rsm_export_detach_local(struct rsm_export *exp, struct rsm_import *imp);
+void rsm_export_handle_import_req(struct rsm_ep *ep, const void *msg);
+void rsm_export_handle_keys_req(struct rsm_ep *ep, const void *msg);
+void rsm_export_handle_release(struct rsm_ep *ep, const void *msg);
+void rsm_export_ep_gone(struct rsm_ep *ep);
+int rsm_pin_range(u64 vaddr, u64 len, struct page ***pagesp);
+void rsm_unpin_pages(struct mm_struct *mm, struct page **pages,
+		     unsigned long npages);
+
+/* rsm_import.c */
+extern atomic64_t rsm_imported_segments;
+extern atomic64_t rsm_localmem_handles;
+int rsm_import_connect(struct rsm_file *rf, void __user *uarg);
+long rsm_import_ioctl(struct rsm_import *imp, unsigned int cmd,
+		      void __user *uarg);
+void rsm_import_put(struct rsm_import *imp);
+void rsm_import_release(struct rsm_import *imp);
+void rsm_import_abort_locked(struct rsm_import *imp);
+void rsm_import_conn_down_locked(struct rsm_conn *conn, u64 ep_id);
+void rsm_import_handle_revoke(struct rsm_ep *ep, const void *msg);
+int rsm_localmem_create(struct rsm_file *rf, void __user *uarg);
+void rsm_localmem_put(struct rsm_localmem *lm);
+struct rsm_localmem *rsm_localmem_from_fd(int fd);
+
+/* rsm_xfer.c */
+#define RSM_DATA_SQ		128	/* data work requests in flight */
+#define RSM_BOUNCE_SIZE		4096	/* transfers up to this are copied */
+#define RSM_BOUNCE_SLOTS	16
+int rsm_xfer_setup(struct rsm_ep *ep);
+void rsm_xfer_free(struct rsm_ep *ep);
+void rsm_xfer_init(struct rsm_xfer *x, struct rsm_ep *ep);
+int rsm_xfer_post(struct rsm_xfer *x, struct ib_send_wr *first,
+		  unsigned int n);
+int rsm_xfer_wait(struct rsm_xfer *x);
+void rsm_ep_init_data(struct rsm_ep *ep);
+struct rsm_ep *rsm_ep_get_active(struct rsm_conn *conn, u64 ep_id);
+void rsm_ep_get_user(struct rsm_ep *ep);
+void rsm_ep_put_user(struct rsm_ep *ep);
+void rsm_ep_wait_users(struct rsm_ep *ep);
+int rsm_lbuf_copy(const struct rsm_lbuf *lb, u64 off, void *kaddr,
+		  size_t len, bool to_lbuf, u32 width);
+int rsm_rdma_rw(struct rsm_ep *ep, bool write, const u32 *keys, u32 cshift,
+		u64 roff, const struct rsm_lbuf *lb, u64 len, u32 width);
+int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
+		    u32 cshift, unsigned int n, const u64 *roff,
+		    const struct rsm_lbuf *lb, const u64 *len,
+		    unsigned int *done);
+
+/* rsm_rpc.c */
+int rsm_rpc_call(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
+		 size_t len, unsigned int timeout_ms, bool interruptible);
+int rsm_rpc_send(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
+		 size_t len);
+int rsm_rpc_wait(struct rsm_rpc *rpc, unsigned int timeout_ms,
+		 bool interruptible);
+void rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len);
+void rsm_rpc_fail_ep(struct rsm_ep *ep);
+int rsm_ctl_queue(struct rsm_ep *ep, const void *msg, u32 len);
+int rsm_msg_send_wait(struct rsm_ep *ep, const void *msg, size_t len);
 
 /* rsm_cm.c */
 int rsm_cm_listen(void);
@@ -263,6 +449,7 @@ int rsm_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev);
 
 /* rsm_msg.c */
 int rsm_msg_setup(struct rsm_ep *ep);
+void rsm_msg_stop(struct rsm_ep *ep);
 void rsm_msg_teardown(struct rsm_ep *ep);
 void rsm_msg_free(struct rsm_ep *ep);
 int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len);

@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 #include <linux/capability.h>
 #include <linux/slab.h>
+#include <linux/file.h>
 
 #include "rsm_loc.h"
 
@@ -44,6 +45,7 @@ MODULE_PARM_DESC(max_segments,
 		 "Most export plus import segments on this node (default 65535)");
 
 struct workqueue_struct *rsm_wq;
+struct workqueue_struct *rsm_ctl_wq;
 
 static long rsm_ioctl_version(void __user *uarg)
 {
@@ -81,6 +83,50 @@ static long rsm_ioctl_export(struct rsm_file *rf, unsigned int cmd,
 	}
 }
 
+/* Requests on a descriptor bound to an import segment. */
+static long rsm_ioctl_import(struct rsm_file *rf, unsigned int cmd,
+			     void __user *uarg)
+{
+	struct rsm_import *imp;
+
+	mutex_lock(&rf->lock);
+	imp = rf->kind == RSM_FILE_IMPORT ? rf->imp : NULL;
+	mutex_unlock(&rf->lock);
+	if (!imp)
+		return RSMERR_BAD_SEG_HNDL;
+	/* the binding lasts as long as the file, which the ioctl holds */
+	return rsm_import_ioctl(imp, cmd, uarg);
+}
+
+static const struct file_operations rsm_fops;
+
+/**
+ * rsm_localmem_from_fd - the local memory a descriptor of ours is bound to
+ * @fd: descriptor of the calling process
+ *
+ * Return: the local memory with a reference, or NULL.
+ */
+struct rsm_localmem *rsm_localmem_from_fd(int fd)
+{
+	struct rsm_localmem *lm = NULL;
+	struct rsm_file *rf;
+	struct fd f = fdget(fd);
+
+	if (!f.file)
+		return NULL;
+	if (f.file->f_op == &rsm_fops) {
+		rf = f.file->private_data;
+		mutex_lock(&rf->lock);
+		if (rf->kind == RSM_FILE_LOCALMEM) {
+			lm = rf->lmem;
+			kref_get(&lm->ref);
+		}
+		mutex_unlock(&rf->lock);
+	}
+	fdput(f);
+	return lm;
+}
+
 static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct rsm_file *rf = file->private_data;
@@ -91,6 +137,20 @@ static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (!(file->f_mode & FMODE_WRITE))
 			return RSMERR_BAD_SEG_HNDL;
 		return rsm_export_create(rf, uarg);
+	case RSM_IOC_IMPORT_CONNECT:
+		if (!(file->f_mode & FMODE_WRITE))
+			return RSMERR_BAD_SEG_HNDL;
+		return rsm_import_connect(rf, uarg);
+	case RSM_IOC_LOCALMEM_CREATE:
+		if (!(file->f_mode & FMODE_WRITE))
+			return RSMERR_BAD_LOCALMEM_HNDL;
+		return rsm_localmem_create(rf, uarg);
+	case RSM_IOC_IMPORT_PUT:
+	case RSM_IOC_IMPORT_GET:
+	case RSM_IOC_IMPORT_PUTV:
+	case RSM_IOC_IMPORT_GETV:
+	case RSM_IOC_IMPORT_STATE:
+		return rsm_ioctl_import(rf, cmd, uarg);
 	case RSM_IOC_EXPORT_PUBLISH:
 	case RSM_IOC_EXPORT_REPUBLISH:
 	case RSM_IOC_EXPORT_UNPUBLISH:
@@ -130,8 +190,19 @@ static int rsm_release(struct inode *inode, struct file *file)
 {
 	struct rsm_file *rf = file->private_data;
 
-	if (rf->kind == RSM_FILE_EXPORT)
+	switch (rf->kind) {
+	case RSM_FILE_EXPORT:
 		rsm_export_destroy(rf->exp);
+		break;
+	case RSM_FILE_IMPORT:
+		rsm_import_release(rf->imp);
+		break;
+	case RSM_FILE_LOCALMEM:
+		rsm_localmem_put(rf->lmem);
+		break;
+	default:
+		break;
+	}
 	kfree(rf);
 	return 0;
 }
@@ -159,6 +230,11 @@ static int __init rsm_init(void)
 	rsm_wq = alloc_workqueue("rsm", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
 	if (!rsm_wq)
 		return -ENOMEM;
+	rsm_ctl_wq = alloc_workqueue("rsm_ctl", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	if (!rsm_ctl_wq) {
+		destroy_workqueue(rsm_wq);
+		return -ENOMEM;
+	}
 
 	ret = rsm_cluster_init();
 	if (ret)
@@ -187,6 +263,7 @@ err_ctrl:
 err_cluster:
 	rsm_cluster_exit();
 err_free_wq:
+	destroy_workqueue(rsm_ctl_wq);
 	destroy_workqueue(rsm_wq);
 	return ret;
 }
@@ -199,6 +276,7 @@ static void __exit rsm_exit(void)
 	/* connections go before controllers: they hold QPs on their PDs */
 	rsm_cluster_exit();
 	rsm_ctrl_exit();
+	destroy_workqueue(rsm_ctl_wq);
 	destroy_workqueue(rsm_wq);
 	rsm_info("unloaded\n");
 }

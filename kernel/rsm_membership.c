@@ -393,6 +393,10 @@ int rsm_cluster_ioctl_status(void __user *uarg)
 	hdr->refused_other = atomic64_read(&rsm_cluster.refused_other);
 	hdr->exported_segments = atomic64_read(&rsm_exported_segments);
 	hdr->pinned_pages = atomic64_read(&rsm_pinned_pages);
+	hdr->imported_segments = atomic64_read(&rsm_imported_segments);
+	hdr->importers = atomic64_read(&rsm_importers);
+	hdr->registrations = atomic64_read(&rsm_registrations);
+	hdr->localmem_handles = atomic64_read(&rsm_localmem_handles);
 
 	ret = rsm_copy_buf_answer(uarg, &req, buf,
 				  rsm_status_size(nctlr, nconn));

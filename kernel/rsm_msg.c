@@ -126,9 +126,12 @@ int rsm_msg_setup(struct rsm_ep *ep)
 	ret = rsm_msg_alloc_bufs(ep);
 	if (ret)
 		return ret;
+	ret = rsm_xfer_setup(ep);
+	if (ret)
+		return ret;
 
 	ep->cq = ib_alloc_cq(ep->ctrl->ibdev, ep,
-			     RSM_RX_DEPTH + RSM_TX_DEPTH + 2, 0,
+			     RSM_RX_DEPTH + RSM_TX_DEPTH + RSM_DATA_SQ + 4, 0,
 			     IB_POLL_WORKQUEUE);
 	if (IS_ERR(ep->cq)) {
 		ret = PTR_ERR(ep->cq);
@@ -140,9 +143,9 @@ int rsm_msg_setup(struct rsm_ep *ep)
 	qa.qp_context = ep;
 	qa.send_cq = ep->cq;
 	qa.recv_cq = ep->cq;
-	qa.cap.max_send_wr = RSM_TX_DEPTH + 1;
+	qa.cap.max_send_wr = RSM_TX_DEPTH + RSM_DATA_SQ + 1;
 	qa.cap.max_recv_wr = RSM_RX_DEPTH + 1;
-	qa.cap.max_send_sge = 1;
+	qa.cap.max_send_sge = ep->max_sge;
 	qa.cap.max_recv_sge = 1;
 	qa.sq_sig_type = IB_SIGNAL_REQ_WR;
 	qa.qp_type = IB_QPT_RC;
@@ -159,6 +162,27 @@ int rsm_msg_setup(struct rsm_ep *ep)
 }
 
 /**
+ * rsm_msg_stop - no more posts; flush what is in flight
+ * @ep: endpoint, detached from its connection (or never attached)
+ *
+ * Moving the QP to the error state completes every outstanding work
+ * request with a flush status, so that waiters learn of the failure at
+ * once; it sends nothing on the wire.
+ */
+void rsm_msg_stop(struct rsm_ep *ep)
+{
+	struct ib_qp_attr attr = { .qp_state = IB_QPS_ERR };
+
+	down_write(&ep->qp_rwsem);
+	ep->qp_dead = true;
+	up_write(&ep->qp_rwsem);
+	rsm_rpc_fail_ep(ep);
+	if (ep->qp_created)
+		ib_modify_qp(ep->cm_id->qp, &attr, IB_QP_STATE);
+	wake_up_all(&ep->wq);
+}
+
+/**
  * rsm_msg_teardown - stop the QP and release QP and CQ
  * @ep: endpoint, detached from its connection (or never attached)
  *
@@ -169,6 +193,7 @@ void rsm_msg_teardown(struct rsm_ep *ep)
 	down_write(&ep->qp_rwsem);
 	ep->qp_dead = true;
 	up_write(&ep->qp_rwsem);
+	rsm_rpc_fail_ep(ep);
 
 	if (ep->qp_created) {
 		if (ep->connect_sent)
@@ -180,6 +205,9 @@ void rsm_msg_teardown(struct rsm_ep *ep)
 		ib_free_cq(ep->cq);	/* waits for running handlers */
 		ep->cq = NULL;
 	}
+	/* waiters on work requests that never completed may go now */
+	WRITE_ONCE(ep->qp_gone, true);
+	wake_up_all(&ep->wq);
 }
 
 /**
@@ -198,6 +226,8 @@ void rsm_msg_free(struct rsm_ep *ep)
 				    DMA_TO_DEVICE);
 	ep->rx_mapped = false;
 	ep->tx_mapped = false;
+	if (ep->ctrl)
+		rsm_xfer_free(ep);
 	kfree(ep->rx_bufs);
 	kfree(ep->tx_bufs);
 	kfree(ep->rx_slots);
@@ -284,6 +314,14 @@ static void rsm_msg_send_done(struct ib_cq *cq, struct ib_wc *wc)
 	spin_lock_bh(&ep->tx_lock);
 	__set_bit(slot->idx, &ep->tx_free);
 	spin_unlock_bh(&ep->tx_lock);
+	wake_up_all(&ep->wq);
+	/*
+	 * An acknowledged send proves the peer alive as well as a message
+	 * from it does: our receive side may be stuck behind a long RDMA
+	 * READ the peer is serving, but our sends are not.
+	 */
+	if (wc->status == IB_WC_SUCCESS)
+		WRITE_ONCE(ep->last_rx, jiffies);
 
 	if (wc->status != IB_WC_SUCCESS && wc->status != IB_WC_WR_FLUSH_ERR)
 		rsm_conn_fail(ep, ib_wc_status_msg(wc->status));
@@ -341,6 +379,26 @@ static void rsm_msg_handle_info(struct rsm_ep *ep,
 	mutex_unlock(&conn->lock);
 }
 
+static u32 rsm_msg_min_len(unsigned int type)
+{
+	switch (type) {
+	case RSM_MSG_IMPORT_REQ:
+		return sizeof(struct rsm_msg_import_req);
+	case RSM_MSG_SEG_REPLY:
+		return sizeof(struct rsm_msg_seg_reply);
+	case RSM_MSG_KEYS_REQ:
+		return sizeof(struct rsm_msg_keys_req);
+	case RSM_MSG_RELEASE:
+		return sizeof(struct rsm_msg_release);
+	case RSM_MSG_REVOKE:
+		return sizeof(struct rsm_msg_revoke);
+	case RSM_MSG_ACK:
+		return sizeof(struct rsm_msg_ack);
+	default:
+		return U32_MAX;
+	}
+}
+
 static void rsm_msg_dispatch(struct rsm_ep *ep, const void *buf, u32 len)
 {
 	const struct rsm_msg_hdr *hdr = buf;
@@ -359,6 +417,22 @@ static void rsm_msg_dispatch(struct rsm_ep *ep, const void *buf, u32 len)
 	case RSM_MSG_HEARTBEAT:
 		if (len < sizeof(struct rsm_msg_heartbeat))
 			break;
+		return;
+	case RSM_MSG_IMPORT_REQ:
+	case RSM_MSG_KEYS_REQ:
+	case RSM_MSG_RELEASE:
+	case RSM_MSG_REVOKE:
+		if (len < rsm_msg_min_len(le16_to_cpu(hdr->type)) ||
+		    !ep->peer_info_seen)
+			break;
+		if (rsm_ctl_queue(ep, buf, len))
+			rsm_conn_fail(ep, "out of memory for a request");
+		return;
+	case RSM_MSG_SEG_REPLY:
+	case RSM_MSG_ACK:
+		if (len < rsm_msg_min_len(le16_to_cpu(hdr->type)))
+			break;
+		rsm_rpc_answer(ep, buf, len);
 		return;
 	default:
 		break;

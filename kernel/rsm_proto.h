@@ -18,7 +18,7 @@
 #define RSM_WIRE_MAGIC		0x314d5352	/* "RSM1" */
 
 /* Largest control message, header included. */
-#define RSM_MSG_MAX		256
+#define RSM_MSG_MAX		512
 
 /*
  * struct rsm_wire_hello - connection request / accept private data
@@ -67,6 +67,12 @@ struct rsm_wire_reject {
 enum rsm_msg_type {
 	RSM_MSG_INFO		= 1,	/* first message on a new connection */
 	RSM_MSG_HEARTBEAT	= 2,	/* liveness, sent every hb_interval */
+	RSM_MSG_IMPORT_REQ	= 3,	/* importer -> exporter: connect */
+	RSM_MSG_SEG_REPLY	= 4,	/* exporter -> importer: size and keys */
+	RSM_MSG_KEYS_REQ	= 5,	/* importer -> exporter: more keys */
+	RSM_MSG_RELEASE		= 6,	/* importer -> exporter: disconnect */
+	RSM_MSG_REVOKE		= 7,	/* exporter -> importer: unpublish/rebind */
+	RSM_MSG_ACK		= 8,	/* importer -> exporter: revoke done */
 };
 
 /*
@@ -111,6 +117,146 @@ struct rsm_msg_info {
 struct rsm_msg_heartbeat {
 	struct rsm_msg_hdr hdr;
 	__le64 jiffies_ms;
+};
+
+/*
+ * Segment messages.  Requests that expect an answer carry a transaction id
+ * (@xid), chosen by the requester and echoed in the answer (SEG_REPLY or
+ * ACK), right after the header in every message type that has one.
+ *
+ * Memory keys never leave the kernels.  The exporter registers a segment
+ * once per importing node, as chunks of 2^chunk_shift bytes, each a memory
+ * region whose I/O virtual address is the chunk's offset in the segment; so
+ * segment offset X is reached with address X and the key of chunk
+ * X >> chunk_shift.  Keys are handed out in pages of RSM_WIRE_KEYS.
+ */
+#define RSM_WIRE_GROUPS		96	/* supplementary groups sent */
+#define RSM_WIRE_KEYS		96	/* keys per SEG_REPLY */
+
+/* struct rsm_msg_import_req.flags */
+#define RSM_IMPORT_PRIV_READ	0x1	/* importer may bypass read checks */
+#define RSM_IMPORT_PRIV_WRITE	0x2	/* ... and write checks */
+#define RSM_IMPORT_GROUPS_CUT	0x4	/* more groups than RSM_WIRE_GROUPS */
+
+/*
+ * struct rsm_msg_import_req - connect to a published segment
+ * @hdr:	type RSM_MSG_IMPORT_REQ
+ * @xid:	transaction id
+ * @segid:	segment id
+ * @perm:	requested permission, subset of 0600
+ * @uid:	importer's effective uid
+ * @gid:	importer's effective gid
+ * @flags:	RSM_IMPORT_*
+ * @ngroups:	entries of @groups used
+ * @groups:	importer's supplementary groups
+ */
+struct rsm_msg_import_req {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 segid;
+	__le32 perm;
+	__le32 uid;
+	__le32 gid;
+	__le32 flags;
+	__le32 ngroups;
+	__le32 groups[RSM_WIRE_GROUPS];
+};
+
+/*
+ * struct rsm_msg_seg_reply - answer to IMPORT_REQ and KEYS_REQ
+ * @hdr:	type RSM_MSG_SEG_REPLY
+ * @xid:	of the request
+ * @status:	0 or an RSMERR code; nothing else is valid unless 0
+ * @chunk_shift: log2 of the bytes one key covers
+ * @instance:	identifies this publication of the segment
+ * @size:	segment length in bytes
+ * @nchunks:	keys the segment has
+ * @bind_gen:	changes when the segment is rebound (keys change)
+ * @first:	index of @keys[0]
+ * @nkeys:	keys carried
+ * @keys:	remote keys
+ */
+struct rsm_msg_seg_reply {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 status;
+	__le32 chunk_shift;
+	__le64 instance;
+	__le64 size;
+	__le32 nchunks;
+	__le32 bind_gen;
+	__le32 first;
+	__le32 nkeys;
+	__le32 keys[RSM_WIRE_KEYS];
+};
+
+/*
+ * struct rsm_msg_keys_req - keys from index @first on
+ * @hdr:	type RSM_MSG_KEYS_REQ
+ * @xid:	transaction id
+ * @segid:	segment id
+ * @first:	first key wanted
+ * @instance:	publication the importer is connected to
+ */
+struct rsm_msg_keys_req {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 segid;
+	__le32 first;
+	__le64 instance;
+};
+
+/*
+ * struct rsm_msg_release - one import of a segment on the sender is gone
+ * @hdr:	type RSM_MSG_RELEASE
+ * @segid:	segment id
+ * @pad:	zero
+ * @instance:	publication it was connected to
+ */
+struct rsm_msg_release {
+	struct rsm_msg_hdr hdr;
+	__le32 segid;
+	__le32 pad;
+	__le64 instance;
+};
+
+/* struct rsm_msg_revoke.kind */
+#define RSM_REVOKE_ABORT	1	/* unpublished or destroyed: abort */
+#define RSM_REVOKE_REBIND	2	/* keys changed: fetch them again */
+
+/*
+ * struct rsm_msg_revoke - stop using the keys of a segment
+ * @hdr:	type RSM_MSG_REVOKE
+ * @xid:	transaction id; answered with ACK once no operation of the
+ *		receiver uses the old keys any more
+ * @segid:	segment id
+ * @kind:	RSM_REVOKE_*
+ * @instance:	publication concerned
+ * @bind_gen:	for REBIND: the generation of the new keys
+ * @pad:	zero
+ */
+struct rsm_msg_revoke {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 segid;
+	__le32 kind;
+	__le64 instance;
+	__le32 bind_gen;
+	__le32 pad;
+};
+
+/*
+ * struct rsm_msg_ack - answer to REVOKE
+ * @hdr:	type RSM_MSG_ACK
+ * @xid:	of the request
+ * @status:	0
+ * @pad:	zero
+ */
+struct rsm_msg_ack {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 status;
+	__le32 pad;
 };
 
 #endif /* _RSM_PROTO_H */

@@ -1,0 +1,866 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: import segments - connecting to a published segment, put and get,
+ * scatter/gather, forced disconnects, and local memory handles.
+ *
+ * An import of a segment published by this node itself copies with the
+ * CPU, straight to and from the exporter's pinned pages.  Any other import
+ * asks the exporter's kernel (IMPORT_REQ), which checks access and hands
+ * back the segment's size and memory keys; data then moves by RDMA READ and
+ * WRITE on the connection to that node.  The exporter revokes keys with a
+ * REVOKE request that is answered only once no transfer of ours uses them.
+ */
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/highmem.h>
+#include <linux/uaccess.h>
+#include <linux/cred.h>
+#include <linux/sched/mm.h>
+
+#include "rsm_loc.h"
+
+#define RSM_CONNECT_RPC_MS	10000
+#define RSM_KEY_RETRIES		8
+
+atomic64_t rsm_imported_segments = ATOMIC64_INIT(0);
+atomic64_t rsm_localmem_handles = ATOMIC64_INIT(0);
+
+static void rsm_import_free(struct kref *ref)
+{
+	struct rsm_import *imp = container_of(ref, struct rsm_import, ref);
+
+	kvfree(imp->keys);
+	if (imp->conn)
+		rsm_conn_put(imp->conn);
+	rsm_ctrl_put(imp->ctrl);
+	kfree(imp);
+}
+
+/**
+ * rsm_import_put - drop a reference to an import
+ * @imp: import
+ */
+void rsm_import_put(struct rsm_import *imp)
+{
+	kref_put(&imp->ref, rsm_import_free);
+}
+
+static void rsm_import_abort(struct rsm_import *imp)
+{
+	WRITE_ONCE(imp->aborted, true);
+}
+
+/**
+ * rsm_import_conn_down_locked - a connection lost its active endpoint
+ * @conn: connection, locked
+ * @ep_id: the endpoint
+ *
+ * Every import made through it is forcibly disconnected.
+ */
+void rsm_import_conn_down_locked(struct rsm_conn *conn, u64 ep_id)
+{
+	struct rsm_import *imp;
+
+	lockdep_assert_held(&conn->lock);
+	list_for_each_entry(imp, &conn->imports, list)
+		if (imp->ep_id == ep_id)
+			rsm_import_abort(imp);
+}
+
+/* An active connection to @nodeid through @ctrl, with a reference. */
+static struct rsm_conn *rsm_import_find_conn(u32 nodeid, struct rsm_ctrl *ctrl,
+					     int *why)
+{
+	struct rsm_conn *conn, *found = NULL;
+	bool ok;
+
+	*why = RSMERR_REMOTE_NODE_UNREACHABLE;
+	mutex_lock(&rsm_cluster.lock);
+	list_for_each_entry(conn, &rsm_cluster.conns, list) {
+		if (conn->nodeid != nodeid)
+			continue;
+		mutex_lock(&conn->lock);
+		ok = conn->ep && conn->ep->state == RSM_EP_ACTIVE &&
+		     conn->ep->ctrl == ctrl;
+		if (!ok && conn->last_reject == RSMERR_BAD_DRIVER_VERSION)
+			*why = RSMERR_BAD_DRIVER_VERSION;
+		mutex_unlock(&conn->lock);
+		if (ok) {
+			kref_get(&conn->ref);
+			found = conn;
+			break;
+		}
+	}
+	mutex_unlock(&rsm_cluster.lock);
+	return found;
+}
+
+static void rsm_import_send_release(struct rsm_import *imp, struct rsm_ep *ep)
+{
+	struct rsm_msg_release rel = {};
+
+	rel.hdr.type = cpu_to_le16(RSM_MSG_RELEASE);
+	rel.segid = cpu_to_le32(imp->segid);
+	rel.instance = cpu_to_le64(imp->instance);
+	rsm_msg_send_wait(ep, &rel, sizeof(rel));
+}
+
+/* Check an exporter's description of the segment against what we know. */
+static bool rsm_reply_sane(const struct rsm_import *imp,
+			   const struct rsm_msg_seg_reply *rep, u32 len)
+{
+	u32 cshift = le32_to_cpu(rep->chunk_shift);
+	u64 size = le64_to_cpu(rep->size);
+
+	if (len < sizeof(*rep) || le32_to_cpu(rep->nkeys) > RSM_WIRE_KEYS)
+		return false;
+	if (cshift < PAGE_SHIFT || cshift > 40 || !size)
+		return false;
+	if (imp->size && (size != imp->size || cshift != imp->chunk_shift ||
+			  le64_to_cpu(rep->instance) != imp->instance))
+		return false;
+	return le32_to_cpu(rep->nchunks) ==
+	       DIV_ROUND_UP_ULL(size, 1ULL << cshift);
+}
+
+/*
+ * Fetch every key of the segment from its exporter.
+ * Return: 0 or an RSMERR code.
+ */
+static int rsm_import_fetch_keys(struct rsm_import *imp, struct rsm_ep *ep,
+				 u32 **keysp, u32 *genp)
+{
+	struct rsm_msg_seg_reply *rep;
+	struct rsm_msg_keys_req req;
+	struct rsm_rpc *rpc;
+	u32 *keys, first = 0, gen = 0, n, i;
+	int ret = 0, tries = 0;
+
+	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
+	keys = kvcalloc(imp->nchunks, sizeof(*keys), GFP_KERNEL);
+	if (!rpc || !keys) {
+		ret = RSMERR_INSUFFICIENT_MEM;
+		goto out;
+	}
+	rep = (void *)rpc->reply;
+	while (first < imp->nchunks) {
+		memset(&req, 0, sizeof(req));
+		req.hdr.type = cpu_to_le16(RSM_MSG_KEYS_REQ);
+		req.segid = cpu_to_le32(imp->segid);
+		req.first = cpu_to_le32(first);
+		req.instance = cpu_to_le64(imp->instance);
+		ret = rsm_rpc_call(ep, rpc, &req, sizeof(req),
+				   RSM_CONNECT_RPC_MS, false);
+		if (ret == -ETIMEDOUT)
+			rsm_conn_fail(ep, "no answer to a key request");
+		if (ret) {
+			ret = RSMERR_CONN_ABORTED;
+			break;
+		}
+		ret = le32_to_cpu(rep->status);
+		if (ret)
+			break;
+		n = le32_to_cpu(rep->nkeys);
+		if (!rsm_reply_sane(imp, rep, rpc->len) ||
+		    le32_to_cpu(rep->first) != first || !n ||
+		    n > imp->nchunks - first) {
+			ret = RSMERR_CONN_ABORTED;
+			break;
+		}
+		if (first && le32_to_cpu(rep->bind_gen) != gen) {
+			/* rebound meanwhile: start over */
+			first = 0;
+			ret = RSMERR_CONN_ABORTED;
+			if (++tries > RSM_KEY_RETRIES)
+				break;
+			ret = 0;
+			continue;
+		}
+		gen = le32_to_cpu(rep->bind_gen);
+		for (i = 0; i < n; i++)
+			keys[first + i] = le32_to_cpu(rep->keys[i]);
+		first += n;
+	}
+out:
+	kfree(rpc);
+	if (ret) {
+		kvfree(keys);
+		return ret;
+	}
+	*keysp = keys;
+	*genp = gen;
+	return 0;
+}
+
+/* Fetch keys again after a rebind.  Return: 0 or an RSMERR code. */
+static int rsm_import_refresh_keys(struct rsm_import *imp)
+{
+	struct rsm_ep *ep;
+	u32 *keys, *old, gen;
+	int ret = 0;
+
+	mutex_lock(&imp->key_mutex);
+	if (READ_ONCE(imp->keys_gen) == READ_ONCE(imp->want_gen))
+		goto out;
+	ret = RSMERR_CONN_ABORTED;
+	ep = rsm_ep_get_active(imp->conn, imp->ep_id);
+	if (!ep)
+		goto out;
+	ret = rsm_import_fetch_keys(imp, ep, &keys, &gen);
+	rsm_ep_put_user(ep);
+	if (ret)
+		goto out;
+	down_write(&imp->io_rwsem);
+	old = imp->keys;
+	imp->keys = keys;
+	imp->keys_gen = gen;
+	up_write(&imp->io_rwsem);
+	kvfree(old);
+out:
+	if (ret == RSMERR_CONN_ABORTED)
+		rsm_import_abort(imp);
+	mutex_unlock(&imp->key_mutex);
+	return ret;
+}
+
+static void rsm_import_fill_req(struct rsm_import *imp,
+				struct rsm_msg_import_req *req)
+{
+	const struct cred *cred = current_cred();
+	struct group_info *gi = cred->group_info;
+	u32 i, n = min_t(u32, gi->ngroups, RSM_WIRE_GROUPS);
+	u32 flags = 0;
+
+	memset(req, 0, sizeof(*req));
+	req->hdr.type = cpu_to_le16(RSM_MSG_IMPORT_REQ);
+	req->segid = cpu_to_le32(imp->segid);
+	req->perm = cpu_to_le32(imp->perm);
+	req->uid = cpu_to_le32(from_kuid_munged(&init_user_ns, cred->euid));
+	req->gid = cpu_to_le32(from_kgid_munged(&init_user_ns, cred->egid));
+	for (i = 0; i < n; i++)
+		req->groups[i] = cpu_to_le32(from_kgid_munged(&init_user_ns,
+							      gi->gid[i]));
+	req->ngroups = cpu_to_le32(n);
+	if (gi->ngroups > n)
+		flags |= RSM_IMPORT_GROUPS_CUT;
+	if (capable(CAP_IPC_OWNER))
+		flags |= RSM_IMPORT_PRIV_READ | RSM_IMPORT_PRIV_WRITE;
+	req->flags = cpu_to_le32(flags);
+}
+
+/* Ask the exporter; on success @imp knows size, keys and instance. */
+static int rsm_import_request(struct rsm_import *imp, struct rsm_ep *ep)
+{
+	struct rsm_msg_import_req *req;
+	struct rsm_msg_seg_reply *rep;
+	struct rsm_rpc *rpc;
+	u32 i, n, gen;
+	int ret;
+
+	req = kmalloc(sizeof(*req), GFP_KERNEL);
+	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
+	ret = RSMERR_INSUFFICIENT_MEM;
+	if (!req || !rpc)
+		goto out;
+	rsm_import_fill_req(imp, req);
+	ret = rsm_rpc_call(ep, rpc, req, sizeof(*req), RSM_CONNECT_RPC_MS,
+			   false);
+	if (ret == -ETIMEDOUT)
+		rsm_conn_fail(ep, "no answer to a connect request");
+	if (ret) {
+		ret = ret == -ETIMEDOUT ? RSMERR_REMOTE_NODE_UNREACHABLE :
+					  RSMERR_CONN_ABORTED;
+		goto out;
+	}
+	rep = (void *)rpc->reply;
+	ret = le32_to_cpu(rep->status);
+	if (ret)
+		goto out;
+	/* from here on the exporter counts us: undo with a RELEASE */
+	imp->instance = le64_to_cpu(rep->instance);
+	if (!rsm_reply_sane(imp, rep, rpc->len)) {
+		ret = RSMERR_CONN_ABORTED;
+		goto release;
+	}
+	imp->size = le64_to_cpu(rep->size);
+	imp->chunk_shift = le32_to_cpu(rep->chunk_shift);
+	imp->nchunks = le32_to_cpu(rep->nchunks);
+	gen = le32_to_cpu(rep->bind_gen);
+	n = le32_to_cpu(rep->nkeys);
+	if (n == imp->nchunks && !le32_to_cpu(rep->first)) {
+		ret = RSMERR_INSUFFICIENT_MEM;
+		imp->keys = kvcalloc(n, sizeof(u32), GFP_KERNEL);
+		if (!imp->keys)
+			goto release;
+		for (i = 0; i < n; i++)
+			imp->keys[i] = le32_to_cpu(rep->keys[i]);
+		ret = 0;
+	} else {
+		ret = rsm_import_fetch_keys(imp, ep, &imp->keys, &gen);
+		if (ret)
+			goto release;
+	}
+	imp->keys_gen = gen;
+	imp->want_gen = gen;
+	goto out;
+release:
+	rsm_import_send_release(imp, ep);
+out:
+	kfree(req);
+	kfree(rpc);
+	return ret;
+}
+
+static int rsm_import_connect_remote(struct rsm_import *imp)
+{
+	struct rsm_conn *conn;
+	struct rsm_ep *ep;
+	int ret;
+
+	if (imp->nodeid >= RSM_MAX_NODE - 1)
+		return RSMERR_REMOTE_NODE_UNREACHABLE;
+	conn = rsm_import_find_conn(imp->nodeid, imp->ctrl, &ret);
+	if (!conn)
+		return ret;
+	imp->conn = conn;
+	ep = rsm_ep_get_active(conn, 0);
+	if (!ep)
+		return RSMERR_REMOTE_NODE_UNREACHABLE;
+
+	ret = rsm_import_request(imp, ep);
+	if (!ret) {
+		imp->ep_id = ep->id;
+		mutex_lock(&conn->lock);
+		list_add_tail(&imp->list, &conn->imports);
+		/* lost already?  then it is a forced disconnect */
+		if (conn->ep != ep || ep->state != RSM_EP_ACTIVE)
+			rsm_import_abort(imp);
+		mutex_unlock(&conn->lock);
+	}
+	rsm_ep_put_user(ep);
+	return ret;
+}
+
+/**
+ * rsm_import_connect - RSM_IOC_IMPORT_CONNECT
+ * @rf: descriptor state, not yet bound
+ * @uarg: struct rsm_ioc_import_connect
+ *
+ * Return: 0, an RSMERR code, or a negative errno.
+ */
+int rsm_import_connect(struct rsm_file *rf, void __user *uarg)
+{
+	struct rsm_ioc_import_connect req;
+	struct rsm_import *imp;
+	struct rsm_export *exp;
+	struct rsm_ctrl *ctrl;
+	u32 local = READ_ONCE(rsm_cluster.local_nodeid);
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.pad)
+		return -EINVAL;
+	if (req.perm & ~RSM_PERM_MASK)
+		return RSMERR_PERM_DENIED;
+	if (strnlen(req.ctlr, sizeof(req.ctlr)) == sizeof(req.ctlr))
+		return RSMERR_CTLR_NOT_PRESENT;
+	ctrl = rsm_ctrl_get_by_name(req.ctlr);
+	if (!ctrl)
+		return RSMERR_CTLR_NOT_PRESENT;
+	if (!ctrl->ibdev && req.nodeid != local) {
+		rsm_ctrl_put(ctrl);
+		return RSMERR_CTLR_NOT_PRESENT;
+	}
+
+	imp = kzalloc(sizeof(*imp), GFP_KERNEL);
+	if (!imp) {
+		rsm_ctrl_put(ctrl);
+		return RSMERR_INSUFFICIENT_MEM;
+	}
+	kref_init(&imp->ref);
+	INIT_LIST_HEAD(&imp->list);
+	init_rwsem(&imp->io_rwsem);
+	mutex_init(&imp->key_mutex);
+	atomic64_set(&imp->errors, 0);
+	imp->ctrl = ctrl;
+	imp->nodeid = req.nodeid;
+	imp->segid = req.segid;
+	imp->perm = req.perm;
+
+	if (req.nodeid == local) {
+		exp = rsm_export_lookup(req.segid);
+		ret = RSMERR_SEG_NOT_PUBLISHED;
+		if (exp) {
+			ret = rsm_export_attach_local(exp, imp);
+			if (ret)
+				rsm_export_put(exp);
+		}
+	} else {
+		ret = rsm_import_connect_remote(imp);
+	}
+	if (ret) {
+		rsm_import_put(imp);
+		return ret;
+	}
+	atomic64_inc(&rsm_imported_segments);
+
+	mutex_lock(&rf->lock);
+	if (rf->kind != RSM_FILE_NONE) {
+		mutex_unlock(&rf->lock);
+		rsm_import_release(imp);
+		return RSMERR_BAD_SEG_HNDL;
+	}
+	rf->kind = RSM_FILE_IMPORT;
+	rf->imp = imp;
+	mutex_unlock(&rf->lock);
+
+	req.size = imp->size;
+	req.generation = 1;
+	req.local = !!imp->exp;
+	if (copy_to_user(uarg, &req, sizeof(req)))
+		return -EFAULT;	/* bound all the same; close undoes it */
+	return 0;
+}
+
+/**
+ * rsm_import_release - disconnect (descriptor closed)
+ * @imp: import; the descriptor's reference is dropped
+ */
+void rsm_import_release(struct rsm_import *imp)
+{
+	struct rsm_ep *ep;
+
+	if (imp->exp) {
+		rsm_export_detach_local(imp->exp, imp);
+		imp->exp = NULL;
+	} else if (imp->conn) {
+		mutex_lock(&imp->conn->lock);
+		list_del_init(&imp->list);
+		mutex_unlock(&imp->conn->lock);
+		/* revoked or cut off: the exporter has forgotten us already */
+		ep = READ_ONCE(imp->aborted) ? NULL :
+		     rsm_ep_get_active(imp->conn, imp->ep_id);
+		if (ep) {
+			rsm_import_send_release(imp, ep);
+			rsm_ep_put_user(ep);
+		}
+	}
+	atomic64_dec(&rsm_imported_segments);
+	rsm_import_put(imp);
+}
+
+/**
+ * rsm_import_handle_revoke - the exporter revokes or rebinds a segment
+ * @ep: endpoint the request came on (user reference held)
+ * @msg: struct rsm_msg_revoke
+ *
+ * Answered once no transfer of the imports concerned is in flight.
+ */
+void rsm_import_handle_revoke(struct rsm_ep *ep, const void *msg)
+{
+	const struct rsm_msg_revoke *rv = msg;
+	u32 segid = le32_to_cpu(rv->segid);
+	u32 kind = le32_to_cpu(rv->kind);
+	u64 instance = le64_to_cpu(rv->instance);
+	u64 xid = le64_to_cpu(rv->xid);
+	struct rsm_conn *conn = ep->conn;
+	struct rsm_import *imp, *it;
+	struct rsm_msg_ack ack = {};
+
+	for (;;) {
+		imp = NULL;
+		mutex_lock(&conn->lock);
+		list_for_each_entry(it, &conn->imports, list) {
+			if (it->segid != segid || it->instance != instance ||
+			    it->ep_id != ep->id || it->revoke_xid == xid)
+				continue;
+			it->revoke_xid = xid;
+			kref_get(&it->ref);
+			imp = it;
+			break;
+		}
+		mutex_unlock(&conn->lock);
+		if (!imp)
+			break;
+
+		/* waits for the transfers in flight */
+		down_write(&imp->io_rwsem);
+		if (kind == RSM_REVOKE_REBIND)
+			imp->want_gen = le32_to_cpu(rv->bind_gen);
+		else
+			rsm_import_abort(imp);
+		up_write(&imp->io_rwsem);
+		rsm_import_put(imp);
+	}
+
+	ack.hdr.type = cpu_to_le16(RSM_MSG_ACK);
+	ack.xid = rv->xid;
+	rsm_msg_send_wait(ep, &ack, sizeof(ack));
+}
+
+static int rsm_xfer_errno(struct rsm_import *imp, int err)
+{
+	switch (err) {
+	case 0:
+		return 0;
+	case -EFAULT:
+		return RSMERR_BAD_ADDR;
+	case -ENOMEM:
+		return RSMERR_INSUFFICIENT_RESOURCES;
+	default:
+		/* the wire failed: on RC that is the connection */
+		atomic64_inc(&imp->errors);
+		rsm_import_abort(imp);
+		return RSMERR_CONN_ABORTED;
+	}
+}
+
+/* Same node: copy with the CPU under the exporter's io_rwsem. */
+static int rsm_import_rw_local(struct rsm_import *imp, bool write, u64 off,
+			       const struct rsm_lbuf *lb, u64 len, u32 width)
+{
+	struct rsm_export *exp = imp->exp;
+	u64 done = 0;
+	int ret = 0;
+
+	down_read(&exp->io_rwsem);
+	if (READ_ONCE(imp->aborted)) {
+		ret = RSMERR_CONN_ABORTED;
+		goto out;
+	}
+	while (done < len) {
+		u64 o = off + done;
+		size_t po = offset_in_page(o);
+		size_t n = min_t(u64, len - done, PAGE_SIZE - po);
+		void *kaddr = kmap_local_page(exp->pages[o >> PAGE_SHIFT]);
+
+		ret = rsm_lbuf_copy(lb, done, kaddr + po, n, !write, width);
+		kunmap_local(kaddr);
+		if (ret) {
+			ret = RSMERR_BAD_ADDR;
+			break;
+		}
+		done += n;
+	}
+out:
+	up_read(&exp->io_rwsem);
+	return ret;
+}
+
+/*
+ * Remote: hold io_rwsem for reading (revocation waits for us), with the
+ * current keys, on the endpoint the import was made through.
+ */
+static int rsm_import_begin_remote(struct rsm_import *imp,
+				   struct rsm_ep **epp)
+{
+	int ret, tries = 0;
+
+	down_read(&imp->io_rwsem);
+	for (;;) {
+		if (READ_ONCE(imp->aborted)) {
+			ret = RSMERR_CONN_ABORTED;
+			goto err;
+		}
+		if (imp->keys_gen == imp->want_gen)
+			break;
+		up_read(&imp->io_rwsem);
+		ret = rsm_import_refresh_keys(imp);
+		if (!ret && ++tries > RSM_KEY_RETRIES) {
+			rsm_import_abort(imp);
+			ret = RSMERR_CONN_ABORTED;
+		}
+		if (ret)
+			return ret;
+		down_read(&imp->io_rwsem);
+	}
+	*epp = rsm_ep_get_active(imp->conn, imp->ep_id);
+	if (*epp)
+		return 0;
+	rsm_import_abort(imp);
+	ret = RSMERR_CONN_ABORTED;
+err:
+	up_read(&imp->io_rwsem);
+	return ret;
+}
+
+static void rsm_import_end_remote(struct rsm_import *imp, struct rsm_ep *ep)
+{
+	rsm_ep_put_user(ep);
+	up_read(&imp->io_rwsem);
+}
+
+static long rsm_import_xfer(struct rsm_import *imp, bool write,
+			    void __user *uarg)
+{
+	struct rsm_ioc_xfer req;
+	struct rsm_lbuf lb = {};
+	struct rsm_ep *ep;
+	u32 w;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	w = req.width;
+	if (req.flags || (w != 1 && w != 2 && w != 4 && w != 8))
+		return -EINVAL;
+	if (!req.addr && req.len)
+		return RSMERR_BAD_ADDR;
+	if ((req.addr | req.offset | req.len) & (w - 1))
+		return RSMERR_BAD_MEM_ALIGNMENT;
+	if (!(imp->perm & (write ? 0200 : 0400)))
+		return RSMERR_PERM_DENIED;
+	if (req.offset > imp->size || req.len > imp->size - req.offset)
+		return RSMERR_BAD_OFFSET;
+	if (!req.len)
+		return 0;
+	lb.uaddr = req.addr;
+
+	if (imp->exp)
+		return rsm_import_rw_local(imp, write, req.offset, &lb,
+					   req.len, w);
+	ret = rsm_import_begin_remote(imp, &ep);
+	if (ret)
+		return ret;
+	ret = rsm_rdma_rw(ep, write, imp->keys, imp->chunk_shift, req.offset,
+			  &lb, req.len, w);
+	rsm_import_end_remote(imp, ep);
+	return rsm_xfer_errno(imp, ret);
+}
+
+/* Check one scatter/gather entry.  Return: 0 or an RSMERR code. */
+static int rsm_sg_entry_check(struct rsm_import *imp,
+			      const struct rsm_ioc_sg_entry *e,
+			      struct rsm_localmem **lmp, struct rsm_lbuf *lb)
+{
+	struct rsm_localmem *lm;
+
+	if (e->pad)
+		return RSMERR_BAD_SGIO;
+	if (e->lmem_fd >= 0) {
+		lm = rsm_localmem_from_fd(e->lmem_fd);
+		if (!lm)
+			return RSMERR_BAD_SGIO;
+		*lmp = lm;
+		if (e->addr > lm->len || e->len > lm->len - e->addr)
+			return RSMERR_BAD_LENGTH;
+		lb->pages = lm->pages;
+		lb->pgoff = e->addr;
+	} else {
+		if (!e->addr && e->len)
+			return RSMERR_BAD_ADDR;
+		lb->uaddr = e->addr;
+	}
+	if (e->remote_offset > imp->size ||
+	    e->len > imp->size - e->remote_offset)
+		return RSMERR_BAD_OFFSET;
+	return 0;
+}
+
+struct rsm_sgio_state {
+	struct rsm_ioc_sg_entry	ent[RSM_SGIO_MAX];
+	struct rsm_localmem	*lm[RSM_SGIO_MAX];
+	struct rsm_lbuf		lb[RSM_SGIO_MAX];
+	u64			roff[RSM_SGIO_MAX];
+	u64			len[RSM_SGIO_MAX];
+	unsigned int		idx[RSM_SGIO_MAX];	/* entry of a piece */
+};
+
+/* Move entries [0, n); *done counts those completed. */
+static int rsm_sgio_move(struct rsm_import *imp, bool write,
+			 struct rsm_sgio_state *st, unsigned int n,
+			 unsigned int *done)
+{
+	unsigned int i, np = 0, pdone;
+	struct rsm_ep *ep;
+	int ret = 0;
+
+	*done = 0;
+	if (imp->exp) {
+		for (i = 0; i < n && !ret; i++) {
+			if (st->ent[i].len)
+				ret = rsm_import_rw_local(imp, write,
+							  st->ent[i].remote_offset,
+							  &st->lb[i],
+							  st->ent[i].len, 1);
+			if (!ret)
+				*done = i + 1;
+		}
+		return ret;
+	}
+
+	for (i = 0; i < n; i++) {
+		if (!st->ent[i].len)
+			continue;
+		st->roff[np] = st->ent[i].remote_offset;
+		st->len[np] = st->ent[i].len;
+		st->lb[np] = st->lb[i];
+		st->idx[np] = i;
+		np++;
+	}
+	if (!np) {
+		*done = n;
+		return READ_ONCE(imp->aborted) ? RSMERR_CONN_ABORTED : 0;
+	}
+	ret = rsm_import_begin_remote(imp, &ep);
+	if (ret)
+		return ret;
+	ret = rsm_rdma_rw_vec(ep, write, imp->keys, imp->chunk_shift, np,
+			      st->roff, st->lb, st->len, &pdone);
+	rsm_import_end_remote(imp, ep);
+	/* entries complete in order; empty ones with their predecessor */
+	*done = pdone == np ? n : st->idx[pdone];
+	return rsm_xfer_errno(imp, ret);
+}
+
+static long rsm_import_sgio(struct rsm_import *imp, bool write,
+			    void __user *uarg)
+{
+	struct rsm_ioc_sgio req;
+	struct rsm_sgio_state *st;
+	unsigned int i, n, done = 0;
+	int ret, err = 0;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!req.count || req.count > RSM_SGIO_MAX)
+		return RSMERR_BAD_SGIO;
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (copy_from_user(st->ent, u64_to_user_ptr(req.entries),
+			   req.count * sizeof(st->ent[0])))
+		goto out;
+
+	ret = RSMERR_PERM_DENIED;
+	if (!(imp->perm & (write ? 0200 : 0400)))
+		goto out;
+	for (n = 0; n < req.count; n++) {
+		err = rsm_sg_entry_check(imp, &st->ent[n], &st->lm[n],
+					 &st->lb[n]);
+		if (err)
+			break;
+	}
+	ret = rsm_sgio_move(imp, write, st, n, &done);
+	if (!ret)
+		ret = err;
+out:
+	for (i = 0; i < RSM_SGIO_MAX; i++)
+		if (st->lm[i])
+			rsm_localmem_put(st->lm[i]);
+	kfree(st);
+	req.done = done;
+	if (ret >= 0 && put_user(req.done, &((struct rsm_ioc_sgio __user *)
+					     uarg)->done))
+		return -EFAULT;
+	return ret;
+}
+
+static long rsm_import_state(struct rsm_import *imp, void __user *uarg)
+{
+	struct rsm_ioc_import_state st = {};
+
+	st.aborted = READ_ONCE(imp->aborted);
+	st.generation = st.aborted ? 2 : 1;
+	st.errors = atomic64_read(&imp->errors);
+	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+/**
+ * rsm_import_ioctl - requests on a descriptor bound to an import
+ * @imp: the import
+ * @cmd: ioctl command
+ * @uarg: its argument
+ *
+ * Return: 0, an RSMERR code, or a negative errno.
+ */
+long rsm_import_ioctl(struct rsm_import *imp, unsigned int cmd,
+		      void __user *uarg)
+{
+	switch (cmd) {
+	case RSM_IOC_IMPORT_PUT:
+		return rsm_import_xfer(imp, true, uarg);
+	case RSM_IOC_IMPORT_GET:
+		return rsm_import_xfer(imp, false, uarg);
+	case RSM_IOC_IMPORT_PUTV:
+		return rsm_import_sgio(imp, true, uarg);
+	case RSM_IOC_IMPORT_GETV:
+		return rsm_import_sgio(imp, false, uarg);
+	case RSM_IOC_IMPORT_STATE:
+		return rsm_import_state(imp, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Local memory handles                                                */
+/* ------------------------------------------------------------------ */
+
+static void rsm_localmem_free(struct kref *ref)
+{
+	struct rsm_localmem *lm = container_of(ref, struct rsm_localmem, ref);
+
+	rsm_unpin_pages(lm->mm, lm->pages, lm->npages);
+	mmdrop(lm->mm);
+	atomic64_dec(&rsm_localmem_handles);
+	kfree(lm);
+}
+
+/**
+ * rsm_localmem_put - drop a reference to local memory
+ * @lm: local memory
+ */
+void rsm_localmem_put(struct rsm_localmem *lm)
+{
+	kref_put(&lm->ref, rsm_localmem_free);
+}
+
+/**
+ * rsm_localmem_create - RSM_IOC_LOCALMEM_CREATE
+ * @rf: descriptor state, not yet bound
+ * @uarg: struct rsm_ioc_localmem
+ *
+ * Return: 0, an RSMERR code, or a negative errno.
+ */
+int rsm_localmem_create(struct rsm_file *rf, void __user *uarg)
+{
+	struct rsm_ioc_localmem req;
+	struct rsm_localmem *lm;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!req.vaddr || !PAGE_ALIGNED(req.vaddr))
+		return RSMERR_BAD_ADDR;
+	if (!req.len || !PAGE_ALIGNED(req.len))
+		return RSMERR_BAD_LENGTH;
+	lm = kzalloc(sizeof(*lm), GFP_KERNEL);
+	if (!lm)
+		return RSMERR_INSUFFICIENT_MEM;
+	ret = rsm_pin_range(req.vaddr, req.len, &lm->pages);
+	if (ret) {
+		kfree(lm);
+		return ret;
+	}
+	kref_init(&lm->ref);
+	lm->vaddr = req.vaddr;
+	lm->len = req.len;
+	lm->npages = req.len >> PAGE_SHIFT;
+	mmgrab(current->mm);
+	lm->mm = current->mm;
+	atomic64_inc(&rsm_localmem_handles);
+
+	mutex_lock(&rf->lock);
+	if (rf->kind != RSM_FILE_NONE) {
+		mutex_unlock(&rf->lock);
+		rsm_localmem_put(lm);
+		return RSMERR_BAD_SEG_HNDL;
+	}
+	rf->kind = RSM_FILE_LOCALMEM;
+	rf->lmem = lm;
+	mutex_unlock(&rf->lock);
+	return 0;
+}

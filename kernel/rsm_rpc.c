@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: requests and answers between two nodes' kernels, and the work items
+ * that serve requests.
+ *
+ * A request carries a transaction id; its sender waits on a struct rsm_rpc
+ * listed on the endpoint until the answer with that id arrives, the
+ * endpoint dies, a timeout expires or (when allowed) a signal comes.
+ * Requests from the peer are served from rsm_ctl_wq, never from the
+ * completion handler: serving may sleep on locks whose holders wait for
+ * completions of the same CQ.
+ */
+#include <linux/slab.h>
+#include <linux/jiffies.h>
+#include <linux/sched/signal.h>
+
+#include "rsm_loc.h"
+
+#define RSM_TX_WAIT_MS	5000
+
+static atomic64_t rsm_next_xid = ATOMIC64_INIT(0);
+
+struct rsm_ctl_work {
+	struct work_struct	work;
+	struct rsm_ep		*ep;
+	u32			len;
+	u8			msg[];
+};
+
+static __le64 *rsm_msg_xid(void *msg)
+{
+	return msg + sizeof(struct rsm_msg_hdr);
+}
+
+/**
+ * rsm_msg_send_wait - send a control message, waiting for a free buffer
+ * @ep: endpoint
+ * @msg: message, type and len of its header set
+ * @len: its length
+ *
+ * Return: 0 or a negative errno (-ENOTCONN once the endpoint is dying).
+ */
+int rsm_msg_send_wait(struct rsm_ep *ep, const void *msg, size_t len)
+{
+	int ret;
+
+	for (;;) {
+		ret = rsm_msg_send(ep, msg, len);
+		if (ret != -EBUSY)
+			return ret;
+		if (!wait_event_timeout(ep->wq, READ_ONCE(ep->tx_free) ||
+					READ_ONCE(ep->qp_dead),
+					msecs_to_jiffies(RSM_TX_WAIT_MS)))
+			return -EBUSY;
+	}
+}
+
+/**
+ * rsm_rpc_send - send a request and list it for its answer
+ * @ep: endpoint, with a user reference
+ * @rpc: caller's storage, valid until rsm_rpc_wait() returns
+ * @msg: request; its transaction id is filled in here
+ * @len: its length
+ *
+ * Return: 0 (then rsm_rpc_wait() must follow) or a negative errno.
+ */
+int rsm_rpc_send(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
+		 size_t len)
+{
+	int ret;
+
+	rpc->xid = atomic64_inc_return(&rsm_next_xid);
+	rpc->ep = ep;
+	rpc->status = 0;
+	rpc->len = 0;
+	init_completion(&rpc->done);
+	*rsm_msg_xid(msg) = cpu_to_le64(rpc->xid);
+
+	spin_lock_bh(&ep->rpc_lock);
+	if (ep->rpc_dead) {
+		spin_unlock_bh(&ep->rpc_lock);
+		return -ENOTCONN;
+	}
+	list_add_tail(&rpc->list, &ep->rpcs);
+	spin_unlock_bh(&ep->rpc_lock);
+
+	ret = rsm_msg_send_wait(ep, msg, len);
+	if (ret) {
+		spin_lock_bh(&ep->rpc_lock);
+		list_del_init(&rpc->list);
+		spin_unlock_bh(&ep->rpc_lock);
+	}
+	return ret;
+}
+
+/**
+ * rsm_rpc_wait - wait for the answer to a request sent by rsm_rpc_send()
+ * @rpc: the request
+ * @timeout_ms: give up after this long
+ * @interruptible: a signal ends the wait
+ *
+ * Return: 0 (answer in @rpc->reply, @rpc->len bytes), -ENOTCONN (the
+ * endpoint died), -ETIMEDOUT or -EINTR.
+ */
+int rsm_rpc_wait(struct rsm_rpc *rpc, unsigned int timeout_ms,
+		 bool interruptible)
+{
+	unsigned long t = msecs_to_jiffies(timeout_ms);
+	long left;
+
+	if (interruptible)
+		left = wait_for_completion_interruptible_timeout(&rpc->done, t);
+	else
+		left = wait_for_completion_timeout(&rpc->done, t);
+	if (left <= 0) {
+		spin_lock_bh(&rpc->ep->rpc_lock);
+		list_del_init(&rpc->list);
+		spin_unlock_bh(&rpc->ep->rpc_lock);
+		/* the answer may have won the race */
+		if (!completion_done(&rpc->done))
+			return left ? -EINTR : -ETIMEDOUT;
+	}
+	return rpc->status;
+}
+
+/**
+ * rsm_rpc_call - send a request and wait for its answer
+ * @ep: endpoint, with a user reference
+ * @rpc: storage for the request's state and answer
+ * @msg: request
+ * @len: its length
+ * @timeout_ms: give up after this long
+ * @interruptible: a signal ends the wait
+ *
+ * Return: as rsm_rpc_send(), then as rsm_rpc_wait().
+ */
+int rsm_rpc_call(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
+		 size_t len, unsigned int timeout_ms, bool interruptible)
+{
+	int ret = rsm_rpc_send(ep, rpc, msg, len);
+
+	return ret ?: rsm_rpc_wait(rpc, timeout_ms, interruptible);
+}
+
+/**
+ * rsm_rpc_answer - an answer arrived: hand it to its waiter
+ * @ep: endpoint it arrived on
+ * @msg: the answer, starting with a header and a transaction id
+ * @len: its length
+ */
+void rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len)
+{
+	u64 xid = le64_to_cpu(*rsm_msg_xid((void *)msg));
+	struct rsm_rpc *rpc;
+
+	spin_lock_bh(&ep->rpc_lock);
+	list_for_each_entry(rpc, &ep->rpcs, list) {
+		if (rpc->xid != xid)
+			continue;
+		memcpy(rpc->reply, msg, len);
+		rpc->len = len;
+		list_del_init(&rpc->list);
+		complete(&rpc->done);
+		break;
+	}
+	spin_unlock_bh(&ep->rpc_lock);
+}
+
+/**
+ * rsm_rpc_fail_ep - the endpoint is going away: fail its waiting requests
+ * @ep: endpoint
+ */
+void rsm_rpc_fail_ep(struct rsm_ep *ep)
+{
+	struct rsm_rpc *rpc, *tmp;
+
+	spin_lock_bh(&ep->rpc_lock);
+	ep->rpc_dead = true;
+	list_for_each_entry_safe(rpc, tmp, &ep->rpcs, list) {
+		rpc->status = -ENOTCONN;
+		list_del_init(&rpc->list);
+		complete(&rpc->done);
+	}
+	spin_unlock_bh(&ep->rpc_lock);
+}
+
+static void rsm_ctl_work_fn(struct work_struct *work)
+{
+	struct rsm_ctl_work *cw = container_of(work, struct rsm_ctl_work, work);
+	const struct rsm_msg_hdr *hdr = (const void *)cw->msg;
+
+	switch (le16_to_cpu(hdr->type)) {
+	case RSM_MSG_IMPORT_REQ:
+		rsm_export_handle_import_req(cw->ep, cw->msg);
+		break;
+	case RSM_MSG_KEYS_REQ:
+		rsm_export_handle_keys_req(cw->ep, cw->msg);
+		break;
+	case RSM_MSG_RELEASE:
+		rsm_export_handle_release(cw->ep, cw->msg);
+		break;
+	case RSM_MSG_REVOKE:
+		rsm_import_handle_revoke(cw->ep, cw->msg);
+		break;
+	default:
+		break;
+	}
+	rsm_ep_put_user(cw->ep);
+	kfree(cw);
+}
+
+/**
+ * rsm_ctl_queue - serve a request from the peer in process context
+ * @ep: endpoint it arrived on (its completion handler is running)
+ * @msg: the request, already checked for its type's length
+ * @len: its length
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int rsm_ctl_queue(struct rsm_ep *ep, const void *msg, u32 len)
+{
+	struct rsm_ctl_work *cw = kmalloc(struct_size(cw, msg, len),
+					  GFP_KERNEL);
+
+	if (!cw)
+		return -ENOMEM;
+	INIT_WORK(&cw->work, rsm_ctl_work_fn);
+	cw->ep = ep;
+	cw->len = len;
+	memcpy(cw->msg, msg, len);
+	rsm_ep_get_user(ep);
+	queue_work(rsm_ctl_wq, &cw->work);
+	return 0;
+}
