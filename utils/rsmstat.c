@@ -87,6 +87,11 @@ static void print_human(const struct rsm_status *st)
 	       ", pinned pages %" PRIu64 "\n",
 	       (uint64_t)h->exported_segments, (uint64_t)h->imported_segments,
 	       (uint64_t)h->pinned_pages);
+	printf("importers of exported segments %" PRIu64
+	       ", memory registrations for them %" PRIu64
+	       ", local memory handles %" PRIu64 "\n",
+	       (uint64_t)h->importers, (uint64_t)h->registrations,
+	       (uint64_t)h->localmem_handles);
 }
 
 #define KV_U64(prefix, name, v) \
@@ -108,6 +113,9 @@ static void print_keyvalue(const struct rsm_status *st)
 	KV_U64("", "exported_segments", h->exported_segments);
 	KV_U64("", "imported_segments", h->imported_segments);
 	KV_U64("", "pinned_pages", h->pinned_pages);
+	KV_U64("", "importers", h->importers);
+	KV_U64("", "registrations", h->registrations);
+	KV_U64("", "localmem_handles", h->localmem_handles);
 	KV_U64("", "controllers", h->nctlr);
 	for (i = 0; i < h->nctlr; i++) {
 		const struct rsm_stat_ctlr *c = &st->ctlr[i];
@@ -154,9 +162,12 @@ static void print_json(const struct rsm_status *st)
 	       (uint64_t)h->refused_unknown_node,
 	       (uint64_t)h->refused_bad_version, (uint64_t)h->refused_other);
 	printf("\"segments\":{\"exported\":%" PRIu64 ",\"imported\":%" PRIu64
-	       ",\"pinned_pages\":%" PRIu64 "},",
+	       ",\"pinned_pages\":%" PRIu64 ",\"importers\":%" PRIu64
+	       ",\"registrations\":%" PRIu64 ",\"localmem_handles\":%" PRIu64
+	       "},",
 	       (uint64_t)h->exported_segments, (uint64_t)h->imported_segments,
-	       (uint64_t)h->pinned_pages);
+	       (uint64_t)h->pinned_pages, (uint64_t)h->importers,
+	       (uint64_t)h->registrations, (uint64_t)h->localmem_handles);
 	printf("\"controllers\":[");
 	for (i = 0; i < h->nctlr; i++) {
 		const struct rsm_stat_ctlr *c = &st->ctlr[i];
