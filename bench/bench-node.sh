@@ -28,8 +28,8 @@ node=${RSM_NODE_ID:?run me under utils/rsm-vcluster}
 server_ip=10.77.0.1
 dev=rxe0
 
-lat_iters=${BENCH_LAT_ITERS:-200}
-bw_bytes=${BENCH_BW_BYTES:-16777216}
+lat_iters=${BENCH_LAT_ITERS:-100}
+bw_bytes=${BENCH_BW_BYTES:-8388608}
 lat_sizes=${BENCH_LAT_SIZES:-"8 16 32 64 128 256 512 1024 2048 4096"}
 bw_sizes=${BENCH_BW_SIZES:-"65536 262144 1048576 4194304"}
 step_timeout=120
