@@ -27,7 +27,7 @@ int main(int argc, char **argv)
 	rsmapi_controller_handle_t controller;
 	rsm_memseg_import_handle_t segment;
 	rsmapi_barrier_t barrier;
-	char reply[sizeof(((struct mailbox *)0)->reply)];
+	char reply[MAILBOX_TEXT];
 	char done = 1;
 	time_t end;
 	int err;

@@ -20,10 +20,12 @@
  */
 #define MAILBOX_SEGMENT_ID	0x400042
 
+#define MAILBOX_TEXT		256	/* room for one message */
+
 struct mailbox {
-	char request[256];	/* written by the importer */
-	char reply[256];	/* written by the exporter */
-	char done;		/* set by the importer when it has finished */
+	char request[MAILBOX_TEXT];	/* written by the importer */
+	char reply[MAILBOX_TEXT];	/* written by the exporter */
+	char done;			/* set by the importer at the end */
 };
 
 #endif /* RSM_MAILBOX_H */
