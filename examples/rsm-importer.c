@@ -32,6 +32,11 @@ int main(int argc, char **argv)
 	time_t end;
 	int err;
 
+	if (strlen(message) >= MAILBOX_TEXT) {
+		printf("message longer than %d bytes\n", MAILBOX_TEXT - 1);
+		return 1;
+	}
+
 	/* 1. The controller: the local RDMA port to reach the exporter by. */
 	err = rsm_get_controller(controller_name, &controller);
 	if (err) {
