@@ -92,7 +92,8 @@ static void usage(FILE *f)
 "  -n N      timed iterations per latency size (default 1000)\n"
 "  -N N      timed iterations per bandwidth size (default 100)\n"
 "  -B BYTES  instead of -N: move BYTES per bandwidth size (>= 5 transfers)\n"
-"  -w N      warm-up iterations before each size (default: n/10, >= 10)\n"
+"  -w N      warm-up iterations before each latency size (default: n/10,\n"
+"            >= 10); bandwidth sizes warm up with one transfer (none if 0)\n"
 "  -k        machine-readable lines only, no table\n"
 "  -v        say what is happening on stderr\n"
 "  -h        this text\n"
@@ -425,7 +426,8 @@ static int measure_bandwidth(const struct options *o, int is_put,
 			     rsm_memseg_import_handle_t imp, void *buf,
 			     size_t len, struct bw_result *r)
 {
-	int i, err, warm = o->warmup < 5 ? o->warmup : 5;
+	/* one untimed transfer: large ones are slow enough to warm up alone */
+	int i, err, warm = o->warmup < 1 ? o->warmup : 1;
 	int iters = bw_iterations(o, len);
 	double t;
 
