@@ -24,10 +24,10 @@ unsigned int rsm_hb_interval_ms = 1000;
 module_param_named(hb_interval_ms, rsm_hb_interval_ms, uint, 0644);
 MODULE_PARM_DESC(hb_interval_ms, "Heartbeat interval in ms (default 1000)");
 
-unsigned int rsm_hb_timeout_ms = 4000;
+unsigned int rsm_hb_timeout_ms = 3000;
 module_param_named(hb_timeout_ms, rsm_hb_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(hb_timeout_ms,
-		 "Peer declared lost after this many ms of silence (default 4000)");
+		 "Peer declared lost after this many ms of silence (default 3000)");
 
 unsigned int rsm_connect_timeout_ms = 10000;
 module_param_named(connect_timeout_ms, rsm_connect_timeout_ms, uint, 0644);

@@ -25,6 +25,13 @@
 
 /* Work requests posted with one ib_post_send(). */
 #define RSM_CHAIN_MAX		16
+/*
+ * RDMA READs in flight per transfer.  More do not go faster, and soft-RoCE
+ * slows down by an order of magnitude with a deep queue of READs.
+ */
+#define RSM_READ_WINDOW		4
+/* Bytes one RDMA READ asks for at most (64 responses at a 1 KiB MTU). */
+#define RSM_READ_WR_MAX		SZ_64K
 /* Most scatter/gather elements per work request. */
 #define RSM_SGE_MAX		16
 
@@ -458,6 +465,9 @@ static void rsm_poster_flush(struct rsm_poster *p)
 	for (i = 0; i + 1 < p->nwr; i++)
 		p->wr[i].wr.next = &p->wr[i + 1].wr;
 	p->wr[p->nwr - 1].wr.next = NULL;
+	/* READs: one window at a time */
+	if (!p->write && !p->err && rsm_xfer_wait(&p->x))
+		p->err = -EIO;
 	if (!p->err)
 		p->err = rsm_xfer_post(&p->x, &p->wr[0].wr, p->nwr);
 	p->total += p->nwr;
@@ -470,7 +480,7 @@ static struct ib_rdma_wr *rsm_poster_new_wr(struct rsm_poster *p, u64 roff,
 {
 	struct ib_rdma_wr *wr;
 
-	if (p->nwr == RSM_CHAIN_MAX)
+	if (p->nwr == (p->write ? RSM_CHAIN_MAX : RSM_READ_WINDOW))
 		rsm_poster_flush(p);
 	wr = &p->wr[p->nwr];
 	memset(wr, 0, sizeof(*wr));
@@ -556,10 +566,11 @@ static void rsm_piece_build(struct rsm_ep *ep, struct rsm_poster *p,
 			    struct rsm_rw_piece *pc, const u32 *keys,
 			    u32 cshift)
 {
+	u64 wr_max = p->write ? U64_MAX : RSM_READ_WR_MAX;
 	u32 lkey = ep->ctrl->pd->local_dma_lkey;
 	struct ib_rdma_wr *wr = NULL;
 	struct scatterlist *sg;
-	u64 ro = pc->roff;
+	u64 ro = pc->roff, wr_len = 0;
 	int i;
 
 	for_each_sg(pc->sgt.sgl, sg, pc->nents, i) {
@@ -568,13 +579,19 @@ static void rsm_piece_build(struct rsm_ep *ep, struct rsm_poster *p,
 
 		while (dlen) {
 			u64 cend = ((ro >> cshift) + 1) << cshift;
-			u64 n = min(dlen, cend - ro);
+			u64 n;
 			struct ib_sge *sge;
 
+			/* a WR stays inside one remote chunk */
 			if (!wr || wr->wr.num_sge == ep->max_sge ||
-			    !(ro & ((1ULL << cshift) - 1)))
+			    wr_len == wr_max ||
+			    !(ro & ((1ULL << cshift) - 1))) {
 				wr = rsm_poster_new_wr(p, ro,
 						       keys[ro >> cshift]);
+				wr_len = 0;
+			}
+			n = min3(dlen, cend - ro, wr_max - wr_len);
+			wr_len += n;
 			sge = &wr->wr.sg_list[wr->wr.num_sge++];
 			sge->addr = dma;
 			sge->length = n;
