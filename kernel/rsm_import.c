@@ -484,12 +484,15 @@ void rsm_import_handle_revoke(struct rsm_ep *ep, const void *msg)
 		if (!imp)
 			break;
 
-		/* waits for the transfers in flight */
+		/*
+		 * An abort stops transfers between chains of work requests;
+		 * then wait for what is in flight.
+		 */
+		if (kind != RSM_REVOKE_REBIND)
+			rsm_import_abort(imp);
 		down_write(&imp->io_rwsem);
 		if (kind == RSM_REVOKE_REBIND)
 			imp->want_gen = le32_to_cpu(rv->bind_gen);
-		else
-			rsm_import_abort(imp);
 		up_write(&imp->io_rwsem);
 		rsm_import_put(imp);
 	}
@@ -624,7 +627,7 @@ static long rsm_import_xfer(struct rsm_import *imp, bool write,
 	if (ret)
 		return ret;
 	ret = rsm_rdma_rw(ep, write, imp->keys, imp->chunk_shift, req.offset,
-			  &lb, req.len, w);
+			  &lb, req.len, w, &imp->aborted);
 	rsm_import_end_remote(imp, ep);
 	return rsm_xfer_errno(imp, ret);
 }
@@ -707,7 +710,7 @@ static int rsm_sgio_move(struct rsm_import *imp, bool write,
 	if (ret)
 		return ret;
 	ret = rsm_rdma_rw_vec(ep, write, imp->keys, imp->chunk_shift, np,
-			      st->roff, st->lb, st->len, &pdone);
+			      st->roff, st->lb, st->len, &imp->aborted, &pdone);
 	rsm_import_end_remote(imp, ep);
 	/* entries complete in order; empty ones with their predecessor */
 	*done = pdone == np ? n : st->idx[pdone];

@@ -423,11 +423,12 @@ void rsm_ep_wait_users(struct rsm_ep *ep);
 int rsm_lbuf_copy(const struct rsm_lbuf *lb, u64 off, void *kaddr,
 		  size_t len, bool to_lbuf, u32 width);
 int rsm_rdma_rw(struct rsm_ep *ep, bool write, const u32 *keys, u32 cshift,
-		u64 roff, const struct rsm_lbuf *lb, u64 len, u32 width);
+		u64 roff, const struct rsm_lbuf *lb, u64 len, u32 width,
+		const bool *stop);
 int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
 		    u32 cshift, unsigned int n, const u64 *roff,
 		    const struct rsm_lbuf *lb, const u64 *len,
-		    unsigned int *done);
+		    const bool *stop, unsigned int *done);
 
 /* rsm_rpc.c */
 int rsm_rpc_call(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,

@@ -452,6 +452,7 @@ struct rsm_poster {
 	unsigned int		nwr;		/* in the current chain */
 	unsigned int		total;		/* posted, all chains */
 	int			err;
+	const bool		*stop;		/* set: post no more */
 	struct ib_rdma_wr	wr[RSM_CHAIN_MAX];
 	struct ib_sge		sge[RSM_CHAIN_MAX][RSM_SGE_MAX];
 };
@@ -468,6 +469,9 @@ static void rsm_poster_flush(struct rsm_poster *p)
 	/* READs: one window at a time */
 	if (!p->write && !p->err && rsm_xfer_wait(&p->x))
 		p->err = -EIO;
+	/* revoked meanwhile: the revoker waits for what is posted */
+	if (!p->err && p->stop && READ_ONCE(*p->stop))
+		p->err = -ECANCELED;
 	if (!p->err)
 		p->err = rsm_xfer_post(&p->x, &p->wr[0].wr, p->nwr);
 	p->total += p->nwr;
@@ -614,15 +618,16 @@ static void rsm_piece_build(struct rsm_ep *ep, struct rsm_poster *p,
  * @roff: remote offset of each piece
  * @lb: local buffer of each piece
  * @len: length of each piece (non-zero)
+ * @stop: when this becomes true, no more work requests are posted
  * @done: out, pieces completed in order
  *
- * Return: 0, -EFAULT (local memory), -ENOMEM, or -EIO/-ENOTCONN when the
- * transfer failed on the wire.
+ * Return: 0, -EFAULT (local memory), -ENOMEM, -ECANCELED (@stop), or
+ * -EIO/-ENOTCONN when the transfer failed on the wire.
  */
 int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
 		    u32 cshift, unsigned int n, const u64 *roff,
 		    const struct rsm_lbuf *lb, const u64 *len,
-		    unsigned int *done)
+		    const bool *stop, unsigned int *done)
 {
 	struct rsm_rw_piece *pc;
 	struct rsm_poster *p;
@@ -642,6 +647,7 @@ int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
 	p->nwr = 0;
 	p->total = 0;
 	p->err = 0;
+	p->stop = stop;
 
 	for (i = 0; i < n; i++) {
 		pc[i].roff = roff[i];
@@ -665,7 +671,7 @@ int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
 	*done = i;
 	if (wret || p->err) {
 		ret = p->err ?: wret;
-		if (ret != -ENOTCONN)
+		if (ret != -ENOTCONN && ret != -ECANCELED)
 			ret = -EIO;
 	}
 	for (i = 0; i < prepared; i++)
@@ -685,11 +691,13 @@ int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
  * @lb: local buffer
  * @len: bytes, non-zero
  * @width: element width, for copies through the bounce buffer
+ * @stop: as for rsm_rdma_rw_vec()
  *
  * Return: as rsm_rdma_rw_vec().
  */
 int rsm_rdma_rw(struct rsm_ep *ep, bool write, const u32 *keys, u32 cshift,
-		u64 roff, const struct rsm_lbuf *lb, u64 len, u32 width)
+		u64 roff, const struct rsm_lbuf *lb, u64 len, u32 width,
+		const bool *stop)
 {
 	unsigned int done;
 
@@ -697,5 +705,5 @@ int rsm_rdma_rw(struct rsm_ep *ep, bool write, const u32 *keys, u32 cshift,
 		return rsm_rw_bounce(ep, write, keys, cshift, roff, lb, len,
 				     width);
 	return rsm_rdma_rw_vec(ep, write, keys, cshift, 1, &roff, lb, &len,
-			       &done);
+			       stop, &done);
 }
