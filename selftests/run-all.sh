@@ -167,11 +167,14 @@ cluster_run() {
 		[ -f "$f" ] || continue
 		awk -v node="$k" '
 			/^# node [0-9?]+: running / { bin = $5; next }
+			/^#  RUN / { run = $3; next }
 			/^(not )?ok [0-9]+ / {
 				st = ($1 == "ok") ? "ok" : "fail"
 				line = $0
 				sub(/^(not )?ok [0-9]+ /, "", line)
 				if (line ~ /# SKIP/) { st = "skip"; sub(/ *# SKIP.*/, "", line) }
+				# the harness prints no name with a SKIP
+				if (line == "") line = run
 				print bin "." line, node, st
 			}' "$f"
 	done | sort >"$out/cluster$n.results"
