@@ -158,6 +158,7 @@ static void rsm_conn_detach_locked(struct rsm_conn *conn, const char *why)
 		rsm_import_conn_down_locked(conn, ep->id);
 	ep->state = RSM_EP_DEAD;
 	conn->ep = NULL;
+	/* the only way to destruction: waiters for answers learn it here */
 	rsm_rpc_fail_ep(ep);
 	queue_work(rsm_wq, &ep->destroy_work);
 	rsm_conn_schedule_connect(conn);

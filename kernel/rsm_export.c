@@ -309,15 +309,10 @@ int rsm_export_create(struct rsm_file *rf, void __user *uarg)
 	exp->mm = current->mm;
 	atomic64_inc(&rsm_exported_segments);
 
-	mutex_lock(&rf->lock);
-	if (rf->kind != RSM_FILE_NONE) {
-		mutex_unlock(&rf->lock);
+	if (!rsm_file_bind(rf, RSM_FILE_EXPORT, exp)) {
 		rsm_export_destroy(exp);
 		return RSMERR_BAD_SEG_HNDL;
 	}
-	rf->kind = RSM_FILE_EXPORT;
-	rf->exp = exp;
-	mutex_unlock(&rf->lock);
 	return 0;
 
 err_ctrl:

@@ -405,15 +405,10 @@ int rsm_import_connect(struct rsm_file *rf, void __user *uarg)
 	}
 	atomic64_inc(&rsm_imported_segments);
 
-	mutex_lock(&rf->lock);
-	if (rf->kind != RSM_FILE_NONE) {
-		mutex_unlock(&rf->lock);
+	if (!rsm_file_bind(rf, RSM_FILE_IMPORT, imp)) {
 		rsm_import_release(imp);
 		return RSMERR_BAD_SEG_HNDL;
 	}
-	rf->kind = RSM_FILE_IMPORT;
-	rf->imp = imp;
-	mutex_unlock(&rf->lock);
 
 	req.size = imp->size;
 	req.generation = 1;
@@ -856,14 +851,9 @@ int rsm_localmem_create(struct rsm_file *rf, void __user *uarg)
 	lm->mm = current->mm;
 	atomic64_inc(&rsm_localmem_handles);
 
-	mutex_lock(&rf->lock);
-	if (rf->kind != RSM_FILE_NONE) {
-		mutex_unlock(&rf->lock);
+	if (!rsm_file_bind(rf, RSM_FILE_LOCALMEM, lm)) {
 		rsm_localmem_put(lm);
 		return RSMERR_BAD_SEG_HNDL;
 	}
-	rf->kind = RSM_FILE_LOCALMEM;
-	rf->lmem = lm;
-	mutex_unlock(&rf->lock);
 	return 0;
 }

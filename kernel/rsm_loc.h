@@ -95,8 +95,6 @@ struct rsm_ep {
 	bool			connect_sent;	/* connect or accept issued */
 	bool			peer_info_seen;
 	bool			qp_dead;
-	bool			rx_mapped;
-	bool			tx_mapped;
 	unsigned long		started;	/* jiffies, for connect timeout */
 	unsigned long		last_rx;	/* jiffies of the last message */
 	atomic64_t		tx_seq;
@@ -124,7 +122,6 @@ struct rsm_ep {
 	u32			max_sge;
 	void			*bounce;
 	u64			bounce_dma;
-	bool			bounce_mapped;
 	unsigned long		bounce_free;	/* under tx_lock */
 
 	/* segments exported to the peer over this endpoint (rsm_export.c) */
@@ -285,14 +282,18 @@ enum rsm_file_kind {
 
 /*
  * struct rsm_file - one open /dev/rsm descriptor.
- * @lock protects @kind and the binding; once bound it never changes.
+ * @lock protects @kind and the binding; once bound it never changes, and
+ * the object bound lives as long as the file.
  */
 struct rsm_file {
 	struct mutex		lock;		/* see above */
 	enum rsm_file_kind	kind;
-	struct rsm_export	*exp;
-	struct rsm_import	*imp;
-	struct rsm_localmem	*lmem;
+	union {				/* by @kind */
+		void			*obj;
+		struct rsm_export	*exp;
+		struct rsm_import	*imp;
+		struct rsm_localmem	*lmem;
+	};
 };
 
 /*
@@ -328,6 +329,9 @@ struct rsm_rpc {
 
 extern struct workqueue_struct *rsm_wq;
 extern struct workqueue_struct *rsm_ctl_wq;
+
+/* rsm_main.c */
+bool rsm_file_bind(struct rsm_file *rf, enum rsm_file_kind kind, void *obj);
 
 /* rsm_ctrl.c */
 int rsm_ctrl_init(void);
@@ -449,6 +453,10 @@ int rsm_cm_connect(struct rsm_ep *ep);
 int rsm_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev);
 
 /* rsm_msg.c */
+void *rsm_dma_buf_alloc(struct ib_device *dev, size_t len,
+			enum dma_data_direction dir, u64 *dma);
+void rsm_dma_buf_free(struct ib_device *dev, void *buf, size_t len,
+		      enum dma_data_direction dir, u64 dma);
 int rsm_msg_setup(struct rsm_ep *ep);
 void rsm_msg_stop(struct rsm_ep *ep);
 void rsm_msg_teardown(struct rsm_ep *ep);

@@ -57,15 +57,46 @@ static long rsm_ioctl_version(void __user *uarg)
 	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
+/**
+ * rsm_file_bind - bind a fresh descriptor to what it stands for
+ * @rf: descriptor state
+ * @kind: RSM_FILE_EXPORT, _IMPORT or _LOCALMEM
+ * @obj: the object of that kind; the descriptor owns it from now on
+ *
+ * Return: true, or false if the descriptor was bound already (the caller
+ * still owns @obj).
+ */
+bool rsm_file_bind(struct rsm_file *rf, enum rsm_file_kind kind, void *obj)
+{
+	bool ok;
+
+	mutex_lock(&rf->lock);
+	ok = rf->kind == RSM_FILE_NONE;
+	if (ok) {
+		rf->kind = kind;
+		rf->obj = obj;
+	}
+	mutex_unlock(&rf->lock);
+	return ok;
+}
+
+/* What @rf is bound to, if that is a @kind; valid while @rf is. */
+static void *rsm_file_bound(struct rsm_file *rf, enum rsm_file_kind kind)
+{
+	void *obj;
+
+	mutex_lock(&rf->lock);
+	obj = rf->kind == kind ? rf->obj : NULL;
+	mutex_unlock(&rf->lock);
+	return obj;
+}
+
 /* Requests on a descriptor bound to an export segment. */
 static long rsm_ioctl_export(struct rsm_file *rf, unsigned int cmd,
 			     void __user *uarg)
 {
-	struct rsm_export *exp;
+	struct rsm_export *exp = rsm_file_bound(rf, RSM_FILE_EXPORT);
 
-	mutex_lock(&rf->lock);
-	exp = rf->kind == RSM_FILE_EXPORT ? rf->exp : NULL;
-	mutex_unlock(&rf->lock);
 	if (!exp)
 		return RSMERR_BAD_SEG_HNDL;
 
@@ -87,14 +118,10 @@ static long rsm_ioctl_export(struct rsm_file *rf, unsigned int cmd,
 static long rsm_ioctl_import(struct rsm_file *rf, unsigned int cmd,
 			     void __user *uarg)
 {
-	struct rsm_import *imp;
+	struct rsm_import *imp = rsm_file_bound(rf, RSM_FILE_IMPORT);
 
-	mutex_lock(&rf->lock);
-	imp = rf->kind == RSM_FILE_IMPORT ? rf->imp : NULL;
-	mutex_unlock(&rf->lock);
 	if (!imp)
 		return RSMERR_BAD_SEG_HNDL;
-	/* the binding lasts as long as the file, which the ioctl holds */
 	return rsm_import_ioctl(imp, cmd, uarg);
 }
 
@@ -109,20 +136,15 @@ static const struct file_operations rsm_fops;
 struct rsm_localmem *rsm_localmem_from_fd(int fd)
 {
 	struct rsm_localmem *lm = NULL;
-	struct rsm_file *rf;
 	struct fd f = fdget(fd);
 
 	if (!f.file)
 		return NULL;
-	if (f.file->f_op == &rsm_fops) {
-		rf = f.file->private_data;
-		mutex_lock(&rf->lock);
-		if (rf->kind == RSM_FILE_LOCALMEM) {
-			lm = rf->lmem;
-			kref_get(&lm->ref);
-		}
-		mutex_unlock(&rf->lock);
-	}
+	/* our file reference keeps the binding until we have ours */
+	if (f.file->f_op == &rsm_fops)
+		lm = rsm_file_bound(f.file->private_data, RSM_FILE_LOCALMEM);
+	if (lm)
+		kref_get(&lm->ref);
 	fdput(f);
 	return lm;
 }

@@ -65,29 +65,59 @@ static void rsm_msg_init_slots(struct rsm_ep *ep, struct rsm_msg_slot *slots,
 	}
 }
 
+/**
+ * rsm_dma_buf_alloc - a zeroed kernel buffer, mapped for a device
+ * @dev: the device
+ * @len: bytes
+ * @dir: DMA direction
+ * @dma: out, its DMA address
+ *
+ * Return: the buffer, or NULL (nothing to undo).
+ */
+void *rsm_dma_buf_alloc(struct ib_device *dev, size_t len,
+			enum dma_data_direction dir, u64 *dma)
+{
+	void *buf = kzalloc(len, GFP_KERNEL);
+
+	if (!buf)
+		return NULL;
+	*dma = ib_dma_map_single(dev, buf, len, dir);
+	if (ib_dma_mapping_error(dev, *dma)) {
+		kfree(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/**
+ * rsm_dma_buf_free - undo rsm_dma_buf_alloc()
+ * @dev: the device
+ * @buf: the buffer, or NULL
+ * @len: bytes
+ * @dir: DMA direction
+ * @dma: its DMA address
+ */
+void rsm_dma_buf_free(struct ib_device *dev, void *buf, size_t len,
+		      enum dma_data_direction dir, u64 dma)
+{
+	if (!buf)
+		return;
+	ib_dma_unmap_single(dev, dma, len, dir);
+	kfree(buf);
+}
+
 static int rsm_msg_alloc_bufs(struct rsm_ep *ep)
 {
 	struct ib_device *dev = ep->ctrl->ibdev;
 
 	ep->rx_slots = kcalloc(RSM_RX_DEPTH, sizeof(*ep->rx_slots), GFP_KERNEL);
 	ep->tx_slots = kcalloc(RSM_TX_DEPTH, sizeof(*ep->tx_slots), GFP_KERNEL);
-	ep->rx_bufs = kzalloc(RSM_RX_DEPTH * RSM_MSG_MAX, GFP_KERNEL);
-	ep->tx_bufs = kzalloc(RSM_TX_DEPTH * RSM_MSG_MAX, GFP_KERNEL);
+	ep->rx_bufs = rsm_dma_buf_alloc(dev, RSM_RX_DEPTH * RSM_MSG_MAX,
+					DMA_FROM_DEVICE, &ep->rx_dma);
+	ep->tx_bufs = rsm_dma_buf_alloc(dev, RSM_TX_DEPTH * RSM_MSG_MAX,
+					DMA_TO_DEVICE, &ep->tx_dma);
 	if (!ep->rx_slots || !ep->tx_slots || !ep->rx_bufs || !ep->tx_bufs)
 		return -ENOMEM;
-
-	ep->rx_dma = ib_dma_map_single(dev, ep->rx_bufs,
-				       RSM_RX_DEPTH * RSM_MSG_MAX,
-				       DMA_FROM_DEVICE);
-	if (ib_dma_mapping_error(dev, ep->rx_dma))
-		return -ENOMEM;
-	ep->rx_mapped = true;
-	ep->tx_dma = ib_dma_map_single(dev, ep->tx_bufs,
-				       RSM_TX_DEPTH * RSM_MSG_MAX,
-				       DMA_TO_DEVICE);
-	if (ib_dma_mapping_error(dev, ep->tx_dma))
-		return -ENOMEM;
-	ep->tx_mapped = true;
 
 	rsm_msg_init_slots(ep, ep->rx_slots, RSM_RX_DEPTH, rsm_msg_recv_done);
 	rsm_msg_init_slots(ep, ep->tx_slots, RSM_TX_DEPTH, rsm_msg_send_done);
@@ -176,7 +206,6 @@ void rsm_msg_stop(struct rsm_ep *ep)
 	down_write(&ep->qp_rwsem);
 	ep->qp_dead = true;
 	up_write(&ep->qp_rwsem);
-	rsm_rpc_fail_ep(ep);
 	if (ep->qp_created)
 		ib_modify_qp(ep->cm_id->qp, &attr, IB_QP_STATE);
 	wake_up_all(&ep->wq);
@@ -193,7 +222,6 @@ void rsm_msg_teardown(struct rsm_ep *ep)
 	down_write(&ep->qp_rwsem);
 	ep->qp_dead = true;
 	up_write(&ep->qp_rwsem);
-	rsm_rpc_fail_ep(ep);
 
 	if (ep->qp_created) {
 		if (ep->connect_sent)
@@ -216,20 +244,16 @@ void rsm_msg_teardown(struct rsm_ep *ep)
  */
 void rsm_msg_free(struct rsm_ep *ep)
 {
-	struct ib_device *dev = ep->ctrl ? ep->ctrl->ibdev : NULL;
-
-	if (ep->rx_mapped)
-		ib_dma_unmap_single(dev, ep->rx_dma, RSM_RX_DEPTH * RSM_MSG_MAX,
-				    DMA_FROM_DEVICE);
-	if (ep->tx_mapped)
-		ib_dma_unmap_single(dev, ep->tx_dma, RSM_TX_DEPTH * RSM_MSG_MAX,
-				    DMA_TO_DEVICE);
-	ep->rx_mapped = false;
-	ep->tx_mapped = false;
-	if (ep->ctrl)
+	/* buffers exist only once the controller is known */
+	if (ep->ctrl) {
+		rsm_dma_buf_free(ep->ctrl->ibdev, ep->rx_bufs,
+				 RSM_RX_DEPTH * RSM_MSG_MAX, DMA_FROM_DEVICE,
+				 ep->rx_dma);
+		rsm_dma_buf_free(ep->ctrl->ibdev, ep->tx_bufs,
+				 RSM_TX_DEPTH * RSM_MSG_MAX, DMA_TO_DEVICE,
+				 ep->tx_dma);
 		rsm_xfer_free(ep);
-	kfree(ep->rx_bufs);
-	kfree(ep->tx_bufs);
+	}
 	kfree(ep->rx_slots);
 	kfree(ep->tx_slots);
 	ep->rx_bufs = NULL;

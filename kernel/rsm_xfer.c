@@ -52,15 +52,10 @@ int rsm_xfer_setup(struct rsm_ep *ep)
 	ep->max_sge = min3(a->max_send_sge, a->max_sge_rd, RSM_SGE_MAX);
 	if (!ep->max_sge)
 		ep->max_sge = 1;
-	ep->bounce = kzalloc(RSM_BOUNCE_SLOTS * RSM_BOUNCE_SIZE, GFP_KERNEL);
+	ep->bounce = rsm_dma_buf_alloc(dev, RSM_BOUNCE_SLOTS * RSM_BOUNCE_SIZE,
+				       DMA_BIDIRECTIONAL, &ep->bounce_dma);
 	if (!ep->bounce)
 		return -ENOMEM;
-	ep->bounce_dma = ib_dma_map_single(dev, ep->bounce,
-					   RSM_BOUNCE_SLOTS * RSM_BOUNCE_SIZE,
-					   DMA_BIDIRECTIONAL);
-	if (ib_dma_mapping_error(dev, ep->bounce_dma))
-		return -ENOMEM;
-	ep->bounce_mapped = true;
 	ep->bounce_free = GENMASK(RSM_BOUNCE_SLOTS - 1, 0);
 	return 0;
 }
@@ -71,12 +66,9 @@ int rsm_xfer_setup(struct rsm_ep *ep)
  */
 void rsm_xfer_free(struct rsm_ep *ep)
 {
-	if (ep->bounce_mapped)
-		ib_dma_unmap_single(ep->ctrl->ibdev, ep->bounce_dma,
-				    RSM_BOUNCE_SLOTS * RSM_BOUNCE_SIZE,
-				    DMA_BIDIRECTIONAL);
-	ep->bounce_mapped = false;
-	kfree(ep->bounce);
+	rsm_dma_buf_free(ep->ctrl->ibdev, ep->bounce,
+			 RSM_BOUNCE_SLOTS * RSM_BOUNCE_SIZE, DMA_BIDIRECTIONAL,
+			 ep->bounce_dma);
 	ep->bounce = NULL;
 }
 
@@ -211,15 +203,17 @@ int rsm_xfer_post(struct rsm_xfer *x, struct ib_send_wr *first,
 	const struct ib_send_wr *bad = NULL;
 	const struct ib_send_wr *wr;
 	unsigned int unposted = 0;
+	bool took;
 	int ret;
 
-	wait_event(ep->wq, rsm_credits_take(ep, n) || READ_ONCE(ep->qp_dead));
+	wait_event(ep->wq,
+		   (took = rsm_credits_take(ep, n)) || READ_ONCE(ep->qp_dead));
+	if (!took)
+		return -ENOTCONN;
 	down_read(&ep->qp_rwsem);
 	if (ep->qp_dead || !ep->qp_created) {
 		up_read(&ep->qp_rwsem);
-		/* credits may have been taken: give them back */
-		if (READ_ONCE(ep->qp_dead))
-			atomic_add(n, &ep->sq_credits);
+		atomic_add(n, &ep->sq_credits);
 		return -ENOTCONN;
 	}
 	atomic_add(n, &x->pending);
@@ -322,6 +316,8 @@ static int rsm_copy_user_elems(void *kaddr, u64 uaddr, size_t len,
  * @to_lbuf: direction
  * @width: element width for user memory (1, 2, 4, 8)
  *
+ * Pinned pages are marked dirty when they are unpinned, not here.
+ *
  * Return: 0 or -EFAULT.
  */
 int rsm_lbuf_copy(const struct rsm_lbuf *lb, u64 off, void *kaddr,
@@ -342,8 +338,6 @@ int rsm_lbuf_copy(const struct rsm_lbuf *lb, u64 off, void *kaddr,
 		else
 			memcpy(kaddr, p + po, n);
 		kunmap_local(p);
-		if (to_lbuf)
-			set_page_dirty_lock(pg);
 		kaddr += n;
 		off += n;
 		len -= n;
