@@ -177,23 +177,33 @@ size_t rsm_page_size(void)
 }
 
 /**
- * rsm_seg_fd_open() - open a descriptor of its own for one segment
+ * rsm_seg_fd_bind() - a descriptor of its own, bound to one object
+ * @request: the binding request (RSM_IOC_EXPORT_CREATE, _IMPORT_CONNECT,
+ *	     _LOCALMEM_CREATE)
+ * @arg: its argument structure
  * @fdp: receives the descriptor
  *
  * Export segments, import segments and local memory handles each own a
  * descriptor (spec 1.7): read/write, so that the kernel gives it a fresh
- * resource, and close-on-exec.
+ * resource, and close-on-exec.  Nothing is left open on failure.
  *
- * Return: 0, RSMERR_CTLR_NOT_PRESENT without /dev/rsm, or
- * RSMERR_INSUFFICIENT_RESOURCES (descriptor or kernel slot limits).
+ * Return: 0, RSMERR_CTLR_NOT_PRESENT without /dev/rsm,
+ * RSMERR_INSUFFICIENT_RESOURCES (descriptor or kernel slot limits), or the
+ * error of @request.
  */
-int rsm_seg_fd_open(int *fdp)
+int rsm_seg_fd_bind(unsigned long request, void *arg, int *fdp)
 {
 	int fd = open(RSM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	int err;
 
 	if (fd < 0)
 		return errno == ENOENT || errno == ENODEV || errno == ENXIO ?
 		       RSMERR_CTLR_NOT_PRESENT : RSMERR_INSUFFICIENT_RESOURCES;
+	err = rsm_seg_ioctl(fd, request, arg);
+	if (err) {
+		close(fd);
+		return err;
+	}
 	*fdp = fd;
 	return RSM_SUCCESS;
 }

@@ -53,20 +53,13 @@ RSM_PUBLIC int rsm_memseg_export_create(rsmapi_controller_handle_t controller,
 	seg = calloc(1, sizeof(*seg));
 	if (seg == NULL)
 		return RSMERR_INSUFFICIENT_MEM;
-	err = rsm_seg_fd_open(&fd);
-	if (err) {
-		free(seg);
-		return err;
-	}
-
 	memset(&req, 0, sizeof(req));
 	snprintf(req.ctlr, sizeof(req.ctlr), "%s", controller->id.canon);
 	req.vaddr = (uintptr_t)vaddr;
 	req.len = length;
 	req.flags = flags;
-	err = rsm_seg_ioctl(fd, RSM_IOC_EXPORT_CREATE, &req);
+	err = rsm_seg_fd_bind(RSM_IOC_EXPORT_CREATE, &req, &fd);
 	if (err) {
-		close(fd);
 		free(seg);
 		return err;
 	}

@@ -72,20 +72,13 @@ RSM_PUBLIC int rsm_memseg_import_connect(rsmapi_controller_handle_t controller,
 		free(imp);
 		return RSMERR_PERM_DENIED;
 	}
-	err = rsm_seg_fd_open(&fd);
-	if (err) {
-		free(imp);
-		return err;
-	}
-
 	memset(&req, 0, sizeof(req));
 	snprintf(req.ctlr, sizeof(req.ctlr), "%s", controller->id.canon);
 	req.nodeid = node_id;
 	req.segid = segment_id;
 	req.perm = perm;
-	err = rsm_seg_ioctl(fd, RSM_IOC_IMPORT_CONNECT, &req);
+	err = rsm_seg_fd_bind(RSM_IOC_IMPORT_CONNECT, &req, &fd);
 	if (err) {
-		close(fd);
 		free(imp);
 		return err;
 	}

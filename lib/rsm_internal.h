@@ -167,7 +167,7 @@ int rsm_errno_to_rsmerr(int err);
 int rsm_ioctl_status(int rc, int err);
 int rsm_ctl_fd(int *fdp);
 int rsm_ctl_ioctl(unsigned long request, void *arg);
-int rsm_seg_fd_open(int *fdp);
+int rsm_seg_fd_bind(unsigned long request, void *arg, int *fdp);
 int rsm_seg_ioctl(int fd, unsigned long request, void *arg);
 size_t rsm_page_size(void);
 

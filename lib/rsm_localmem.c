@@ -42,17 +42,11 @@ RSM_PUBLIC int rsm_create_localmemory_handle(rsmapi_controller_handle_t handle,
 	lh = calloc(1, sizeof(*lh));
 	if (lh == NULL)
 		return RSMERR_INSUFFICIENT_MEM;
-	err = rsm_seg_fd_open(&fd);
-	if (err) {
-		free(lh);
-		return err;
-	}
 	memset(&req, 0, sizeof(req));
 	req.vaddr = (uintptr_t)local_vaddr;
 	req.len = (length + page - 1) / page * page;
-	err = rsm_seg_ioctl(fd, RSM_IOC_LOCALMEM_CREATE, &req);
+	err = rsm_seg_fd_bind(RSM_IOC_LOCALMEM_CREATE, &req, &fd);
 	if (err) {
-		close(fd);
 		free(lh);
 		return err;
 	}
