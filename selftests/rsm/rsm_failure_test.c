@@ -30,6 +30,23 @@ static int child_ready(int fd, int s)
 }
 
 /* Node 1: a child process exports and publishes @len bytes as @id. */
+
+/*
+ * Parent side of a forked helper that writes one byte to @ready once set
+ * up: SIGKILL it then.  Return: -1 once killed, else the pid (set-up
+ * failed; the caller reaps it).
+ */
+static pid_t kill_when_ready(pid_t pid, int ready[2])
+{
+	close(ready[1]);
+	if (pid > 0 && child_ready(ready[0], STEP_S)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(ready[0]);
+	return pid;
+}
 static pid_t exporting_child(FIXTURE_DATA(node) *self, rsm_memseg_id_t id,
 			     size_t len)
 {
@@ -51,14 +68,7 @@ static pid_t exporting_child(FIXTURE_DATA(node) *self, rsm_memseg_id_t id,
 		for (;;)
 			pause();
 	}
-	close(ready[1]);
-	if (pid > 0 && child_ready(ready[0], STEP_S)) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		pid = -1;
-	}
-	close(ready[0]);
-	return pid;
+	return kill_when_ready(pid, ready);
 }
 
 NODE_TEST(killed_exporter_aborts_importers_and_releases_its_pages, 300)
@@ -152,14 +162,7 @@ static pid_t importing_child(FIXTURE_DATA(node) *self, rsm_memseg_id_t id)
 		for (;;)
 			pause();
 	}
-	close(ready[1]);
-	if (pid > 0 && child_ready(ready[0], STEP_S)) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		pid = -1;
-	}
-	close(ready[0]);
-	return pid;
+	return kill_when_ready(pid, ready);
 }
 
 NODE_TEST(killed_importer_releases_its_imports_on_both_nodes, 300)
