@@ -4,12 +4,20 @@
  * _order_, _close_ and _destroy_barrier(), rsm_memseg_import_get_mode(),
  * _set_mode() (spec 1.5, 1.10, 3.11, A3, A10, A31).
  *
- * Every transfer completes in the kernel before its call returns, so a
- * barrier has nothing to flush or fence.  What it must do is tell whether
- * anything went wrong during its span: open takes a snapshot of the
- * import's kernel state (RSM_IOC_IMPORT_STATE: generation, aborted flag,
- * failed transfers) and of the failures the library recorded for
- * explicit-mode put/get; close compares the live values with it.
+ * Every put, get, putv and getv completes in the kernel before its call
+ * returns, so for them a barrier has nothing to flush or fence.  Stores
+ * through an explicit mapping of a remote segment are different: the
+ * kernel keeps them in cached pages until RSM_IOC_MAP_SYNC writes them
+ * back, so order and close ask for that write-back, and open asks for
+ * RSM_IOC_MAP_REFRESH, which drops cached pages without pending stores so
+ * that loads in the span see the exporter's current data (release
+ * consistency at barrier boundaries; rsm_memseg_import_map(3)).
+ *
+ * A barrier must also tell whether anything went wrong during its span:
+ * open takes a snapshot of the import's kernel state (RSM_IOC_IMPORT_STATE:
+ * generation, aborted flag, failed transfers and write-backs, exporter
+ * rebinds) and of the failures the library recorded for explicit-mode
+ * put/get; close compares the live values with it.
  *
  * The barrier object lives in the application's memory (rsmapi_barrier_t,
  * which the application zero-fills).  The library keeps its state there,
@@ -43,7 +51,7 @@ struct rsm_barrier_priv {
 	uint16_t state;		/* enum rsm_barrier_state */
 	uint32_t magic;		/* RSM_BARRIER_MAGIC once initialised */
 	uint32_t cookie;	/* seg->cookie at init */
-	uint32_t failures;	/* kernel + library failures at open, mod 2^32 */
+	uint32_t failures;	/* trouble count at open, mod 2^32 */
 };
 
 _Static_assert(sizeof(struct rsm_barrier_priv) <= sizeof(rsmapi_barrier_t),
@@ -95,9 +103,12 @@ static int rsm_barrier_load_live(rsmapi_barrier_t *barrier,
 }
 
 /*
- * The import's failure count: transfers the kernel saw fail plus the
- * explicit-mode failures recorded by the library.  Only differences
- * matter, so the sum is kept modulo 2^32.  Caller holds imp->lock.
+ * The import's trouble count: transfers and write-backs the kernel saw
+ * fail, the explicit-mode failures recorded by the library, and the
+ * exporter's rebinds (a rebind discards stores not yet written back, and
+ * puts before it went to the old pages).  Each term only ever grows, so
+ * the sum is unchanged exactly when none of them changed; only that
+ * matters, so it is kept modulo 2^32.  Caller holds imp->lock.
  */
 static int rsm_barrier_state_now(struct __rsm_memseg_import_handle *imp,
 	struct rsm_ioc_import_state *st, uint32_t *failures)
@@ -107,8 +118,26 @@ static int rsm_barrier_state_now(struct __rsm_memseg_import_handle *imp,
 	memset(st, 0, sizeof(*st));
 	err = rsm_seg_ioctl(imp->fd, RSM_IOC_IMPORT_STATE, st);
 	if (err == RSM_SUCCESS)
-		*failures = (uint32_t)(st->errors + imp->failures);
+		*failures = (uint32_t)(st->errors + imp->failures +
+				       st->rebinds);
 	return err;
+}
+
+/*
+ * Write back the stores of an explicit mapping; 0 without one.
+ * Caller holds imp->lock.  Return: 0, RSMERR_CONN_ABORTED or
+ * RSMERR_BARRIER_FAILURE.
+ */
+static int rsm_barrier_map_sync(struct __rsm_memseg_import_handle *imp)
+{
+	int err;
+
+	if (imp->state != RSM_IMPORT_MAPPED_EXPLICIT)
+		return RSM_SUCCESS;
+	err = rsm_seg_ioctl(imp->fd, RSM_IOC_MAP_SYNC, NULL);
+	if (err == RSM_SUCCESS || err == RSMERR_CONN_ABORTED)
+		return err;
+	return RSMERR_BARRIER_FAILURE;
 }
 
 RSM_PUBLIC int rsm_memseg_import_init_barrier(
@@ -147,7 +176,21 @@ RSM_PUBLIC int rsm_memseg_import_open_barrier(rsmapi_barrier_t *barrier)
 	if (err)
 		return err;
 	pthread_mutex_lock(&imp->lock);
-	if (rsm_barrier_state_now(imp, &st, &failures) != RSM_SUCCESS) {
+	/*
+	 * The snapshot comes first: a rebind between it and the refresh
+	 * then shows at close instead of slipping through.
+	 */
+	err = rsm_barrier_state_now(imp, &st, &failures);
+	/*
+	 * A forcibly disconnected mapping has nothing to refresh; opening
+	 * still works and close reports RSMERR_CONN_ABORTED.
+	 */
+	if (err == RSM_SUCCESS && imp->state == RSM_IMPORT_MAPPED_EXPLICIT) {
+		err = rsm_seg_ioctl(imp->fd, RSM_IOC_MAP_REFRESH, NULL);
+		if (err == RSMERR_CONN_ABORTED)
+			err = RSM_SUCCESS;
+	}
+	if (err != RSM_SUCCESS) {
 		pthread_mutex_unlock(&imp->lock);
 		return RSMERR_BARRIER_OPEN_FAILED;
 	}
@@ -171,27 +214,38 @@ RSM_PUBLIC int rsm_memseg_import_order_barrier(rsmapi_barrier_t *barrier)
 		return err;
 	if (p.state != RSM_BARRIER_OPEN)
 		return RSMERR_BARRIER_NOT_OPENED;
-	/* Writes before this call have completed already: nothing to fence. */
-	return RSM_SUCCESS;
+	/*
+	 * Put and get have completed already; stores through a mapping
+	 * are written back before any store after this call can be.
+	 */
+	pthread_mutex_lock(&imp->lock);
+	err = rsm_barrier_map_sync(imp);
+	pthread_mutex_unlock(&imp->lock);
+	return err == RSM_SUCCESS ? RSM_SUCCESS : RSMERR_BARRIER_FAILURE;
 }
 
-/* The verdict of a close (spec 3.11); caller holds imp->lock. */
+/*
+ * The verdict of a close (spec 3.11): a forced disconnect (40) outranks
+ * a failed access (38).  Caller holds imp->lock.
+ */
 static int rsm_barrier_verdict(struct __rsm_memseg_import_handle *imp,
 	const struct rsm_barrier_priv *p)
 {
 	struct rsm_ioc_import_state st;
 	uint32_t failures;
-	int err;
+	int sync_err, err;
 
+	/* First, so that a failed write-back is in the state read next. */
+	sync_err = rsm_barrier_map_sync(imp);
 	err = rsm_barrier_state_now(imp, &st, &failures);
-	if (err == RSMERR_CONN_ABORTED)
+	if (err == RSMERR_CONN_ABORTED || sync_err == RSMERR_CONN_ABORTED)
 		return RSMERR_CONN_ABORTED;
 	if (err)
 		return RSMERR_BARRIER_FAILURE;
 	if (st.aborted || st.generation != imp->generation ||
 	    (uint16_t)st.generation != p->gnum)
 		return RSMERR_CONN_ABORTED;
-	if (failures != p->failures)
+	if (sync_err || failures != p->failures)
 		return RSMERR_BARRIER_FAILURE;
 	return RSM_SUCCESS;
 }

@@ -109,7 +109,7 @@ RSM_PUBLIC int rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg
 		pthread_mutex_unlock(&imp->lock);
 		return RSMERR_SEG_STILL_MAPPED;
 	}
-	/* The implicit "mapping" is only a state for now: nothing to unmap. */
+	/* The implicit "mapping" is only a state: nothing to unmap. */
 	if (imp->state == RSM_IMPORT_MAPPED_IMPLICIT)
 		imp->state = RSM_IMPORT_CONNECTED;
 	if (imp->pollfd_refs > 0) {
@@ -127,16 +127,30 @@ RSM_PUBLIC int rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg
 }
 
 /*
- * [offset, offset + count * width) inside [0, size), computed so that
- * nothing overflows: count * width <= size - offset exactly when
- * count <= (size - offset) / width.
+ * [offset, offset + count * width) inside [lo, hi), computed so that
+ * nothing overflows: count * width <= hi - offset exactly when
+ * count <= (hi - offset) / width.
  */
-static bool rsm_import_range_ok(uint64_t size, off_t offset, uint64_t count,
-	uint64_t width)
+static bool rsm_import_range_ok(uint64_t lo, uint64_t hi, off_t offset,
+	uint64_t count, uint64_t width)
 {
-	if (offset < 0 || (uint64_t)offset > size)
+	if (offset < 0 || (uint64_t)offset < lo || (uint64_t)offset > hi)
 		return false;
-	return count <= (size - (uint64_t)offset) / width;
+	return count <= (hi - (uint64_t)offset) / width;
+}
+
+/*
+ * Step 7: the connection's permission, and that of an explicit mapping
+ * (spec A7: a put through a read-only mapping is refused, not faulted).
+ * Caller holds imp->lock.
+ */
+static bool rsm_import_may(const struct __rsm_memseg_import_handle *imp,
+	rsm_permission_t need)
+{
+	if ((imp->perm & need) == 0)
+		return false;
+	return imp->state != RSM_IMPORT_MAPPED_EXPLICIT ||
+	       (imp->map_perm & need) != 0;
 }
 
 /*
@@ -150,6 +164,7 @@ static int rsm_import_xfer(rsm_memseg_import_handle_t im_memseg, off_t offset,
 	rsm_permission_t need = put ? RSM_PERM_WRITE : RSM_PERM_READ;
 	rsm_barrier_mode_t mode;
 	struct rsm_ioc_xfer req;
+	uint64_t lo, hi;
 	int err;
 
 	if (im_memseg == NULL)					/* step 1 */
@@ -166,15 +181,17 @@ static int rsm_import_xfer(rsm_memseg_import_handle_t im_memseg, off_t offset,
 
 	pthread_mutex_lock(&imp->lock);
 	/*
-	 * Step 6: transfers go through the kernel and need no mapping yet,
-	 * but the handle enters MAPPED-IMPLICIT as the spec's state machine
+	 * Step 6: transfers go through the kernel and need no mapping, but
+	 * the handle enters MAPPED-IMPLICIT as the spec's state machine
 	 * requires, so that map and disconnect see the state they expect.
+	 * An explicit mapping stays what it is and confines the range.
 	 */
 	if (imp->state == RSM_IMPORT_CONNECTED)
 		imp->state = RSM_IMPORT_MAPPED_IMPLICIT;
-	if ((imp->perm & need) == 0)				/* step 7 */
+	rsm_import_reach(imp, &lo, &hi);
+	if (!rsm_import_may(imp, need))				/* step 7 */
 		err = RSMERR_PERM_DENIED;
-	else if (!rsm_import_range_ok(imp->size, offset, count, width))
+	else if (!rsm_import_range_ok(lo, hi, offset, count, width))
 		err = RSMERR_BAD_OFFSET;			/* step 8 */
 	else if (imp->mode == RSM_BARRIER_MODE_IMPLICIT &&
 		 imp->barrier == NULL)				/* step 9 */

@@ -111,14 +111,16 @@ struct __rsm_memseg_export_handle {
 /* Library-visible import states (spec 1.9); disconnect frees the handle. */
 enum rsm_import_state {
 	RSM_IMPORT_CONNECTED = 1,
-	RSM_IMPORT_MAPPED_IMPLICIT,	/* first put/get; no real mapping yet */
-	RSM_IMPORT_MAPPED_EXPLICIT,	/* rsm_memseg_import_map(), not yet */
+	RSM_IMPORT_MAPPED_IMPLICIT,	/* first put/get; a state, no mapping */
+	RSM_IMPORT_MAPPED_EXPLICIT,	/* rsm_memseg_import_map() */
 };
 
 /*
  * An import segment handle.  @fd is the handle's own descriptor, bound by
  * RSM_IOC_IMPORT_CONNECT; closing it disconnects.  The fields up to
  * @cookie are set at connect and never change.  @lock protects the rest.
+ * The map_* fields describe the window of rsm_memseg_import_map() and are
+ * meaningful only in state RSM_IMPORT_MAPPED_EXPLICIT.
  */
 struct __rsm_memseg_import_handle {
 	struct rsm_handle hdr;
@@ -135,12 +137,42 @@ struct __rsm_memseg_import_handle {
 	rsm_barrier_mode_t mode;
 	rsmapi_barrier_t *barrier;	/* current barrier (spec 1.10), or NULL */
 	uint64_t failures;		/* explicit-mode transfers that failed */
-	unsigned int pollfd_refs;	/* rsm_memseg_get_pollfd(); 0 for now */
+	unsigned int pollfd_refs;	/* rsm_memseg_get_pollfd() references */
+	uint64_t map_offset;		/* window start in the segment */
+	uint64_t map_length;		/* window length as asked */
+	void *map_addr;			/* where it is mapped */
+	size_t map_len;			/* bytes mapped: map_length in pages */
+	rsm_permission_t map_perm;	/* protection asked for */
 };
 
 struct __rsm_memseg_import_handle *rsm_import_lookup(
 	rsm_memseg_import_handle_t im_memseg);
 int rsm_import_sigpost(struct __rsm_memseg_import_handle *imp, uint_t flags);
+
+/*
+ * The part of the segment put, get, putv and getv may reach, [*lo, *hi):
+ * the window of an explicit mapping, else the whole segment.  Caller holds
+ * imp->lock.
+ */
+static inline void rsm_import_reach(const struct __rsm_memseg_import_handle *imp,
+	uint64_t *lo, uint64_t *hi)
+{
+	if (imp->state == RSM_IMPORT_MAPPED_EXPLICIT) {
+		*lo = imp->map_offset;
+		*hi = imp->map_offset + imp->map_length;
+	} else {
+		*lo = 0;
+		*hi = imp->size;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                              */
+/* ------------------------------------------------------------------ */
+
+int rsm_signal_post_fd(int fd, uint_t flags);
+int rsm_signal_consume_fd(int fd, int timeout);
+bool rsm_pollfd_is_registered(int fd);
 
 /* ------------------------------------------------------------------ */
 /* Local memory handles                                                */

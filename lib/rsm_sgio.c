@@ -19,19 +19,15 @@
  * @imp: the import handle whose exporter gets the event
  * @flags: 0 or RSM_SIGPOST_NO_ACCUMULATE
  *
- * NOT IMPLEMENTED YET: events (rsm_intr_signal_post() and the kernel
- * request behind it) come with a later change.  Until then this hook
- * posts nothing and reports success, so putv/getv with
- * RSM_IMPLICIT_SIGPOST behave as if the flag were clear (documented in
- * the BUGS section of rsm_memseg_import_putv(3)).
+ * Posted exactly as rsm_intr_signal_post(@imp, @flags) would (spec 3.7
+ * step 7), after the whole vector completed, so the exporter cannot see
+ * the event before the data.
  *
- * Return: 0.
+ * Return: 0 or the error of the post.
  */
 int rsm_import_sigpost(struct __rsm_memseg_import_handle *imp, uint_t flags)
 {
-	(void)imp;
-	(void)flags;
-	return RSM_SUCCESS;
+	return rsm_signal_post_fd(imp->fd, flags);
 }
 
 /*
@@ -39,7 +35,7 @@ int rsm_import_sigpost(struct __rsm_memseg_import_handle *imp, uint_t flags)
  * kernel form.  Return: 0, RSMERR_BAD_SGIO, RSMERR_BAD_ADDR,
  * RSMERR_BAD_OFFSET or RSMERR_BAD_LENGTH.
  */
-static int rsm_sgio_entry(const rsm_iovec_t *io, uint64_t size,
+static int rsm_sgio_entry(const rsm_iovec_t *io, uint64_t lo, uint64_t hi,
 	struct rsm_ioc_sg_entry *ke)
 {
 	const struct __rsm_localmemory_handle *lh = NULL;
@@ -53,7 +49,8 @@ static int rsm_sgio_entry(const rsm_iovec_t *io, uint64_t size,
 	} else if (io->io_type != RSM_VA_TYPE) {
 		return RSMERR_BAD_SGIO;
 	}
-	if (io->remote_offset > size || len > size - io->remote_offset)
+	if (io->remote_offset < lo || io->remote_offset > hi ||
+	    len > hi - io->remote_offset)
 		return RSMERR_BAD_OFFSET;
 	if (lh != NULL) {
 		if (io->local_offset > lh->length ||
@@ -102,15 +99,17 @@ static int rsm_sgio_run(struct __rsm_memseg_import_handle *imp, bool put,
 {
 	struct rsm_ioc_sg_entry entries[RSM_MAX_SGIOREQS];
 	rsm_permission_t need = put ? RSM_PERM_WRITE : RSM_PERM_READ;
-	uint64_t size = imp->size;	/* fixed at connect */
+	uint64_t lo, hi;
 	uint32_t valid;
 	int err = RSM_SUCCESS, xerr;
 
 	*done = 0;
 	pthread_mutex_lock(&imp->lock);
-	/* Step 4: a local import is moved like put/get; no real mapping yet. */
+	/* Step 4: a local import is moved like put/get; a state, no mapping. */
 	if (imp->local && imp->state == RSM_IMPORT_CONNECTED)
 		imp->state = RSM_IMPORT_MAPPED_IMPLICIT;
+	/* An explicit mapping confines the entries to its window, as put. */
+	rsm_import_reach(imp, &lo, &hi);
 	pthread_mutex_unlock(&imp->lock);
 	if ((imp->perm & need) == 0)	/* fixed at connect */
 		return RSMERR_PERM_DENIED;
@@ -118,7 +117,7 @@ static int rsm_sgio_run(struct __rsm_memseg_import_handle *imp, bool put,
 		return RSMERR_BAD_SGIO;
 
 	for (valid = 0; valid < count; valid++) {
-		err = rsm_sgio_entry(&iov[valid], size, &entries[valid]);
+		err = rsm_sgio_entry(&iov[valid], lo, hi, &entries[valid]);
 		if (err)
 			break;
 	}

@@ -3,17 +3,22 @@
  * The canned /dev/rsm of fake_rsm_device.h.  Controllers it knows:
  * "loopback" (index 0), "rxe0" (index 1), "mlx5_0" (index 2), matched
  * case-insensitively like the kernel does.  Segment requests (export
- * create, import connect, transfers, import state, local memory) succeed
- * with the canned answers of struct fake_rsm and are recorded there; no
- * data is moved.
+ * create, import connect, transfers, import state, local memory, mapping
+ * write-back and refresh, event post) succeed with the canned answers of
+ * struct fake_rsm and are recorded there; no data is moved.  Event waits
+ * consume from the descriptor's eventfd.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "fake_rsm_device.h"
 #include "kernel_topology.h"
@@ -21,6 +26,12 @@
 int __real_open(const char *path, int flags, ...);
 int __wrap_open(const char *path, int flags, ...);
 int __wrap_ioctl(int fd, unsigned long request, ...);
+void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd,
+	off_t offset);
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd,
+	off_t offset);
+int __real_munmap(void *addr, size_t len);
+int __wrap_munmap(void *addr, size_t len);
 
 struct fake_rsm fake_rsm = { .page_size = 4096, .seg_size = 4 * 4096 };
 
@@ -42,7 +53,55 @@ int __wrap_open(const char *path, int flags, ...)
 		errno = ENOENT;
 		return -1;
 	}
+	if ((flags & O_ACCMODE) == O_RDWR)	/* a segment descriptor */
+		return eventfd(0, EFD_SEMAPHORE | EFD_NONBLOCK |
+			       ((flags & O_CLOEXEC) ? EFD_CLOEXEC : 0));
 	return __real_open("/dev/null", flags);
+}
+
+void fake_rsm_event_add(int fd, unsigned int n)
+{
+	uint64_t v = n;
+
+	if (write(fd, &v, sizeof(v)) != sizeof(v))
+		abort();	/* not a fake segment descriptor: a test bug */
+}
+
+/* Any descriptor mapped here is taken for a segment descriptor. */
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd,
+	off_t offset)
+{
+	void *res;
+
+	if (fd < 0)
+		return __real_mmap(addr, len, prot, flags, fd, offset);
+	fake_rsm.mmap_calls++;
+	fake_rsm.seq++;
+	fake_rsm.last_mmap.addr = addr;
+	fake_rsm.last_mmap.len = len;
+	fake_rsm.last_mmap.prot = prot;
+	fake_rsm.last_mmap.flags = flags;
+	fake_rsm.last_mmap.fd = fd;
+	fake_rsm.last_mmap.offset = offset;
+	if (fake_rsm.mmap_errno) {
+		errno = fake_rsm.mmap_errno;
+		fake_rsm.mmap_errno = 0;
+		res = MAP_FAILED;
+	} else {
+		res = __real_mmap(addr, len, prot, (flags & MAP_FIXED) |
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	}
+	fake_rsm.last_mmap.result = res;
+	return res;
+}
+
+int __wrap_munmap(void *addr, size_t len)
+{
+	fake_rsm.munmap_calls++;
+	fake_rsm.munmap_seq = ++fake_rsm.seq;
+	fake_rsm.last_munmap_addr = addr;
+	fake_rsm.last_munmap_len = len;
+	return __real_munmap(addr, len);
 }
 
 static int fake_ctlr_attr(struct rsm_ioc_ctlr_attr *a)
@@ -115,6 +174,22 @@ void fake_rsm_reset_requests(void)
 	fake_rsm.getv_calls = 0;
 	fake_rsm.state_calls = 0;
 	fake_rsm.localmem_calls = 0;
+	fake_rsm.sync_calls = 0;
+	fake_rsm.refresh_calls = 0;
+	fake_rsm.post_calls = 0;
+	fake_rsm.wait_calls = 0;
+	fake_rsm.mmap_calls = 0;
+	fake_rsm.munmap_calls = 0;
+	fake_rsm.sync_fd = -1;
+	fake_rsm.refresh_fd = -1;
+	fake_rsm.post_fd = -1;
+	fake_rsm.wait_fd = -1;
+	memset(&fake_rsm.last_post, 0, sizeof(fake_rsm.last_post));
+	memset(&fake_rsm.last_wait, 0, sizeof(fake_rsm.last_wait));
+	memset(&fake_rsm.last_mmap, 0, sizeof(fake_rsm.last_mmap));
+	fake_rsm.last_mmap.fd = -1;
+	fake_rsm.last_munmap_addr = NULL;
+	fake_rsm.last_munmap_len = 0;
 	fake_rsm.connect_fd = -1;
 	fake_rsm.xfer_fd = -1;
 	fake_rsm.sgio_fd = -1;
@@ -175,10 +250,62 @@ static int fake_import_sgio(int fd, bool put, struct rsm_ioc_sgio *q)
 static int fake_import_state(struct rsm_ioc_import_state *st)
 {
 	fake_rsm.state_calls++;
+	fake_rsm.state_seq = ++fake_rsm.seq;
 	st->generation = fake_rsm.generation;
 	st->aborted = fake_rsm.aborted;
 	st->errors = fake_rsm.errors;
+	st->rebinds = fake_rsm.rebinds;
 	return 0;
+}
+
+static int fake_map_sync(int fd)
+{
+	fake_rsm.sync_calls++;
+	fake_rsm.sync_seq = ++fake_rsm.seq;
+	fake_rsm.sync_fd = fd;
+	return fake_rsm.sync_code;
+}
+
+static int fake_map_refresh(int fd)
+{
+	fake_rsm.refresh_calls++;
+	fake_rsm.refresh_seq = ++fake_rsm.seq;
+	fake_rsm.refresh_fd = fd;
+	return fake_rsm.refresh_code;
+}
+
+static int fake_signal_post(int fd, const struct rsm_ioc_signal *q)
+{
+	fake_rsm.post_calls++;
+	fake_rsm.seq++;
+	fake_rsm.post_fd = fd;
+	fake_rsm.last_post = *q;
+	return fake_rsm.post_code;
+}
+
+/* Consume one event of the descriptor's eventfd, waiting as asked. */
+static int fake_signal_wait(int fd, const struct rsm_ioc_signal *q)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t v;
+
+	fake_rsm.wait_calls++;
+	fake_rsm.seq++;
+	fake_rsm.wait_fd = fd;
+	fake_rsm.last_wait = *q;
+	if (read(fd, &v, sizeof(v)) == sizeof(v))
+		return 0;
+	if (errno != EAGAIN) {
+		errno = EBADF;
+		return -1;
+	}
+	if (q->timeout_ms == 0)
+		return 42;	/* RSMERR_TIMEOUT */
+	if (poll(&p, 1, q->timeout_ms) < 0)
+		return -1;	/* EINTR */
+	if (read(fd, &v, sizeof(v)) == sizeof(v))
+		return 0;
+	return 42;
 }
 
 static int fake_localmem(int fd, const struct rsm_ioc_localmem *m)
@@ -232,6 +359,14 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 		return fake_import_state(arg);
 	case RSM_IOC_LOCALMEM_CREATE:
 		return fake_localmem(fd, arg);
+	case RSM_IOC_MAP_SYNC:
+		return fake_map_sync(fd);
+	case RSM_IOC_MAP_REFRESH:
+		return fake_map_refresh(fd);
+	case RSM_IOC_SIGNAL_POST:
+		return fake_signal_post(fd, arg);
+	case RSM_IOC_SIGNAL_WAIT:
+		return fake_signal_wait(fd, arg);
 	default:
 		errno = ENOTTY;
 		return -1;
