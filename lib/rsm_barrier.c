@@ -124,20 +124,16 @@ static int rsm_barrier_state_now(struct __rsm_memseg_import_handle *imp,
 }
 
 /*
- * Write back the stores of an explicit mapping; 0 without one.
- * Caller holds imp->lock.  Return: 0, RSMERR_CONN_ABORTED or
- * RSMERR_BARRIER_FAILURE.
+ * Write back the stores of an explicit mapping; 0 without one.  Caller
+ * holds imp->lock.  Return: 0 or an RSMERR code (RSMERR_CONN_ABORTED,
+ * RSMERR_BARRIER_FAILURE, or that of a failed request); callers turn
+ * every code but RSMERR_CONN_ABORTED into RSMERR_BARRIER_FAILURE.
  */
 static int rsm_barrier_map_sync(struct __rsm_memseg_import_handle *imp)
 {
-	int err;
-
 	if (imp->state != RSM_IMPORT_MAPPED_EXPLICIT)
 		return RSM_SUCCESS;
-	err = rsm_seg_ioctl(imp->fd, RSM_IOC_MAP_SYNC, NULL);
-	if (err == RSM_SUCCESS || err == RSMERR_CONN_ABORTED)
-		return err;
-	return RSMERR_BARRIER_FAILURE;
+	return rsm_seg_ioctl(imp->fd, RSM_IOC_MAP_SYNC, NULL);
 }
 
 RSM_PUBLIC int rsm_memseg_import_init_barrier(

@@ -7,11 +7,12 @@
  * goes to the C library.
  *
  * The control descriptor is /dev/null.  A segment descriptor (opened
- * read/write) is an eventfd in semaphore mode standing in for the
- * segment's pending-event counter: it polls readable (POLLIN|POLLRDNORM)
- * while the counter is non-zero, fake_rsm_event_add() adds events and
- * RSM_IOC_SIGNAL_WAIT consumes one.  mmap() of a descriptor gives
- * anonymous shared memory with the protection asked for.
+ * read/write) is one end of a datagram socket pair whose queued datagrams
+ * stand in for the segment's pending events: like the real descriptor it
+ * polls POLLIN|POLLRDNORM while events are pending; fake_rsm_event_add()
+ * queues events through the other end and RSM_IOC_SIGNAL_WAIT consumes
+ * one.  mmap() of a descriptor gives anonymous shared memory with the
+ * protection asked for.
  */
 #ifndef _RSM_TEST_FAKE_DEVICE_H
 #define _RSM_TEST_FAKE_DEVICE_H

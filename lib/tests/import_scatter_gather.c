@@ -4,7 +4,8 @@
  * (checks 111, 114), the kernel form of each entry (address plus
  * local_offset with lmem_fd -1, or the local memory handle's descriptor
  * with local_offset), entries before a bad one still moved,
- * io_residual_count, and flags left as the caller set them.
+ * io_residual_count, flags left as the caller set them, and the event
+ * RSM_IMPLICIT_SIGPOST posts after a successful transfer (check 113).
  */
 #include <errno.h>
 #include <string.h>
@@ -221,6 +222,7 @@ static void test_flags(unsigned int f, rsm_memseg_import_handle_t im)
 {
 	uint_t both = RSM_IMPLICIT_SIGPOST | RSM_SIGPOST_NO_ACCUMULATE;
 	rsm_scat_gath_t sg;
+	int posts = fake_rsm.post_calls;
 
 	va_entry(&iov[0], 0, 0, 8);
 	sg_init(&sg, im, 1);
@@ -229,13 +231,47 @@ static void test_flags(unsigned int f, rsm_memseg_import_handle_t im)
 	       "check 113: %s with RSM_IMPLICIT_SIGPOST -> 0", fns[f].name);
 	tap_eq(sg.flags, both, "check 113: %s leaves flags as given",
 	       fns[f].name);
+	tap_eq(fake_rsm.post_calls, posts + 1,
+	       "check 113: %s with RSM_IMPLICIT_SIGPOST posts one event",
+	       fns[f].name);
+	tap_eq(fake_rsm.post_fd, im->fd, "%s posts on the import's descriptor",
+	       fns[f].name);
+	tap_eq(fake_rsm.last_post.flags, RSM_SIGNAL_NO_ACCUMULATE,
+	       "%s passes RSM_SIGPOST_NO_ACCUMULATE on to the post",
+	       fns[f].name);
+
+	sg.flags = RSM_IMPLICIT_SIGPOST | 0x100;
+	fns[f].call(&sg);
+	tap_eq(fake_rsm.post_calls, posts + 2,
+	       "%s: RSM_IMPLICIT_SIGPOST alone posts too", fns[f].name);
+	tap_eq(fake_rsm.last_post.flags, 0,
+	       "%s: without NO_ACCUMULATE the post's flags are 0 (other bits "
+	       "not passed on)", fns[f].name);
+	tap_eq(sg.flags, RSM_IMPLICIT_SIGPOST | 0x100,
+	       "%s leaves unknown flag bits as given", fns[f].name);
+
+	sg.flags = RSM_SIGPOST_NO_ACCUMULATE;
+	fns[f].call(&sg);
+	tap_eq(fake_rsm.post_calls, posts + 2,
+	       "%s without RSM_IMPLICIT_SIGPOST posts nothing", fns[f].name);
+
+	sg.flags = both;
 	fake_rsm.sgio_fail_code = RSMERR_CONN_ABORTED;
 	fake_rsm.sgio_fail_done = 0;
 	fns[f].call(&sg);
 	tap_eq(sg.flags, both, "%s: flags as given after a failure too",
 	       fns[f].name);
-	tap_eq(rsm_import_sigpost(im, RSM_SIGPOST_NO_ACCUMULATE), RSM_SUCCESS,
-	       "the sigpost hook is a stub that reports success");
+	tap_eq(fake_rsm.post_calls, posts + 2,
+	       "%s: a failed transfer posts no event", fns[f].name);
+
+	fake_rsm.post_code = RSMERR_REMOTE_NODE_UNREACHABLE;
+	tap_eq(fns[f].call(&sg), RSMERR_REMOTE_NODE_UNREACHABLE,
+	       "%s: the post's error is the result (39)", fns[f].name);
+	tap_eq(sg.io_residual_count, 0,
+	       "%s: all entries done although the post failed", fns[f].name);
+	tap_eq(sg.flags, both, "%s: flags as given after a failed post",
+	       fns[f].name);
+	fake_rsm.post_code = 0;
 }
 
 static void test_permission_and_state(unsigned int f)
