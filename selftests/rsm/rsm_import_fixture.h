@@ -45,6 +45,7 @@ FIXTURE(imp) {
 	rsm_localmemory_handle_t lh;
 	struct rsmt_counts base;
 	bool skipped;
+	bool pollfds;			/* a test took pollfds */
 };
 
 FIXTURE_VARIANT(imp) {
@@ -131,10 +132,27 @@ FIXTURE_TEARDOWN(imp)
 		return;
 	if (self->lh)
 		EXPECT_EQ(0, rsm_free_localmemory_handle(self->ctl, self->lh));
-	if (self->i)
+	/*
+	 * A mapping test may end with a handle mapped (disconnect would say
+	 * RSMERR_SEG_STILL_MAPPED); unmap of an unmapped handle changes
+	 * nothing.
+	 */
+	if (self->pollfds) {	/* a test took pollfds, each at most once */
+		if (self->e)
+			rsm_memseg_release_pollfd(self->e);
+		if (self->i)
+			rsm_memseg_release_pollfd(self->i);
+		if (self->i2)
+			rsm_memseg_release_pollfd(self->i2);
+	}
+	if (self->i) {
+		rsm_memseg_import_unmap(self->i);
 		EXPECT_EQ(0, rsm_memseg_import_disconnect(self->i));
-	if (self->i2)
+	}
+	if (self->i2) {
+		rsm_memseg_import_unmap(self->i2);
 		EXPECT_EQ(0, rsm_memseg_import_disconnect(self->i2));
+	}
 	if (self->e)
 		EXPECT_EQ(0, rsm_memseg_export_destroy(self->e));
 	rsm_release_controller(self->ctl);

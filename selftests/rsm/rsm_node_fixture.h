@@ -45,6 +45,7 @@ FIXTURE(node) {
 	struct rsmt_counts base;
 	bool skipped;
 	bool link_down;			/* this node took eth0 down */
+	bool pollfds;			/* a test took pollfds once each */
 };
 
 /* TEST_F_TIMEOUT whose body does not run when the setup skipped. */
@@ -88,9 +89,21 @@ FIXTURE_TEARDOWN(node)
 	}
 	if (self->lh)
 		EXPECT_EQ(0, rsm_free_localmemory_handle(self->ctl, self->lh));
-	for (k = 0; k < MAX_IMPORTS; k++)
-		if (self->im[k])
-			EXPECT_EQ(0, rsm_memseg_import_disconnect(self->im[k]));
+	/*
+	 * A test may end with handles mapped or with pollfds taken (then
+	 * disconnect and destroy would refuse); unmap of an unmapped handle
+	 * and release of an unused pollfd change nothing.
+	 */
+	for (k = 0; k < MAX_IMPORTS; k++) {
+		if (!self->im[k])
+			continue;
+		rsm_memseg_import_unmap(self->im[k]);
+		if (self->pollfds)
+			rsm_memseg_release_pollfd(self->im[k]);
+		EXPECT_EQ(0, rsm_memseg_import_disconnect(self->im[k]));
+	}
+	if (self->e && self->pollfds)
+		rsm_memseg_release_pollfd(self->e);
 	if (self->e)
 		EXPECT_EQ(0, rsm_memseg_export_destroy(self->e));
 	for (k = 0; k < self->nmany; k++)

@@ -9,7 +9,8 @@ tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(rsm_controller_test rsm_topology_test rsm_ioctl_test rsm_export_test \
 				 rsm_import_test rsm_import_sync_test rsm_remote_test \
 				 rsm_revoke_test rsm_importers_test rsm_scale_test \
-				 rsm_failure_test rsm_segmentid_test rsm_membership_test)
+				 rsm_failure_test rsm_segmentid_test rsm_membership_test \
+				 rsm_map_test rsm_mapremote_test rsm_barrier_test rsm_event_test)
 rc=0
 for t in "${tests[@]}"; do
 	echo "# node ${RSM_NODE_ID:-?}: running $t"
