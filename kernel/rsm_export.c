@@ -295,6 +295,7 @@ int rsm_export_create(struct rsm_file *rf, void __user *uarg)
 	init_rwsem(&exp->io_rwsem);
 	INIT_LIST_HEAD(&exp->nodes);
 	INIT_LIST_HEAD(&exp->local_imports);
+	rsm_event_init(&exp->ev);
 	exp->ctrl = ctrl;
 	exp->vaddr = req.vaddr;
 	exp->len = req.len;
@@ -859,8 +860,11 @@ static void rsm_export_revoke_locked(struct rsm_export *exp)
 
 	lockdep_assert_held(&exp->lock);
 	down_write(&exp->io_rwsem);
-	list_for_each_entry(imp, &exp->local_imports, list)
+	list_for_each_entry(imp, &exp->local_imports, list) {
 		WRITE_ONCE(imp->aborted, true);
+		/* mapped: from now on the scratch page */
+		rsm_map_invalidate(imp);
+	}
 	up_write(&exp->io_rwsem);
 
 	rsm_export_notify_locked(exp, RSM_REVOKE_ABORT);
@@ -877,6 +881,7 @@ static void rsm_export_rebind_locked(struct rsm_export *exp,
 				     struct page **pages, u64 vaddr)
 {
 	struct rsm_expnode *en, *tmp;
+	struct rsm_import *imp;
 	struct rsm_mrset *set;
 	struct page **old;
 
@@ -898,6 +903,9 @@ static void rsm_export_rebind_locked(struct rsm_export *exp,
 	exp->pages = pages;
 	exp->vaddr = vaddr;
 	exp->bind_gen++;
+	/* same-node mappings fault the new pages in */
+	list_for_each_entry(imp, &exp->local_imports, list)
+		rsm_map_invalidate(imp);
 	up_write(&exp->io_rwsem);
 
 	rsm_export_notify_locked(exp, RSM_REVOKE_REBIND);
@@ -1081,4 +1089,65 @@ void rsm_export_ep_gone(struct rsm_ep *ep)
 		mutex_unlock(&exp->lock);
 		rsm_export_put(exp);
 	}
+}
+
+/**
+ * rsm_export_signal - RSM_IOC_SIGNAL_POST on an export
+ * @exp: the segment
+ * @flags: RSM_SIGNAL_NO_ACCUMULATE or 0
+ *
+ * One event to every import of the segment, on this node and on every
+ * importing node; nothing when it is not published.
+ *
+ * Return: 0, or RSMERR_REMOTE_NODE_UNREACHABLE when a node could not be
+ * told (the others are).
+ */
+int rsm_export_signal(struct rsm_export *exp, u32 flags)
+{
+	struct rsm_expnode *en;
+	struct rsm_import *imp;
+	int ret = 0;
+
+	mutex_lock(&exp->lock);
+	if (exp->state != RSM_EXPORT_PUBLISHED)
+		goto out;
+	list_for_each_entry(imp, &exp->local_imports, list)
+		if (!READ_ONCE(imp->aborted))
+			rsm_event_post(&imp->ev, flags);
+	list_for_each_entry(en, &exp->nodes, exp_list) {
+		if (!en->nimports)
+			continue;
+		if (rsm_signal_send(en->ep, exp->segid, exp->instance, flags,
+				    false))
+			ret = RSMERR_REMOTE_NODE_UNREACHABLE;
+	}
+out:
+	mutex_unlock(&exp->lock);
+	return ret;
+}
+
+/**
+ * rsm_export_handle_signal - an importer posted an event to a segment
+ * @ep: endpoint it came on (user reference held)
+ * @msg: struct rsm_msg_signal
+ *
+ * Events for a publication that is over, or from a node that does not
+ * import the segment, are dropped.
+ */
+void rsm_export_handle_signal(struct rsm_ep *ep, const void *msg)
+{
+	const struct rsm_msg_signal *sig = msg;
+	struct rsm_export *exp;
+
+	exp = rsm_export_lookup(le32_to_cpu(sig->segid));
+	if (!exp)
+		return;
+	mutex_lock(&exp->lock);
+	if (exp->state == RSM_EXPORT_PUBLISHED &&
+	    exp->instance == le64_to_cpu(sig->instance) &&
+	    rsm_expnode_find(exp, ep))
+		rsm_event_post(&exp->ev, le32_to_cpu(sig->flags) &
+					 RSM_SIGNAL_NO_ACCUMULATE);
+	mutex_unlock(&exp->lock);
+	rsm_export_put(exp);
 }

@@ -29,6 +29,7 @@ static void rsm_import_free(struct kref *ref)
 {
 	struct rsm_import *imp = container_of(ref, struct rsm_import, ref);
 
+	rsm_map_free(imp);
 	kvfree(imp->keys);
 	if (imp->conn)
 		rsm_conn_put(imp->conn);
@@ -45,9 +46,19 @@ void rsm_import_put(struct rsm_import *imp)
 	kref_put(&imp->ref, rsm_import_free);
 }
 
-static void rsm_import_abort(struct rsm_import *imp)
+/**
+ * rsm_import_abort - forced disconnect of an import (final)
+ * @imp: import
+ *
+ * Transfers stop between chains of work requests; a mapping is redirected
+ * to the scratch page shortly (the caller may hold locks a fault needs).
+ */
+void rsm_import_abort(struct rsm_import *imp)
 {
+	if (READ_ONCE(imp->aborted))
+		return;
 	WRITE_ONCE(imp->aborted, true);
+	rsm_map_abort_async(imp);
 }
 
 /**
@@ -192,8 +203,13 @@ out:
 	return 0;
 }
 
-/* Fetch keys again after a rebind.  Return: 0 or an RSMERR code. */
-static int rsm_import_refresh_keys(struct rsm_import *imp)
+/**
+ * rsm_import_refresh_keys - fetch the keys again after a rebind
+ * @imp: remote import; the caller holds neither @io_rwsem nor @map_lock
+ *
+ * Return: 0 or an RSMERR code.
+ */
+int rsm_import_refresh_keys(struct rsm_import *imp)
 {
 	struct rsm_ep *ep;
 	u32 *keys, *old, gen;
@@ -211,9 +227,11 @@ static int rsm_import_refresh_keys(struct rsm_import *imp)
 	if (ret)
 		goto out;
 	down_write(&imp->io_rwsem);
+	mutex_lock(&imp->map_lock);
 	old = imp->keys;
 	imp->keys = keys;
 	imp->keys_gen = gen;
+	mutex_unlock(&imp->map_lock);
 	up_write(&imp->io_rwsem);
 	kvfree(old);
 out:
@@ -383,6 +401,8 @@ int rsm_import_connect(struct rsm_file *rf, void __user *uarg)
 	init_rwsem(&imp->io_rwsem);
 	mutex_init(&imp->key_mutex);
 	atomic64_set(&imp->errors, 0);
+	rsm_event_init(&imp->ev);
+	rsm_map_init(imp);
 	imp->ctrl = ctrl;
 	imp->nodeid = req.nodeid;
 	imp->segid = req.segid;
@@ -426,6 +446,7 @@ void rsm_import_release(struct rsm_import *imp)
 {
 	struct rsm_ep *ep;
 
+	rsm_map_release(imp);
 	if (imp->exp) {
 		rsm_export_detach_local(imp->exp, imp);
 		imp->exp = NULL;
@@ -486,8 +507,12 @@ void rsm_import_handle_revoke(struct rsm_ep *ep, const void *msg)
 		if (kind != RSM_REVOKE_REBIND)
 			rsm_import_abort(imp);
 		down_write(&imp->io_rwsem);
-		if (kind == RSM_REVOKE_REBIND)
+		if (kind == RSM_REVOKE_REBIND) {
 			imp->want_gen = le32_to_cpu(rv->bind_gen);
+			imp->rebinds++;
+		}
+		/* cached pages are of the old memory: none is written back */
+		rsm_map_invalidate(imp);
 		up_write(&imp->io_rwsem);
 		rsm_import_put(imp);
 	}
@@ -497,7 +522,16 @@ void rsm_import_handle_revoke(struct rsm_ep *ep, const void *msg)
 	rsm_msg_send_wait(ep, &ack, sizeof(ack));
 }
 
-static int rsm_xfer_errno(struct rsm_import *imp, int err)
+/**
+ * rsm_import_xfer_status - the RSMAPI result of a transfer
+ * @imp: import
+ * @err: result of rsm_rdma_rw() or rsm_rdma_rw_vec()
+ *
+ * A failure on the wire aborts the import.
+ *
+ * Return: 0 or an RSMERR code.
+ */
+int rsm_import_xfer_status(struct rsm_import *imp, int err)
 {
 	switch (err) {
 	case 0:
@@ -624,7 +658,7 @@ static long rsm_import_xfer(struct rsm_import *imp, bool write,
 	ret = rsm_rdma_rw(ep, write, imp->keys, imp->chunk_shift, req.offset,
 			  &lb, req.len, w, &imp->aborted);
 	rsm_import_end_remote(imp, ep);
-	return rsm_xfer_errno(imp, ret);
+	return rsm_import_xfer_status(imp, ret);
 }
 
 /* Check one scatter/gather entry.  Return: 0 or an RSMERR code. */
@@ -709,7 +743,7 @@ static int rsm_sgio_move(struct rsm_import *imp, bool write,
 	rsm_import_end_remote(imp, ep);
 	/* entries complete in order; empty ones with their predecessor */
 	*done = pdone == np ? n : st->idx[pdone];
-	return rsm_xfer_errno(imp, ret);
+	return rsm_import_xfer_status(imp, ret);
 }
 
 static long rsm_import_sgio(struct rsm_import *imp, bool write,
@@ -763,6 +797,8 @@ static long rsm_import_state(struct rsm_import *imp, void __user *uarg)
 	st.aborted = READ_ONCE(imp->aborted);
 	st.generation = st.aborted ? 2 : 1;
 	st.errors = atomic64_read(&imp->errors);
+	st.rebinds = imp->exp ? READ_ONCE(imp->exp->bind_gen) :
+				READ_ONCE(imp->rebinds);
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
@@ -788,9 +824,71 @@ long rsm_import_ioctl(struct rsm_import *imp, unsigned int cmd,
 		return rsm_import_sgio(imp, false, uarg);
 	case RSM_IOC_IMPORT_STATE:
 		return rsm_import_state(imp, uarg);
+	case RSM_IOC_MAP_SYNC:
+		return rsm_map_sync(imp);
+	case RSM_IOC_MAP_REFRESH:
+		return rsm_map_refresh(imp);
 	default:
 		return -ENOTTY;
 	}
+}
+
+/**
+ * rsm_import_signal - RSM_IOC_SIGNAL_POST on an import
+ * @imp: the import
+ * @flags: RSM_SIGNAL_NO_ACCUMULATE or 0
+ *
+ * The event goes to the exported segment; after a forced disconnect it is
+ * dropped (spec 3.9).  On the wire it follows every transfer that has
+ * completed, so the exporter sees their data first.
+ *
+ * Return: 0 or an RSMERR code.
+ */
+int rsm_import_signal(struct rsm_import *imp, u32 flags)
+{
+	struct rsm_export *exp = imp->exp;
+	struct rsm_ep *ep;
+	int ret;
+
+	if (exp) {
+		down_read(&exp->io_rwsem);
+		if (!READ_ONCE(imp->aborted))
+			rsm_event_post(&exp->ev, flags);
+		up_read(&exp->io_rwsem);
+		return 0;
+	}
+	if (READ_ONCE(imp->aborted))
+		return 0;
+	ep = rsm_ep_get_active(imp->conn, imp->ep_id);
+	if (!ep) {
+		rsm_import_abort(imp);
+		return RSMERR_CONN_ABORTED;
+	}
+	ret = rsm_signal_send(ep, imp->segid, imp->instance, flags, true);
+	rsm_ep_put_user(ep);
+	return ret ? RSMERR_REMOTE_NODE_UNREACHABLE : 0;
+}
+
+/**
+ * rsm_import_handle_signal - the exporter posted an event to its importers
+ * @ep: endpoint it came on (user reference held)
+ * @msg: struct rsm_msg_signal
+ */
+void rsm_import_handle_signal(struct rsm_ep *ep, const void *msg)
+{
+	const struct rsm_msg_signal *sig = msg;
+	u32 segid = le32_to_cpu(sig->segid);
+	u32 flags = le32_to_cpu(sig->flags) & RSM_SIGNAL_NO_ACCUMULATE;
+	u64 instance = le64_to_cpu(sig->instance);
+	struct rsm_conn *conn = ep->conn;
+	struct rsm_import *imp;
+
+	mutex_lock(&conn->lock);
+	list_for_each_entry(imp, &conn->imports, list)
+		if (imp->segid == segid && imp->instance == instance &&
+		    imp->ep_id == ep->id && !READ_ONCE(imp->aborted))
+			rsm_event_post(&imp->ev, flags);
+	mutex_unlock(&conn->lock);
 }
 
 /* ------------------------------------------------------------------ */

@@ -14,8 +14,10 @@
 #include <linux/atomic.h>
 #include <linux/rwsem.h>
 #include <linux/wait.h>
+#include <linux/poll.h>
 #include <linux/completion.h>
 #include <linux/uidgid.h>
+#include <linux/xarray.h>
 #include <rdma/ib_verbs.h>
 #include <rdma/rdma_cm.h>
 
@@ -190,6 +192,16 @@ struct rsm_cluster {
 
 extern struct rsm_cluster rsm_cluster;
 
+/*
+ * struct rsm_event - the pending-event counter of a segment (spec 1.6).
+ * @lock protects @pending; waiters and pollers sleep on @wq.
+ */
+struct rsm_event {
+	spinlock_t		lock;		/* see above */
+	u32			pending;
+	wait_queue_head_t	wq;
+};
+
 enum rsm_export_state {
 	RSM_EXPORT_BOUND,	/* pages pinned, not visible */
 	RSM_EXPORT_PUBLISHED,	/* in rsm_segids under @segid */
@@ -225,6 +237,7 @@ struct rsm_export {
 	kuid_t			uid;
 	kgid_t			gid;
 	umode_t			mode;		/* 0777 & ~umask at create */
+	struct rsm_event	ev;
 };
 
 /*
@@ -260,8 +273,36 @@ struct rsm_import {
 	u32			chunk_shift;
 	u32			keys_gen;
 	u32			want_gen;	/* written under io_rwsem */
+	u32			rebinds;	/* REVOKE(rebind) seen */
 	u64			revoke_xid;	/* under conn->lock */
+
+	struct rsm_event	ev;
+
+	/*
+	 * Mapping (rsm_map.c), under @map_lock: @mapping is the address
+	 * space our VMAs are in, at page offsets from @map_base on; @mcache
+	 * holds the pages of a remote segment fetched so far (struct
+	 * rsm_mpage, marked RSM_MPAGE_DIRTY while a twin exists).  Whoever
+	 * changes @keys or @exp->pages takes @map_lock too, after @io_rwsem
+	 * or the export's locks; faults take only @map_lock.
+	 */
+	struct mutex		map_lock;
+	struct address_space	*mapping;
+	unsigned long		map_base;
+	unsigned int		map_vmas;
+	struct xarray		mcache;
+	unsigned long		ndirty;
+	struct page		*scratch;
+	struct work_struct	abort_work;
 };
+
+/* struct rsm_mpage - a cached page of a remotely mapped segment */
+struct rsm_mpage {
+	struct page		*page;
+	struct page		*twin;		/* copy at the first store */
+};
+
+#define RSM_MPAGE_DIRTY		XA_MARK_0
 
 /* struct rsm_localmem - pinned user memory named in putv/getv entries */
 struct rsm_localmem {
@@ -390,6 +431,8 @@ void rsm_export_handle_import_req(struct rsm_ep *ep, const void *msg);
 void rsm_export_handle_keys_req(struct rsm_ep *ep, const void *msg);
 void rsm_export_handle_release(struct rsm_ep *ep, const void *msg);
 void rsm_export_ep_gone(struct rsm_ep *ep);
+int rsm_export_signal(struct rsm_export *exp, u32 flags);
+void rsm_export_handle_signal(struct rsm_ep *ep, const void *msg);
 int rsm_pin_range(u64 vaddr, u64 len, struct page ***pagesp);
 void rsm_unpin_pages(struct mm_struct *mm, struct page **pages,
 		     unsigned long npages);
@@ -408,6 +451,35 @@ void rsm_import_handle_revoke(struct rsm_ep *ep, const void *msg);
 int rsm_localmem_create(struct rsm_file *rf, void __user *uarg);
 void rsm_localmem_put(struct rsm_localmem *lm);
 struct rsm_localmem *rsm_localmem_from_fd(int fd);
+
+void rsm_import_abort(struct rsm_import *imp);
+int rsm_import_refresh_keys(struct rsm_import *imp);
+int rsm_import_xfer_status(struct rsm_import *imp, int err);
+void rsm_import_handle_signal(struct rsm_ep *ep, const void *msg);
+int rsm_import_signal(struct rsm_import *imp, u32 flags);
+
+/* rsm_map.c */
+extern atomic64_t rsm_mapped_pages;
+int rsm_map_mmap(struct rsm_import *imp, struct file *file,
+		 struct vm_area_struct *vma);
+int rsm_map_sync(struct rsm_import *imp);
+int rsm_map_refresh(struct rsm_import *imp);
+void rsm_map_invalidate(struct rsm_import *imp);
+void rsm_map_abort_async(struct rsm_import *imp);
+void rsm_map_init(struct rsm_import *imp);
+void rsm_map_release(struct rsm_import *imp);
+void rsm_map_free(struct rsm_import *imp);
+
+/* rsm_event.c */
+void rsm_event_init(struct rsm_event *ev);
+void rsm_event_post(struct rsm_event *ev, u32 flags);
+__poll_t rsm_event_poll(struct rsm_event *ev, struct file *file,
+			poll_table *wait);
+int rsm_event_wait_ioctl(struct rsm_event *ev, void __user *uarg);
+int rsm_signal_post_ioctl(void __user *uarg, u32 *flags);
+int rsm_signal_send(struct rsm_ep *ep, u32 segid, u64 instance, u32 flags,
+		    bool to_exporter);
+void rsm_signal_handle(struct rsm_ep *ep, const void *msg);
 
 /* rsm_xfer.c */
 #define RSM_DATA_SQ		128	/* data work requests in flight */

@@ -125,6 +125,26 @@ static long rsm_ioctl_import(struct rsm_file *rf, unsigned int cmd,
 	return rsm_import_ioctl(imp, cmd, uarg);
 }
 
+/* Events: on an export or an import descriptor. */
+static long rsm_ioctl_signal(struct rsm_file *rf, unsigned int cmd,
+			     void __user *uarg)
+{
+	struct rsm_export *exp = rsm_file_bound(rf, RSM_FILE_EXPORT);
+	struct rsm_import *imp = rsm_file_bound(rf, RSM_FILE_IMPORT);
+	u32 flags;
+	int ret;
+
+	if (!exp && !imp)
+		return RSMERR_BAD_SEG_HNDL;
+	if (cmd == RSM_IOC_SIGNAL_WAIT)
+		return rsm_event_wait_ioctl(exp ? &exp->ev : &imp->ev, uarg);
+	ret = rsm_signal_post_ioctl(uarg, &flags);
+	if (ret)
+		return ret;
+	return exp ? rsm_export_signal(exp, flags) :
+		     rsm_import_signal(imp, flags);
+}
+
 static const struct file_operations rsm_fops;
 
 /**
@@ -172,7 +192,12 @@ static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case RSM_IOC_IMPORT_PUTV:
 	case RSM_IOC_IMPORT_GETV:
 	case RSM_IOC_IMPORT_STATE:
+	case RSM_IOC_MAP_SYNC:
+	case RSM_IOC_MAP_REFRESH:
 		return rsm_ioctl_import(rf, cmd, uarg);
+	case RSM_IOC_SIGNAL_POST:
+	case RSM_IOC_SIGNAL_WAIT:
+		return rsm_ioctl_signal(rf, cmd, uarg);
 	case RSM_IOC_EXPORT_PUBLISH:
 	case RSM_IOC_EXPORT_REPUBLISH:
 	case RSM_IOC_EXPORT_UNPUBLISH:
@@ -193,6 +218,41 @@ static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	default:
 		return -ENOTTY;
 	}
+}
+
+static int rsm_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct rsm_import *imp = rsm_file_bound(file->private_data,
+						RSM_FILE_IMPORT);
+
+	if (!imp)
+		return -ENODEV;
+	return rsm_map_mmap(imp, file, vma);
+}
+
+/* msync(MS_SYNC) of a mapping: write its stores back. */
+static int rsm_fsync(struct file *file, loff_t start, loff_t end,
+		     int datasync)
+{
+	struct rsm_import *imp = rsm_file_bound(file->private_data,
+						RSM_FILE_IMPORT);
+
+	if (!imp)
+		return -EINVAL;
+	return rsm_map_sync(imp) ? -EIO : 0;
+}
+
+static __poll_t rsm_poll(struct file *file, poll_table *wait)
+{
+	struct rsm_file *rf = file->private_data;
+	struct rsm_export *exp = rsm_file_bound(rf, RSM_FILE_EXPORT);
+	struct rsm_import *imp = rsm_file_bound(rf, RSM_FILE_IMPORT);
+
+	if (exp)
+		return rsm_event_poll(&exp->ev, file, wait);
+	if (imp)
+		return rsm_event_poll(&imp->ev, file, wait);
+	return 0;
 }
 
 static int rsm_open(struct inode *inode, struct file *file)
@@ -235,6 +295,9 @@ static const struct file_operations rsm_fops = {
 	.release	= rsm_release,
 	.unlocked_ioctl	= rsm_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= rsm_mmap,
+	.fsync		= rsm_fsync,
+	.poll		= rsm_poll,
 	.llseek		= no_llseek,
 };
 

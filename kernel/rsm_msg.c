@@ -418,6 +418,8 @@ static u32 rsm_msg_min_len(unsigned int type)
 		return sizeof(struct rsm_msg_revoke);
 	case RSM_MSG_ACK:
 		return sizeof(struct rsm_msg_ack);
+	case RSM_MSG_SIGNAL:
+		return sizeof(struct rsm_msg_signal);
 	default:
 		return U32_MAX;
 	}
@@ -446,6 +448,7 @@ static void rsm_msg_dispatch(struct rsm_ep *ep, const void *buf, u32 len)
 	case RSM_MSG_KEYS_REQ:
 	case RSM_MSG_RELEASE:
 	case RSM_MSG_REVOKE:
+	case RSM_MSG_SIGNAL:
 		if (len < rsm_msg_min_len(le16_to_cpu(hdr->type)) ||
 		    !ep->peer_info_seen)
 			break;

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 
 /* The RSMAPI kernel-agent version (spec: RSM_VERSION). */
-#define RSM_PROTO_VERSION	5
+#define RSM_PROTO_VERSION	6
 #define RSM_WIRE_MAGIC		0x314d5352	/* "RSM1" */
 
 /* Largest control message, header included. */
@@ -73,6 +73,7 @@ enum rsm_msg_type {
 	RSM_MSG_RELEASE		= 6,	/* importer -> exporter: disconnect */
 	RSM_MSG_REVOKE		= 7,	/* exporter -> importer: unpublish/rebind */
 	RSM_MSG_ACK		= 8,	/* importer -> exporter: revoke done */
+	RSM_MSG_SIGNAL		= 9,	/* either way: one event (interrupt) */
 };
 
 /*
@@ -256,6 +257,29 @@ struct rsm_msg_ack {
 	struct rsm_msg_hdr hdr;
 	__le64 xid;
 	__le32 status;
+	__le32 pad;
+};
+
+#define RSM_SIGNAL_TO_EXPORT	1	/* importer -> the exported segment */
+#define RSM_SIGNAL_TO_IMPORTS	2	/* exporter -> every import of it */
+
+/*
+ * struct rsm_msg_signal - post one event (rsm_intr_signal_post)
+ * @hdr:	type RSM_MSG_SIGNAL
+ * @xid:	zero: not answered; the sender's completion is the receipt
+ * @segid:	segment id
+ * @flags:	RSM_SIGNAL_NO_ACCUMULATE or 0
+ * @instance:	publication concerned; other publications ignore it
+ * @target:	RSM_SIGNAL_TO_*
+ * @pad:	zero
+ */
+struct rsm_msg_signal {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 segid;
+	__le32 flags;
+	__le64 instance;
+	__le32 target;
 	__le32 pad;
 };
 

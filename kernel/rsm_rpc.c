@@ -202,6 +202,9 @@ static void rsm_ctl_work_fn(struct work_struct *work)
 	case RSM_MSG_REVOKE:
 		rsm_import_handle_revoke(cw->ep, cw->msg);
 		break;
+	case RSM_MSG_SIGNAL:
+		rsm_signal_handle(cw->ep, cw->msg);
+		break;
 	default:
 		break;
 	}

@@ -296,6 +296,46 @@ struct rsm_ioc_import_state {
 	__u32 generation;		/* out */
 	__u32 aborted;			/* out: 1 once forcibly disconnected */
 	__aligned_u64 errors;		/* out */
+	__u32 rebinds;			/* out: exporter rebinds seen */
+	__u32 pad;
+};
+
+/*
+ * mmap(2) on a descriptor bound to an import maps the segment: the file
+ * offset is the segment offset (page aligned), MAP_SHARED only, at most one
+ * mapping per import (EBUSY).  Errors: EINVAL (range outside the segment,
+ * not MAP_SHARED), EACCES (protection beyond the connection's permission),
+ * ECONNABORTED (forcibly disconnected), ENODEV (not an import).
+ *
+ * Same node: the mapping is the exporter's own pages.  Other node: pages
+ * are fetched by RDMA READ at the first access and cached; the first store
+ * to a cached page keeps a copy of it, and RSM_IOC_MAP_SYNC (also msync
+ * with MS_SYNC, and the end of the mapping) writes back the bytes that
+ * differ from that copy.  RSM_IOC_MAP_REFRESH drops the cached pages that
+ * have no pending stores, so that the next access fetches them again.
+ * After a forced disconnect every page of the mapping is a scratch page.
+ * Both requests return 0, RSMERR_CONN_ABORTED, or RSMERR_BARRIER_FAILURE
+ * (write-back failed: counted in rsm_ioc_import_state.errors too).
+ */
+
+/*
+ * RSM_IOC_SIGNAL_POST (export or import descriptor): one event to the
+ * exporting segment (import) or to every import of the segment (export).
+ * @flags: 0 or RSM_SIGNAL_NO_ACCUMULATE (dropped when the target has an
+ * event pending already); @timeout_ms must be 0.  Returns 0 (also when
+ * there is no target), RSMERR_REMOTE_NODE_UNREACHABLE or
+ * RSMERR_CONN_ABORTED.
+ *
+ * RSM_IOC_SIGNAL_WAIT: consume one pending event of this segment, waiting
+ * at most @timeout_ms (negative: no limit; 0: do not wait); @flags must be
+ * 0.  Returns 0, RSMERR_TIMEOUT, or -1/EINTR when a signal arrived.  The
+ * descriptor polls readable (POLLIN | POLLRDNORM) while events are pending.
+ */
+#define RSM_SIGNAL_NO_ACCUMULATE	0x02
+
+struct rsm_ioc_signal {
+	__u32 flags;
+	__s32 timeout_ms;
 };
 
 /* RSM_IOC_LOCALMEM_CREATE: pin [vaddr, vaddr + len) for putv/getv */
@@ -321,6 +361,10 @@ struct rsm_ioc_localmem {
 #define RSM_IOC_IMPORT_PUTV	_IOWR(RSM_IOC_MAGIC, 0x23, struct rsm_ioc_sgio)
 #define RSM_IOC_IMPORT_GETV	_IOWR(RSM_IOC_MAGIC, 0x24, struct rsm_ioc_sgio)
 #define RSM_IOC_IMPORT_STATE	_IOR(RSM_IOC_MAGIC, 0x25, struct rsm_ioc_import_state)
+#define RSM_IOC_MAP_SYNC	_IO(RSM_IOC_MAGIC, 0x26)
+#define RSM_IOC_MAP_REFRESH	_IO(RSM_IOC_MAGIC, 0x27)
+#define RSM_IOC_SIGNAL_POST	_IOW(RSM_IOC_MAGIC, 0x40, struct rsm_ioc_signal)
+#define RSM_IOC_SIGNAL_WAIT	_IOW(RSM_IOC_MAGIC, 0x41, struct rsm_ioc_signal)
 #define RSM_IOC_LOCALMEM_CREATE	_IOW(RSM_IOC_MAGIC, 0x30, struct rsm_ioc_localmem)
 
 #endif /* _UAPI_RSM_IOCTL_H */
