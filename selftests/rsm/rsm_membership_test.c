@@ -7,12 +7,29 @@
  * node 2 play the roles; other nodes check that they are not disturbed.
  */
 #include <rsmapi.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
 #include "rsm_cluster.h"
+#include "rsm_ioctl.h"
+
+/* The wire protocol version of the loaded module (0 if unknown). */
+static unsigned int module_proto_version(void)
+{
+	struct rsm_ioc_version v = { 0 };
+	int fd = open(RSM_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (ioctl(fd, RSM_IOC_VERSION, &v) != 0)
+			v.proto_version = 0;
+		close(fd);
+	}
+	return v.proto_version;
+}
 
 #define RSMERR_UNREACHABLE	RSMERR_REMOTE_NODE_UNREACHABLE
 #define STEP_S			60	/* barrier timeout */
@@ -103,7 +120,7 @@ FIXTURE_TEARDOWN(cluster)
 		rsmt_sh("rdma link show rxe0/1 >/dev/null 2>&1 || "
 			"rdma link add rxe0 type rxe netdev eth0");
 	}
-	rsmt_set_param("wire_version", 5);
+	rsmt_set_param("wire_version", module_proto_version());
 	if (rsmt_load_config(-1, -1, false))
 		TH_LOG("cannot restore the configuration");
 	EXPECT_EQ(0, rsmt_wait_all_active(STEP_S));
@@ -177,7 +194,8 @@ TEST_F_TIMEOUT(cluster, peer_with_other_protocol_version_is_refused_and_counted,
 
 	ASSERT_EQ(0, rsmt_barrier("version.start", STEP_S));
 	if (self->me == 2) {
-		ASSERT_EQ(0, rsmt_set_param("wire_version", 4));
+		ASSERT_EQ(0, rsmt_set_param("wire_version",
+						 module_proto_version() - 1));
 		ASSERT_EQ(0, rsmt_load_config(-1, -1, true));
 		EXPECT_TRUE(WAIT_FOR(1, now.refused > base.refused, DETECT_S));
 		EXPECT_EQ(RSMERR_BAD_DRIVER_VERSION,
@@ -189,7 +207,7 @@ TEST_F_TIMEOUT(cluster, peer_with_other_protocol_version_is_refused_and_counted,
 	}
 	ASSERT_EQ(0, rsmt_barrier("version.checked", STEP_S));
 	if (self->me == 2) {
-		ASSERT_EQ(0, rsmt_set_param("wire_version", 5));
+		ASSERT_EQ(0, rsmt_set_param("wire_version", module_proto_version()));
 		ASSERT_EQ(0, rsmt_load_config(-1, -1, true));
 	}
 	EXPECT_EQ(0, rsmt_wait_all_active(STEP_S));
