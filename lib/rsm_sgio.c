@@ -108,8 +108,12 @@ static int rsm_sgio_run(struct __rsm_memseg_import_handle *imp, bool put,
 	/* Step 4: a local import is moved like put/get; a state, no mapping. */
 	if (imp->local && imp->state == RSM_IMPORT_CONNECTED)
 		imp->state = RSM_IMPORT_MAPPED_IMPLICIT;
-	/* An explicit mapping confines the entries to its window, as put. */
-	rsm_import_reach(imp, &lo, &hi);
+	/*
+	 * Unlike put/get, entries reach the whole segment even with an
+	 * explicit mapping (spec 1.9: the window restricts put/get only).
+	 */
+	lo = 0;
+	hi = imp->size;
 	pthread_mutex_unlock(&imp->lock);
 	if ((imp->perm & need) == 0)	/* fixed at connect */
 		return RSMERR_PERM_DENIED;
