@@ -397,6 +397,7 @@ int rsm_cluster_ioctl_status(void __user *uarg)
 	hdr->importers = atomic64_read(&rsm_importers);
 	hdr->registrations = atomic64_read(&rsm_registrations);
 	hdr->localmem_handles = atomic64_read(&rsm_localmem_handles);
+	hdr->mapped_pages = atomic64_read(&rsm_mapped_pages);
 
 	ret = rsm_copy_buf_answer(uarg, &req, buf,
 				  rsm_status_size(nctlr, nconn));

@@ -89,9 +89,10 @@ static void print_human(const struct rsm_status *st)
 	       (uint64_t)h->pinned_pages);
 	printf("importers of exported segments %" PRIu64
 	       ", memory registrations for them %" PRIu64
-	       ", local memory handles %" PRIu64 "\n",
+	       ", local memory handles %" PRIu64
+	       ", mapped pages %" PRIu64 "\n",
 	       (uint64_t)h->importers, (uint64_t)h->registrations,
-	       (uint64_t)h->localmem_handles);
+	       (uint64_t)h->localmem_handles, (uint64_t)h->mapped_pages);
 }
 
 #define KV_U64(prefix, name, v) \
@@ -116,6 +117,7 @@ static void print_keyvalue(const struct rsm_status *st)
 	KV_U64("", "importers", h->importers);
 	KV_U64("", "registrations", h->registrations);
 	KV_U64("", "localmem_handles", h->localmem_handles);
+	KV_U64("", "mapped_pages", h->mapped_pages);
 	KV_U64("", "controllers", h->nctlr);
 	for (i = 0; i < h->nctlr; i++) {
 		const struct rsm_stat_ctlr *c = &st->ctlr[i];
@@ -164,10 +166,11 @@ static void print_json(const struct rsm_status *st)
 	printf("\"segments\":{\"exported\":%" PRIu64 ",\"imported\":%" PRIu64
 	       ",\"pinned_pages\":%" PRIu64 ",\"importers\":%" PRIu64
 	       ",\"registrations\":%" PRIu64 ",\"localmem_handles\":%" PRIu64
-	       "},",
+	       ",\"mapped_pages\":%" PRIu64 "},",
 	       (uint64_t)h->exported_segments, (uint64_t)h->imported_segments,
 	       (uint64_t)h->pinned_pages, (uint64_t)h->importers,
-	       (uint64_t)h->registrations, (uint64_t)h->localmem_handles);
+	       (uint64_t)h->registrations, (uint64_t)h->localmem_handles,
+	       (uint64_t)h->mapped_pages);
 	printf("\"controllers\":[");
 	for (i = 0; i < h->nctlr; i++) {
 		const struct rsm_stat_ctlr *c = &st->ctlr[i];

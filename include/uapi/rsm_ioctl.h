@@ -150,6 +150,7 @@ struct rsm_stat_hdr {
 	__aligned_u64 importers;	/* imports of this node's segments */
 	__aligned_u64 registrations;	/* memory regions held for them */
 	__aligned_u64 localmem_handles;
+	__aligned_u64 mapped_pages;	/* cached pages and twins of mappings */
 };
 
 struct rsm_stat_ctlr {
