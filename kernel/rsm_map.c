@@ -93,6 +93,8 @@ static void rsm_map_drop(struct rsm_import *imp, bool all)
 	unsigned long idx;
 
 	lockdep_assert_held(&imp->map_lock);
+	if (!imp->ndirty)
+		all = true;	/* the same, with one unmap for all pages */
 	if (all)
 		rsm_map_zap(imp, 0, rsm_map_npages(imp));
 	xa_for_each(&imp->mcache, idx, mp) {

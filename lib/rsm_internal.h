@@ -150,7 +150,7 @@ struct __rsm_memseg_import_handle *rsm_import_lookup(
 int rsm_import_sigpost(struct __rsm_memseg_import_handle *imp, uint_t flags);
 
 /*
- * The part of the segment put, get, putv and getv may reach, [*lo, *hi):
+ * The part of the segment put and get may reach, [*lo, *hi):
  * the window of an explicit mapping, else the whole segment.  Caller holds
  * imp->lock.
  */
