@@ -285,6 +285,7 @@ int rsmt_counts(struct rsmt_counts *c)
 	c->importers = st.hdr->importers;
 	c->registrations = st.hdr->registrations;
 	c->localmem_handles = st.hdr->localmem_handles;
+	c->mapped_pages = st.hdr->mapped_pages;
 	rsm_status_free(&st);
 	return 0;
 }
@@ -316,6 +317,7 @@ int rsmt_counts_wait(const struct rsmt_counts *base, int timeout_s)
 	RSMT_SHOW(importers);
 	RSMT_SHOW(registrations);
 	RSMT_SHOW(localmem_handles);
+	RSMT_SHOW(mapped_pages);
 #undef RSMT_SHOW
 	return -1;
 }

@@ -91,6 +91,7 @@ struct rsmt_counts {
 	unsigned long long importers;		/* imports of this node's segments */
 	unsigned long long registrations;	/* memory regions held for them */
 	unsigned long long localmem_handles;
+	unsigned long long mapped_pages;	/* cached pages and twins */
 };
 
 /* Snapshot of the counts; 0, or -1 (then every count reads ~0). */

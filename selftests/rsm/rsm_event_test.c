@@ -60,29 +60,63 @@ IMPORT_TEST(post_and_wait_on_null_are_bad_seg_handle)
 							     RSM_SIGPOST_NO_ACCUMULATE));
 }
 
-/* Spec check 96: timeouts of 0, 200 and 500 ms, each within SLACK_MS */
+/*
+ * How long rsm_intr_signal_wait(@seg, @ms) takes to time out, and how late
+ * a plain poll() of the same length came back right after it (how much
+ * the virtual machine itself was held up at that moment).  -1 if the wait
+ * did not time out.
+ */
+static double timed_wait(void *seg, int ms, double *ref_late)
+{
+	struct timespec t0;
+	double el;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = rsm_intr_signal_wait(seg, ms);
+	el = ms_since(&t0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	poll(NULL, 0, ms);
+	*ref_late = ms_since(&t0) - ms;
+	return ret == RSMERR_TIMEOUT ? el : -1;
+}
+
+/*
+ * Spec check 96: timeouts of 0, 200 and 500 ms on both sides come back
+ * with RSMERR_TIMEOUT, never early, and within SLACK_MS of their time.
+ * Under TCG a virtual machine sometimes stalls for longer than that, so
+ * a late return is retried (up to ATTEMPTS times): a wait that is late
+ * every time fails, whatever the reason.
+ */
+#define ATTEMPTS	5
+
 IMPORT_TEST(wait_with_nothing_pending_times_out_on_time)
 {
 	static const int ms[] = { 0, 200, 500 };
-	struct timespec t0;
-	unsigned int k;
-	double el;
+	void *seg[2];
+	unsigned int k, s, n;
+	double el, late;
 
 	setup_i(_metadata, self, 0);
-	for (k = 0; k < sizeof(ms) / sizeof(ms[0]); k++) {
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		EXPECT_EQ(RSMERR_TIMEOUT, rsm_intr_signal_wait(self->e, ms[k]));
-		el = ms_since(&t0);
-		EXPECT_LE(ms[k], el) TH_LOG("wait(%d) returned after %.1f ms", ms[k], el);
-		EXPECT_GT(ms[k] + SLACK_MS, el) TH_LOG("wait(%d) returned after %.1f ms",
-						       ms[k], el);
+	seg[0] = self->e;
+	seg[1] = self->i;
+	for (s = 0; s < 2; s++) {
+		for (k = 0; k < sizeof(ms) / sizeof(ms[0]); k++) {
+			for (n = 0; n < ATTEMPTS; n++) {
+				el = timed_wait(seg[s], ms[k], &late);
+				ASSERT_LE(0, el) TH_LOG("%s wait(%d) did not time out",
+							s ? "import" : "export", ms[k]);
+				EXPECT_LE(ms[k], el) TH_LOG("%s wait(%d) returned early, %.1f ms",
+							    s ? "import" : "export", ms[k], el);
+				if (el < ms[k] + SLACK_MS)
+					break;
+				TH_LOG("%s wait(%d) took %.1f ms; a poll(%d) right after was %.1f ms late",
+				       s ? "import" : "export", ms[k], el, ms[k], late);
+			}
+			EXPECT_GT(ATTEMPTS, n) TH_LOG("%s wait(%d) late %d times in a row",
+						      s ? "import" : "export", ms[k], ATTEMPTS);
+		}
 	}
-	/* the import side times out the same way */
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	EXPECT_EQ(RSMERR_TIMEOUT, rsm_intr_signal_wait(self->i, 200));
-	el = ms_since(&t0);
-	EXPECT_LE(200, el);
-	EXPECT_GT(200 + SLACK_MS, el) TH_LOG("import wait(200) took %.1f ms", el);
 }
 
 /* Spec check 97 */
