@@ -224,6 +224,39 @@ IMPORT_TEST(waiting_thread_wakes_on_a_later_post)
 	}
 }
 
+/*
+ * 3.12 and A17: one event wakes exactly one of two waiting threads; the
+ * other keeps waiting for the rest of its time, then times out.
+ */
+IMPORT_TEST(one_event_wakes_one_of_two_waiters_the_other_waits_its_time)
+{
+	struct waiter w[2] = { { .timeout = 1000 }, { .timeout = 1000 } };
+	pthread_t t[2];
+	int k, woke;
+
+	setup_i(_metadata, self, 0);
+	for (k = 0; k < 2; k++) {
+		w[k].seg = self->e;
+		ASSERT_EQ(0, pthread_create(&t[k], NULL, wait_thread, &w[k]));
+	}
+	for (k = 0; k < 2; k++)
+		while (!__atomic_load_n(&w[k].waiting, __ATOMIC_ACQUIRE))
+			usleep(1000);
+	usleep(100 * 1000);
+	EXPECT_EQ(0, rsm_intr_signal_post(self->i, 0));
+	for (k = 0; k < 2; k++)
+		EXPECT_EQ(0, pthread_join(t[k], NULL));
+	woke = !w[0].ret + !w[1].ret;
+	EXPECT_EQ(1, woke) TH_LOG("returns %d and %d", w[0].ret, w[1].ret);
+	for (k = 0; k < 2; k++) {
+		if (!w[k].ret)
+			continue;
+		EXPECT_EQ(RSMERR_TIMEOUT, w[k].ret);
+		EXPECT_LE(1000, w[k].ms) TH_LOG("the loser returned after %.1f ms",
+						w[k].ms);
+	}
+}
+
 static void on_alarm(int sig)
 {
 }
@@ -234,7 +267,9 @@ IMPORT_TEST(wait_interrupted_by_a_caught_signal_is_interrupted)
 	struct sigaction sa = { .sa_handler = on_alarm }, old;
 	struct itimerval it = { .it_value = { .tv_usec = 100 * 1000 } };
 	struct timespec t0;
+	struct pollfd p;
 	double el;
+	int n;
 
 	setup_i(_metadata, self, 0);
 	sigemptyset(&sa.sa_mask);
@@ -251,6 +286,12 @@ IMPORT_TEST(wait_interrupted_by_a_caught_signal_is_interrupted)
 	EXPECT_EQ(RSMERR_INTERRUPTED, rsm_intr_signal_wait(self->i, 10000));
 	el = ms_since(&t0);
 	EXPECT_GT(5000, el) TH_LOG("interrupted wait took %.1f ms", el);
+	/* and so is rsm_intr_signal_wait_pollfd */
+	self->pollfds = true;
+	ASSERT_EQ(0, rsm_memseg_get_pollfd(self->e, &p));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	EXPECT_EQ(RSMERR_INTERRUPTED, rsm_intr_signal_wait_pollfd(&p, 1, -1, &n));
+	EXPECT_EQ(0, rsm_memseg_release_pollfd(self->e));
 	sigaction(SIGALRM, &old, NULL);
 	/* nothing was consumed or lost */
 	EXPECT_EQ(0, rsm_intr_signal_post(self->i, 0));
@@ -657,6 +698,21 @@ NODE_TEST(epoll_sees_a_post_from_another_node_and_wait_pollfd_consumes_it, 300)
 		epoll_one(_metadata, self->im[0], true);
 	}
 	STEP("epoll.down");
+	/* rsm_intr_signal_wait_pollfd itself waits for a remote post */
+	if (self->me == EXPORTER) {
+		usleep(200 * 1000);
+		EXPECT_EQ(0, rsm_intr_signal_post(self->e, 0));
+	} else {
+		struct pollfd p;
+		int n = -1;
+
+		ASSERT_EQ(0, rsm_memseg_get_pollfd(self->im[0], &p));
+		EXPECT_EQ(0, rsm_intr_signal_wait_pollfd(&p, 1, EV_MS, &n));
+		EXPECT_EQ(1, n);
+		EXPECT_EQ(POLLRDNORM, p.revents);
+		EXPECT_EQ(0, rsm_memseg_release_pollfd(self->im[0]));
+	}
+	STEP("epoll.pollfd");
 	if (self->im[0])
 		disconnect_k(_metadata, self, 0);
 	STEP("epoll.end");

@@ -362,4 +362,50 @@ IMPORT_TEST(export_destroy_redirects_the_mapping_without_faults)
 				RSM_MAP_NONE, RSM_PERM_RDWR, 0, self->P));
 }
 
+/* A27: after rebind returns, a same-node mapping is on the new pages */
+IMPORT_TEST(rebind_moves_a_same_node_mapping_to_the_new_pages)
+{
+	volatile char *a = NULL;
+
+	setup_i(_metadata, self, RSM_ALLOW_REBIND);
+	rsmt_fill_pattern(self->buf, self->len, 0, 27);
+	rsmt_fill_pattern(self->buf2, self->len, 0, 28);
+	ASSERT_EQ(0, rsm_memseg_import_map(self->i, (void **)&a, RSM_MAP_NONE,
+					   RSM_PERM_RDWR, 0, self->len));
+	/* every page is in use through the mapping before the rebind */
+	EXPECT_EQ(-1, rsmt_check_pattern((const void *)a, self->len, 0, 27));
+	ASSERT_EQ(0, rsm_memseg_export_rebind(self->e, self->buf2, 0, self->len));
+	EXPECT_EQ(-1, rsmt_check_pattern((const void *)a, self->len, 0, 28));
+	a[self->P + 1] = 0x29;
+	EXPECT_EQ(0x29, self->buf2[self->P + 1]);
+	EXPECT_EQ(-1, rsmt_check_pattern(self->buf, self->len, 0, 27));
+	self->buf2[2 * self->P] = 0x30;
+	EXPECT_EQ(0x30, a[2 * self->P]);
+	EXPECT_EQ(0, rsm_memseg_import_unmap(self->i));
+}
+
+/* 3.9: unpublish sends a same-node mapping to scratch pages */
+IMPORT_TEST(unpublish_redirects_a_same_node_mapping_without_faults)
+{
+	volatile char *a = NULL;
+	unsigned char c;
+	size_t off;
+
+	setup_i(_metadata, self, 0);
+	rsmt_fill_pattern(self->buf, self->len, 0, 31);
+	ASSERT_EQ(0, rsm_memseg_import_map(self->i, (void **)&a, RSM_MAP_NONE,
+					   RSM_PERM_RDWR, 0, self->len));
+	EXPECT_EQ(-1, rsmt_check_pattern((const void *)a, self->len, 0, 31));
+	ASSERT_EQ(0, rsm_memseg_export_unpublish(self->e));
+	for (off = 0; off < self->len; off += self->P) {
+		EXPECT_EQ(0, rsmt_guarded_load((const void *)(a + off), &c));
+		EXPECT_EQ(0, rsmt_guarded_set((void *)(a + off), 0x31, self->P));
+	}
+	EXPECT_EQ(-1, rsmt_check_pattern(self->buf, self->len, 0, 31));
+	/* and the exporter's own stores no longer show through it */
+	self->buf[5] = ~a[5];
+	EXPECT_NE(self->buf[5], a[5]);
+	EXPECT_EQ(0, rsm_memseg_import_unmap(self->i));
+}
+
 TEST_HARNESS_MAIN

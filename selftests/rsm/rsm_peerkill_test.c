@@ -160,6 +160,11 @@ NODE_TEST(killed_exporter_node_fails_open_spans_and_leaves_no_trace, 600)
 	EXPECT_EQ(RSMERR_REMOTE_NODE_UNREACHABLE,
 		  rsm_memseg_import_connect(self->ctl, victim, SEG_VICTIM, RSM_PERM_RDWR,
 					    &self->im[4]));
+	/* events to the dead node: dropped, or an error of spec 3.12 */
+	ret = rsm_intr_signal_post(self->im[0], 0);
+	EXPECT_TRUE(ret == 0 || ret == RSMERR_REMOTE_NODE_UNREACHABLE ||
+		    ret == RSMERR_CONN_ABORTED) TH_LOG("post gave %d", ret);
+	EXPECT_EQ(RSMERR_TIMEOUT, rsm_intr_signal_wait(self->im[0], 100));
 	EXPECT_EQ(0, rsm_memseg_import_unmap(self->im[1]));
 	disconnect_k(_metadata, self, 0);
 	disconnect_k(_metadata, self, 1);
