@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * rsmbench - latency and bandwidth of RSMAPI put and get between two nodes.
+ * rsmbench - latency and bandwidth of RSMAPI put and get between two nodes,
+ * and the costs of a mapped import segment.
  *
  * Server mode (-s) runs on the exporting node: it exports a buffer,
  * publishes it and waits.  Client mode runs on the importing node: it
@@ -8,10 +9,24 @@
  * rsm_memseg_import_put/get in implicit barrier mode (every call returns
  * once its transfer is complete, as an application would use them).
  *
+ * Then (unless -p 0) it maps the segment through a second import handle
+ * (rsm_memseg_import_map; across nodes the mapping is a page cache kept by
+ * the kernel) and measures
+ *  - loads from pages already in that cache against the same loads from
+ *    local memory (the sum of the 8-byte words of -p pages, many passes);
+ *  - the first touch of a page that is not cached (after an open barrier
+ *    dropped it): a page fault that fetches the page with an RDMA READ;
+ *  - close_barrier with k dirty pages (-d), one byte or the whole of each
+ *    page stored to since the open barrier, next to a put of k pages.
+ *
  * Results go to stdout as one line per figure, for scripts,
  *	lat put <bytes> <typical-usec> <average-usec>
  *	bw put <bytes> <MB/s>
- * followed by a table for people (unless -k).  MB is 2^20 bytes, the unit
+ *	map read <pages> <mapped-ns-per-page> <local-ns-per-page>
+ *	map fault <page-bytes> <typical-usec> <average-usec>
+ *	map close clean|byte|page <k> <typical-usec> <average-usec>
+ *	map put <k> <typical-usec> <average-usec>	(put of k pages)
+ * followed by tables for people (unless -k).  MB is 2^20 bytes, the unit
  * perftest reports, so the two compare directly.
  *
  * The two sides meet through a directory both can see (-S, default
@@ -53,6 +68,10 @@ struct options {
 	int n_acl;
 	int keys_only;
 	int verbose;
+	int map_pages;			/* pages read and faulted; 0: no mapping */
+	size_t dirty[MAX_SIZES];	/* dirty page counts for close_barrier */
+	int n_dirty;
+	int map_iters;			/* timed closes and puts per count */
 };
 
 struct lat_result {
@@ -64,6 +83,20 @@ struct bw_result {
 	size_t size;
 	double mbps;			/* 2^20 bytes per second */
 };
+
+/* What a mapping costs; usec unless named otherwise. */
+enum { CLOSE_BYTE, CLOSE_PAGE, CLOSE_KINDS };
+
+struct map_result {
+	size_t pages;
+	double mapped_ns, local_ns;	/* per page read, typical pass */
+	struct lat_result fault;	/* one first touch of a page */
+	struct lat_result clean;	/* close_barrier, nothing dirty */
+	struct lat_result close[CLOSE_KINDS][MAX_SIZES];
+	struct lat_result put[MAX_SIZES];	/* put of k pages */
+};
+
+static const char *const close_kind[CLOSE_KINDS] = { "byte", "page" };
 
 static volatile sig_atomic_t stop;
 
@@ -94,6 +127,12 @@ static void usage(FILE *f)
 "  -B BYTES  instead of -N: move BYTES per bandwidth size (>= 5 transfers)\n"
 "  -w N      warm-up iterations before each latency size (default: n/10,\n"
 "            >= 10); bandwidth sizes warm up with one transfer (none if 0)\n"
+"  -p PAGES  mapping: pages read and first-touched (default 64; 0 = no\n"
+"            mapping measurements); reads take n passes, first touches\n"
+"            at least n faults\n"
+"  -d LIST   mapping: dirty page counts for close_barrier (default\n"
+"            1,4,16,64)\n"
+"  -j N      mapping: timed closes (and puts) per dirty count (default 20)\n"
 "  -k        machine-readable lines only, no table\n"
 "  -v        say what is happening on stderr\n"
 "  -h        this text\n"
@@ -517,6 +556,340 @@ out:
 	return rc;
 }
 
+/* ---- mapping ---------------------------------------------------------- */
+
+static size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Pages the mapping measurements need mapped: -p, and the largest -d. */
+static size_t map_window_pages(const struct options *o)
+{
+	size_t n = o->map_pages;
+	int i;
+
+	if (!o->map_pages)
+		return 0;
+	for (i = 0; i < o->n_dirty; i++)
+		if (o->dirty[i] > n)
+			n = o->dirty[i];
+	return n;
+}
+
+static volatile uint64_t sink;	/* keeps the summing loops honest */
+
+/* The same loop reads both kinds of memory. */
+static __attribute__((noinline)) uint64_t sum_words(const uint64_t *p,
+						     size_t words)
+{
+	uint64_t s = 0;
+	size_t i;
+
+	for (i = 0; i < words; i++)
+		s += p[i];
+	return s;
+}
+
+static void lat_from_samples(double *samples, int n, size_t size,
+			     struct lat_result *r)
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += samples[i];
+	qsort(samples, n, sizeof(*samples), cmp_double);
+	r->size = size;
+	r->typical = samples[n / 2];
+	r->average = sum / n;
+}
+
+/*
+ * Loads from cached pages against loads from local memory: passes over
+ * @pages pages of each, alternating so that both see the same conditions;
+ * the typical (median) pass, per page, in nanoseconds.
+ */
+static int measure_map_read(const struct options *o, const char *map,
+			    size_t pages, struct map_result *r)
+{
+	size_t pg = page_size(), words = pages * pg / sizeof(uint64_t);
+	int passes = o->lat_iters, i;
+	double *tm, *tl, t;
+	uint64_t *local;
+
+	tm = calloc(passes, sizeof(*tm));
+	tl = calloc(passes, sizeof(*tl));
+	local = aligned_alloc(pg, pages * pg);
+	if (!tm || !tl || !local) {
+		perror("rsmbench");
+		free(local);
+		free(tl);
+		free(tm);
+		return -1;
+	}
+	memcpy(local, map, pages * pg);	/* same data; faults the pages in */
+	sink += sum_words((const uint64_t *)map, words);	/* warm both */
+	sink += sum_words(local, words);
+	for (i = 0; i < passes; i++) {
+		t = now_usec();
+		sink += sum_words((const uint64_t *)map, words);
+		tm[i] = now_usec() - t;
+		t = now_usec();
+		sink += sum_words(local, words);
+		tl[i] = now_usec() - t;
+	}
+	qsort(tm, passes, sizeof(*tm), cmp_double);
+	qsort(tl, passes, sizeof(*tl), cmp_double);
+	r->pages = pages;
+	r->mapped_ns = tm[passes / 2] * 1e3 / pages;
+	r->local_ns = tl[passes / 2] * 1e3 / pages;
+	free(local);
+	free(tl);
+	free(tm);
+	return 0;
+}
+
+/*
+ * First touch of pages that are not cached: each round opens the barrier,
+ * which drops the clean cached pages, and reads one byte of each of @pages
+ * pages, each touch timed on its own; rounds until at least -n touches.
+ */
+static int measure_map_fault(const struct options *o, rsmapi_barrier_t *mb,
+			     const char *map, size_t pages, struct map_result *r)
+{
+	int rounds = (o->lat_iters + pages - 1) / pages, n = 0, k, err;
+	size_t pg = page_size(), i;
+	double *samples, t;
+
+	samples = calloc((size_t)rounds * pages, sizeof(*samples));
+	if (!samples) {
+		perror("rsmbench");
+		return -1;
+	}
+	sink += *(const volatile char *)map;	/* first fault of the mapping */
+	for (k = 0; k < rounds; k++) {
+		err = rsm_memseg_import_open_barrier(mb);
+		if (err) {
+			fail("rsm_memseg_import_open_barrier", err);
+			goto fail;
+		}
+		for (i = 0; i < pages; i++) {
+			t = now_usec();
+			sink += *(const volatile char *)(map + i * pg);
+			samples[n++] = now_usec() - t;
+		}
+		err = rsm_memseg_import_close_barrier(mb);
+		if (err) {
+			fail("rsm_memseg_import_close_barrier", err);
+			goto fail;
+		}
+	}
+	lat_from_samples(samples, n, pg, &r->fault);
+	free(samples);
+	return 0;
+fail:
+	free(samples);
+	return -1;
+}
+
+/*
+ * Store to @k pages since an open barrier: one byte of each, or each page
+ * whole.  Every stored byte differs from what the page held (the page
+ * variant runs first and leaves uniform pages), so that the write-back
+ * moves exactly 1 or page-size bytes per page.
+ */
+static void dirty_pages(char *map, size_t k, int kind)
+{
+	size_t pg = page_size(), i;
+	unsigned char *p, v;
+
+	for (i = 0; i < k; i++) {
+		p = (unsigned char *)map + i * pg;
+		if (kind == CLOSE_BYTE) {
+			p[0]++;
+			continue;
+		}
+		v = p[1] + 1;
+		if (v == p[0])
+			v++;
+		memset(p, v, pg);
+	}
+}
+
+/* Open, store to k pages (kind), close; the close timed.  -j times. */
+static int measure_map_close(const struct options *o, rsmapi_barrier_t *mb,
+			     char *map, size_t k, int kind, double *samples,
+			     struct lat_result *r)
+{
+	int i, warm = 2, err;
+	double t;
+
+	for (i = -warm; i < o->map_iters; i++) {
+		err = rsm_memseg_import_open_barrier(mb);
+		if (err) {
+			fail("rsm_memseg_import_open_barrier", err);
+			return -1;
+		}
+		if (kind >= 0)
+			dirty_pages(map, k, kind);
+		t = now_usec();
+		err = rsm_memseg_import_close_barrier(mb);
+		t = now_usec() - t;
+		if (err) {
+			fail("rsm_memseg_import_close_barrier", err);
+			return -1;
+		}
+		if (i >= 0)
+			samples[i] = t;
+	}
+	lat_from_samples(samples, o->map_iters, k, r);
+	return 0;
+}
+
+/* A put of k pages through the first (unmapped) handle, -j times. */
+static int measure_map_put(const struct options *o,
+			   rsm_memseg_import_handle_t imp, char *buf, size_t k,
+			   double *samples, struct lat_result *r)
+{
+	size_t len = k * page_size();
+	int i, warm = 2, err;
+	double t;
+
+	for (i = -warm; i < o->map_iters; i++) {
+		t = now_usec();
+		err = rsm_memseg_import_put(imp, 0, buf, len);
+		t = now_usec() - t;
+		if (err) {
+			fail("rsm_memseg_import_put", err);
+			return -1;
+		}
+		if (i >= 0)
+			samples[i] = t;
+	}
+	lat_from_samples(samples, o->map_iters, k, r);
+	return 0;
+}
+
+static void print_map_table(const struct options *o, const struct map_result *r)
+{
+	int i;
+
+	printf("\nrsmbench: mapping of node %u segment 0x%x (usec unless named)\n",
+	       o->remote_node, o->segid);
+	printf("read %zu cached pages: %.1f ns/page mapped, %.1f ns/page local\n",
+	       r->pages, r->mapped_ns, r->local_ns);
+	printf("first touch of a page: typical %.2f, average %.2f\n",
+	       r->fault.typical, r->fault.average);
+	printf("close_barrier, nothing dirty: typical %.2f\n", r->clean.typical);
+	printf("%6s  %12s %12s  %12s %12s  %12s\n", "pages", "close 1B/pg",
+	       "per page", "close whole", "per page", "put k pages");
+	for (i = 0; i < o->n_dirty; i++)
+		printf("%6zu  %12.2f %12.2f  %12.2f %12.2f  %12.2f\n",
+		       o->dirty[i], r->close[CLOSE_BYTE][i].typical,
+		       r->close[CLOSE_BYTE][i].typical / o->dirty[i],
+		       r->close[CLOSE_PAGE][i].typical,
+		       r->close[CLOSE_PAGE][i].typical / o->dirty[i],
+		       r->put[i].typical);
+}
+
+static void print_lat_line(const char *what, const char *kind,
+			   const struct lat_result *r)
+{
+	printf("%s%s%s %zu %.2f %.2f\n", what, kind ? " " : "", kind ? kind : "",
+	       r->size, r->typical, r->average);
+	fflush(stdout);
+}
+
+/*
+ * The mapping measurements, through a second import handle of the same
+ * segment (a handle used for put and get cannot be mapped); @imp, the
+ * first, makes the puts they are compared with.
+ */
+static int measure_map(const struct options *o, rsmapi_controller_handle_t ctl,
+		       rsm_memseg_import_handle_t imp, char *buf)
+{
+	static struct map_result r;
+	size_t win = map_window_pages(o), pg = page_size();
+	rsm_memseg_import_handle_t mimp;
+	rsmapi_barrier_t mb;
+	double *samples;
+	void *addr = NULL;
+	int i, kind, err, rc = -1;
+
+	samples = calloc(o->map_iters, sizeof(*samples));
+	if (!samples) {
+		perror("rsmbench");
+		return -1;
+	}
+	if (connect_segment(o, ctl, &mimp))
+		goto out_free;
+	memset(&mb, 0, sizeof(mb));
+	err = rsm_memseg_import_init_barrier(mimp, RSM_BARRIER_SEGMENT, &mb);
+	if (err) {
+		fail("rsm_memseg_import_init_barrier", err);
+		goto out_disconnect;
+	}
+	err = rsm_memseg_import_map(mimp, &addr, RSM_MAP_NONE, RSM_PERM_RDWR, 0,
+				    win * pg);
+	if (err) {
+		fail("rsm_memseg_import_map", err);
+		goto out_barrier;
+	}
+	if (o->verbose)
+		fprintf(stderr, "rsmbench: mapped %zu pages\n", win);
+
+	if (measure_map_fault(o, &mb, addr, o->map_pages, &r))
+		goto out_unmap;
+	print_lat_line("map fault", NULL, &r.fault);
+	/* the pages just touched stay cached: no barrier until the reads */
+	if (measure_map_read(o, addr, o->map_pages, &r))
+		goto out_unmap;
+	printf("map read %zu %.2f %.2f\n", r.pages, r.mapped_ns, r.local_ns);
+	fflush(stdout);
+
+	if (measure_map_close(o, &mb, addr, 0, -1, samples, &r.clean))
+		goto out_unmap;
+	print_lat_line("map close", "clean", &r.clean);
+	for (i = 0; i < o->n_dirty; i++) {
+		/* page first: it leaves uniform pages (see dirty_pages) */
+		for (kind = CLOSE_KINDS - 1; kind >= 0; kind--) {
+			if (measure_map_close(o, &mb, addr, o->dirty[i], kind,
+					      samples, &r.close[kind][i]))
+				goto out_unmap;
+			print_lat_line("map close", close_kind[kind],
+				       &r.close[kind][i]);
+		}
+		if (measure_map_put(o, imp, buf, o->dirty[i], samples, &r.put[i]))
+			goto out_unmap;
+		print_lat_line("map put", NULL, &r.put[i]);
+	}
+	if (!o->keys_only)
+		print_map_table(o, &r);
+	rc = 0;
+out_unmap:
+	err = rsm_memseg_import_unmap(mimp);
+	if (err) {
+		fail("rsm_memseg_import_unmap", err);
+		rc = -1;
+	}
+out_barrier:
+	err = rsm_memseg_import_destroy_barrier(&mb);
+	if (err) {
+		fail("rsm_memseg_import_destroy_barrier", err);
+		rc = -1;
+	}
+out_disconnect:
+	err = rsm_memseg_import_disconnect(mimp);
+	if (err) {
+		fail("rsm_memseg_import_disconnect", err);
+		rc = -1;
+	}
+out_free:
+	free(samples);
+	return rc;
+}
+
 static size_t largest_size(const struct options *o)
 {
 	size_t max = 0;
@@ -528,6 +901,8 @@ static size_t largest_size(const struct options *o)
 	for (i = 0; i < o->n_bw; i++)
 		if (o->bw_sizes[i] > max)
 			max = o->bw_sizes[i];
+	if (map_window_pages(o) * page_size() > max)
+		max = map_window_pages(o) * page_size();
 	return max;
 }
 
@@ -589,7 +964,8 @@ static int run_client(struct options *o)
 		fail("rsm_memseg_import_set_mode", err);
 		goto out_barrier;
 	}
-	if (measure_all(o, imp, buf, len) == 0)
+	if (measure_all(o, imp, buf, len) == 0 &&
+	    (!o->map_pages || measure_map(o, ctl, imp, buf) == 0))
 		rc = 0;
 out_barrier:
 	err = rsm_memseg_import_destroy_barrier(&barrier);
@@ -625,11 +1001,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->lat_iters = 1000;
 	o->bw_iters = 100;
 	o->warmup = -1;
+	o->map_pages = 64;
+	o->map_iters = 20;
+	parse_size_list("1,4,16,64", o->dirty, &o->n_dirty);
 	parse_size_list("8,16,32,64,128,256,512,1K,2K,4K", o->lat_sizes,
 			&o->n_lat);
 	parse_size_list("64K,256K,1M,4M", o->bw_sizes, &o->n_bw);
 
-	while ((c = getopt(argc, argv, "sr:c:i:m:a:S:t:l:b:n:N:B:w:kvh")) != -1) {
+	while ((c = getopt(argc, argv, "sr:c:i:m:a:S:t:l:b:n:N:B:w:p:d:j:kvh")) != -1) {
 		switch (c) {
 		case 's': o->server = 1; break;
 		case 'r': o->remote_node = strtoul(optarg, NULL, 0); break;
@@ -661,13 +1040,20 @@ static int parse_options(int argc, char **argv, struct options *o)
 				goto bad;
 			break;
 		case 'w': o->warmup = atoi(optarg); break;
+		case 'p': o->map_pages = atoi(optarg); break;
+		case 'd':
+			if (parse_size_list(optarg, o->dirty, &o->n_dirty))
+				goto bad;
+			break;
+		case 'j': o->map_iters = atoi(optarg); break;
 		case 'k': o->keys_only = 1; break;
 		case 'v': o->verbose = 1; break;
 		case 'h': usage(stdout); exit(0);
 		default: goto bad;
 		}
 	}
-	if (optind != argc || o->lat_iters < 1 || o->bw_iters < 1)
+	if (optind != argc || o->lat_iters < 1 || o->bw_iters < 1 ||
+	    o->map_pages < 0 || o->map_iters < 1)
 		goto bad;
 	if (!o->server && !o->remote_node) {
 		fprintf(stderr, "rsmbench: the client needs -r NODE\n");
