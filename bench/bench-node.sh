@@ -11,14 +11,21 @@
 #        pt lat read  <bytes> <typical-usec> <average-usec>
 #        pt bw  write <bytes> <MB/s>
 #   2. rsmbench (server on node 1, client on node 2), which prints its own
-#      `lat put|get ...` and `bw put|get ...` lines.
+#      `lat put|get ...` and `bw put|get ...` lines, then `map ...` lines:
+#      reads of cached pages of a mapping against local memory, the first
+#      touch (page fault) of a page, and close_barrier with 1..64 dirty
+#      pages next to a put of as many pages.
 #
 # Server and client meet through files in $RSM_SHARE.  Iteration counts are
 # small because the nodes are emulated (TCG): see BENCH_* below.
 #
-# Environment (all optional): BENCH_LAT_ITERS (per latency size),
+# Environment (all optional): BENCH_LAT_ITERS (per latency size; also
+# the passes of mapped reads and the least number of first touches),
 # BENCH_BW_BYTES (moved per bandwidth size, at least 5 transfers),
-# BENCH_LAT_SIZES, BENCH_BW_SIZES, BENCH_SKIP_PERFTEST=1, BENCH_SKIP_RSM=1.
+# BENCH_LAT_SIZES, BENCH_BW_SIZES, BENCH_MAP_PAGES (pages read and
+# first-touched, 0 = no mapping figures), BENCH_MAP_DIRTY (dirty page
+# counts), BENCH_MAP_ITERS (timed closes and puts per count),
+# BENCH_SKIP_PERFTEST=1, BENCH_SKIP_RSM=1.
 
 set -u
 
@@ -32,6 +39,9 @@ lat_iters=${BENCH_LAT_ITERS:-100}
 bw_bytes=${BENCH_BW_BYTES:-8388608}
 lat_sizes=${BENCH_LAT_SIZES:-"8 16 32 64 128 256 512 1024 2048 4096"}
 bw_sizes=${BENCH_BW_SIZES:-"65536 262144 1048576 4194304"}
+map_pages=${BENCH_MAP_PAGES:-64}
+map_dirty=${BENCH_MAP_DIRTY:-"1 4 16 64"}
+map_iters=${BENCH_MAP_ITERS:-10}
 step_timeout=120
 
 # Wait until $1 exists in the share (at most $2 seconds).
@@ -134,8 +144,10 @@ run_perftest() {
 }
 
 run_rsmbench() {
+	# both sides get every size: the server sizes the segment from them
 	local common=(-c "$dev" -l "$lat_sizes" -b "$bw_sizes"
-		      -n "$lat_iters" -B "$bw_bytes" -S "$share")
+		      -n "$lat_iters" -B "$bw_bytes" -S "$share"
+		      -p "$map_pages" -d "$map_dirty" -j "$map_iters")
 	if [ "$node" = 1 ]; then
 		"$top/utils/rsmbench" -s "${common[@]}" -a 2
 	else
