@@ -48,8 +48,9 @@ atomic64_t rsm_mapped_pages = ATOMIC64_INIT(0);
 static atomic64_t rsm_map_next = ATOMIC64_INIT(1);
 #define RSM_MAP_PGOFF_MAX	(MAX_LFS_FILESIZE >> PAGE_SHIFT)
 
-/* Runs written back per chain of work requests. */
+/* Runs, and pages they cover, written back per chain of work requests. */
 #define RSM_SYNC_BATCH		32
+#define RSM_SYNC_PAGES		128
 
 static void rsm_vma_flags_mod(struct vm_area_struct *vma, vm_flags_t set,
 			      vm_flags_t clear)
@@ -369,10 +370,43 @@ out:
 
 struct rsm_sync_batch {
 	unsigned int		n;
+	unsigned int		npages;
 	u64			roff[RSM_SYNC_BATCH];
 	u64			len[RSM_SYNC_BATCH];
 	struct rsm_lbuf		lb[RSM_SYNC_BATCH];
+	struct page		*pages[RSM_SYNC_PAGES];
 };
+
+/*
+ * Queue bytes [start, end) of page @idx.  A run that goes on where the
+ * previous one ended, at the start of the next page, extends it: pages
+ * rewritten whole go back as a few long writes.
+ */
+static void rsm_sync_add(struct rsm_sync_batch *b, struct page *page,
+			 unsigned long idx, unsigned int start,
+			 unsigned int end)
+{
+	u64 roff = ((u64)idx << PAGE_SHIFT) + start;
+	unsigned int k = b->n - 1;
+
+	if (b->n && !start && b->roff[k] + b->len[k] == roff) {
+		b->pages[b->npages++] = page;
+		b->len[k] += end;
+		return;
+	}
+	k = b->n++;
+	b->roff[k] = roff;
+	b->len[k] = end - start;
+	b->lb[k].uaddr = 0;
+	b->lb[k].pages = &b->pages[b->npages];
+	b->lb[k].pgoff = start;
+	b->pages[b->npages++] = page;
+}
+
+static bool rsm_sync_full(const struct rsm_sync_batch *b)
+{
+	return b->n == RSM_SYNC_BATCH || b->npages == RSM_SYNC_PAGES;
+}
 
 /*
  * Queue the runs of bytes of page @idx that differ from its twin, from
@@ -386,7 +420,7 @@ static void rsm_sync_diff(struct rsm_mpage *mp, unsigned long idx,
 	const u8 *old = kmap_local_page(mp->twin);
 	unsigned int i = *pos, start;
 
-	while (i < PAGE_SIZE && b->n < RSM_SYNC_BATCH) {
+	while (i < PAGE_SIZE && !rsm_sync_full(b)) {
 		if (IS_ALIGNED(i, sizeof(long)) &&
 		    *(const unsigned long *)(cur + i) ==
 		    *(const unsigned long *)(old + i)) {
@@ -400,12 +434,7 @@ static void rsm_sync_diff(struct rsm_mpage *mp, unsigned long idx,
 		start = i;
 		while (i < PAGE_SIZE && cur[i] != old[i])
 			i++;
-		b->roff[b->n] = ((u64)idx << PAGE_SHIFT) + start;
-		b->len[b->n] = i - start;
-		b->lb[b->n].pages = &mp->page;
-		b->lb[b->n].pgoff = start;
-		b->lb[b->n].uaddr = 0;
-		b->n++;
+		rsm_sync_add(b, mp->page, idx, start, i);
 	}
 	kunmap_local(old);
 	kunmap_local(cur);
@@ -423,6 +452,7 @@ static int rsm_sync_flush(struct rsm_import *imp, struct rsm_ep *ep,
 	ret = rsm_rdma_rw_vec(ep, true, imp->keys, imp->chunk_shift, b->n,
 			      b->roff, b->lb, b->len, &imp->aborted, &done);
 	b->n = 0;
+	b->npages = 0;
 	return rsm_import_xfer_status(imp, ret);
 }
 
@@ -444,7 +474,7 @@ static int rsm_map_writeback(struct rsm_import *imp, struct rsm_ep *ep)
 		pos = 0;
 		while (!ret && pos < PAGE_SIZE) {
 			rsm_sync_diff(mp, idx, &pos, b);
-			if (b->n == RSM_SYNC_BATCH)
+			if (rsm_sync_full(b))
 				ret = rsm_sync_flush(imp, ep, b);
 		}
 		if (ret)
