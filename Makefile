@@ -5,7 +5,7 @@
 #   make                 build rsm.ko, librsm and the utilities
 #   make check           install what the tests need, run the whole suite
 #   make demo            boot a 2-node virtual cluster and show rsm at work
-#   make bench           rsm put/get latency and bandwidth next to perftest
+#   make bench           rsm put/get and mapped access next to perftest
 #   make install         install librsm, headers, man pages and utilities
 #   make modules_install install rsm.ko for the kernel in KDIR
 #   make dkms-install    register the module with DKMS and build it
