@@ -28,6 +28,7 @@
 #define SEG_UNPUB	0x4b0108
 #define SEG_FORK	0x4b0109
 #define SEG_LARGE	0x4b010a
+#define SEG_REVOKE	0x4b010b
 #define POLL_S		60	/* a consumer sees the flag within this */
 
 static size_t pg(void)
@@ -347,6 +348,9 @@ NODE_TEST(rebind_under_a_mapping_moves_it_and_fails_stores_of_the_old_epoch, 300
 			if (remap || self->n >= 3)
 				break;
 		}
+	}
+	STEP("rebind.reread");
+	if (self->me != EXPORTER) {
 		/* stores of the new epoch land in the new pages */
 		EXPECT_EQ(0, rsm_memseg_import_open_barrier(&self->bar[0]));
 		rsmt_fill_pattern((void *)(a + (self->me - 2) * P), P, (self->me - 2) * P, 43);
@@ -666,6 +670,84 @@ NODE_TEST(large_mapping_moves_every_page_both_ways, 600)
 		disconnect_k(_metadata, self, 0);
 	}
 	STEP("large.end");
+}
+
+/*
+ * DESIGN decision 6 with mappings: importers store through their mappings
+ * and close their spans in a loop (each close writes back) while the
+ * exporter unpublishes.  Once unpublish has returned the exporter's memory
+ * does not change any more, the loop ends with a failed close, accesses
+ * through the mapping never fault, and the import stays aborted.
+ */
+#define REVOKE_PAGES	64
+#define REVOKE_QUIET_S	3
+#define REVOKE_LOOP_S	60
+
+NODE_TEST(unpublish_revokes_importers_writing_through_mappings, 300)
+{
+	const size_t P = pg(), len = REVOKE_PAGES * P;
+	unsigned long spans = 0;
+	char *a = NULL, *snap;
+	int ret = 0, sig = 0;
+	double end;
+
+	if (self->me == EXPORTER)
+		export_as(_metadata, self, len, SEG_REVOKE, 0, NULL, 0);
+	STEP("mrevoke.published");
+	if (self->me != EXPORTER) {
+		import_k(_metadata, self, 0, SEG_REVOKE);
+		ASSERT_EQ(0, map_k(self, 0, RSM_PERM_RDWR, 0, len, &a));
+	}
+	STEP("mrevoke.mapped");
+	if (self->me == EXPORTER) {
+		snap = malloc(len);
+		ASSERT_NE(NULL, snap);
+		sleep(2);	/* let the importers get going */
+		ASSERT_EQ(0, rsm_memseg_export_unpublish(self->e));
+		memcpy(snap, self->buf, len);
+		EXPECT_NE(0, snap[64 * 2] | snap[P + 64 * 2])
+			TH_LOG("no write-back before the unpublish");
+		end = rsmt_time() + REVOKE_QUIET_S;
+		while (rsmt_time() < end && !memcmp(snap, self->buf, len))
+			usleep(20 * 1000);
+		EXPECT_EQ(0, memcmp(snap, self->buf, len))
+			TH_LOG("segment memory changed after unpublish returned");
+		free(snap);
+	} else {
+		end = rsmt_time() + REVOKE_LOOP_S;
+		for (spans = 0; rsmt_time() < end; spans++) {
+			char *pgp = a + (spans % REVOKE_PAGES) * P;
+
+			ret = rsm_memseg_import_open_barrier(&self->bar[0]);
+			if (ret)
+				break;
+			sig = rsmt_guarded_set(pgp + 64 * self->me, 1 + spans % 255, 64);
+			if (sig)
+				break;
+			ret = rsm_memseg_import_close_barrier(&self->bar[0]);
+			if (ret)
+				break;
+		}
+		TH_LOG("%lu spans closed before the revocation; it ended with %d", spans, ret);
+		EXPECT_EQ(0, sig) TH_LOG("a store through the mapping faulted");
+		EXPECT_TRUE(ret == RSMERR_CONN_ABORTED || ret == RSMERR_BARRIER_FAILURE ||
+			    ret == RSMERR_BARRIER_OPEN_FAILED);
+		EXPECT_LT(0, spans);
+		/* the state is final */
+		ret = rsm_memseg_import_open_barrier(&self->bar[0]);
+		if (!ret) {
+			EXPECT_EQ(0, rsmt_guarded_set(a, 0x44, 16));
+			EXPECT_EQ(RSMERR_CONN_ABORTED,
+				  rsm_memseg_import_close_barrier(&self->bar[0]));
+		} else {
+			EXPECT_EQ(RSMERR_BARRIER_OPEN_FAILED, ret);
+		}
+		EXPECT_EQ(0, rsm_memseg_import_unmap(self->im[0]));
+	}
+	STEP("mrevoke.revoked");
+	if (self->im[0])
+		disconnect_k(_metadata, self, 0);
+	STEP("mrevoke.end");
 }
 
 TEST_HARNESS_MAIN
