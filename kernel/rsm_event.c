@@ -105,8 +105,10 @@ int rsm_event_wait_ioctl(struct rsm_event *ev, void __user *uarg)
 			return -EINTR;
 		return 0;
 	}
+	/* one jiffy more: the current tick is partly gone already */
 	left = wait_event_interruptible_timeout(ev->wq, rsm_event_take(ev),
-						msecs_to_jiffies(req.timeout_ms));
+						msecs_to_jiffies(req.timeout_ms) +
+						1);
 	if (left < 0)
 		return -EINTR;
 	return left ? 0 : RSMERR_TIMEOUT;
