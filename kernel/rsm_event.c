@@ -106,9 +106,9 @@ int rsm_event_wait_ioctl(struct rsm_event *ev, void __user *uarg)
 		return 0;
 	}
 	/* one jiffy more: the current tick is partly gone already */
+	left = msecs_to_jiffies(req.timeout_ms) + 1;
 	left = wait_event_interruptible_timeout(ev->wq, rsm_event_take(ev),
-						msecs_to_jiffies(req.timeout_ms) +
-						1);
+						left);
 	if (left < 0)
 		return -EINTR;
 	return left ? 0 : RSMERR_TIMEOUT;
