@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static sigjmp_buf rsmt_guard_jmp;
 static volatile sig_atomic_t rsmt_guard_sig;
@@ -74,6 +75,20 @@ static inline int rsmt_guarded_set(void *dst, int c, size_t len)
 static inline int rsmt_guarded_load(const void *p, unsigned char *out)
 {
 	return rsmt_guarded_copy(out, p, 1);
+}
+
+/*
+ * A page-aligned range of @len bytes that nothing maps (reserved, then
+ * given back), for RSM_MAP_FIXED; NULL on failure.
+ */
+static inline char *rsmt_free_range(size_t len)
+{
+	char *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	munmap(p, len);
+	return p;
 }
 
 #endif

@@ -18,20 +18,6 @@ static bool is_mapped(void *p, size_t len)
 	return msync(p, len, MS_ASYNC) == 0 || errno != ENOMEM;
 }
 
-/*
- * A page-aligned range of @len bytes that nothing maps: reserved, then
- * given back.  NULL on failure.
- */
-static char *free_range(size_t len)
-{
-	char *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	munmap(p, len);
-	return p;
-}
-
 /* Spec check 50 */
 IMPORT_TEST(connected_size_is_the_exporter_length)
 {
@@ -121,7 +107,7 @@ IMPORT_TEST(misaligned_map_offset_is_bad_alignment_and_leaves_no_lock)
 /* Spec check 67 */
 IMPORT_TEST(fixed_map_needs_an_aligned_address_and_maps_exactly_there)
 {
-	char *hole = free_range(4 * self->P);
+	char *hole = rsmt_free_range(4 * self->P);
 	void *a;
 
 	ASSERT_NE(NULL, hole);

@@ -54,17 +54,6 @@ static void store_flag(volatile void *p, uint64_t v)
 	__atomic_store_n((volatile uint64_t *)p, v, __ATOMIC_RELEASE);
 }
 
-/* A page-aligned range of @len bytes that nothing maps, or NULL. */
-static char *free_range(size_t len)
-{
-	char *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	munmap(p, len);
-	return p;
-}
-
 static bool is_mapped(void *p, size_t len)
 {
 	return msync(p, len, MS_ASYNC) == 0 || errno != ENOMEM;
@@ -246,7 +235,7 @@ NODE_TEST(fixed_address_map_works_across_nodes, 300)
 		export_as(_metadata, self, len, SEG_FIXED, 0, NULL, 0);
 	STEP("fixed.published");
 	if (self->me != EXPORTER) {
-		hole = free_range(8 * P);
+		hole = rsmt_free_range(8 * P);
 		ASSERT_NE(NULL, hole);
 		want = hole + 2 * P;
 		a = want;
