@@ -125,16 +125,30 @@ static long rsm_ioctl_import(struct rsm_file *rf, unsigned int cmd,
 	return rsm_import_ioctl(imp, cmd, uarg);
 }
 
+/*
+ * The segment @rf is bound to: *@expp or *@impp is set, or neither.
+ * Return: true if one is.
+ */
+static bool rsm_file_segment(struct rsm_file *rf, struct rsm_export **expp,
+			     struct rsm_import **impp)
+{
+	mutex_lock(&rf->lock);
+	*expp = rf->kind == RSM_FILE_EXPORT ? rf->exp : NULL;
+	*impp = rf->kind == RSM_FILE_IMPORT ? rf->imp : NULL;
+	mutex_unlock(&rf->lock);
+	return *expp || *impp;
+}
+
 /* Events: on an export or an import descriptor. */
 static long rsm_ioctl_signal(struct rsm_file *rf, unsigned int cmd,
 			     void __user *uarg)
 {
-	struct rsm_export *exp = rsm_file_bound(rf, RSM_FILE_EXPORT);
-	struct rsm_import *imp = rsm_file_bound(rf, RSM_FILE_IMPORT);
+	struct rsm_export *exp;
+	struct rsm_import *imp;
 	u32 flags;
 	int ret;
 
-	if (!exp && !imp)
+	if (!rsm_file_segment(rf, &exp, &imp))
 		return RSMERR_BAD_SEG_HNDL;
 	if (cmd == RSM_IOC_SIGNAL_WAIT)
 		return rsm_event_wait_ioctl(exp ? &exp->ev : &imp->ev, uarg);
@@ -244,15 +258,12 @@ static int rsm_fsync(struct file *file, loff_t start, loff_t end,
 
 static __poll_t rsm_poll(struct file *file, poll_table *wait)
 {
-	struct rsm_file *rf = file->private_data;
-	struct rsm_export *exp = rsm_file_bound(rf, RSM_FILE_EXPORT);
-	struct rsm_import *imp = rsm_file_bound(rf, RSM_FILE_IMPORT);
+	struct rsm_export *exp;
+	struct rsm_import *imp;
 
-	if (exp)
-		return rsm_event_poll(&exp->ev, file, wait);
-	if (imp)
-		return rsm_event_poll(&imp->ev, file, wait);
-	return 0;
+	if (!rsm_file_segment(file->private_data, &exp, &imp))
+		return 0;
+	return rsm_event_poll(exp ? &exp->ev : &imp->ev, file, wait);
 }
 
 static int rsm_open(struct inode *inode, struct file *file)

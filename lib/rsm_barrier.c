@@ -199,17 +199,26 @@ RSM_PUBLIC int rsm_memseg_import_open_barrier(rsmapi_barrier_t *barrier)
 	return RSM_SUCCESS;
 }
 
+/* Like rsm_barrier_load_live(), but the barrier must be open too. */
+static int rsm_barrier_load_open(rsmapi_barrier_t *barrier,
+	struct rsm_barrier_priv *p, struct __rsm_memseg_import_handle **impp)
+{
+	int err = rsm_barrier_load_live(barrier, p, impp);
+
+	if (err == RSM_SUCCESS && p->state != RSM_BARRIER_OPEN)
+		return RSMERR_BARRIER_NOT_OPENED;
+	return err;
+}
+
 RSM_PUBLIC int rsm_memseg_import_order_barrier(rsmapi_barrier_t *barrier)
 {
 	struct __rsm_memseg_import_handle *imp;
 	struct rsm_barrier_priv p;
 	int err;
 
-	err = rsm_barrier_load_live(barrier, &p, &imp);
+	err = rsm_barrier_load_open(barrier, &p, &imp);
 	if (err)
 		return err;
-	if (p.state != RSM_BARRIER_OPEN)
-		return RSMERR_BARRIER_NOT_OPENED;
 	/*
 	 * Put and get have completed already; stores through a mapping
 	 * are written back before any store after this call can be.
@@ -252,11 +261,9 @@ RSM_PUBLIC int rsm_memseg_import_close_barrier(rsmapi_barrier_t *barrier)
 	struct rsm_barrier_priv p;
 	int err;
 
-	err = rsm_barrier_load_live(barrier, &p, &imp);
+	err = rsm_barrier_load_open(barrier, &p, &imp);
 	if (err)
 		return err;
-	if (p.state != RSM_BARRIER_OPEN)
-		return RSMERR_BARRIER_NOT_OPENED;
 	pthread_mutex_lock(&imp->lock);
 	err = rsm_barrier_verdict(imp, &p);
 	/* Successful or not, the span is over; the barrier may be reopened. */
