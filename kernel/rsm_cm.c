@@ -1,61 +1,80 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * rsm: RDMA CM - the listener, the versioned hello, and the event handler of
- * every endpoint.
+ * rsm: RDMA CM - the listener, the versioned hello, the proof of the
+ * cluster key, and the event handler of every endpoint.
  *
  * A connect request carries a struct rsm_wire_hello in its private data.  The
  * passive side refuses (and counts) senders that are not in its
- * configuration, speak another protocol version, or meant another node; the
- * refusal reason travels back as reject private data.
+ * configuration, speak another protocol version, meant another node, come
+ * from an unprivileged source port, or disagree about having a cluster key;
+ * the refusal reason travels back as reject private data.  Otherwise it
+ * accepts with its own hello and its proof (struct rsm_wire_accept), but the
+ * new endpoint only waits on the connection's pending list: it replaces
+ * nothing and serves nothing until the active side's INFO brings a valid
+ * proof (rsm_msg.c).  The active side binds a privileged source port, which
+ * only root can, and checks the passive side's proof before it says a word.
  */
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/random.h>
 #include <rdma/ib_cm.h>
 
 #include "rsm_loc.h"
 
 #define RSM_RESOLVE_TIMEOUT_MS	2000
+/* Source ports the active side binds: privileged, above the well-known. */
+#define RSM_SRC_PORT_LOW	512
+#define RSM_SRC_PORT_SPAN	(RSM_WIRE_PRIV_PORT_MAX - RSM_SRC_PORT_LOW)
 
 static struct rdma_cm_id *rsm_listen_v4;
 static struct rdma_cm_id *rsm_listen_v6;
 
-static void rsm_hello_fill(struct rsm_wire_hello *h, u32 dst, u64 hwaddr)
+static void rsm_hello_fill(struct rsm_wire_hello *h, struct rsm_ep *ep)
 {
 	memset(h, 0, sizeof(*h));
 	h->magic = cpu_to_le32(RSM_WIRE_MAGIC);
 	h->version = cpu_to_le16(READ_ONCE(rsm_wire_version));
+	h->flags = cpu_to_le16(rsm_auth_keyed() ? RSM_HELLO_KEYED : 0);
 	h->src_nodeid = cpu_to_le32(READ_ONCE(rsm_cluster.local_nodeid));
-	h->dst_nodeid = cpu_to_le32(dst);
-	h->hwaddr = cpu_to_le64(hwaddr);
+	h->dst_nodeid = cpu_to_le32(ep->conn->nodeid);
+	h->hwaddr = cpu_to_le64(ep->ctrl->hwaddr);
 	h->boot_id = cpu_to_le64(rsm_cluster.boot_id);
+	h->qpn = cpu_to_le32(ep->cm_id->qp->qp_num);
+	memcpy(h->nonce, ep->nonce, sizeof(h->nonce));
 }
 
 static void rsm_conn_param_fill(struct rdma_conn_param *p, struct rsm_ep *ep,
-				const struct rsm_wire_hello *h)
+				const void *data, u8 len)
 {
 	const struct ib_device_attr *a = &ep->ctrl->ibdev->attrs;
 
 	memset(p, 0, sizeof(*p));
-	p->private_data = h;
-	p->private_data_len = sizeof(*h);
+	p->private_data = data;
+	p->private_data_len = len;
 	p->responder_resources = min(a->max_qp_rd_atom, 16);
 	p->initiator_depth = min(a->max_qp_init_rd_atom, 16);
 	p->retry_count = 7;
 	p->rnr_retry_count = 7;	/* RNR: wait for the peer to repost */
 }
 
-/* Check a hello; returns 0 or an enum rsm_wire_reject_reason. */
-static int rsm_hello_check(const void *data, u8 len, u32 *src, u32 *dst)
+/*
+ * Take what a checked hello says about the peer into @ep.  Where the
+ * transport reports the peer's QP number itself (IB, RoCE), the hello
+ * must agree with it.  Return: 0 or an enum rsm_wire_reject_reason.
+ */
+static int rsm_hello_take(struct rsm_ep *ep, const struct rsm_wire_hello *h,
+			  u32 cm_qpn)
 {
-	const struct rsm_wire_hello *h = data;
+	bool keyed = le16_to_cpu(h->flags) & RSM_HELLO_KEYED;
 
-	if (!data || len < sizeof(*h) ||
-	    le32_to_cpu(h->magic) != RSM_WIRE_MAGIC)
-		return RSM_REJ_BAD_VERSION;
-	if (le16_to_cpu(h->version) != READ_ONCE(rsm_wire_version))
-		return RSM_REJ_BAD_VERSION;
-	*src = le32_to_cpu(h->src_nodeid);
-	*dst = le32_to_cpu(h->dst_nodeid);
+	if (keyed != rsm_auth_keyed())
+		return RSM_REJ_AUTH;
+	ep->peer_qpn = le32_to_cpu(h->qpn);
+	if (rdma_ib_or_roce(ep->cm_id->device, ep->cm_id->port_num) &&
+	    ep->peer_qpn != cm_qpn)
+		return RSM_REJ_AUTH;
+	ep->peer_boot = le64_to_cpu(h->boot_id);
+	memcpy(ep->peer_nonce, h->nonce, sizeof(ep->peer_nonce));
 	return 0;
 }
 
@@ -74,20 +93,27 @@ static void rsm_cm_reject(struct rdma_cm_id *id, unsigned int reason)
 	case RSM_REJ_BAD_VERSION:
 		atomic64_inc(&rsm_cluster.refused_bad_version);
 		break;
+	case RSM_REJ_AUTH:
+		atomic64_inc(&rsm_cluster.refused_auth);
+		break;
+	case RSM_REJ_PORT:
+		atomic64_inc(&rsm_cluster.refused_port);
+		break;
 	default:
 		atomic64_inc(&rsm_cluster.refused_other);
 		break;
 	}
-	rsm_warn_rl("refused a connection from %pISc (reason %u)\n",
+	rsm_warn_rl("refused a connection from %pISpc (reason %u)\n",
 		    &id->route.addr.dst_addr, reason);
 	rdma_reject(id, &rej, sizeof(rej), IB_CM_REJ_CONSUMER_DEFINED);
 }
 
-/* Passive side: attach a new endpoint to @conn and accept. */
-static int rsm_cm_accept(struct rdma_cm_id *id, struct rsm_conn *conn)
+/* Passive side: a new endpoint, pending on @conn until proven; accept. */
+static int rsm_cm_accept(struct rdma_cm_id *id, struct rsm_conn *conn,
+			 const struct rsm_wire_hello *hello, u32 cm_qpn)
 {
+	struct rsm_wire_accept acc;
 	struct rdma_conn_param param;
-	struct rsm_wire_hello hello;
 	struct rsm_ctrl *ctrl;
 	struct rsm_ep *ep;
 	int ret;
@@ -102,25 +128,27 @@ static int rsm_cm_accept(struct rdma_cm_id *id, struct rsm_conn *conn)
 	}
 	ep->cm_id = id;
 	ep->ctrl = ctrl;
+	rsm_auth_new_nonce(ep);
 
 	mutex_lock(&conn->lock);
-	if (!conn->configured || READ_ONCE(ctrl->removing)) {
-		ret = RSM_REJ_UNKNOWN_NODE;
+	ret = RSM_REJ_UNKNOWN_NODE;
+	if (!conn->configured || READ_ONCE(ctrl->removing))
 		goto err_unlock;
-	}
-	if (rsm_msg_setup(ep)) {
-		ret = RSM_REJ_RESOURCES;
+	ret = rsm_hello_take(ep, hello, cm_qpn);
+	if (ret)
 		goto err_unlock;
-	}
-	rsm_hello_fill(&hello, conn->nodeid, ctrl->hwaddr);
-	rsm_conn_param_fill(&param, ep, &hello);
-	if (rdma_accept(id, &param)) {
-		ret = RSM_REJ_RESOURCES;
+	ret = RSM_REJ_RESOURCES;
+	if (rsm_msg_setup(ep))
 		goto err_unlock;
-	}
+	rsm_hello_fill(&acc.hello, ep);
+	if (rsm_auth_prove(ep, acc.mac))
+		goto err_unlock;
+	rsm_conn_param_fill(&param, ep, &acc, sizeof(acc));
+	if (rdma_accept(id, &param))
+		goto err_unlock;
 	ep->connect_sent = true;
 	id->context = ep;
-	rsm_conn_replace_locked(conn, ep);
+	rsm_conn_add_pending_locked(conn, ep);
 	mutex_unlock(&conn->lock);
 	return 0;
 
@@ -134,30 +162,35 @@ static int rsm_cm_connect_request(struct rdma_cm_id *id,
 				  struct rdma_cm_event *ev)
 {
 	struct sockaddr *peer = (struct sockaddr *)&id->route.addr.dst_addr;
+	const struct rsm_wire_hello *hello = ev->param.conn.private_data;
 	struct rsm_conn *conn;
-	u32 src = 0, dst = 0, local;
+	u32 src, dst, local;
 	int reason;
 
-	reason = rsm_hello_check(ev->param.conn.private_data,
-				 ev->param.conn.private_data_len, &src, &dst);
+	reason = rsm_wire_check_hello(hello, ev->param.conn.private_data_len,
+				      READ_ONCE(rsm_wire_version));
 	if (reason)
 		goto refuse;
-
+	/* only root can bind these: the NFS rule, with or without a key */
+	reason = RSM_REJ_PORT;
+	if (rsm_sockaddr_port(&id->route.addr.dst_addr) >=
+	    RSM_WIRE_PRIV_PORT_MAX)
+		goto refuse;
+	src = le32_to_cpu(hello->src_nodeid);
+	dst = le32_to_cpu(hello->dst_nodeid);
 	local = READ_ONCE(rsm_cluster.local_nodeid);
-	if (local == RSM_NODEID_NONE) {
-		reason = RSM_REJ_NOT_CONFIGURED;
+	reason = RSM_REJ_NOT_CONFIGURED;
+	if (local == RSM_NODEID_NONE)
 		goto refuse;
-	}
-	if (dst != local) {
-		reason = RSM_REJ_WRONG_NODE;
+	reason = RSM_REJ_WRONG_NODE;
+	if (dst != local)
 		goto refuse;
-	}
+	reason = RSM_REJ_UNKNOWN_NODE;
 	conn = rsm_cluster_find_conn(src, peer);
-	if (!conn) {
-		reason = RSM_REJ_UNKNOWN_NODE;
+	if (!conn)
 		goto refuse;
-	}
-	reason = conn->initiator ? RSM_REJ_ROLE : rsm_cm_accept(id, conn);
+	reason = conn->initiator ? RSM_REJ_ROLE :
+		 rsm_cm_accept(id, conn, hello, ev->param.conn.qp_num);
 	rsm_conn_put(conn);
 	if (!reason)
 		return 0;
@@ -193,8 +226,9 @@ static void rsm_cm_route_resolved(struct rsm_ep *ep)
 		why = "no resources";
 		goto out;
 	}
-	rsm_hello_fill(&hello, conn->nodeid, ctrl->hwaddr);
-	rsm_conn_param_fill(&param, ep, &hello);
+	rsm_auth_new_nonce(ep);
+	rsm_hello_fill(&hello, ep);
+	rsm_conn_param_fill(&param, ep, &hello, sizeof(hello));
 	if (rdma_connect_locked(id, &param)) {
 		why = "connect failed";
 		goto out;
@@ -207,34 +241,61 @@ out:
 		rsm_conn_fail(ep, why);
 }
 
+/*
+ * Active side: check the passive side's hello and proof in its accept.
+ * Return: NULL or why not.
+ */
+static const char *rsm_cm_check_accept(struct rsm_ep *ep,
+				       struct rdma_cm_event *ev)
+{
+	const struct rsm_wire_accept *acc = ev->param.conn.private_data;
+	u32 len = ev->param.conn.private_data_len;
+
+	if (!acc || len < sizeof(*acc) ||
+	    rsm_wire_check_hello(&acc->hello, len,
+				 READ_ONCE(rsm_wire_version)))
+		return "bad hello in reply";
+	if (le32_to_cpu(acc->hello.src_nodeid) != ep->conn->nodeid ||
+	    le32_to_cpu(acc->hello.dst_nodeid) !=
+	    READ_ONCE(rsm_cluster.local_nodeid))
+		return "reply from an unexpected node";
+	if (rsm_hello_take(ep, &acc->hello, ev->param.conn.qp_num) ||
+	    !rsm_auth_check(ep, acc->mac)) {
+		atomic64_inc(&rsm_cluster.refused_auth);
+		return "the peer did not prove the cluster key";
+	}
+	return NULL;
+}
+
 static void rsm_cm_established(struct rsm_ep *ep, struct rdma_cm_event *ev)
 {
 	struct rsm_conn *conn = ep->conn;
-	u32 src, dst;
-	bool ok = true;
+	const char *why = NULL;
+	u8 mac[RSM_WIRE_MAC_LEN] = {};
 
 	mutex_lock(&conn->lock);
-	if (conn->ep != ep || ep->state == RSM_EP_DEAD) {
+	if ((conn->ep != ep && !ep->pending) || ep->state == RSM_EP_DEAD) {
 		mutex_unlock(&conn->lock);
 		return;
 	}
-	/* the accepting node answers with its own hello */
-	if (ep->active_side &&
-	    (rsm_hello_check(ev->param.conn.private_data,
-			     ev->param.conn.private_data_len, &src, &dst) ||
-	     src != conn->nodeid))
-		ok = false;
-	if (ok) {
+	if (ep->active_side) {
+		why = rsm_cm_check_accept(ep, ev);
+		if (!why && rsm_auth_prove(ep, mac))
+			why = "cannot compute a proof";
+		if (!why)
+			WRITE_ONCE(ep->authed, true);
+	}
+	if (!why) {
 		ep->state = RSM_EP_ESTABLISHED;
 		ep->last_rx = jiffies;
-		if (ep->peer_info_seen)
+		if (ep->peer_info_seen && !ep->pending)
 			rsm_conn_established_locked(conn, ep);
 	}
 	mutex_unlock(&conn->lock);
 
-	if (!ok)
-		rsm_conn_fail(ep, "bad hello in reply");
-	else if (rsm_msg_send_info(ep))
+	if (why)
+		rsm_conn_fail(ep, why);
+	else if (rsm_msg_send_info(ep, mac))
 		rsm_conn_fail(ep, "cannot send INFO");
 }
 
@@ -296,6 +357,30 @@ int rsm_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
 	return 0;
 }
 
+/*
+ * Bind a free privileged source port (any address): the passive side takes
+ * it as the sign of a kernel, not of a user process (rsm(7)).
+ */
+static int rsm_cm_bind_privileged(struct rdma_cm_id *id, sa_family_t family)
+{
+	struct sockaddr_storage ss;
+	u32 first = get_random_u32() % RSM_SRC_PORT_SPAN, i;
+	__be16 port;
+	int ret = -EADDRINUSE;
+
+	for (i = 0; i < RSM_SRC_PORT_SPAN && ret == -EADDRINUSE; i++) {
+		port = htons(RSM_SRC_PORT_LOW + (first + i) % RSM_SRC_PORT_SPAN);
+		memset(&ss, 0, sizeof(ss));
+		ss.ss_family = family;
+		if (family == AF_INET)
+			((struct sockaddr_in *)&ss)->sin_port = port;
+		else
+			((struct sockaddr_in6 *)&ss)->sin6_port = port;
+		ret = rdma_bind_addr(id, (struct sockaddr *)&ss);
+	}
+	return ret;
+}
+
 /**
  * rsm_cm_connect - start an active connection attempt
  * @ep: endpoint, current on its connection
@@ -312,6 +397,9 @@ int rsm_cm_connect(struct rsm_ep *ep)
 	if (IS_ERR(id))
 		return PTR_ERR(id);
 	ep->cm_id = id;
+	ret = rsm_cm_bind_privileged(id, ep->conn->addr.ss_family);
+	if (ret)
+		return ret;
 	ret = rdma_resolve_addr(id, NULL, (struct sockaddr *)&ep->conn->addr,
 				RSM_RESOLVE_TIMEOUT_MS);
 	return ret;

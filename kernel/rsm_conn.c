@@ -19,6 +19,8 @@
 #define RSM_RETRY_MIN_MS	250
 #define RSM_RETRY_MAX_MS	4000
 #define RSM_PORT_WAIT_MS	15000
+/* Accepted connections per peer still to prove the key; older ones go. */
+#define RSM_MAX_PENDING		4
 
 bool rsm_exiting;
 
@@ -108,6 +110,7 @@ struct rsm_ep *rsm_ep_alloc(struct rsm_conn *conn, bool active_side)
 	ep->active_side = active_side;
 	ep->state = active_side ? RSM_EP_RESOLVING : RSM_EP_CONNECTING;
 	ep->started = jiffies;
+	INIT_LIST_HEAD(&ep->pending_list);
 	init_rwsem(&ep->qp_rwsem);
 	spin_lock_init(&ep->tx_lock);
 	rsm_ep_init_data(ep);
@@ -164,9 +167,44 @@ static void rsm_conn_detach_locked(struct rsm_conn *conn, const char *why)
 	rsm_conn_schedule_connect(conn);
 }
 
+/*
+ * Give up an accepted endpoint that has not proven the key.  Unless the
+ * connection itself is going away, that is a refused authentication.
+ */
+static void rsm_conn_drop_pending_locked(struct rsm_conn *conn,
+					 struct rsm_ep *ep, const char *why,
+					 bool refused)
+{
+	lockdep_assert_held(&conn->lock);
+	list_del_init(&ep->pending_list);
+	conn->npending--;
+	ep->pending = false;
+	ep->state = RSM_EP_DEAD;
+	if (refused) {
+		atomic64_inc(&rsm_cluster.refused_auth);
+		rsm_warn_rl("node %u: connection not authenticated (%s)\n",
+			    conn->nodeid, why);
+	}
+	rsm_rpc_fail_ep(ep);
+	queue_work(rsm_wq, &ep->destroy_work);
+}
+
+/* Drop the unproven endpoints (on @ctrl, or all when NULL). */
+static void rsm_conn_drop_all_pending_locked(struct rsm_conn *conn,
+					     const struct rsm_ctrl *ctrl)
+{
+	struct rsm_ep *ep, *tmp;
+
+	list_for_each_entry_safe(ep, tmp, &conn->pending, pending_list)
+		if (!ctrl || ep->ctrl == ctrl)
+			rsm_conn_drop_pending_locked(conn, ep, "removed",
+						     false);
+}
+
 /**
  * rsm_conn_fail - give up an endpoint after an error
- * @ep: endpoint; nothing happens if it is no longer its connection's current
+ * @ep: endpoint; nothing happens if it is neither its connection's current
+ *	nor one still proving the key
  * @why: reason, for the log
  *
  * Process context only.
@@ -178,17 +216,58 @@ void rsm_conn_fail(struct rsm_ep *ep, const char *why)
 	mutex_lock(&conn->lock);
 	if (conn->ep == ep)
 		rsm_conn_detach_locked(conn, why);
+	else if (ep->pending)
+		rsm_conn_drop_pending_locked(conn, ep, why, true);
 	mutex_unlock(&conn->lock);
 }
 
 /**
- * rsm_conn_replace_locked - make a new endpoint current (a peer reconnects)
- * @conn: connection, locked
- * @ep: new endpoint
+ * rsm_conn_reset - drop a connection's endpoints; the active side reconnects
+ * @conn: connection
+ * @why: reason, for the log
  */
-void rsm_conn_replace_locked(struct rsm_conn *conn, struct rsm_ep *ep)
+void rsm_conn_reset(struct rsm_conn *conn, const char *why)
+{
+	mutex_lock(&conn->lock);
+	rsm_conn_detach_locked(conn, why);
+	rsm_conn_drop_all_pending_locked(conn, NULL);
+	mutex_unlock(&conn->lock);
+}
+
+/**
+ * rsm_conn_add_pending_locked - list an accepted endpoint until it is proven
+ * @conn: connection, locked
+ * @ep: the endpoint; it does not touch @conn->ep meanwhile
+ *
+ * At most RSM_MAX_PENDING wait; the oldest gives way, so that unproven
+ * attempts cannot keep the real peer out for longer than one handshake.
+ */
+void rsm_conn_add_pending_locked(struct rsm_conn *conn, struct rsm_ep *ep)
 {
 	lockdep_assert_held(&conn->lock);
+	if (conn->npending >= RSM_MAX_PENDING)
+		rsm_conn_drop_pending_locked(conn,
+					     list_first_entry(&conn->pending,
+							      struct rsm_ep,
+							      pending_list),
+					     "too many attempts", true);
+	ep->pending = true;
+	list_add_tail(&ep->pending_list, &conn->pending);
+	conn->npending++;
+}
+
+/**
+ * rsm_conn_promote_locked - a pending endpoint proved the key: make it
+ * current (the peer reconnected; the old endpoint goes)
+ * @conn: connection, locked
+ * @ep: the endpoint, pending
+ */
+void rsm_conn_promote_locked(struct rsm_conn *conn, struct rsm_ep *ep)
+{
+	lockdep_assert_held(&conn->lock);
+	list_del_init(&ep->pending_list);
+	conn->npending--;
+	ep->pending = false;
 	if (conn->ep)
 		rsm_conn_detach_locked(conn, "peer reconnected");
 	conn->ep = ep;
@@ -257,14 +336,19 @@ static void rsm_conn_connect_work(struct work_struct *work)
 
 static void rsm_conn_hb_check_locked(struct rsm_conn *conn)
 {
-	struct rsm_ep *ep = conn->ep;
-	unsigned long now = jiffies;
+	unsigned long now = jiffies, limit;
+	struct rsm_ep *ep, *tmp;
 
+	limit = msecs_to_jiffies(rsm_connect_timeout_ms);
+	list_for_each_entry_safe(ep, tmp, &conn->pending, pending_list)
+		if (time_after(now, ep->started + limit))
+			rsm_conn_drop_pending_locked(conn, ep, "no proof in time",
+						     true);
+	ep = conn->ep;
 	if (!ep)
 		return;
 	if (ep->state != RSM_EP_ACTIVE) {
-		if (time_after(now, ep->started +
-			       msecs_to_jiffies(rsm_connect_timeout_ms)))
+		if (time_after(now, ep->started + limit))
 			rsm_conn_detach_locked(conn, "connect timeout");
 		return;
 	}
@@ -312,6 +396,7 @@ struct rsm_conn *rsm_conn_create(u32 nodeid, const struct sockaddr *addr,
 	mutex_init(&conn->lock);
 	INIT_LIST_HEAD(&conn->list);
 	INIT_LIST_HEAD(&conn->imports);
+	INIT_LIST_HEAD(&conn->pending);
 	conn->nodeid = nodeid;
 	memcpy(&conn->addr, addr, addr->sa_family == AF_INET ?
 	       sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
@@ -340,6 +425,7 @@ void rsm_conn_remove(struct rsm_conn *conn)
 	mutex_lock(&conn->lock);
 	conn->configured = false;
 	rsm_conn_detach_locked(conn, "removed from configuration");
+	rsm_conn_drop_all_pending_locked(conn, NULL);
 	mutex_unlock(&conn->lock);
 
 	cancel_delayed_work_sync(&conn->connect_work);
@@ -364,6 +450,7 @@ void rsm_conn_ctrl_removed(struct rsm_ctrl *ctrl)
 		mutex_lock(&conn->lock);
 		if (conn->ep && conn->ep->ctrl == ctrl)
 			rsm_conn_detach_locked(conn, "controller removed");
+		rsm_conn_drop_all_pending_locked(conn, ctrl);
 		mutex_unlock(&conn->lock);
 	}
 	mutex_unlock(&rsm_cluster.lock);

@@ -112,26 +112,29 @@ static void rsm_import_send_release(struct rsm_import *imp, struct rsm_ep *ep)
 
 	rel.hdr.type = cpu_to_le16(RSM_MSG_RELEASE);
 	rel.segid = cpu_to_le32(imp->segid);
+	rel.perm = cpu_to_le32(imp->perm);
 	rel.instance = cpu_to_le64(imp->instance);
 	rsm_msg_send_wait(ep, &rel, sizeof(rel));
 }
 
-/* Check an exporter's description of the segment against what we know. */
+/*
+ * Check an exporter's description of the segment (rsm_wire_check_reply():
+ * sizes, counts and indices within their caps and consistent) and that it
+ * still describes what we imported.
+ */
 static bool rsm_reply_sane(const struct rsm_import *imp,
 			   const struct rsm_msg_seg_reply *rep, u32 len)
 {
 	u32 cshift = le32_to_cpu(rep->chunk_shift);
 	u64 size = le64_to_cpu(rep->size);
 
-	if (len < sizeof(*rep) || le32_to_cpu(rep->nkeys) > RSM_WIRE_KEYS)
-		return false;
-	if (cshift < PAGE_SHIFT || cshift > 40 || !size)
+	if (rsm_wire_check_reply(rep, len, NULL) || cshift < PAGE_SHIFT)
 		return false;
 	if (imp->size && (size != imp->size || cshift != imp->chunk_shift ||
+			  le32_to_cpu(rep->nchunks) != imp->nchunks ||
 			  le64_to_cpu(rep->instance) != imp->instance))
 		return false;
-	return le32_to_cpu(rep->nchunks) ==
-	       DIV_ROUND_UP_ULL(size, 1ULL << cshift);
+	return true;
 }
 
 /*
@@ -148,7 +151,8 @@ static int rsm_import_fetch_keys(struct rsm_import *imp, struct rsm_ep *ep,
 	int ret = 0, tries = 0;
 
 	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
-	keys = kvcalloc(imp->nchunks, sizeof(*keys), GFP_KERNEL);
+	/* nchunks passed rsm_wire_check_reply(): at most RSM_WIRE_CHUNKS_MAX */
+	keys = kvcalloc(imp->nchunks, sizeof(*keys), GFP_KERNEL_ACCOUNT);
 	if (!rpc || !keys) {
 		ret = RSMERR_INSUFFICIENT_MEM;
 		goto out;
@@ -160,6 +164,7 @@ static int rsm_import_fetch_keys(struct rsm_import *imp, struct rsm_ep *ep,
 		req.segid = cpu_to_le32(imp->segid);
 		req.first = cpu_to_le32(first);
 		req.instance = cpu_to_le64(imp->instance);
+		req.perm = cpu_to_le32(imp->perm);
 		ret = rsm_rpc_call(ep, rpc, &req, sizeof(req),
 				   RSM_CONNECT_RPC_MS, false);
 		if (ret == -ETIMEDOUT)
@@ -296,6 +301,7 @@ static int rsm_import_request(struct rsm_import *imp, struct rsm_ep *ep)
 		goto out;
 	/* from here on the exporter counts us: undo with a RELEASE */
 	imp->instance = le64_to_cpu(rep->instance);
+	imp->size = 0;
 	if (!rsm_reply_sane(imp, rep, rpc->len)) {
 		ret = RSMERR_CONN_ABORTED;
 		goto release;
@@ -307,7 +313,7 @@ static int rsm_import_request(struct rsm_import *imp, struct rsm_ep *ep)
 	n = le32_to_cpu(rep->nkeys);
 	if (n == imp->nchunks && !le32_to_cpu(rep->first)) {
 		ret = RSMERR_INSUFFICIENT_MEM;
-		imp->keys = kvcalloc(n, sizeof(u32), GFP_KERNEL);
+		imp->keys = kvcalloc(n, sizeof(u32), GFP_KERNEL_ACCOUNT);
 		if (!imp->keys)
 			goto release;
 		for (i = 0; i < n; i++)

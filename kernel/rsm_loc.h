@@ -11,6 +11,8 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/socket.h>
+#include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/atomic.h>
 #include <linux/rwsem.h>
 #include <linux/wait.h>
@@ -80,9 +82,13 @@ struct rsm_msg_slot;
  * old one is detached (state DEAD) and destroyed from rsm_wq.
  *
  * The CM id's context points here.  The endpoint holds a reference on its
- * connection and on its controller.  @state, @peer_info_seen and the
- * connection's @ep pointer change only under the connection's lock; the QP
- * is set up under that lock too.  @qp_dead is written under @qp_rwsem held
+ * connection and on its controller.  @state, @peer_info_seen, @pending,
+ * @authed, @pending_list and the connection's @ep pointer change only under
+ * the connection's lock; the QP and @pd are set up under that lock too.
+ * An endpoint the passive side accepted stays off @conn->ep, on
+ * @conn->pending, until the peer proved the cluster key (rsm(7)); the
+ * completion handler reads @authed without the lock (it is set before the
+ * peer can have a reason to send anything but INFO).  @qp_dead is written under @qp_rwsem held
  * for writing; whoever posts holds it for reading.  @tx_free (bitmap of free
  * send buffers) is under @tx_lock.
  */
@@ -97,6 +103,10 @@ struct rsm_ep {
 	bool			connect_sent;	/* connect or accept issued */
 	bool			peer_info_seen;
 	bool			qp_dead;
+	bool			pending;	/* passive, not yet proven */
+	bool			authed;		/* the peer proved the key */
+	struct list_head	pending_list;	/* conn->pending while @pending */
+	struct ib_pd		*pd;		/* this connection's own */
 	unsigned long		started;	/* jiffies, for connect timeout */
 	unsigned long		last_rx;	/* jiffies of the last message */
 	atomic64_t		tx_seq;
@@ -114,6 +124,12 @@ struct rsm_ep {
 
 	struct work_struct	destroy_work;
 	struct work_struct	fail_work;
+
+	/* authentication (rsm_auth.c), set before the first message */
+	u8			nonce[RSM_WIRE_NONCE_LEN];
+	u8			peer_nonce[RSM_WIRE_NONCE_LEN];
+	u32			peer_qpn;
+	u64			peer_boot;
 
 	/* data path (rsm_xfer.c) */
 	u64			id;		/* unique, never reused */
@@ -154,6 +170,8 @@ struct rsm_conn {
 	bool			initiator;	/* we connect actively */
 	bool			configured;	/* false once removed */
 	struct rsm_ep		*ep;
+	struct list_head	pending;	/* accepted, not yet proven */
+	unsigned int		npending;
 	unsigned int		retry_ms;
 
 	char			peer_ctlr[RSM_NAME_MAX];
@@ -188,6 +206,10 @@ struct rsm_cluster {
 	atomic64_t		refused_unknown_node;
 	atomic64_t		refused_bad_version;
 	atomic64_t		refused_other;
+	atomic64_t		refused_auth;
+	atomic64_t		refused_port;
+	atomic64_t		bad_msgs;
+	bool			remote_root;	/* RSM_CLUSTER_REMOTE_ROOT */
 };
 
 extern struct rsm_cluster rsm_cluster;
@@ -364,12 +386,32 @@ struct rsm_rpc {
 	struct rsm_ep		*ep;
 	struct completion	done;
 	int			status;		/* 0 or -ENOTCONN */
+	u16			want_type;	/* of the answer */
 	u32			len;
 	u8			reply[RSM_MSG_MAX];
 };
 
 extern struct workqueue_struct *rsm_wq;
 extern struct workqueue_struct *rsm_ctl_wq;
+
+/* The port of an RDMA CM address (host order); 0 for other families. */
+static inline u16 rsm_sockaddr_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
+/* rsm_auth.c */
+int rsm_auth_init(void);
+void rsm_auth_exit(void);
+bool rsm_auth_keyed(void);
+int rsm_auth_ioctl_key(void __user *uarg);
+void rsm_auth_new_nonce(struct rsm_ep *ep);
+int rsm_auth_prove(const struct rsm_ep *ep, u8 *mac);
+bool rsm_auth_check(const struct rsm_ep *ep, const u8 *mac);
 
 /* rsm_main.c */
 bool rsm_file_bind(struct rsm_file *rf, enum rsm_file_kind kind, void *obj);
@@ -393,24 +435,26 @@ int rsm_cluster_ioctl_topology(void __user *uarg);
 int rsm_cluster_ioctl_status(void __user *uarg);
 struct rsm_conn *rsm_cluster_find_conn(u32 nodeid,
 				       const struct sockaddr *addr);
+void rsm_cluster_reset_conns(const char *why);
 
 /* rsm_conn.c */
 extern bool rsm_exiting;
 struct rsm_ep *rsm_ep_alloc(struct rsm_conn *conn, bool active_side);
 void rsm_ep_free_unused(struct rsm_ep *ep);
-void rsm_conn_replace_locked(struct rsm_conn *conn, struct rsm_ep *ep);
 void rsm_conn_established_locked(struct rsm_conn *conn, struct rsm_ep *ep);
 void rsm_conn_refused_locked(struct rsm_conn *conn, unsigned int reason);
 struct rsm_conn *rsm_conn_create(u32 nodeid, const struct sockaddr *addr,
 				 bool initiator);
 void rsm_conn_remove(struct rsm_conn *conn);
-void rsm_conn_restart(struct rsm_conn *conn);
 void rsm_conn_put(struct rsm_conn *conn);
 void rsm_conn_ctrl_removed(struct rsm_ctrl *ctrl);
 u32 rsm_conn_state(struct rsm_conn *conn, const struct rsm_ctrl *ctrl);
 void rsm_conn_fail(struct rsm_ep *ep, const char *why);
+void rsm_conn_reset(struct rsm_conn *conn, const char *why);
+void rsm_conn_add_pending_locked(struct rsm_conn *conn, struct rsm_ep *ep);
+void rsm_conn_promote_locked(struct rsm_conn *conn, struct rsm_ep *ep);
 
-/* rsm_export.c */
+/* rsm_export.c, rsm_expnode.c */
 extern atomic64_t rsm_exported_segments;
 extern atomic64_t rsm_pinned_pages;
 extern atomic64_t rsm_importers;
@@ -427,6 +471,9 @@ int rsm_export_check_access(struct rsm_export *exp, u32 nodeid, u32 perm,
 			    kuid_t uid, bool in_group, u32 priv);
 int rsm_export_attach_local(struct rsm_export *exp, struct rsm_import *imp);
 void rsm_export_detach_local(struct rsm_export *exp, struct rsm_import *imp);
+void rsm_export_revoke_locked(struct rsm_export *exp);
+void rsm_export_rebind_locked(struct rsm_export *exp, struct page **pages,
+			      u64 vaddr);
 void rsm_export_handle_import_req(struct rsm_ep *ep, const void *msg);
 void rsm_export_handle_keys_req(struct rsm_ep *ep, const void *msg);
 void rsm_export_handle_release(struct rsm_ep *ep, const void *msg);
@@ -513,7 +560,7 @@ int rsm_rpc_send(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
 		 size_t len);
 int rsm_rpc_wait(struct rsm_rpc *rpc, unsigned int timeout_ms,
 		 bool interruptible);
-void rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len);
+int rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len);
 void rsm_rpc_fail_ep(struct rsm_ep *ep);
 int rsm_ctl_queue(struct rsm_ep *ep, const void *msg, u32 len);
 int rsm_msg_send_wait(struct rsm_ep *ep, const void *msg, size_t len);
@@ -534,7 +581,7 @@ void rsm_msg_stop(struct rsm_ep *ep);
 void rsm_msg_teardown(struct rsm_ep *ep);
 void rsm_msg_free(struct rsm_ep *ep);
 int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len);
-int rsm_msg_send_info(struct rsm_ep *ep);
+int rsm_msg_send_info(struct rsm_ep *ep, const u8 *mac);
 int rsm_msg_send_heartbeat(struct rsm_ep *ep);
 
 #endif /* _RSM_LOC_H */

@@ -37,7 +37,7 @@ MODULE_PARM_DESC(connect_timeout_ms,
 unsigned int rsm_wire_version = RSM_PROTO_VERSION;
 module_param_named(wire_version, rsm_wire_version, uint, 0644);
 MODULE_PARM_DESC(wire_version,
-		 "Protocol version announced to peers (testing only; default 5)");
+		 "Protocol version announced to peers (testing only; default 7)");
 
 unsigned int rsm_max_segments = 65535;
 module_param_named(max_segments, rsm_max_segments, uint, 0444);
@@ -229,6 +229,14 @@ static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (!capable(CAP_NET_ADMIN))
 			return -EPERM;
 		return rsm_cluster_ioctl_set(uarg);
+	case RSM_IOC_CLUSTER_KEY:
+		if (!capable(CAP_NET_ADMIN))
+			return -EPERM;
+		return rsm_auth_ioctl_key(uarg);
+#ifdef RSM_TEST_HOOKS
+	case RSM_IOC_TEST_RDMA:
+		return rsm_ioctl_import(rf, cmd, uarg);
+#endif
 	default:
 		return -ENOTTY;
 	}
@@ -332,9 +340,13 @@ static int __init rsm_init(void)
 		return -ENOMEM;
 	}
 
-	ret = rsm_cluster_init();
+	ret = rsm_auth_init();
 	if (ret)
 		goto err_free_wq;
+
+	ret = rsm_cluster_init();
+	if (ret)
+		goto err_auth;
 
 	ret = rsm_ctrl_init();
 	if (ret)
@@ -358,6 +370,8 @@ err_ctrl:
 	rsm_ctrl_exit();
 err_cluster:
 	rsm_cluster_exit();
+err_auth:
+	rsm_auth_exit();
 err_free_wq:
 	destroy_workqueue(rsm_ctl_wq);
 	destroy_workqueue(rsm_wq);
@@ -372,6 +386,7 @@ static void __exit rsm_exit(void)
 	/* connections go before controllers: they hold QPs on their PDs */
 	rsm_cluster_exit();
 	rsm_ctrl_exit();
+	rsm_auth_exit();
 	destroy_workqueue(rsm_ctl_wq);
 	destroy_workqueue(rsm_wq);
 	rsm_info("unloaded\n");

@@ -134,7 +134,8 @@ static int rsm_cluster_check(const struct rsm_ioc_cluster *req,
 {
 	u32 i, j;
 
-	if (req->pad || (req->flags & ~RSM_CLUSTER_RESTART))
+	if (req->pad ||
+	    (req->flags & ~(RSM_CLUSTER_RESTART | RSM_CLUSTER_REMOTE_ROOT)))
 		return -EINVAL;
 	if (req->local_nodeid != RSM_NODEID_NONE &&
 	    req->local_nodeid >= RSM_MAX_NODE)
@@ -186,6 +187,10 @@ static void rsm_cluster_apply(const struct rsm_ioc_cluster *req,
 		rsm_info("local node id %d -> %d\n",
 			 (int)rsm_cluster.local_nodeid, (int)req->local_nodeid);
 	rsm_cluster.local_nodeid = req->local_nodeid;
+	WRITE_ONCE(rsm_cluster.remote_root,
+		   !!(req->flags & RSM_CLUSTER_REMOTE_ROOT));
+	if (req->local_nodeid != RSM_NODEID_NONE && !rsm_auth_keyed())
+		pr_warn("rsm: no cluster key: peers are vouched for only by their address and a privileged source port (rsm(7))\n");
 
 	for (i = 0; req->local_nodeid != RSM_NODEID_NONE && i < req->npeers;
 	     i++) {
@@ -216,6 +221,20 @@ static void rsm_cluster_apply(const struct rsm_ioc_cluster *req,
 		list_del_init(&conn->list);
 		rsm_conn_remove(conn);
 	}
+}
+
+/**
+ * rsm_cluster_reset_conns - restart every connection (the key changed)
+ * @why: reason, for the log
+ */
+void rsm_cluster_reset_conns(const char *why)
+{
+	struct rsm_conn *conn;
+
+	mutex_lock(&rsm_cluster.lock);
+	list_for_each_entry(conn, &rsm_cluster.conns, list)
+		rsm_conn_reset(conn, why);
+	mutex_unlock(&rsm_cluster.lock);
 }
 
 /**
@@ -398,6 +417,12 @@ int rsm_cluster_ioctl_status(void __user *uarg)
 	hdr->registrations = atomic64_read(&rsm_registrations);
 	hdr->localmem_handles = atomic64_read(&rsm_localmem_handles);
 	hdr->mapped_pages = atomic64_read(&rsm_mapped_pages);
+	hdr->refused_auth = atomic64_read(&rsm_cluster.refused_auth);
+	hdr->refused_port = atomic64_read(&rsm_cluster.refused_port);
+	hdr->bad_msgs = atomic64_read(&rsm_cluster.bad_msgs);
+	hdr->trust_flags = (rsm_auth_keyed() ? RSM_TRUST_KEYED : 0) |
+			   (READ_ONCE(rsm_cluster.remote_root) ?
+			    RSM_TRUST_REMOTE_ROOT : 0);
 
 	ret = rsm_copy_buf_answer(uarg, &req, buf,
 				  rsm_status_size(nctlr, nconn));

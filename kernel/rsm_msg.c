@@ -41,7 +41,7 @@ static int rsm_msg_post_recv(struct rsm_ep *ep, unsigned int idx)
 	struct ib_sge sge = {
 		.addr	= rsm_rx_addr(ep, idx),
 		.length	= RSM_MSG_MAX,
-		.lkey	= ep->ctrl->pd->local_dma_lkey,
+		.lkey	= ep->pd->local_dma_lkey,
 	};
 	struct ib_recv_wr wr = {
 		.wr_cqe		= &ep->rx_slots[idx].cqe,
@@ -153,6 +153,16 @@ int rsm_msg_setup(struct rsm_ep *ep)
 	unsigned int i;
 	int ret;
 
+	/*
+	 * A protection domain of its own: the keys registered for this peer
+	 * (rsm_export.c) work on this connection's QP and on no other.
+	 */
+	ep->pd = ib_alloc_pd(ep->ctrl->ibdev, 0);
+	if (IS_ERR(ep->pd)) {
+		ret = PTR_ERR(ep->pd);
+		ep->pd = NULL;
+		return ret;
+	}
 	ret = rsm_msg_alloc_bufs(ep);
 	if (ret)
 		return ret;
@@ -179,7 +189,7 @@ int rsm_msg_setup(struct rsm_ep *ep)
 	qa.cap.max_recv_sge = 1;
 	qa.sq_sig_type = IB_SIGNAL_REQ_WR;
 	qa.qp_type = IB_QPT_RC;
-	ret = rdma_create_qp(ep->cm_id, ep->ctrl->pd, &qa);
+	ret = rdma_create_qp(ep->cm_id, ep->pd, &qa);
 	if (ret)
 		return ret;
 	ep->qp_created = true;
@@ -254,6 +264,10 @@ void rsm_msg_free(struct rsm_ep *ep)
 				 ep->tx_dma);
 		rsm_xfer_free(ep);
 	}
+	/* after every MR of the peer's registrations (rsm_export_ep_gone) */
+	if (ep->pd)
+		ib_dealloc_pd(ep->pd);
+	ep->pd = NULL;
 	kfree(ep->rx_slots);
 	kfree(ep->tx_slots);
 	ep->rx_bufs = NULL;
@@ -310,7 +324,7 @@ int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len)
 
 	sge.addr = rsm_tx_addr(ep, idx);
 	sge.length = len;
-	sge.lkey = ep->ctrl->pd->local_dma_lkey;
+	sge.lkey = ep->pd->local_dma_lkey;
 	wr.wr_cqe = &ep->tx_slots[idx].cqe;
 	wr.sg_list = &sge;
 	wr.num_sge = 1;
@@ -354,10 +368,11 @@ static void rsm_msg_send_done(struct ib_cq *cq, struct ib_wc *wc)
 /**
  * rsm_msg_send_info - tell the peer who we are (first message)
  * @ep: endpoint, transport established
+ * @mac: the active side's proof of the key (rsm_auth_prove()), else zero
  *
  * Return: 0 or a negative errno.
  */
-int rsm_msg_send_info(struct rsm_ep *ep)
+int rsm_msg_send_info(struct rsm_ep *ep, const u8 *mac)
 {
 	struct rsm_msg_info info = {};
 
@@ -365,6 +380,7 @@ int rsm_msg_send_info(struct rsm_ep *ep)
 	info.nodeid = cpu_to_le32(READ_ONCE(rsm_cluster.local_nodeid));
 	info.hwaddr = cpu_to_le64(ep->ctrl->hwaddr);
 	strscpy(info.ctlr_name, ep->ctrl->name, sizeof(info.ctlr_name));
+	memcpy(info.mac, mac, sizeof(info.mac));
 	return rsm_msg_send(ep, &info, sizeof(info));
 }
 
@@ -383,17 +399,33 @@ int rsm_msg_send_heartbeat(struct rsm_ep *ep)
 	return rsm_msg_send(ep, &hb, sizeof(hb));
 }
 
+/*
+ * The peer's INFO.  On the passive side it carries the active side's proof:
+ * only a valid one makes the endpoint the connection's (and lets any other
+ * message count); anything else drops just this endpoint.
+ */
 static void rsm_msg_handle_info(struct rsm_ep *ep,
 				const struct rsm_msg_info *info)
 {
 	struct rsm_conn *conn = ep->conn;
+	const char *why = NULL;
 
 	mutex_lock(&conn->lock);
-	if (conn->ep != ep || ep->state == RSM_EP_DEAD ||
-	    le32_to_cpu(info->nodeid) != conn->nodeid) {
+	if ((conn->ep != ep && !ep->pending) || ep->state == RSM_EP_DEAD ||
+	    ep->peer_info_seen)
+		why = "unexpected INFO";
+	else if (le32_to_cpu(info->nodeid) != conn->nodeid)
+		why = "INFO from an unexpected node";
+	else if (!ep->active_side && !rsm_auth_check(ep, info->mac))
+		why = "bad proof of the cluster key";
+	if (why) {
 		mutex_unlock(&conn->lock);
-		rsm_conn_fail(ep, "INFO from an unexpected node");
+		rsm_conn_fail(ep, why);
 		return;
+	}
+	if (ep->pending) {
+		WRITE_ONCE(ep->authed, true);
+		rsm_conn_promote_locked(conn, ep);
 	}
 	strscpy(conn->peer_ctlr, info->ctlr_name, sizeof(conn->peer_ctlr));
 	conn->peer_hwaddr = le64_to_cpu(info->hwaddr);
@@ -403,68 +435,52 @@ static void rsm_msg_handle_info(struct rsm_ep *ep,
 	mutex_unlock(&conn->lock);
 }
 
-static u32 rsm_msg_min_len(unsigned int type)
+/* A peer sent something malformed or out of turn: its connection goes. */
+static void rsm_msg_bad(struct rsm_ep *ep, const char *why)
 {
-	switch (type) {
-	case RSM_MSG_IMPORT_REQ:
-		return sizeof(struct rsm_msg_import_req);
-	case RSM_MSG_SEG_REPLY:
-		return sizeof(struct rsm_msg_seg_reply);
-	case RSM_MSG_KEYS_REQ:
-		return sizeof(struct rsm_msg_keys_req);
-	case RSM_MSG_RELEASE:
-		return sizeof(struct rsm_msg_release);
-	case RSM_MSG_REVOKE:
-		return sizeof(struct rsm_msg_revoke);
-	case RSM_MSG_ACK:
-		return sizeof(struct rsm_msg_ack);
-	case RSM_MSG_SIGNAL:
-		return sizeof(struct rsm_msg_signal);
-	default:
-		return U32_MAX;
-	}
+	atomic64_inc(&rsm_cluster.bad_msgs);
+	rsm_warn_rl("node %u: %s; resetting the connection\n",
+		    ep->conn->nodeid, why);
+	rsm_conn_fail(ep, why);
 }
 
 static void rsm_msg_dispatch(struct rsm_ep *ep, const void *buf, u32 len)
 {
-	const struct rsm_msg_hdr *hdr = buf;
+	int type = rsm_wire_check_msg(buf, len);
 
-	if (len < sizeof(*hdr) || le32_to_cpu(hdr->len) != len ||
-	    hdr->version != RSM_PROTO_VERSION) {
-		rsm_conn_fail(ep, "malformed message");
+	if (type < 0) {
+		rsm_msg_bad(ep, "malformed message");
 		return;
 	}
-	switch (le16_to_cpu(hdr->type)) {
+	/* nothing but INFO before the peer proved itself (rsm(7)) */
+	if (type != RSM_MSG_INFO && !READ_ONCE(ep->authed)) {
+		rsm_msg_bad(ep, "message before authentication");
+		return;
+	}
+	switch (type) {
 	case RSM_MSG_INFO:
-		if (len < sizeof(struct rsm_msg_info))
-			break;
 		rsm_msg_handle_info(ep, buf);
 		return;
 	case RSM_MSG_HEARTBEAT:
-		if (len < sizeof(struct rsm_msg_heartbeat))
-			break;
 		return;
 	case RSM_MSG_IMPORT_REQ:
 	case RSM_MSG_KEYS_REQ:
 	case RSM_MSG_RELEASE:
 	case RSM_MSG_REVOKE:
 	case RSM_MSG_SIGNAL:
-		if (len < rsm_msg_min_len(le16_to_cpu(hdr->type)) ||
-		    !ep->peer_info_seen)
-			break;
+		if (!ep->peer_info_seen) {
+			rsm_msg_bad(ep, "request before INFO");
+			return;
+		}
 		if (rsm_ctl_queue(ep, buf, len))
 			rsm_conn_fail(ep, "out of memory for a request");
 		return;
 	case RSM_MSG_SEG_REPLY:
 	case RSM_MSG_ACK:
-		if (len < rsm_msg_min_len(le16_to_cpu(hdr->type)))
-			break;
-		rsm_rpc_answer(ep, buf, len);
+		if (rsm_rpc_answer(ep, buf, len))
+			rsm_msg_bad(ep, "answer to no request of ours");
 		return;
-	default:
-		break;
 	}
-	rsm_conn_fail(ep, "unknown or short message");
 }
 
 static void rsm_msg_recv_done(struct ib_cq *cq, struct ib_wc *wc)

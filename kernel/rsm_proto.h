@@ -2,11 +2,21 @@
 /*
  * rsm wire protocol: every message two nodes exchange, in one place.
  *
- * All fields are little-endian and the layouts are fixed.  A connection is
- * opened with a hello carried in the RDMA CM private data (so that a node can
- * refuse an unknown peer or a wrong protocol version before any resources are
+ * All fields are little-endian and the layouts are fixed; every message type
+ * has exactly one length.  A connection is opened with a hello carried in the
+ * RDMA CM private data (so that a node can refuse an unknown peer, a wrong
+ * protocol version or an unprivileged source port before any resources are
  * committed); once connected, both sides send an INFO message and then
  * exchange control messages as SEND/RECV of at most RSM_MSG_MAX bytes.
+ *
+ * Authentication (rsm(7)).  Both sides prove that they hold the cluster key
+ * with HMAC-SHA256 over a struct rsm_wire_auth built from this very
+ * connection: both fresh nonces, both node ids, both QP numbers and both
+ * RDMA CM ports.  The passive side proves first, in its accept private data
+ * (struct rsm_wire_accept); the active side proves in its INFO message.
+ * The passive side takes a connection as its peer's only once that INFO
+ * checked out; no other message counts before.  Without a cluster key the
+ * MACs are zero and only the privileged source port vouches for the peer.
  */
 #ifndef _RSM_PROTO_H
 #define _RSM_PROTO_H
@@ -14,23 +24,36 @@
 #include <linux/types.h>
 
 /* The RSMAPI kernel-agent version (spec: RSM_VERSION). */
-#define RSM_PROTO_VERSION	6
+#define RSM_PROTO_VERSION	7
 #define RSM_WIRE_MAGIC		0x314d5352	/* "RSM1" */
 
 /* Largest control message, header included. */
 #define RSM_MSG_MAX		512
 
+/* Node ids on the wire are 0 .. RSM_WIRE_NODES - 1. */
+#define RSM_WIRE_NODES		65
+#define RSM_WIRE_NONCE_LEN	16
+#define RSM_WIRE_MAC_LEN	32	/* HMAC-SHA256 */
+/* Active sides connect from a source port below this (bind needs privilege). */
+#define RSM_WIRE_PRIV_PORT_MAX	1024
+
+/* struct rsm_wire_hello.flags */
+#define RSM_HELLO_KEYED		0x1	/* the sender holds a cluster key */
+
 /*
- * struct rsm_wire_hello - connection request / accept private data
+ * struct rsm_wire_hello - connection request private data
  * @magic:	RSM_WIRE_MAGIC
  * @version:	RSM_PROTO_VERSION of the sender
- * @flags:	reserved, zero
+ * @flags:	RSM_HELLO_*; other bits zero
  * @src_nodeid:	node id of the sender
  * @dst_nodeid:	node id the sender believes it is talking to
  * @hwaddr:	hardware address of the sender's controller
  * @boot_id:	random per module load; lets a node see that its peer restarted
+ * @qpn:	number of the sender's QP for this connection
+ * @nonce:	fresh random bytes of the sender for this connection
+ * @pad:	zero
  *
- * 32 bytes: fits the 56 bytes RDMA CM allows in an RC connect request.
+ * 56 bytes: just fits the 56 bytes RDMA CM allows in an RC connect request.
  */
 struct rsm_wire_hello {
 	__le32 magic;
@@ -40,6 +63,58 @@ struct rsm_wire_hello {
 	__le32 dst_nodeid;
 	__le64 hwaddr;
 	__le64 boot_id;
+	__le32 qpn;
+	__u8 nonce[RSM_WIRE_NONCE_LEN];
+	__le32 pad;
+};
+
+/*
+ * struct rsm_wire_accept - accept private data of the passive side
+ * @hello:	the passive side's hello
+ * @mac:	its proof: HMAC(key, struct rsm_wire_auth, RSM_AUTH_PASSIVE)
+ */
+struct rsm_wire_accept {
+	struct rsm_wire_hello hello;
+	__u8 mac[RSM_WIRE_MAC_LEN];
+};
+
+/* struct rsm_wire_auth.role: who proves */
+#define RSM_AUTH_PASSIVE	1
+#define RSM_AUTH_ACTIVE		2
+#define RSM_AUTH_LABEL		"rsm-auth"	/* 8 bytes, no NUL */
+
+/*
+ * struct rsm_wire_auth - what a proof covers (never sent; both sides build
+ * it from their own view of the connection and the two hellos)
+ * @label:	RSM_AUTH_LABEL
+ * @role:	RSM_AUTH_PASSIVE or RSM_AUTH_ACTIVE: who proves
+ * @version:	RSM_PROTO_VERSION
+ * @active_node: node id of the side that connected
+ * @passive_node: node id of the side that accepted
+ * @active_qpn:	its QP number
+ * @passive_qpn: the accepting side's QP number
+ * @active_port: RDMA CM port of the connecting side
+ * @passive_port: RDMA CM port of the accepting side (the listener's)
+ * @active_boot: boot id of the connecting side
+ * @passive_boot: boot id of the accepting side
+ * @active_nonce: the connecting side's nonce
+ * @passive_nonce: the accepting side's nonce
+ */
+struct rsm_wire_auth {
+	__u8 label[8];
+	__le32 role;
+	__le32 version;
+	__le32 active_node;
+	__le32 passive_node;
+	__le32 active_qpn;
+	__le32 passive_qpn;
+	__le16 active_port;
+	__le16 passive_port;
+	__le32 pad;
+	__le64 active_boot;
+	__le64 passive_boot;
+	__u8 active_nonce[RSM_WIRE_NONCE_LEN];
+	__u8 passive_nonce[RSM_WIRE_NONCE_LEN];
 };
 
 /* Reasons a node refuses a connection (carried as reject private data). */
@@ -50,6 +125,8 @@ enum rsm_wire_reject_reason {
 	RSM_REJ_NOT_CONFIGURED	= 4,	/* we have no node id yet */
 	RSM_REJ_ROLE		= 5,	/* sender should wait for us to connect */
 	RSM_REJ_RESOURCES	= 6,	/* we could not set up the connection */
+	RSM_REJ_AUTH		= 7,	/* cluster key missing on one side */
+	RSM_REJ_PORT		= 8,	/* unprivileged source port */
 };
 
 /*
@@ -101,6 +178,8 @@ struct rsm_msg_hdr {
  * @pad:	zero
  * @hwaddr:	sender's controller hardware address
  * @ctlr_name:	sender's controller name, NUL-terminated
+ * @mac:	from the active side, its proof: HMAC(key, struct
+ *		rsm_wire_auth, RSM_AUTH_ACTIVE); zero from the passive side
  */
 struct rsm_msg_info {
 	struct rsm_msg_hdr hdr;
@@ -108,6 +187,7 @@ struct rsm_msg_info {
 	__le32 pad;
 	__le64 hwaddr;
 	char ctlr_name[RSM_WIRE_NAME_MAX];
+	__u8 mac[RSM_WIRE_MAC_LEN];
 };
 
 /*
@@ -133,6 +213,13 @@ struct rsm_msg_heartbeat {
  */
 #define RSM_WIRE_GROUPS		96	/* supplementary groups sent */
 #define RSM_WIRE_KEYS		96	/* keys per SEG_REPLY */
+/* Limits a receiver enforces on a segment description. */
+#define RSM_WIRE_CHUNK_SHIFT_MIN 12
+#define RSM_WIRE_CHUNK_SHIFT_MAX 30
+#define RSM_WIRE_CHUNKS_MAX	(1U << 20)
+#define RSM_WIRE_SIZE_MAX	(1ULL << 44)
+/* Permissions on the wire: read 0400, write 0200. */
+#define RSM_WIRE_PERM_MASK	0600
 
 /* struct rsm_msg_import_req.flags */
 #define RSM_IMPORT_PRIV_READ	0x1	/* importer may bypass read checks */
@@ -198,6 +285,10 @@ struct rsm_msg_seg_reply {
  * @segid:	segment id
  * @first:	first key wanted
  * @instance:	publication the importer is connected to
+ * @perm:	permission of the import that wants them (0400, 0200, 0600):
+ *		the exporter registers a segment once per importing node and
+ *		permission, with exactly that remote access
+ * @pad:	zero
  */
 struct rsm_msg_keys_req {
 	struct rsm_msg_hdr hdr;
@@ -205,19 +296,21 @@ struct rsm_msg_keys_req {
 	__le32 segid;
 	__le32 first;
 	__le64 instance;
+	__le32 perm;
+	__le32 pad;
 };
 
 /*
  * struct rsm_msg_release - one import of a segment on the sender is gone
  * @hdr:	type RSM_MSG_RELEASE
  * @segid:	segment id
- * @pad:	zero
+ * @perm:	the import's permission, as in its IMPORT_REQ
  * @instance:	publication it was connected to
  */
 struct rsm_msg_release {
 	struct rsm_msg_hdr hdr;
 	__le32 segid;
-	__le32 pad;
+	__le32 perm;
 	__le64 instance;
 };
 
@@ -282,5 +375,15 @@ struct rsm_msg_signal {
 	__le32 target;
 	__le32 pad;
 };
+
+/*
+ * Checks of received messages that need no state (rsm_wire.c).  They are
+ * plain functions of the bytes received, so the host-side fuzzer
+ * (selftests/fuzz) runs the very code the module runs.
+ */
+int rsm_wire_check_msg(const void *buf, __u32 len);
+int rsm_wire_check_hello(const void *data, __u32 len, __u32 version);
+int rsm_wire_check_reply(const void *buf, __u32 len, __u64 *nchunks);
+__u32 rsm_wire_msg_len(unsigned int type);
 
 #endif /* _RSM_PROTO_H */

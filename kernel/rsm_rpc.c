@@ -67,12 +67,25 @@ int rsm_msg_send_wait(struct rsm_ep *ep, const void *msg, size_t len)
 int rsm_rpc_send(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
 		 size_t len)
 {
+	const struct rsm_msg_hdr *hdr = msg;
 	int ret;
 
+	switch (le16_to_cpu(hdr->type)) {
+	case RSM_MSG_IMPORT_REQ:
+	case RSM_MSG_KEYS_REQ:
+		rpc->want_type = RSM_MSG_SEG_REPLY;
+		break;
+	case RSM_MSG_REVOKE:
+		rpc->want_type = RSM_MSG_ACK;
+		break;
+	default:
+		return -EINVAL;
+	}
 	rpc->xid = atomic64_inc_return(&rsm_next_xid);
 	rpc->ep = ep;
 	rpc->status = 0;
 	rpc->len = 0;
+	memset(rpc->reply, 0, sizeof(rpc->reply));
 	init_completion(&rpc->done);
 	*rsm_msg_xid(msg) = cpu_to_le64(rpc->xid);
 
@@ -145,18 +158,33 @@ int rsm_rpc_call(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
 /**
  * rsm_rpc_answer - an answer arrived: hand it to its waiter
  * @ep: endpoint it arrived on
- * @msg: the answer, starting with a header and a transaction id
+ * @msg: the answer, checked by rsm_wire_check_msg(), starting with a
+ *	 header and a transaction id
  * @len: its length
+ *
+ * An answer must match its request by transaction id, type and length.
+ * One for a request nobody waits for any more (it timed out, and the
+ * connection is being reset for that) is dropped.
+ *
+ * Return: 0, or -EPROTO when it claims a request's id with the wrong type.
  */
-void rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len)
+int rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len)
 {
+	const struct rsm_msg_hdr *hdr = msg;
 	u64 xid = le64_to_cpu(*rsm_msg_xid((void *)msg));
 	struct rsm_rpc *rpc;
+	int ret = 0;
 
 	spin_lock_bh(&ep->rpc_lock);
 	list_for_each_entry(rpc, &ep->rpcs, list) {
 		if (rpc->xid != xid)
 			continue;
+		if (le16_to_cpu(hdr->type) != rpc->want_type ||
+		    len != rsm_wire_msg_len(rpc->want_type) ||
+		    len > sizeof(rpc->reply)) {
+			ret = -EPROTO;
+			break;
+		}
 		memcpy(rpc->reply, msg, len);
 		rpc->len = len;
 		list_del_init(&rpc->list);
@@ -164,6 +192,7 @@ void rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len)
 		break;
 	}
 	spin_unlock_bh(&ep->rpc_lock);
+	return ret;
 }
 
 /**

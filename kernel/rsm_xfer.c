@@ -401,7 +401,7 @@ static int rsm_rw_bounce(struct rsm_ep *ep, bool write, const u32 *keys,
 	split = min(len, (((roff >> cshift) + 1) << cshift) - roff);
 	sge[0].addr = dma;
 	sge[0].length = split;
-	sge[0].lkey = ep->ctrl->pd->local_dma_lkey;
+	sge[0].lkey = ep->pd->local_dma_lkey;
 	wr[0].remote_addr = roff;
 	wr[0].rkey = keys[roff >> cshift];
 	if (split < len) {
@@ -565,7 +565,7 @@ static void rsm_piece_build(struct rsm_ep *ep, struct rsm_poster *p,
 			    u32 cshift)
 {
 	u64 wr_max = p->write ? U64_MAX : RSM_READ_WR_MAX;
-	u32 lkey = ep->ctrl->pd->local_dma_lkey;
+	u32 lkey = ep->pd->local_dma_lkey;
 	struct ib_rdma_wr *wr = NULL;
 	struct scatterlist *sg;
 	u64 ro = pc->roff, wr_len = 0;

@@ -97,6 +97,30 @@ struct rsm_ioc_cluster {
 
 /* Drop and re-establish every connection, even those that did not change. */
 #define RSM_CLUSTER_RESTART	0x1
+/*
+ * Honour remote root: an importer on another node whose uid is 0 keeps it,
+ * and one with CAP_IPC_OWNER bypasses the mode checks, as on this node.
+ * Without it (the default, rsm.conf "remote-root squash") uid 0 and gid 0
+ * from other nodes count as 65534 and privileges are ignored (rsm(7)).
+ */
+#define RSM_CLUSTER_REMOTE_ROOT	0x2
+
+/* Bytes of a cluster key (rsm(7)); /etc/rsm/rsm.key holds them in hex. */
+#define RSM_KEY_MIN		32
+#define RSM_KEY_MAX		64
+
+/*
+ * RSM_IOC_CLUSTER_KEY (needs CAP_NET_ADMIN): set the cluster key (@len
+ * RSM_KEY_MIN..RSM_KEY_MAX bytes) or clear it (@len 0).  Every connection
+ * authenticates with it (HMAC-SHA256); a key that differs from the one
+ * set before restarts every connection.  Bad input -> -1/EINVAL and
+ * nothing changes.  The key cannot be read back.
+ */
+struct rsm_ioc_cluster_key {
+	__u32 len;
+	__u32 flags;		/* zero */
+	__u8 key[RSM_KEY_MAX];
+};
 
 /*
  * RSM_IOC_TOPOLOGY: the buffer receives a struct rsm_topo_hdr followed, per
@@ -151,7 +175,17 @@ struct rsm_stat_hdr {
 	__aligned_u64 registrations;	/* memory regions held for them */
 	__aligned_u64 localmem_handles;
 	__aligned_u64 mapped_pages;	/* cached pages and twins of mappings */
+	/* trust (rsm(7)) */
+	__aligned_u64 refused_auth;	/* peers that did not prove the key */
+	__aligned_u64 refused_port;	/* connects from unprivileged ports */
+	__aligned_u64 bad_msgs;		/* malformed peer messages */
+	__u32 trust_flags;		/* RSM_TRUST_* */
+	__u32 pad2;
 };
+
+/* struct rsm_stat_hdr.trust_flags */
+#define RSM_TRUST_KEYED		0x1	/* a cluster key is set */
+#define RSM_TRUST_REMOTE_ROOT	0x2	/* remote root is honoured */
 
 struct rsm_stat_ctlr {
 	char name[RSM_NAME_MAX];
@@ -367,5 +401,34 @@ struct rsm_ioc_localmem {
 #define RSM_IOC_SIGNAL_POST	_IOW(RSM_IOC_MAGIC, 0x40, struct rsm_ioc_signal)
 #define RSM_IOC_SIGNAL_WAIT	_IOW(RSM_IOC_MAGIC, 0x41, struct rsm_ioc_signal)
 #define RSM_IOC_LOCALMEM_CREATE	_IOW(RSM_IOC_MAGIC, 0x30, struct rsm_ioc_localmem)
+#define RSM_IOC_CLUSTER_KEY	_IOW(RSM_IOC_MAGIC, 0x05, struct rsm_ioc_cluster_key)
+
+/*
+ * RSM_IOC_TEST_RDMA exists only in modules built with RSM_TEST_HOOKS=1 for
+ * the security tests; production modules answer -1/ENOTTY.  On the
+ * descriptor of an import of a segment on another node it posts one RDMA
+ * READ or WRITE (@flags RSM_TEST_RDMA_WRITE) of @len (1..4096) bytes at
+ * segment offset @offset on the import's connection, with the key the
+ * import uses for that offset or, with RSM_TEST_RDMA_RKEY, with @rkey;
+ * the import's own permission is not checked.  RSM_TEST_RDMA_GET_KEY only
+ * reports in @rkey the key the import would use.  Returns 0 when the work
+ * request completed successfully, else -1/EIO with @status set to the
+ * completion's ib_wc_status (a failed RDMA operation resets the connection,
+ * as any remote access error does).
+ */
+struct rsm_ioc_test_rdma {
+	__aligned_u64 buf;	/* user buffer of @len bytes */
+	__aligned_u64 offset;
+	__u32 len;
+	__u32 flags;		/* RSM_TEST_RDMA_* */
+	__u32 rkey;
+	__u32 status;		/* out */
+};
+
+#define RSM_TEST_RDMA_WRITE	0x1
+#define RSM_TEST_RDMA_RKEY	0x2
+#define RSM_TEST_RDMA_GET_KEY	0x4
+
+#define RSM_IOC_TEST_RDMA	_IOWR(RSM_IOC_MAGIC, 0x70, struct rsm_ioc_test_rdma)
 
 #endif /* _UAPI_RSM_IOCTL_H */

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: checks of what a peer sends, before anything else looks at it.
+ *
+ * Every function here is a pure function of the received bytes: no locks,
+ * no allocation, no state.  They run on every hello, every control message
+ * and every segment description an importer is given, and the host-side
+ * fuzzer (selftests/fuzz) compiles this very file.  What they accept is
+ * safe to use as array sizes, indices and shifts without further checks;
+ * what needs state (does this answer belong to that request, does the
+ * segment still match what we imported) is checked by the callers.
+ */
+#ifdef __KERNEL__
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#else
+#include "rsm_wire_host.h"
+#endif
+
+#include "rsm_proto.h"
+
+/* Highest RSMERR code a peer may report (rsm_common.h). */
+#define RSM_WIRE_STATUS_MAX	134
+#define RSM_WIRE_IMPORT_FLAGS	0x7	/* RSM_IMPORT_* */
+#define RSM_WIRE_SIGNAL_FLAGS	0x2	/* RSM_SIGNAL_NO_ACCUMULATE */
+
+/**
+ * rsm_wire_msg_len - the length of a control message type
+ * @type: enum rsm_msg_type
+ *
+ * Return: the one length messages of @type have, or 0 for unknown types.
+ */
+__u32 rsm_wire_msg_len(unsigned int type)
+{
+	switch (type) {
+	case RSM_MSG_INFO:
+		return sizeof(struct rsm_msg_info);
+	case RSM_MSG_HEARTBEAT:
+		return sizeof(struct rsm_msg_heartbeat);
+	case RSM_MSG_IMPORT_REQ:
+		return sizeof(struct rsm_msg_import_req);
+	case RSM_MSG_SEG_REPLY:
+		return sizeof(struct rsm_msg_seg_reply);
+	case RSM_MSG_KEYS_REQ:
+		return sizeof(struct rsm_msg_keys_req);
+	case RSM_MSG_RELEASE:
+		return sizeof(struct rsm_msg_release);
+	case RSM_MSG_REVOKE:
+		return sizeof(struct rsm_msg_revoke);
+	case RSM_MSG_ACK:
+		return sizeof(struct rsm_msg_ack);
+	case RSM_MSG_SIGNAL:
+		return sizeof(struct rsm_msg_signal);
+	default:
+		return 0;
+	}
+}
+
+/* Read 0400, write 0200, both, or neither (RSM_PERM_NONE). */
+static bool rsm_wire_perm_ok(__u32 perm)
+{
+	return !(perm & ~RSM_WIRE_PERM_MASK);
+}
+
+static bool rsm_wire_zero(const void *p, size_t len)
+{
+	const __u8 *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+static int rsm_wire_check_info(const struct rsm_msg_info *m)
+{
+	if (le32_to_cpu(m->nodeid) >= RSM_WIRE_NODES || m->pad)
+		return -EPROTO;
+	if (!memchr(m->ctlr_name, 0, sizeof(m->ctlr_name)))
+		return -EPROTO;
+	return 0;
+}
+
+static int rsm_wire_check_import_req(const struct rsm_msg_import_req *m)
+{
+	if (!m->xid || !rsm_wire_perm_ok(le32_to_cpu(m->perm)))
+		return -EPROTO;
+	if (le32_to_cpu(m->flags) & ~RSM_WIRE_IMPORT_FLAGS)
+		return -EPROTO;
+	if (le32_to_cpu(m->ngroups) > RSM_WIRE_GROUPS)
+		return -EPROTO;
+	return 0;
+}
+
+static int rsm_wire_check_seg_reply(const struct rsm_msg_seg_reply *m)
+{
+	__u32 status = le32_to_cpu(m->status);
+
+	if (!m->xid || status > RSM_WIRE_STATUS_MAX)
+		return -EPROTO;
+	/* a refusal carries nothing else */
+	if (status)
+		return rsm_wire_zero(&m->chunk_shift, sizeof(*m) -
+				     offsetof(struct rsm_msg_seg_reply,
+					      chunk_shift)) ? 0 : -EPROTO;
+	return rsm_wire_check_reply(m, sizeof(*m), NULL);
+}
+
+static int rsm_wire_check_payload(unsigned int type, const void *buf)
+{
+	const struct rsm_msg_keys_req *kr = buf;
+	const struct rsm_msg_release *rel = buf;
+	const struct rsm_msg_revoke *rv = buf;
+	const struct rsm_msg_ack *ack = buf;
+	const struct rsm_msg_signal *sig = buf;
+	__u32 v;
+
+	switch (type) {
+	case RSM_MSG_INFO:
+		return rsm_wire_check_info(buf);
+	case RSM_MSG_HEARTBEAT:
+		return 0;
+	case RSM_MSG_IMPORT_REQ:
+		return rsm_wire_check_import_req(buf);
+	case RSM_MSG_SEG_REPLY:
+		return rsm_wire_check_seg_reply(buf);
+	case RSM_MSG_KEYS_REQ:
+		if (!kr->xid || kr->pad || !rsm_wire_perm_ok(le32_to_cpu(kr->perm)))
+			return -EPROTO;
+		return le32_to_cpu(kr->first) < RSM_WIRE_CHUNKS_MAX ? 0 : -EPROTO;
+	case RSM_MSG_RELEASE:
+		return rsm_wire_perm_ok(le32_to_cpu(rel->perm)) ? 0 : -EPROTO;
+	case RSM_MSG_REVOKE:
+		v = le32_to_cpu(rv->kind);
+		if (!rv->xid || rv->pad ||
+		    (v != RSM_REVOKE_ABORT && v != RSM_REVOKE_REBIND))
+			return -EPROTO;
+		return 0;
+	case RSM_MSG_ACK:
+		return ack->xid && !ack->status && !ack->pad ? 0 : -EPROTO;
+	case RSM_MSG_SIGNAL:
+		v = le32_to_cpu(sig->target);
+		if (sig->xid || sig->pad ||
+		    (le32_to_cpu(sig->flags) & ~RSM_WIRE_SIGNAL_FLAGS) ||
+		    (v != RSM_SIGNAL_TO_EXPORT && v != RSM_SIGNAL_TO_IMPORTS))
+			return -EPROTO;
+		return 0;
+	default:
+		return -EPROTO;
+	}
+}
+
+/**
+ * rsm_wire_check_msg - check a received control message
+ * @buf: the bytes received
+ * @len: how many
+ *
+ * The header must state exactly @len, the protocol version and a known
+ * type whose one length @len is; reserved fields must be zero and every
+ * count, permission, kind and flag within its range.
+ *
+ * Return: the message type (> 0), or -EPROTO.
+ */
+int rsm_wire_check_msg(const void *buf, __u32 len)
+{
+	const struct rsm_msg_hdr *hdr = buf;
+	unsigned int type;
+
+	if (!buf || len < sizeof(*hdr) || len > RSM_MSG_MAX)
+		return -EPROTO;
+	type = le16_to_cpu(hdr->type);
+	if (hdr->version != RSM_PROTO_VERSION || hdr->flags ||
+	    le32_to_cpu(hdr->len) != len || rsm_wire_msg_len(type) != len)
+		return -EPROTO;
+	if (rsm_wire_check_payload(type, buf))
+		return -EPROTO;
+	return type;
+}
+
+/**
+ * rsm_wire_check_hello - check a connection request's or accept's hello
+ * @data: private data received (the hello first)
+ * @len: its length (RDMA CM may pad it)
+ * @version: the protocol version this node speaks
+ *
+ * Return: 0, or the enum rsm_wire_reject_reason to refuse it with.
+ */
+int rsm_wire_check_hello(const void *data, __u32 len, __u32 version)
+{
+	const struct rsm_wire_hello *h = data;
+
+	if (!data || len < sizeof(*h) ||
+	    le32_to_cpu(h->magic) != RSM_WIRE_MAGIC)
+		return RSM_REJ_BAD_VERSION;
+	if (le16_to_cpu(h->version) != version)
+		return RSM_REJ_BAD_VERSION;
+	if ((le16_to_cpu(h->flags) & ~RSM_HELLO_KEYED) || h->pad)
+		return RSM_REJ_BAD_VERSION;
+	if (le32_to_cpu(h->src_nodeid) >= RSM_WIRE_NODES ||
+	    le32_to_cpu(h->dst_nodeid) >= RSM_WIRE_NODES)
+		return RSM_REJ_UNKNOWN_NODE;
+	return 0;
+}
+
+/**
+ * rsm_wire_check_reply - check a segment description (SEG_REPLY, status 0)
+ * @buf: struct rsm_msg_seg_reply
+ * @len: bytes received
+ * @nchunks: out (may be NULL): the number of keys the segment has
+ *
+ * The size is within RSM_WIRE_SIZE_MAX, the chunk size within its bounds,
+ * the key count exactly what size and chunk size give, and the keys
+ * carried lie within it: first + nkeys <= nchunks, nkeys in 1..RSM_WIRE_KEYS.
+ *
+ * Return: 0 or -EPROTO.
+ */
+int rsm_wire_check_reply(const void *buf, __u32 len, __u64 *nchunks)
+{
+	const struct rsm_msg_seg_reply *m = buf;
+	__u32 shift, n, first, nkeys;
+	__u64 size, want;
+
+	if (!buf || len != sizeof(*m) || m->status)
+		return -EPROTO;
+	shift = le32_to_cpu(m->chunk_shift);
+	size = le64_to_cpu(m->size);
+	n = le32_to_cpu(m->nchunks);
+	first = le32_to_cpu(m->first);
+	nkeys = le32_to_cpu(m->nkeys);
+	if (shift < RSM_WIRE_CHUNK_SHIFT_MIN || shift > RSM_WIRE_CHUNK_SHIFT_MAX)
+		return -EPROTO;
+	if (!size || size > RSM_WIRE_SIZE_MAX || (size & 4095))
+		return -EPROTO;
+	/* no rounding overflow: size and shift are bounded above */
+	want = (size >> shift) + !!(size & ((1ULL << shift) - 1));
+	if (want != n || n > RSM_WIRE_CHUNKS_MAX)
+		return -EPROTO;
+	if (!nkeys || nkeys > RSM_WIRE_KEYS || first >= n || nkeys > n - first)
+		return -EPROTO;
+	if (nchunks)
+		*nchunks = n;
+	return 0;
+}
