@@ -586,12 +586,17 @@ out:
 	return ret;
 }
 
-/*
- * Remote: hold io_rwsem for reading (revocation waits for us), with the
- * current keys, on the endpoint the import was made through.
+/**
+ * rsm_import_begin_remote - start a transfer of a remote import
+ * @imp: remote import
+ * @epp: out, the endpoint the import was made through (user reference)
+ *
+ * Holds io_rwsem for reading (revocation waits for us), with the current
+ * keys; rsm_import_end_remote() ends it.
+ *
+ * Return: 0 or an RSMERR code.
  */
-static int rsm_import_begin_remote(struct rsm_import *imp,
-				   struct rsm_ep **epp)
+int rsm_import_begin_remote(struct rsm_import *imp, struct rsm_ep **epp)
 {
 	int ret, tries = 0;
 
@@ -623,7 +628,12 @@ err:
 	return ret;
 }
 
-static void rsm_import_end_remote(struct rsm_import *imp, struct rsm_ep *ep)
+/**
+ * rsm_import_end_remote - end what rsm_import_begin_remote() started
+ * @imp: remote import
+ * @ep: its endpoint
+ */
+void rsm_import_end_remote(struct rsm_import *imp, struct rsm_ep *ep)
 {
 	rsm_ep_put_user(ep);
 	up_read(&imp->io_rwsem);
@@ -834,6 +844,10 @@ long rsm_import_ioctl(struct rsm_import *imp, unsigned int cmd,
 		return rsm_map_sync(imp);
 	case RSM_IOC_MAP_REFRESH:
 		return rsm_map_refresh(imp);
+#ifdef RSM_TEST_HOOKS
+	case RSM_IOC_TEST_RDMA:
+		return rsm_test_rdma_ioctl(imp, uarg);
+#endif
 	default:
 		return -ENOTTY;
 	}

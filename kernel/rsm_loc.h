@@ -500,6 +500,9 @@ void rsm_localmem_put(struct rsm_localmem *lm);
 struct rsm_localmem *rsm_localmem_from_fd(int fd);
 
 void rsm_import_abort(struct rsm_import *imp);
+int rsm_import_begin_remote(struct rsm_import *imp, struct rsm_ep **epp);
+void rsm_import_end_remote(struct rsm_import *imp, struct rsm_ep *ep);
+long rsm_test_rdma_ioctl(struct rsm_import *imp, void __user *uarg);
 int rsm_import_refresh_keys(struct rsm_import *imp);
 int rsm_import_xfer_status(struct rsm_import *imp, int err);
 void rsm_import_handle_signal(struct rsm_ep *ep, const void *msg);

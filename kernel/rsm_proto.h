@@ -216,8 +216,8 @@ struct rsm_msg_heartbeat {
 /* Limits a receiver enforces on a segment description. */
 #define RSM_WIRE_CHUNK_SHIFT_MIN 12
 #define RSM_WIRE_CHUNK_SHIFT_MAX 30
-#define RSM_WIRE_CHUNKS_MAX	(1U << 20)
-#define RSM_WIRE_SIZE_MAX	(1ULL << 44)
+#define RSM_WIRE_CHUNKS_MAX	0x100000U		/* 2^20 */
+#define RSM_WIRE_SIZE_MAX	0x100000000000ULL	/* 16 TiB */
 /* Permissions on the wire: read 0400, write 0200. */
 #define RSM_WIRE_PERM_MASK	0600
 
@@ -285,7 +285,7 @@ struct rsm_msg_seg_reply {
  * @segid:	segment id
  * @first:	first key wanted
  * @instance:	publication the importer is connected to
- * @perm:	permission of the import that wants them (0400, 0200, 0600):
+ * @perm:	permission of the import that wants them (0, 0400, 0200, 0600):
  *		the exporter registers a segment once per importing node and
  *		permission, with exactly that remote access
  * @pad:	zero

@@ -413,8 +413,8 @@ struct rsm_ioc_localmem {
  * the import's own permission is not checked.  RSM_TEST_RDMA_GET_KEY only
  * reports in @rkey the key the import would use.  Returns 0 when the work
  * request completed successfully, else -1/EIO with @status set to the
- * completion's ib_wc_status (a failed RDMA operation resets the connection,
- * as any remote access error does).
+ * errno of the failed transfer (a failed RDMA operation resets the
+ * connection, as any remote access error does).
  */
 struct rsm_ioc_test_rdma {
 	__aligned_u64 buf;	/* user buffer of @len bytes */

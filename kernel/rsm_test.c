@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: test hooks, built only with RSM_TEST_HOOKS=1 (never in production).
+ *
+ * The security tests must show that a key works only where it was granted:
+ * that a read-only importing node cannot write with its key, and that one
+ * connection's key is useless on another.  User space never sees a key, so
+ * this hook lets a test post one raw RDMA operation on an import's
+ * connection, with the import's key or any key it names, past the import's
+ * own permission check - exactly what a compromised importing kernel could
+ * do.  The exporter's registrations must stop it.
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "rsm_loc.h"
+
+#define RSM_TEST_RDMA_FLAGS	(RSM_TEST_RDMA_WRITE | RSM_TEST_RDMA_RKEY | \
+				 RSM_TEST_RDMA_GET_KEY)
+
+/* Every chunk's key replaced by @rkey. */
+static u32 *rsm_test_keys(const struct rsm_import *imp, u32 rkey)
+{
+	u32 *keys = kvcalloc(imp->nchunks, sizeof(*keys), GFP_KERNEL);
+	u32 i;
+
+	for (i = 0; keys && i < imp->nchunks; i++)
+		keys[i] = rkey;
+	return keys;
+}
+
+/**
+ * rsm_test_rdma_ioctl - RSM_IOC_TEST_RDMA on an import descriptor
+ * @imp: the import
+ * @uarg: struct rsm_ioc_test_rdma
+ *
+ * Return: 0, -EIO when the operation failed (@status says why), an RSMERR
+ * code when the import is unusable, or another negative errno.
+ */
+long rsm_test_rdma_ioctl(struct rsm_import *imp, void __user *uarg)
+{
+	struct rsm_ioc_test_rdma req;
+	struct rsm_lbuf lb = {};
+	struct rsm_ep *ep;
+	u32 *keys = NULL;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (imp->exp || (req.flags & ~RSM_TEST_RDMA_FLAGS) || !req.len ||
+	    req.len > RSM_BOUNCE_SIZE || req.offset > imp->size ||
+	    req.len > imp->size - req.offset)
+		return -EINVAL;
+	ret = rsm_import_begin_remote(imp, &ep);
+	if (ret)
+		return ret;
+	if (req.flags & RSM_TEST_RDMA_GET_KEY) {
+		req.rkey = imp->keys[req.offset >> imp->chunk_shift];
+		goto out;
+	}
+	if (req.flags & RSM_TEST_RDMA_RKEY) {
+		keys = rsm_test_keys(imp, req.rkey);
+		if (!keys) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	lb.uaddr = req.buf;
+	ret = rsm_rdma_rw(ep, req.flags & RSM_TEST_RDMA_WRITE,
+			  keys ?: imp->keys, imp->chunk_shift, req.offset, &lb,
+			  req.len, 1, &imp->aborted);
+out:
+	rsm_import_end_remote(imp, ep);
+	kvfree(keys);
+	req.status = ret < 0 ? -ret : 0;
+	if (copy_to_user(uarg, &req, sizeof(req)))
+		return -EFAULT;
+	return ret ? -EIO : 0;
+}
