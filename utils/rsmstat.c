@@ -79,10 +79,17 @@ static void print_human(const struct rsm_status *st)
 	}
 	if (!h->nconn)
 		printf("  (none configured)\n");
-	printf("\nrefused connection requests: unknown node %" PRIu64
-	       ", bad version %" PRIu64 ", other %" PRIu64 "\n",
+	printf("\ncluster key: %s, remote root: %s\n",
+	       h->trust_flags & RSM_TRUST_KEYED ? "yes" : "no",
+	       h->trust_flags & RSM_TRUST_REMOTE_ROOT ? "trust" : "squash");
+	printf("refused connection requests: unknown node %" PRIu64
+	       ", bad version %" PRIu64 ", bad key %" PRIu64
+	       ", unprivileged port %" PRIu64 ", other %" PRIu64 "\n",
 	       (uint64_t)h->refused_unknown_node,
-	       (uint64_t)h->refused_bad_version, (uint64_t)h->refused_other);
+	       (uint64_t)h->refused_bad_version, (uint64_t)h->refused_auth,
+	       (uint64_t)h->refused_port, (uint64_t)h->refused_other);
+	printf("malformed peer messages: %" PRIu64 "\n",
+	       (uint64_t)h->bad_msgs);
 	printf("segments: exported %" PRIu64 ", imported %" PRIu64
 	       ", pinned pages %" PRIu64 "\n",
 	       (uint64_t)h->exported_segments, (uint64_t)h->imported_segments,
@@ -110,7 +117,12 @@ static void print_keyvalue(const struct rsm_status *st)
 	KV_U64("", "listen_port", h->listen_port);
 	KV_U64("", "refused_unknown_node", h->refused_unknown_node);
 	KV_U64("", "refused_bad_version", h->refused_bad_version);
+	KV_U64("", "refused_auth", h->refused_auth);
+	KV_U64("", "refused_port", h->refused_port);
 	KV_U64("", "refused_other", h->refused_other);
+	KV_U64("", "bad_msgs", h->bad_msgs);
+	KV_U64("", "keyed", !!(h->trust_flags & RSM_TRUST_KEYED));
+	KV_U64("", "remote_root", !!(h->trust_flags & RSM_TRUST_REMOTE_ROOT));
 	KV_U64("", "exported_segments", h->exported_segments);
 	KV_U64("", "imported_segments", h->imported_segments);
 	KV_U64("", "pinned_pages", h->pinned_pages);
@@ -159,10 +171,16 @@ static void print_json(const struct rsm_status *st)
 	printf("{\"local_nodeid\":%d,\"proto_version\":%u,\"listen_port\":%u,",
 	       h->local_nodeid == RSM_NODEID_NONE ? -1 : (int)h->local_nodeid,
 	       h->proto_version, h->listen_port);
+	printf("\"keyed\":%s,\"remote_root\":%s,",
+	       h->trust_flags & RSM_TRUST_KEYED ? "true" : "false",
+	       h->trust_flags & RSM_TRUST_REMOTE_ROOT ? "true" : "false");
 	printf("\"refused\":{\"unknown_node\":%" PRIu64 ",\"bad_version\":%"
-	       PRIu64 ",\"other\":%" PRIu64 "},",
+	       PRIu64 ",\"auth\":%" PRIu64 ",\"port\":%" PRIu64
+	       ",\"other\":%" PRIu64 "},\"bad_msgs\":%" PRIu64 ",",
 	       (uint64_t)h->refused_unknown_node,
-	       (uint64_t)h->refused_bad_version, (uint64_t)h->refused_other);
+	       (uint64_t)h->refused_bad_version, (uint64_t)h->refused_auth,
+	       (uint64_t)h->refused_port, (uint64_t)h->refused_other,
+	       (uint64_t)h->bad_msgs);
 	printf("\"segments\":{\"exported\":%" PRIu64 ",\"imported\":%" PRIu64
 	       ",\"pinned_pages\":%" PRIu64 ",\"importers\":%" PRIu64
 	       ",\"registrations\":%" PRIu64 ",\"localmem_handles\":%" PRIu64

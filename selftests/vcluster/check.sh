@@ -4,7 +4,8 @@
 # Checks of utils/rsm-vcluster itself, without rsm.ko (--no-rsm): that
 # nodes boot and reach each other over Ethernet and soft-RoCE, and that the
 # runner's verdict catches what it must (a failing command, a kernel
-# WARNING, a timeout) and lets a requested node kill pass.
+# WARNING, a timeout) and lets a requested node kill pass; that every node
+# gets the run's cluster key as /etc/rsm/rsm.key (and none with --no-key).
 #
 # Usage: selftests/vcluster/check.sh [CASE...]   (default: all cases)
 # Prints one TAP line per case; exit status 0 if all passed.  Takes a few
@@ -34,6 +35,15 @@ touch $RSM_SHARE/kill-node2
 until [ -e $RSM_SHARE/killed-node2 ]; do sleep 0.2; done
 ! ping -c1 -W3 node2 >/dev/null'
 
+# The run's key (the host's copy in the log directory) as rsmadm wants it.
+key_check='k=/etc/rsm/rsm.key
+[ "$(stat -c "%a %u %F" $k)" = "600 0 regular file" ] || { ls -l $k; exit 1; }
+grep -Eqx "[0-9a-f]{64}" $k || exit 1
+[ "$(cat $k)" = "$(cat /run/rsm-vcluster/ctl/rsm.key)" ] || exit 1
+[ "$RSM_KEY" = $k ] && echo "$(hostname) has the key"'
+no_key_check='[ ! -e /etc/rsm/rsm.key ] && [ -z "$RSM_KEY" ] &&
+	echo "$(hostname) has no key"'
+
 # name  expected-exit  expected-output (grep -E)  rsm-vcluster arguments...
 case_two_nodes()   { check 0 'node2 reached all 2' -n 2 "$ping_all"; }
 case_three_nodes() { check 0 'node3 reached all 3' -n 3 "$ping_all"; }
@@ -44,9 +54,11 @@ case_failing()     { check 1 'node2: command exited with status 3' -n 2 '[ $RSM_
 case_warning()     { check 1 'WARNING: injected' -n 2 --node 2 "echo 'WARNING: injected' >/dev/kmsg"; }
 case_timeout()     { check 1 'command stopped at the 20s timeout' -n 2 --node 1 --timeout 20 'sleep 600'; }
 case_kill()        { check 0 'node2 .*killed on request' -n 3 --node 1 "$kill_node2"; }
+case_key()         { check 0 'node2 has the key' -n 2 "$key_check"; }
+case_no_key()      { check 0 'node2 has no key' -n 2 --no-key "$no_key_check"; }
 
 all_cases=(two_nodes rxe perftest three_nodes four_nodes failing warning
-	   timeout kill)
+	   timeout kill key no_key)
 
 check() {
 	local want=$1 pattern=$2 rc
