@@ -94,6 +94,10 @@ run_check lint.kernel_builds_without_warnings_at_W1 "$out/w1.log" \
 	build_flavour "$top/build/w1" W=1
 run_check lint.kernel_builds_clean_under_sparse_C1 "$out/c1.log" \
 	build_flavour "$top/build/c1" C=1
+# the security tests' module (cluster3-trust below); never installed
+run_check lint.test_hook_module_builds_without_warnings_at_W1 \
+	"$out/testhooks.log" build_flavour "$top/build/testhooks" W=1 \
+	RSM_TEST_HOOKS=1
 
 dkms_cycle() {
 	make dkms-remove >/dev/null 2>&1
@@ -145,28 +149,51 @@ if [ "$lib_rc" -ne 0 ] || [ "$n_lib" -eq 0 ]; then
 	record fail lib.unit_tests_all_pass "$out/lib-check.log"
 fi
 
+# --- host: checks of what a peer sends (kernel/rsm_wire.c on the host) --
+# One make run: the crafted cases of selftests/fuzz/wire_cases (one verdict
+# each), then libFuzzer on them for FUZZ_SECONDS (default 60), whose
+# verdict is the "# fuzz_wire:" line the Makefile prints at the end.
+run_tap host.wire "$out/fuzz.log" make -C selftests/fuzz check
+grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$out/fuzz.log" ||
+	record fail host.wire.all_cases_ran "$out/fuzz.log"
+fuzz_survived() {
+	echo "log: $out/fuzz.log, inputs: build/fuzz/"
+	grep -E '^# fuzz_wire: ' "$out/fuzz.log" &&
+		grep -q '^# fuzz_wire: ok' "$out/fuzz.log"
+}
+run_check host.fuzz_wire_checks_survive_60s_without_sanitizer_reports \
+	"$out/fuzz-verdict.log" fuzz_survived
+
 # --- the cluster runner itself (no rsm.ko) --------------------------------
 run_tap vcluster "$out/vcluster.log" selftests/vcluster/check.sh
 
 # --- virtual clusters ----------------------------------------------------
-# cluster_run N [--kill K] TESTS...: every node runs
+# cluster_run N [--kill K | --trust] TESTS...: every node runs
 # selftests/rsm/run_node.sh TESTS.  With --kill K the tests kill node K's
 # VM (RSM_ALLOW_KILL=1): its results do not count, its runner row must
 # say it was killed on request, and the verdicts are named clusterN-kill.
+# With --trust the nodes load the test-hook build of rsm.ko (raw RDMA with
+# any key, for the security tests) and squash remote root, the default of
+# a real cluster; the verdicts are named clusterN-trust.
 cluster_run() {
-	local n=$1 killed=0 c
+	local n=$1 killed=0 c vcargs=()
 	shift
+	c=cluster$n
 	if [ "${1:-}" = --kill ]; then
 		killed=$2
+		c=cluster$n-kill
 		shift 2
+	elif [ "${1:-}" = --trust ]; then
+		c=cluster$n-trust
+		vcargs=(--rsm-ko "$top/build/testhooks/kernel/rsm.ko"
+			--remote-root squash)
+		shift
 	fi
-	c=cluster$n
-	[ "$killed" -eq 0 ] || c=cluster$n-kill
 	local logdir=$out/$c
 	echo "# booting a $n-node virtual cluster (logs in $logdir)"
 	# the import tests move 64 MiB and publish 10,000 segments under TCG
 	utils/rsm-vcluster -n "$n" --logdir "$logdir" -q --timeout 3600 \
-		-- env RSM_ALLOW_KILL=$((killed > 0)) selftests/rsm/run_node.sh "$@" \
+		"${vcargs[@]}" -- env RSM_ALLOW_KILL=$((killed > 0)) selftests/rsm/run_node.sh "$@" \
 		>"$out/$c.log" 2>&1
 	tail -n 20 "$out/$c.log" | sed 's/^/# /'
 
@@ -233,6 +260,8 @@ cluster_run 3 rsm_topology_test rsm_remote_test rsm_revoke_test rsm_importers_te
 	rsm_event_test
 # the exporter's VM killed inside open barrier spans: node 3 does not return
 cluster_run 3 --kill 3 rsm_peerkill_test
+# the trust model: forged peers, keys, registrations, loopback, root squash
+cluster_run 3 --trust rsm_trust_test
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then
