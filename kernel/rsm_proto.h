@@ -385,5 +385,6 @@ int rsm_wire_check_msg(const void *buf, __u32 len);
 int rsm_wire_check_hello(const void *data, __u32 len, __u32 version);
 int rsm_wire_check_reply(const void *buf, __u32 len, __u64 *nchunks);
 __u32 rsm_wire_msg_len(unsigned int type);
+bool rsm_wire_answer_ok(unsigned int want_type, const void *buf, __u32 len);
 
 #endif /* _RSM_PROTO_H */

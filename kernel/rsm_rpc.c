@@ -170,7 +170,6 @@ int rsm_rpc_call(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
  */
 int rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len)
 {
-	const struct rsm_msg_hdr *hdr = msg;
 	u64 xid = le64_to_cpu(*rsm_msg_xid((void *)msg));
 	struct rsm_rpc *rpc;
 	int ret = 0;
@@ -179,8 +178,7 @@ int rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len)
 	list_for_each_entry(rpc, &ep->rpcs, list) {
 		if (rpc->xid != xid)
 			continue;
-		if (le16_to_cpu(hdr->type) != rpc->want_type ||
-		    len != rsm_wire_msg_len(rpc->want_type) ||
+		if (!rsm_wire_answer_ok(rpc->want_type, msg, len) ||
 		    len > sizeof(rpc->reply)) {
 			ret = -EPROTO;
 			break;

@@ -243,3 +243,24 @@ int rsm_wire_check_reply(const void *buf, __u32 len, __u64 *nchunks)
 		*nchunks = n;
 	return 0;
 }
+
+/**
+ * rsm_wire_answer_ok - is a checked message the kind of answer wanted?
+ * @want_type: the answer type the request expects (SEG_REPLY or ACK)
+ * @buf: a message rsm_wire_check_msg() accepted
+ * @len: its length
+ *
+ * The transaction id alone is not enough: an ACK carrying the id of an
+ * IMPORT_REQ must not pass for its SEG_REPLY.
+ *
+ * Return: true if @buf is of @want_type and has that type's length.
+ */
+bool rsm_wire_answer_ok(unsigned int want_type, const void *buf, __u32 len)
+{
+	const struct rsm_msg_hdr *hdr = buf;
+
+	if (!buf || len < sizeof(*hdr) || !rsm_wire_msg_len(want_type))
+		return false;
+	return le16_to_cpu(hdr->type) == want_type &&
+	       len == rsm_wire_msg_len(want_type);
+}

@@ -561,6 +561,38 @@ static void seed_built(void)
 	seed("built_hello", WIRE_T_BUILT_HELLO, in, 1);
 }
 
+static void answer_case(const char *name, unsigned int want,
+			unsigned int type, bool expect)
+{
+	union wire_msg m;
+	__u32 len = wire_build(&m, type);
+
+	verdict(name, rsm_wire_answer_ok(want, &m, len) == expect,
+		!expect, expect);
+}
+
+/* An answer matches its request by type and length, not by id alone. */
+static void test_answer_matching(void)
+{
+	union wire_msg m;
+	__u32 len;
+
+	answer_case("ack_is_no_answer_to_an_import_req", RSM_MSG_SEG_REPLY,
+		    RSM_MSG_ACK, false);
+	answer_case("seg_reply_answers_an_import_req", RSM_MSG_SEG_REPLY,
+		    RSM_MSG_SEG_REPLY, true);
+	answer_case("ack_answers_a_revoke", RSM_MSG_ACK, RSM_MSG_ACK, true);
+	answer_case("seg_reply_is_no_answer_to_a_revoke", RSM_MSG_ACK,
+		    RSM_MSG_SEG_REPLY, false);
+	answer_case("signal_is_no_answer", RSM_MSG_SEG_REPLY, RSM_MSG_SIGNAL,
+		    false);
+	len = wire_build(&m, RSM_MSG_SEG_REPLY);
+	verdict("short_seg_reply_is_no_answer",
+		!rsm_wire_answer_ok(RSM_MSG_SEG_REPLY, &m, len - 4), 1, 0);
+	verdict("unknown_wanted_type_matches_nothing",
+		!rsm_wire_answer_ok(0, &m, len), 1, 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--corpus")) {
@@ -577,6 +609,7 @@ int main(int argc, char **argv)
 	test_other_requests();
 	test_signal_info();
 	test_hello();
+	test_answer_matching();
 	seed_built();
 	printf("1..%d\n", ntest);
 	printf("%d passed, %d failed\n", ntest - nfail, nfail);
