@@ -11,11 +11,7 @@
 #include <poll.h>
 #include <sys/param.h>
 #include <sys/rsm/rsm_common.h>
-#include <sys/rsm/rsmapi_common.h>
-
-#ifndef MAXNAMELEN
-#define MAXNAMELEN 256
-#endif
+#include <sys/rsm/rsmapi_common.h>	/* also MAXNAMELEN, 256 */
 
 /*
  * Documentation names this barrier type but Solaris headers never defined

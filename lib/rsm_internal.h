@@ -2,8 +2,8 @@
 /*
  * librsm private declarations: the handle registry, the controller handle,
  * the /dev/rsm helpers and the internal entry points the host unit tests
- * call directly (they link the static archive, where hidden symbols are
- * still reachable).
+ * call directly (they link librsm_internal.a, where hidden symbols are
+ * still reachable; librsm.a, like librsm.so, exports the RSMAPI only).
  */
 #ifndef _RSM_INTERNAL_H
 #define _RSM_INTERNAL_H

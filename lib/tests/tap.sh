@@ -19,10 +19,24 @@ tap_not_ok() {
 }
 
 # tap_check "description" command args...: ok when the command succeeds.
+# Returns the verdict, so "if tap_check ...; then" can skip dependent checks.
 tap_check() {
 	tap_desc=$1
 	shift
-	if "$@"; then tap_ok "$tap_desc"; else tap_not_ok "$tap_desc"; fi
+	if "$@"; then
+		tap_ok "$tap_desc"
+	else
+		tap_not_ok "$tap_desc"
+		return 1
+	fi
+}
+
+# tap_quiet command args...: run the command and show the start of its
+# output, as "# " lines, only when it fails.  For compiler runs.
+tap_quiet() {
+	tap_out=$("$@" 2>&1) && return 0
+	printf '%s\n' "$tap_out" | head -n 8 | sed 's/^/# /'
+	return 1
 }
 
 tap_finish() {

@@ -13,9 +13,21 @@
 #include <sys/param.h>
 #include <sys/rsm/rsm_common.h>
 
-/* The topology structs embed names of this size; Linux lacks the macro. */
+/*
+ * The controller names in the topology structs are 256 bytes, as on
+ * Solaris.  The arrays are sized with this constant of the header, never
+ * with MAXNAMELEN, so that no other header can change the layout librsm
+ * was built with.  MAXNAMELEN itself (Linux lacks it) is provided with
+ * the same value for programs that size their name buffers with it; a
+ * different earlier definition would make those buffers disagree with
+ * the structs, so it is refused.
+ */
+#define _RSM_MAXNAMELEN 256
+
 #ifndef MAXNAMELEN
 #define MAXNAMELEN 256
+#elif MAXNAMELEN != _RSM_MAXNAMELEN
+#error "MAXNAMELEN must be 256 for RSMAPI: define it as 256, or not at all, before <rsmapi.h>"
 #endif
 
 #ifdef __cplusplus
@@ -39,33 +51,37 @@ typedef struct {
 	ulong_t attr_max_import_segments;
 } rsmapi_controller_attr_t;
 
-/* Interconnect topology, as returned by rsm_get_interconnect_topology(). */
+/*
+ * Interconnect topology, as returned by rsm_get_interconnect_topology().
+ * Programs name these types by their Solaris struct tags as well as by
+ * their typedefs.  (The other structs here have no tags on Solaris.)
+ */
 #define RSM_CONNECTION_ACTIVE	3	/* only such connections are usable */
 
-typedef struct {
+typedef struct rsm_topology_hdr {
 	rsm_node_id_t local_nodeid;
 	uint_t local_cntlr_count;
 } rsm_topology_hdr_t;
 
-typedef struct {
-	char cntlr_name[MAXNAMELEN];	/* "<type><unit>" */
+typedef struct rsm_connections_hdr {
+	char cntlr_name[_RSM_MAXNAMELEN];	/* "<type><unit>" */
 	rsm_addr_t local_hwaddr;
 	int remote_cntlr_count;
 } rsm_connections_hdr_t;
 
-typedef struct {
+typedef struct rsm_remote_cntlr {
 	rsm_node_id_t remote_nodeid;
-	char remote_cntlrname[MAXNAMELEN];
+	char remote_cntlrname[_RSM_MAXNAMELEN];
 	rsm_addr_t remote_hwaddr;
 	uint_t connection_state;	/* RSM_CONNECTION_ACTIVE when usable */
 } rsm_remote_cntlr_t;
 
-typedef struct {
+typedef struct rsm_connection {
 	rsm_connections_hdr_t hdr;
 	rsm_remote_cntlr_t remote_cntlr[1];	/* remote_cntlr_count of them */
 } rsm_connections_t;
 
-typedef struct {
+typedef struct rsm_topology {
 	rsm_topology_hdr_t topology_hdr;
 	rsm_connections_t *connections[1];	/* local_cntlr_count of them */
 } rsm_topology_t;
