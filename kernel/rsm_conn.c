@@ -114,6 +114,7 @@ struct rsm_ep *rsm_ep_alloc(struct rsm_conn *conn, bool active_side)
 	init_rwsem(&ep->qp_rwsem);
 	spin_lock_init(&ep->tx_lock);
 	rsm_ep_init_data(ep);
+	rsm_ctl_init(ep);
 	INIT_WORK(&ep->destroy_work, rsm_ep_destroy_work);
 	INIT_WORK(&ep->fail_work, rsm_ep_fail_work);
 	return ep;
@@ -280,6 +281,8 @@ void rsm_conn_promote_locked(struct rsm_conn *conn, struct rsm_ep *ep)
  */
 void rsm_conn_established_locked(struct rsm_conn *conn, struct rsm_ep *ep)
 {
+	char name[RSM_NAME_MAX];
+
 	lockdep_assert_held(&conn->lock);
 	ep->state = RSM_EP_ACTIVE;
 	ep->last_rx = jiffies;
@@ -287,8 +290,9 @@ void rsm_conn_established_locked(struct rsm_conn *conn, struct rsm_ep *ep)
 	if (conn->connects > 1)
 		conn->reconnects++;
 	conn->retry_ms = 0;
-	rsm_info("node %u: connected via %s to %s\n", conn->nodeid,
-		 ep->ctrl->name, conn->peer_ctlr);
+	rsm_ctrl_name(ep->ctrl, name, sizeof(name));
+	rsm_info("node %u: connected via %s to %s\n", conn->nodeid, name,
+		 conn->peer_ctlr);
 }
 
 /**

@@ -59,15 +59,40 @@ static void rsm_ctrl_set_limits(struct rsm_ctrl *ctrl, u64 max_mr_size,
 	ctrl->attr.controller_addr = ctrl->hwaddr;
 }
 
+/*
+ * A device rename changes ctrl->name under rsm_ctrl_lock and this leaf
+ * lock; readers that cannot take rsm_ctrl_lock (they hold a connection's
+ * lock, which rsm_ctrl_lock may be taken before) copy it under this one.
+ */
+static DEFINE_SPINLOCK(rsm_ctrl_name_lock);
+
 static void rsm_ctrl_name_port(struct rsm_ctrl *ctrl, struct ib_device *ibdev,
 			       u32 port)
 {
+	char name[RSM_NAME_MAX];
+
 	/* One controller per port; multi-port devices get a port suffix. */
 	if (rdma_end_port(ibdev) == rdma_start_port(ibdev))
-		strscpy(ctrl->name, dev_name(&ibdev->dev), sizeof(ctrl->name));
+		strscpy(name, dev_name(&ibdev->dev), sizeof(name));
 	else
-		snprintf(ctrl->name, sizeof(ctrl->name), "%sp%u",
-			 dev_name(&ibdev->dev), port);
+		snprintf(name, sizeof(name), "%sp%u", dev_name(&ibdev->dev),
+			 port);
+	spin_lock(&rsm_ctrl_name_lock);
+	strscpy(ctrl->name, name, sizeof(ctrl->name));
+	spin_unlock(&rsm_ctrl_name_lock);
+}
+
+/**
+ * rsm_ctrl_name - copy a controller's current name
+ * @ctrl: controller
+ * @buf: receives the name, NUL-terminated
+ * @len: size of @buf
+ */
+void rsm_ctrl_name(struct rsm_ctrl *ctrl, char *buf, size_t len)
+{
+	spin_lock(&rsm_ctrl_name_lock);
+	strscpy(buf, ctrl->name, len);
+	spin_unlock(&rsm_ctrl_name_lock);
 }
 
 static struct rsm_ctrl *rsm_ctrl_alloc(struct ib_device *ibdev, u32 port)
@@ -82,14 +107,6 @@ static struct rsm_ctrl *rsm_ctrl_alloc(struct ib_device *ibdev, u32 port)
 	ctrl->port = port;
 	rsm_ctrl_name_port(ctrl, ibdev, port);
 	ctrl->hwaddr = be64_to_cpu(ibdev->node_guid) + port - 1;
-
-	ctrl->pd = ib_alloc_pd(ibdev, 0);
-	if (IS_ERR(ctrl->pd)) {
-		long err = PTR_ERR(ctrl->pd);
-
-		kfree(ctrl);
-		return ERR_PTR(err);
-	}
 
 	rsm_ctrl_set_limits(ctrl, ibdev->attrs.max_mr_size,
 			    ibdev->attrs.max_mr);
@@ -145,10 +162,8 @@ static void rsm_ib_remove_one(struct ib_device *ibdev, void *client_data)
 
 	list_for_each_entry_safe(ctrl, tmp, &gone, list) {
 		list_del_init(&ctrl->list);
-		/* every QP on this PD must be gone before the PD goes */
+		/* every endpoint (QP, PD, MRs) must be gone before the device */
 		rsm_conn_ctrl_removed(ctrl);
-		ib_dealloc_pd(ctrl->pd);
-		ctrl->pd = NULL;
 		rsm_info("controller %s removed\n", ctrl->name);
 		rsm_ctrl_put(ctrl);
 	}
@@ -241,7 +256,7 @@ int rsm_ctrl_ioctl_attr(void __user *uarg)
 	if (!ctrl)
 		return RSMERR_CTLR_NOT_PRESENT;
 	memcpy(&req, &ctrl->attr, sizeof(req));
-	strscpy(req.name, ctrl->name, sizeof(req.name));
+	rsm_ctrl_name(ctrl, req.name, sizeof(req.name));
 	req.ctlr_index = ctrl->index;
 	rsm_ctrl_put(ctrl);
 

@@ -90,7 +90,7 @@ __poll_t rsm_event_poll(struct rsm_event *ev, struct file *file,
 int rsm_event_wait_ioctl(struct rsm_event *ev, void __user *uarg)
 {
 	struct rsm_ioc_signal req;
-	long left;
+	int ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
@@ -105,13 +105,16 @@ int rsm_event_wait_ioctl(struct rsm_event *ev, void __user *uarg)
 			return -EINTR;
 		return 0;
 	}
-	/* one jiffy more: the current tick is partly gone already */
-	left = msecs_to_jiffies(req.timeout_ms) + 1;
-	left = wait_event_interruptible_timeout(ev->wq, rsm_event_take(ev),
-						left);
-	if (left < 0)
-		return -EINTR;
-	return left ? 0 : RSMERR_TIMEOUT;
+	/*
+	 * A high-resolution timer on CLOCK_MONOTONIC, the clock callers
+	 * measure with: the wait never ends before the timeout has passed,
+	 * whatever jiffies do (they lag and catch up in virtual machines).
+	 */
+	ret = wait_event_interruptible_hrtimeout(ev->wq, rsm_event_take(ev),
+						 ms_to_ktime(req.timeout_ms));
+	if (ret == -ETIME)
+		return RSMERR_TIMEOUT;
+	return ret ? -EINTR : 0;
 }
 
 /**

@@ -10,6 +10,8 @@
  */
 #include <linux/slab.h>
 #include <linux/mm.h>
+#include <linux/shmem_fs.h>
+#include <linux/hugetlb.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/fs_struct.h>
@@ -37,8 +39,15 @@ atomic64_t rsm_importers = ATOMIC64_INIT(0);
 atomic64_t rsm_registrations = ATOMIC64_INIT(0);
 static atomic64_t rsm_next_instance = ATOMIC64_INIT(0);
 
-/* Charge or release @npages against the mm's long-term pin limit. */
-static int rsm_account_pinned(struct mm_struct *mm, long npages)
+/**
+ * rsm_account_pinned - charge or release pages against a process's
+ * RLIMIT_MEMLOCK, as long-term pins are
+ * @mm: the process's mm
+ * @npages: pages to charge (> 0) or release (< 0)
+ *
+ * Return: 0, or -ENOMEM when the charge would exceed the limit.
+ */
+int rsm_account_pinned(struct mm_struct *mm, long npages)
 {
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
 	s64 total;
@@ -64,6 +73,56 @@ static int rsm_errno_to_rsmerr(int err)
 	}
 }
 
+/*
+ * Is [vaddr, vaddr + len) mapped, readable and writable, and memory that
+ * may be pinned for good?  Like the kernel's own long-term pins, that is
+ * anonymous memory, shmem and hugetlbfs; shared mappings of other files
+ * are refused (their pages belong to a file system that may want them
+ * back).  Return: 0 or an RSMERR code.
+ */
+static int rsm_pin_check_vmas(u64 vaddr, u64 len)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	u64 addr = vaddr, end = vaddr + len;
+	int ret = 0;
+
+	if (mmap_read_lock_killable(mm))
+		return RSMERR_INTERRUPTED;
+	while (addr < end) {
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start > addr ||
+		    (vma->vm_flags & (VM_READ | VM_WRITE)) !=
+		    (VM_READ | VM_WRITE) ||
+		    (vma->vm_flags & (VM_IO | VM_PFNMAP))) {
+			ret = RSMERR_BAD_ADDR;
+			break;
+		}
+		if ((vma->vm_flags & VM_SHARED) && vma->vm_file &&
+		    !shmem_file(vma->vm_file) && !is_vm_hugetlb_page(vma)) {
+			ret = RSMERR_BAD_ADDR;
+			break;
+		}
+		addr = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+/**
+ * rsm_segments_get - count one more segment of a kind, within the limit
+ * @count: rsm_exported_segments or rsm_imported_segments
+ *
+ * Return: false when the node has max_segments of that kind already.
+ */
+bool rsm_segments_get(atomic64_t *count)
+{
+	if (atomic64_inc_return(count) <= READ_ONCE(rsm_max_segments))
+		return true;
+	atomic64_dec(count);
+	return false;
+}
+
 /**
  * rsm_pin_range - pin [vaddr, vaddr + len) of the current process for good
  * @vaddr: page aligned user address
@@ -85,10 +144,17 @@ int rsm_pin_range(u64 vaddr, u64 len, struct page ***pagesp)
 		return RSMERR_BAD_ADDR;
 	if (vaddr + len < vaddr || !access_ok(u64_to_user_ptr(vaddr), len))
 		return RSMERR_BAD_ADDR;
+	/* nobody pins more than the memory there is: checked before any size */
+	if (npages > totalram_pages())
+		return RSMERR_INSUFFICIENT_MEM;
+	ret = rsm_pin_check_vmas(vaddr, len);
+	if (ret)
+		return ret;
 	if (rsm_account_pinned(current->mm, npages))
 		return RSMERR_INSUFFICIENT_MEM;
 
-	pages = kvcalloc(npages, sizeof(*pages), GFP_KERNEL);
+	pages = kvcalloc(npages, sizeof(*pages),
+			 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!pages) {
 		rsm_account_pinned(current->mm, -(long)npages);
 		return RSMERR_INSUFFICIENT_MEM;
@@ -242,15 +308,18 @@ int rsm_export_create(struct rsm_file *rf, void __user *uarg)
 	ret = RSMERR_BAD_LENGTH;
 	if (ctrl->ibdev && req.len > ctrl->attr.max_export_segment_size)
 		goto err_ctrl;
-	ret = RSMERR_INSUFFICIENT_MEM;
-	exp = kzalloc(sizeof(*exp), GFP_KERNEL);
-	if (!exp)
+	ret = RSMERR_INSUFFICIENT_RESOURCES;
+	if (!rsm_segments_get(&rsm_exported_segments))
 		goto err_ctrl;
+	ret = RSMERR_INSUFFICIENT_MEM;
+	exp = kzalloc(sizeof(*exp), GFP_KERNEL_ACCOUNT);
+	if (!exp)
+		goto err_count;
 
 	ret = rsm_pin_range(req.vaddr, req.len, &exp->pages);
 	if (ret) {
 		kfree(exp);
-		goto err_ctrl;
+		goto err_count;
 	}
 	kref_init(&exp->ref);
 	mutex_init(&exp->lock);
@@ -270,7 +339,6 @@ int rsm_export_create(struct rsm_file *rf, void __user *uarg)
 	exp->mode = 0777 & ~current_umask();
 	mmgrab(current->mm);
 	exp->mm = current->mm;
-	atomic64_inc(&rsm_exported_segments);
 
 	if (!rsm_file_bind(rf, RSM_FILE_EXPORT, exp)) {
 		rsm_export_destroy(exp);
@@ -278,6 +346,8 @@ int rsm_export_create(struct rsm_file *rf, void __user *uarg)
 	}
 	return 0;
 
+err_count:
+	atomic64_dec(&rsm_exported_segments);
 err_ctrl:
 	rsm_ctrl_put(ctrl);
 	return ret;
@@ -310,9 +380,17 @@ int rsm_export_publish(struct rsm_export *exp, void __user *uarg)
 	ret = RSMERR_NOT_CREATOR;
 	if (!rsm_is_creator(exp))
 		goto out;
+	/* user memory is read with no lock held (spec order kept) */
+	mutex_unlock(&exp->lock);
 	ret = rsm_acl_get(exp, &req, &acl);
 	if (ret)
+		return ret;
+	mutex_lock(&exp->lock);
+	ret = RSMERR_SEG_ALREADY_PUBLISHED;
+	if (exp->state == RSM_EXPORT_PUBLISHED) {
+		kfree(acl);
 		goto out;
+	}
 	ret = rsm_segid_insert(exp, &req.segid);
 	if (ret) {
 		kfree(acl);
@@ -322,8 +400,10 @@ int rsm_export_publish(struct rsm_export *exp, void __user *uarg)
 	exp->instance = atomic64_inc_return(&rsm_next_instance);
 	rsm_export_set_acl_locked(exp, acl, req.acl_len);
 	exp->state = RSM_EXPORT_PUBLISHED;
+	mutex_unlock(&exp->lock);
 	if (copy_to_user(uarg, &req, sizeof(req)))
-		ret = -EFAULT;	/* published all the same, as asked */
+		return -EFAULT;	/* published all the same, as asked */
+	return 0;
 out:
 	mutex_unlock(&exp->lock);
 	return ret;
@@ -356,9 +436,17 @@ int rsm_export_republish(struct rsm_export *exp, void __user *uarg)
 	ret = RSMERR_NOT_CREATOR;
 	if (!rsm_is_creator(exp))
 		goto out;
+	mutex_unlock(&exp->lock);
+	/* user memory is read with no lock held (spec order kept) */
 	ret = rsm_acl_get(exp, &req, &acl);
 	if (ret)
+		return ret;
+	mutex_lock(&exp->lock);
+	if (exp->state != RSM_EXPORT_PUBLISHED) {
+		kfree(acl);
+		ret = RSMERR_SEG_NOT_PUBLISHED;
 		goto out;
+	}
 	rsm_export_set_acl_locked(exp, acl, req.acl_len);
 out:
 	mutex_unlock(&exp->lock);
@@ -418,26 +506,26 @@ int rsm_export_rebind(struct rsm_export *exp, void __user *uarg)
 	if (!req.vaddr)
 		return RSMERR_BAD_ADDR;
 
-	mutex_lock(&exp->lock);
-	ret = RSMERR_REBIND_NOT_ALLOWED;
+	/* flags, creator and length never change: checked without the lock */
 	if (!(exp->flags & RSM_EXPORT_ALLOW_REBIND))
-		goto out;
-	ret = RSMERR_NOT_CREATOR;
+		return RSMERR_REBIND_NOT_ALLOWED;
 	if (!rsm_is_creator(exp))
-		goto out;
-	ret = RSMERR_BAD_LENGTH;
+		return RSMERR_NOT_CREATOR;
 	if (req.len != exp->len)
-		goto out;
-	ret = 0;
-	if (req.vaddr == exp->vaddr)
-		goto out;
+		return RSMERR_BAD_LENGTH;
+	if (req.vaddr == READ_ONCE(exp->vaddr))
+		return 0;
+	/* pinned before the lock: a stalled fault holds up no importer */
 	ret = rsm_pin_range(req.vaddr, req.len, &pages);
 	if (ret)
-		goto out;
-	rsm_export_rebind_locked(exp, pages, req.vaddr);
-out:
+		return ret;
+	mutex_lock(&exp->lock);
+	if (req.vaddr == exp->vaddr)
+		rsm_unpin_pages(exp->mm, pages, exp->npages);
+	else
+		rsm_export_rebind_locked(exp, pages, req.vaddr);
 	mutex_unlock(&exp->lock);
-	return ret;
+	return 0;
 }
 
 static void rsm_export_release(struct kref *ref)

@@ -335,6 +335,24 @@ out:
 	return ret;
 }
 
+/*
+ * The answer is in: apply what a REVOKE said meanwhile.  An unpublish means
+ * the exporter has forgotten us again (no RELEASE is due); a rebind means
+ * the keys we got are old.  Return: 0 or an RSMERR code.
+ */
+static int rsm_import_connected_locked(struct rsm_import *imp)
+{
+	lockdep_assert_held(&imp->conn->lock);
+	if (imp->early_abort && imp->early_instance == imp->instance)
+		return RSMERR_SEG_NOT_PUBLISHED;
+	if (imp->early_rebind && imp->early_instance == imp->instance &&
+	    imp->early_gen != imp->keys_gen) {
+		imp->want_gen = imp->early_gen;
+		imp->rebinds++;
+	}
+	return 0;
+}
+
 static int rsm_import_connect_remote(struct rsm_import *imp)
 {
 	struct rsm_conn *conn;
@@ -351,16 +369,28 @@ static int rsm_import_connect_remote(struct rsm_import *imp)
 	if (!ep)
 		return RSMERR_REMOTE_NODE_UNREACHABLE;
 
+	/*
+	 * Listed (as connecting) before the request goes out, so that a
+	 * REVOKE the exporter sends right after its answer finds us.
+	 */
+	imp->ep_id = ep->id;
+	mutex_lock(&conn->lock);
+	imp->connecting = true;
+	list_add_tail(&imp->list, &conn->imports);
+	mutex_unlock(&conn->lock);
+
 	ret = rsm_import_request(imp, ep);
-	if (!ret) {
-		imp->ep_id = ep->id;
-		mutex_lock(&conn->lock);
-		list_add_tail(&imp->list, &conn->imports);
-		/* lost already?  then it is a forced disconnect */
-		if (conn->ep != ep || ep->state != RSM_EP_ACTIVE)
-			rsm_import_abort(imp);
-		mutex_unlock(&conn->lock);
-	}
+
+	mutex_lock(&conn->lock);
+	imp->connecting = false;
+	if (!ret)
+		ret = rsm_import_connected_locked(imp);
+	if (ret)
+		list_del_init(&imp->list);
+	/* lost already?  then it is a forced disconnect */
+	else if (conn->ep != ep || ep->state != RSM_EP_ACTIVE)
+		rsm_import_abort(imp);
+	mutex_unlock(&conn->lock);
 	rsm_ep_put_user(ep);
 	return ret;
 }
@@ -397,8 +427,13 @@ int rsm_import_connect(struct rsm_file *rf, void __user *uarg)
 		return RSMERR_CTLR_NOT_PRESENT;
 	}
 
-	imp = kzalloc(sizeof(*imp), GFP_KERNEL);
+	if (!rsm_segments_get(&rsm_imported_segments)) {
+		rsm_ctrl_put(ctrl);
+		return RSMERR_INSUFFICIENT_RESOURCES;
+	}
+	imp = kzalloc(sizeof(*imp), GFP_KERNEL_ACCOUNT);
 	if (!imp) {
+		atomic64_dec(&rsm_imported_segments);
 		rsm_ctrl_put(ctrl);
 		return RSMERR_INSUFFICIENT_MEM;
 	}
@@ -426,10 +461,10 @@ int rsm_import_connect(struct rsm_file *rf, void __user *uarg)
 		ret = rsm_import_connect_remote(imp);
 	}
 	if (ret) {
+		atomic64_dec(&rsm_imported_segments);
 		rsm_import_put(imp);
 		return ret;
 	}
-	atomic64_inc(&rsm_imported_segments);
 
 	if (!rsm_file_bind(rf, RSM_FILE_IMPORT, imp)) {
 		rsm_import_release(imp);
@@ -460,9 +495,13 @@ void rsm_import_release(struct rsm_import *imp)
 		mutex_lock(&imp->conn->lock);
 		list_del_init(&imp->list);
 		mutex_unlock(&imp->conn->lock);
-		/* revoked or cut off: the exporter has forgotten us already */
-		ep = READ_ONCE(imp->aborted) ? NULL :
-		     rsm_ep_get_active(imp->conn, imp->ep_id);
+		/*
+		 * Tell the exporter whenever the connection is still the one
+		 * the import was made on, aborted or not: an import that
+		 * failed locally is still counted there.  After a revoke the
+		 * publication is over and the RELEASE is ignored.
+		 */
+		ep = rsm_ep_get_active(imp->conn, imp->ep_id);
 		if (ep) {
 			rsm_import_send_release(imp, ep);
 			rsm_ep_put_user(ep);
@@ -470,6 +509,29 @@ void rsm_import_release(struct rsm_import *imp)
 	}
 	atomic64_dec(&rsm_imported_segments);
 	rsm_import_put(imp);
+}
+
+/*
+ * A REVOKE for a segment an import is still connecting to: it has no
+ * transfer in flight, so only note it for rsm_import_connected_locked().
+ */
+static void rsm_import_note_early_revoke(struct rsm_import *imp, u32 kind,
+					 u64 instance,
+					 const struct rsm_msg_revoke *rv)
+{
+	lockdep_assert_held(&imp->conn->lock);
+	/* only the newest publication's REVOKEs can concern the answer */
+	if (imp->early_instance != instance) {
+		imp->early_instance = instance;
+		imp->early_abort = false;
+		imp->early_rebind = false;
+	}
+	if (kind == RSM_REVOKE_REBIND) {
+		imp->early_rebind = true;
+		imp->early_gen = le32_to_cpu(rv->bind_gen);
+	} else {
+		imp->early_abort = true;
+	}
 }
 
 /**
@@ -494,8 +556,15 @@ void rsm_import_handle_revoke(struct rsm_ep *ep, const void *msg)
 		imp = NULL;
 		mutex_lock(&conn->lock);
 		list_for_each_entry(it, &conn->imports, list) {
-			if (it->segid != segid || it->instance != instance ||
-			    it->ep_id != ep->id || it->revoke_xid == xid)
+			if (it->segid != segid || it->ep_id != ep->id ||
+			    it->revoke_xid == xid)
+				continue;
+			if (it->connecting) {
+				rsm_import_note_early_revoke(it, kind,
+							     instance, rv);
+				continue;
+			}
+			if (it->instance != instance)
 				continue;
 			it->revoke_xid = xid;
 			kref_get(&it->ref);
@@ -554,35 +623,67 @@ int rsm_import_xfer_status(struct rsm_import *imp, int err)
 	}
 }
 
-/* Same node: copy with the CPU under the exporter's io_rwsem. */
-static int rsm_import_rw_local(struct rsm_import *imp, bool write, u64 off,
-			       const struct rsm_lbuf *lb, u64 len, u32 width)
+/* One exporter page of a same-node transfer, under the export's io_rwsem. */
+static int rsm_import_local_page(struct rsm_import *imp, bool write, u64 o,
+				 void *kbuf, const struct rsm_lbuf *lb,
+				 u64 done, size_t n, u32 width)
 {
 	struct rsm_export *exp = imp->exp;
-	u64 done = 0;
+	void *kaddr;
 	int ret = 0;
 
 	down_read(&exp->io_rwsem);
 	if (READ_ONCE(imp->aborted)) {
-		ret = RSMERR_CONN_ABORTED;
-		goto out;
+		up_read(&exp->io_rwsem);
+		return RSMERR_CONN_ABORTED;
 	}
-	while (done < len) {
-		u64 o = off + done;
-		size_t po = offset_in_page(o);
-		size_t n = min_t(u64, len - done, PAGE_SIZE - po);
-		void *kaddr = kmap_local_page(exp->pages[o >> PAGE_SHIFT]);
-
-		ret = rsm_lbuf_copy(lb, done, kaddr + po, n, !write, width);
-		kunmap_local(kaddr);
-		if (ret) {
-			ret = RSMERR_BAD_ADDR;
-			break;
-		}
-		done += n;
-	}
-out:
+	kaddr = kmap_local_page(exp->pages[o >> PAGE_SHIFT]);
+	if (kbuf && write)
+		rsm_copy_kernel_elems(kaddr + offset_in_page(o), kbuf, n, width);
+	else if (kbuf)
+		rsm_copy_kernel_elems(kbuf, kaddr + offset_in_page(o), n, width);
+	else if (rsm_lbuf_copy(lb, done, kaddr + offset_in_page(o), n, !write,
+			       width))
+		ret = RSMERR_BAD_ADDR;
+	kunmap_local(kaddr);
 	up_read(&exp->io_rwsem);
+	return ret;
+}
+
+/*
+ * Same node: copy with the CPU, one exporter page at a time under its
+ * io_rwsem.  User memory is copied through a kernel page outside the lock,
+ * so a stalled fault never holds up a revocation.
+ */
+static int rsm_import_rw_local(struct rsm_import *imp, bool write, u64 off,
+			       const struct rsm_lbuf *lb, u64 len, u32 width)
+{
+	void *kbuf = NULL;
+	u64 done = 0;
+	int ret = 0;
+
+	if (!lb->pages && !lb->kbuf) {
+		kbuf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+		if (!kbuf)
+			return RSMERR_INSUFFICIENT_MEM;
+	}
+	while (done < len && !ret) {
+		u64 o = off + done;
+		size_t n = min_t(u64, len - done, PAGE_SIZE - offset_in_page(o));
+
+		if (kbuf && write &&
+		    rsm_copy_user_elems(kbuf, lb->uaddr + done, n, false, width))
+			ret = RSMERR_BAD_ADDR;
+		if (!ret)
+			ret = rsm_import_local_page(imp, write, o, kbuf, lb, done,
+						    n, width);
+		if (!ret && kbuf && !write &&
+		    rsm_copy_user_elems(kbuf, lb->uaddr + done, n, true, width))
+			ret = RSMERR_BAD_ADDR;
+		done += n;
+		cond_resched();	/* a 1 GiB copy must not hog the CPU */
+	}
+	kfree(kbuf);
 	return ret;
 }
 
@@ -639,14 +740,59 @@ void rsm_import_end_remote(struct rsm_import *imp, struct rsm_ep *ep)
 	up_read(&imp->io_rwsem);
 }
 
+/* Why user memory could not be pinned, as the spec's error. */
+static int rsm_pin_status(int err)
+{
+	return err == -EFAULT ? RSMERR_BAD_ADDR : RSMERR_INSUFFICIENT_RESOURCES;
+}
+
+/*
+ * Remote: small transfers go through a kernel copy of the user buffer,
+ * large ones from its pinned pages; either is ready before the transfer
+ * holds io_rwsem, a bounce slot or the endpoint.
+ */
+static int rsm_import_rw_remote(struct rsm_import *imp, bool write, u64 uaddr,
+				u64 off, u64 len, u32 w)
+{
+	struct rsm_lbuf lb = { .uaddr = uaddr };
+	struct rsm_ep *ep;
+	int ret;
+
+	if (len <= RSM_BOUNCE_SIZE) {
+		lb.kbuf = kmalloc(len, GFP_KERNEL);
+		if (!lb.kbuf)
+			return RSMERR_INSUFFICIENT_MEM;
+		ret = write ? rsm_copy_user_elems(lb.kbuf, uaddr, len, false,
+						  w) : 0;
+	} else {
+		ret = rsm_lbuf_pin_user(&lb, len, write);
+	}
+	if (ret) {
+		ret = rsm_pin_status(ret);
+		goto out;
+	}
+	ret = rsm_import_begin_remote(imp, &ep);
+	if (ret)
+		goto out;
+	ret = rsm_rdma_rw(ep, write, imp->keys, imp->chunk_shift, off, &lb,
+			  len, w, &imp->aborted);
+	rsm_import_end_remote(imp, ep);
+	ret = rsm_import_xfer_status(imp, ret);
+	if (!ret && !write && lb.kbuf &&
+	    rsm_copy_user_elems(lb.kbuf, uaddr, len, true, w))
+		ret = RSMERR_BAD_ADDR;
+out:
+	rsm_lbuf_unpin_user(&lb, write);
+	kfree(lb.kbuf);
+	return ret;
+}
+
 static long rsm_import_xfer(struct rsm_import *imp, bool write,
 			    void __user *uarg)
 {
 	struct rsm_ioc_xfer req;
 	struct rsm_lbuf lb = {};
-	struct rsm_ep *ep;
 	u32 w;
-	int ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
@@ -663,18 +809,13 @@ static long rsm_import_xfer(struct rsm_import *imp, bool write,
 		return RSMERR_BAD_OFFSET;
 	if (!req.len)
 		return 0;
-	lb.uaddr = req.addr;
-
-	if (imp->exp)
+	if (imp->exp) {
+		lb.uaddr = req.addr;
 		return rsm_import_rw_local(imp, write, req.offset, &lb,
 					   req.len, w);
-	ret = rsm_import_begin_remote(imp, &ep);
-	if (ret)
-		return ret;
-	ret = rsm_rdma_rw(ep, write, imp->keys, imp->chunk_shift, req.offset,
-			  &lb, req.len, w, &imp->aborted);
-	rsm_import_end_remote(imp, ep);
-	return rsm_import_xfer_status(imp, ret);
+	}
+	return rsm_import_rw_remote(imp, write, req.addr, req.offset, req.len,
+				    w);
 }
 
 /* Check one scatter/gather entry.  Return: 0 or an RSMERR code. */
@@ -709,7 +850,8 @@ static int rsm_sg_entry_check(struct rsm_import *imp,
 struct rsm_sgio_state {
 	struct rsm_ioc_sg_entry	ent[RSM_SGIO_MAX];
 	struct rsm_localmem	*lm[RSM_SGIO_MAX];
-	struct rsm_lbuf		lb[RSM_SGIO_MAX];
+	struct rsm_lbuf		lb[RSM_SGIO_MAX];	/* per entry */
+	struct rsm_lbuf		plb[RSM_SGIO_MAX];	/* per piece */
 	u64			roff[RSM_SGIO_MAX];
 	u64			len[RSM_SGIO_MAX];
 	unsigned int		idx[RSM_SGIO_MAX];	/* entry of a piece */
@@ -743,7 +885,7 @@ static int rsm_sgio_move(struct rsm_import *imp, bool write,
 			continue;
 		st->roff[np] = st->ent[i].remote_offset;
 		st->len[np] = st->ent[i].len;
-		st->lb[np] = st->lb[i];
+		st->plb[np] = st->lb[i];
 		st->idx[np] = i;
 		np++;
 	}
@@ -755,7 +897,8 @@ static int rsm_sgio_move(struct rsm_import *imp, bool write,
 	if (ret)
 		return ret;
 	ret = rsm_rdma_rw_vec(ep, write, imp->keys, imp->chunk_shift, np,
-			      st->roff, st->lb, st->len, &imp->aborted, &pdone);
+			      st->roff, st->plb, st->len, &imp->aborted,
+			      &pdone);
 	rsm_import_end_remote(imp, ep);
 	/* entries complete in order; empty ones with their predecessor */
 	*done = pdone == np ? n : st->idx[pdone];
@@ -788,16 +931,24 @@ static long rsm_import_sgio(struct rsm_import *imp, bool write,
 	for (n = 0; n < req.count; n++) {
 		err = rsm_sg_entry_check(imp, &st->ent[n], &st->lm[n],
 					 &st->lb[n]);
-		if (err)
+		/* user memory pinned now: nothing below touches it */
+		if (!err && !st->lm[n] && st->ent[n].len)
+			err = rsm_lbuf_pin_user(&st->lb[n], st->ent[n].len,
+						write);
+		if (err) {
+			err = err < 0 ? rsm_pin_status(err) : err;
 			break;
+		}
 	}
 	ret = rsm_sgio_move(imp, write, st, n, &done);
 	if (!ret)
 		ret = err;
 out:
-	for (i = 0; i < RSM_SGIO_MAX; i++)
+	for (i = 0; i < RSM_SGIO_MAX; i++) {
+		rsm_lbuf_unpin_user(&st->lb[i], write);
 		if (st->lm[i])
 			rsm_localmem_put(st->lm[i]);
+	}
 	kfree(st);
 	req.done = done;
 	if (ret >= 0 && put_user(req.done, &((struct rsm_ioc_sgio __user *)

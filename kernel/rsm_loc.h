@@ -47,16 +47,17 @@ extern unsigned int rsm_max_segments;
  * Controllers are on rsm_ctrls (protected by rsm_ctrl_lock) from the ib_client
  * add callback until the remove callback; a kref keeps the memory alive for
  * connections that still point at a controller being removed.  Everything but
- * @removing is written once, before the controller is listed.
+ * @removing and @name is written once, before the controller is listed; a
+ * device rename changes @name (rsm_ctrl_name()).  Protection domains belong
+ * to connections (struct rsm_ep), not to controllers.
  */
 struct rsm_ctrl {
 	struct list_head	list;
 	struct kref		ref;
 	u32			index;
-	char			name[RSM_NAME_MAX];
+	char			name[RSM_NAME_MAX];	/* see rsm_ctrl_name() */
 	struct ib_device	*ibdev;		/* NULL for loopback */
 	u32			port;
-	struct ib_pd		*pd;
 	u64			hwaddr;
 	struct rsm_ioc_ctlr_attr attr;		/* name and index not used */
 	bool			removing;	/* under rsm_ctrl_lock */
@@ -72,6 +73,23 @@ enum rsm_ep_state {
 
 struct rsm_conn;
 struct rsm_msg_slot;
+struct rsm_ep;
+
+/* Ordered queues of the peer's requests per endpoint (rsm_rpc.c). */
+#define RSM_CTL_QUEUES	8
+
+/*
+ * struct rsm_ctl_q - requests from the peer waiting to be served in order.
+ * @lock protects @list and @running; while @running, @work is queued or
+ * runs and holds a user reference on @ep.
+ */
+struct rsm_ctl_q {
+	struct rsm_ep		*ep;
+	spinlock_t		lock;		/* see above */
+	struct list_head	list;
+	bool			running;
+	struct work_struct	work;
+};
 
 #define RSM_RX_DEPTH	32	/* receive buffers posted per endpoint */
 #define RSM_TX_DEPTH	16	/* send buffers per endpoint */
@@ -146,6 +164,9 @@ struct rsm_ep {
 	struct mutex		seg_lock;	/* protects the two below */
 	struct list_head	expnodes;
 	bool			seg_dead;
+
+	/* requests from the peer, by segment (rsm_rpc.c) */
+	struct rsm_ctl_q	ctlq[RSM_CTL_QUEUES];
 
 	/* requests waiting for an answer (rsm_rpc.c) */
 	spinlock_t		rpc_lock;	/* protects the two below */
@@ -297,6 +318,12 @@ struct rsm_import {
 	u32			want_gen;	/* written under io_rwsem */
 	u32			rebinds;	/* REVOKE(rebind) seen */
 	u64			revoke_xid;	/* under conn->lock */
+	/* while connecting, what a REVOKE said (under conn->lock) */
+	bool			connecting;
+	bool			early_abort;
+	bool			early_rebind;
+	u32			early_gen;
+	u64			early_instance;
 
 	struct rsm_event	ev;
 
@@ -315,6 +342,8 @@ struct rsm_import {
 	struct xarray		mcache;
 	unsigned long		ndirty;
 	struct page		*scratch;
+	struct mm_struct	*map_mm;	/* charged for the cache */
+	unsigned long		map_charged;	/* pages, RLIMIT_MEMLOCK */
 	struct work_struct	abort_work;
 };
 
@@ -372,11 +401,18 @@ struct rsm_xfer {
 	int			status;		/* first failure, ib_wc_status */
 };
 
-/* A local buffer for a transfer: user memory, or pinned pages. */
+/*
+ * A local buffer for a transfer: pinned pages, a kernel buffer, or user
+ * memory.  Transfers never touch user memory while they hold a lock, a
+ * bounce slot or an endpoint reference that teardown waits for: user
+ * memory is pinned (rsm_lbuf_pin_user()) or copied to @kbuf first.
+ */
 struct rsm_lbuf {
-	u64			uaddr;		/* when !pages */
+	u64			uaddr;		/* when neither of the others */
 	struct page		**pages;	/* pinned, offset @pgoff */
 	u64			pgoff;
+	unsigned long		npinned;	/* pinned by rsm_lbuf_pin_user */
+	void			*kbuf;		/* kernel memory */
 };
 
 /* struct rsm_rpc - an outstanding request waiting for its answer */
@@ -426,6 +462,7 @@ int rsm_ctrl_ioctl_attr(void __user *uarg);
 int rsm_ctrl_fill_stat(struct rsm_stat_ctlr *out, unsigned int max);
 int rsm_ctrl_fill_topo(void *buf, size_t len, size_t *used, bool count_only);
 void rsm_ctrl_netdev_name(struct rsm_ctrl *ctrl, char *name, size_t len);
+void rsm_ctrl_name(struct rsm_ctrl *ctrl, char *buf, size_t len);
 
 /* rsm_membership.c */
 int rsm_cluster_init(void);
@@ -481,6 +518,8 @@ void rsm_export_ep_gone(struct rsm_ep *ep);
 int rsm_export_signal(struct rsm_export *exp, u32 flags);
 void rsm_export_handle_signal(struct rsm_ep *ep, const void *msg);
 int rsm_pin_range(u64 vaddr, u64 len, struct page ***pagesp);
+bool rsm_segments_get(atomic64_t *count);
+int rsm_account_pinned(struct mm_struct *mm, long npages);
 void rsm_unpin_pages(struct mm_struct *mm, struct page **pages,
 		     unsigned long npages);
 
@@ -548,6 +587,11 @@ void rsm_ep_put_user(struct rsm_ep *ep);
 void rsm_ep_wait_users(struct rsm_ep *ep);
 int rsm_lbuf_copy(const struct rsm_lbuf *lb, u64 off, void *kaddr,
 		  size_t len, bool to_lbuf, u32 width);
+int rsm_copy_user_elems(void *kaddr, u64 uaddr, size_t len, bool to_user,
+			u32 width);
+void rsm_copy_kernel_elems(void *dst, const void *src, size_t len, u32 width);
+int rsm_lbuf_pin_user(struct rsm_lbuf *lb, u64 len, bool write);
+void rsm_lbuf_unpin_user(struct rsm_lbuf *lb, bool write);
 int rsm_rdma_rw(struct rsm_ep *ep, bool write, const u32 *keys, u32 cshift,
 		u64 roff, const struct rsm_lbuf *lb, u64 len, u32 width,
 		const bool *stop);
@@ -566,6 +610,7 @@ int rsm_rpc_wait(struct rsm_rpc *rpc, unsigned int timeout_ms,
 int rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len);
 void rsm_rpc_fail_ep(struct rsm_ep *ep);
 int rsm_ctl_queue(struct rsm_ep *ep, const void *msg, u32 len);
+void rsm_ctl_init(struct rsm_ep *ep);
 int rsm_msg_send_wait(struct rsm_ep *ep, const void *msg, size_t len);
 
 /* rsm_cm.c */

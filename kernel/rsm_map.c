@@ -35,6 +35,7 @@
  * exporter's rwsem); whoever changes the keys or the exporter's pages
  * takes @map_lock last.
  */
+#include <linux/idr.h>
 #include <linux/mm.h>
 #include <linux/highmem.h>
 #include <linux/slab.h>
@@ -44,9 +45,17 @@
 /* Cached pages and twins of remote mappings, for the status report. */
 atomic64_t rsm_mapped_pages = ATOMIC64_INIT(0);
 
-/* Page offsets in /dev/rsm's address space handed out to imports. */
-static atomic64_t rsm_map_next = ATOMIC64_INIT(1);
-#define RSM_MAP_PGOFF_MAX	(MAX_LFS_FILESIZE >> PAGE_SHIFT)
+/*
+ * Page offsets in /dev/rsm's address space: a mapped import holds slot k
+ * (1..) of RSM_MAP_SLOT_PAGES pages from k * RSM_MAP_SLOT_PAGES on, given
+ * back when the import goes.  A segment has fewer pages than a slot
+ * (RSM_WIRE_SIZE_MAX, and same-node exports fit in memory).
+ */
+static DEFINE_IDA(rsm_map_slots);
+#define RSM_MAP_SLOT_SHIFT	32
+#define RSM_MAP_SLOT_PAGES	BIT(RSM_MAP_SLOT_SHIFT)
+#define RSM_MAP_SLOT_MAX	((MAX_LFS_FILESIZE >> PAGE_SHIFT) >> \
+				 RSM_MAP_SLOT_SHIFT)
 
 /* Runs, and pages they cover, written back per chain of work requests. */
 #define RSM_SYNC_BATCH		32
@@ -120,10 +129,10 @@ static int rsm_map_fetch(struct rsm_import *imp, unsigned long idx,
 	struct rsm_ep *ep;
 	int ret = 0;
 
-	mp = kzalloc(sizeof(*mp), GFP_KERNEL);
+	mp = kzalloc(sizeof(*mp), GFP_KERNEL_ACCOUNT);
 	if (!mp)
 		return RSMERR_INSUFFICIENT_MEM;
-	mp->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	mp->page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!mp->page) {
 		kfree(mp);
 		return RSMERR_INSUFFICIENT_MEM;
@@ -247,7 +256,7 @@ static vm_fault_t rsm_map_mkwrite(struct vm_fault *vmf)
 		goto out;
 	}
 	if (!mp->twin) {
-		mp->twin = alloc_page(GFP_KERNEL);
+		mp->twin = alloc_page(GFP_KERNEL_ACCOUNT);
 		if (!mp->twin) {
 			ret = VM_FAULT_OOM;
 			goto out;
@@ -285,6 +294,13 @@ static void rsm_map_vma_close(struct vm_area_struct *vma)
 	/* the end of the mapping writes back, as msync would */
 	rsm_map_sync(imp);
 	rsm_map_invalidate(imp);
+	mutex_lock(&imp->map_lock);
+	if (imp->map_mm) {
+		rsm_account_pinned(imp->map_mm, -(long)imp->map_charged);
+		mmdrop(imp->map_mm);
+		imp->map_mm = NULL;
+	}
+	mutex_unlock(&imp->map_lock);
 }
 
 static const struct vm_operations_struct rsm_map_local_ops = {
@@ -314,7 +330,6 @@ int rsm_map_mmap(struct rsm_import *imp, struct file *file,
 	unsigned long segpages = rsm_map_npages(imp);
 	unsigned long npages = vma_pages(vma);
 	vm_flags_t clear = 0;
-	s64 base;
 	int ret = 0;
 
 	if (!(vma->vm_flags & VM_SHARED))
@@ -344,14 +359,31 @@ int rsm_map_mmap(struct rsm_import *imp, struct file *file,
 		}
 	}
 	if (!imp->map_base) {
-		base = atomic64_fetch_add(segpages + 1, &rsm_map_next);
-		if (base + segpages > RSM_MAP_PGOFF_MAX) {
-			ret = -ENOMEM;
+		ret = -ENOMEM;
+		if (segpages >= RSM_MAP_SLOT_PAGES)
 			goto out;
-		}
-		imp->map_base = base;
+		ret = ida_alloc_range(&rsm_map_slots, 1, RSM_MAP_SLOT_MAX - 1,
+				      GFP_KERNEL);
+		if (ret < 0)
+			goto out;
+		imp->map_base = (unsigned long)ret << RSM_MAP_SLOT_SHIFT;
+		ret = 0;
 	}
 
+	/*
+	 * The cache of a remote mapping is kernel memory the process makes
+	 * us keep: charged like locked memory to its RLIMIT_MEMLOCK for the
+	 * window it maps (and its pages to its memory cgroup).
+	 */
+	if (!imp->exp) {
+		ret = -EAGAIN;
+		if (rsm_account_pinned(vma->vm_mm, npages))
+			goto out;
+		mmgrab(vma->vm_mm);
+		imp->map_mm = vma->vm_mm;
+		imp->map_charged = npages;
+		ret = 0;
+	}
 	if (!(imp->perm & 0200))
 		clear |= VM_MAYWRITE;
 	if (!(imp->perm & 0400))
@@ -628,4 +660,6 @@ void rsm_map_free(struct rsm_import *imp)
 	xa_destroy(&imp->mcache);
 	if (imp->scratch)
 		__free_page(imp->scratch);
+	if (imp->map_base)
+		ida_free(&rsm_map_slots, imp->map_base >> RSM_MAP_SLOT_SHIFT);
 }

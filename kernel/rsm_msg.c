@@ -379,7 +379,7 @@ int rsm_msg_send_info(struct rsm_ep *ep, const u8 *mac)
 	info.hdr.type = cpu_to_le16(RSM_MSG_INFO);
 	info.nodeid = cpu_to_le32(READ_ONCE(rsm_cluster.local_nodeid));
 	info.hwaddr = cpu_to_le64(ep->ctrl->hwaddr);
-	strscpy(info.ctlr_name, ep->ctrl->name, sizeof(info.ctlr_name));
+	rsm_ctrl_name(ep->ctrl, info.ctlr_name, sizeof(info.ctlr_name));
 	memcpy(info.mac, mac, sizeof(info.mac));
 	return rsm_msg_send(ep, &info, sizeof(info));
 }

@@ -13,6 +13,8 @@
 #include <linux/slab.h>
 #include <linux/jiffies.h>
 #include <linux/sched/signal.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 
 #include "rsm_loc.h"
 
@@ -20,9 +22,9 @@
 
 static atomic64_t rsm_next_xid = ATOMIC64_INIT(0);
 
+/* One request from the peer, waiting on its queue (struct rsm_ctl_q). */
 struct rsm_ctl_work {
-	struct work_struct	work;
-	struct rsm_ep		*ep;
+	struct list_head	list;
 	u32			len;
 	u8			msg[];
 };
@@ -211,54 +213,131 @@ void rsm_rpc_fail_ep(struct rsm_ep *ep)
 	spin_unlock_bh(&ep->rpc_lock);
 }
 
-static void rsm_ctl_work_fn(struct work_struct *work)
+static void rsm_ctl_serve(struct rsm_ep *ep, const struct rsm_ctl_work *cw)
 {
-	struct rsm_ctl_work *cw = container_of(work, struct rsm_ctl_work, work);
 	const struct rsm_msg_hdr *hdr = (const void *)cw->msg;
 
 	switch (le16_to_cpu(hdr->type)) {
 	case RSM_MSG_IMPORT_REQ:
-		rsm_export_handle_import_req(cw->ep, cw->msg);
+		rsm_export_handle_import_req(ep, cw->msg);
 		break;
 	case RSM_MSG_KEYS_REQ:
-		rsm_export_handle_keys_req(cw->ep, cw->msg);
+		rsm_export_handle_keys_req(ep, cw->msg);
 		break;
 	case RSM_MSG_RELEASE:
-		rsm_export_handle_release(cw->ep, cw->msg);
+		rsm_export_handle_release(ep, cw->msg);
 		break;
 	case RSM_MSG_REVOKE:
-		rsm_import_handle_revoke(cw->ep, cw->msg);
+		rsm_import_handle_revoke(ep, cw->msg);
 		break;
 	case RSM_MSG_SIGNAL:
-		rsm_signal_handle(cw->ep, cw->msg);
+		rsm_signal_handle(ep, cw->msg);
 		break;
 	default:
 		break;
 	}
-	rsm_ep_put_user(cw->ep);
-	kfree(cw);
+}
+
+/*
+ * Serve a queue's requests one after the other, in the order they came.
+ * The queue holds a user reference on its endpoint while it runs (the
+ * endpoint is not destroyed under it); dropping it is the last thing done.
+ */
+static void rsm_ctl_q_work(struct work_struct *work)
+{
+	struct rsm_ctl_q *q = container_of(work, struct rsm_ctl_q, work);
+	struct rsm_ep *ep = q->ep;
+	struct rsm_ctl_work *cw;
+
+	for (;;) {
+		spin_lock_bh(&q->lock);
+		cw = list_first_entry_or_null(&q->list, struct rsm_ctl_work,
+					      list);
+		if (cw)
+			list_del(&cw->list);
+		else
+			q->running = false;
+		spin_unlock_bh(&q->lock);
+		if (!cw)
+			break;
+		rsm_ctl_serve(ep, cw);
+		kfree(cw);
+	}
+	rsm_ep_put_user(ep);
+}
+
+/**
+ * rsm_ctl_init - set up the request queues of an endpoint
+ * @ep: endpoint being allocated
+ */
+void rsm_ctl_init(struct rsm_ep *ep)
+{
+	unsigned int i;
+
+	for (i = 0; i < RSM_CTL_QUEUES; i++) {
+		struct rsm_ctl_q *q = &ep->ctlq[i];
+
+		q->ep = ep;
+		spin_lock_init(&q->lock);
+		INIT_LIST_HEAD(&q->list);
+		INIT_WORK(&q->work, rsm_ctl_q_work);
+	}
+}
+
+/* The segment a checked request is about. */
+static u32 rsm_ctl_segid(const void *msg)
+{
+	const struct rsm_msg_hdr *hdr = msg;
+
+	switch (le16_to_cpu(hdr->type)) {
+	case RSM_MSG_IMPORT_REQ:
+		return le32_to_cpu(((const struct rsm_msg_import_req *)msg)->segid);
+	case RSM_MSG_KEYS_REQ:
+		return le32_to_cpu(((const struct rsm_msg_keys_req *)msg)->segid);
+	case RSM_MSG_RELEASE:
+		return le32_to_cpu(((const struct rsm_msg_release *)msg)->segid);
+	case RSM_MSG_REVOKE:
+		return le32_to_cpu(((const struct rsm_msg_revoke *)msg)->segid);
+	case RSM_MSG_SIGNAL:
+		return le32_to_cpu(((const struct rsm_msg_signal *)msg)->segid);
+	default:
+		return 0;
+	}
 }
 
 /**
  * rsm_ctl_queue - serve a request from the peer in process context
  * @ep: endpoint it arrived on (its completion handler is running)
- * @msg: the request, already checked for its type's length
+ * @msg: the request, checked by rsm_wire_check_msg()
  * @len: its length
+ *
+ * Requests about one segment take effect in the order they were sent (a
+ * SIGNAL before the RELEASE that follows it, a RELEASE before a later
+ * IMPORT_REQ): each segment id maps to one of RSM_CTL_QUEUES queues served
+ * in order; different queues run in parallel.
  *
  * Return: 0 or -ENOMEM.
  */
 int rsm_ctl_queue(struct rsm_ep *ep, const void *msg, u32 len)
 {
+	struct rsm_ctl_q *q = &ep->ctlq[hash_32(rsm_ctl_segid(msg),
+						ilog2(RSM_CTL_QUEUES))];
 	struct rsm_ctl_work *cw = kmalloc(struct_size(cw, msg, len),
 					  GFP_KERNEL);
+	bool start;
 
 	if (!cw)
 		return -ENOMEM;
-	INIT_WORK(&cw->work, rsm_ctl_work_fn);
-	cw->ep = ep;
 	cw->len = len;
 	memcpy(cw->msg, msg, len);
-	rsm_ep_get_user(ep);
-	queue_work(rsm_ctl_wq, &cw->work);
+	spin_lock_bh(&q->lock);
+	list_add_tail(&cw->list, &q->list);
+	start = !q->running;
+	q->running = true;
+	spin_unlock_bh(&q->lock);
+	if (start) {
+		rsm_ep_get_user(ep);
+		queue_work(rsm_ctl_wq, &q->work);
+	}
 	return 0;
 }

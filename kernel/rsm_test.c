@@ -51,9 +51,19 @@ long rsm_test_rdma_ioctl(struct rsm_import *imp, void __user *uarg)
 	    req.len > RSM_BOUNCE_SIZE || req.offset > imp->size ||
 	    req.len > imp->size - req.offset)
 		return -EINVAL;
+	lb.kbuf = kzalloc(req.len, GFP_KERNEL);
+	if (!lb.kbuf)
+		return -ENOMEM;
+	if ((req.flags & RSM_TEST_RDMA_WRITE) &&
+	    copy_from_user(lb.kbuf, u64_to_user_ptr(req.buf), req.len)) {
+		kfree(lb.kbuf);
+		return -EFAULT;
+	}
 	ret = rsm_import_begin_remote(imp, &ep);
-	if (ret)
+	if (ret) {
+		kfree(lb.kbuf);
 		return ret;
+	}
 	if (req.flags & RSM_TEST_RDMA_GET_KEY) {
 		req.rkey = imp->keys[req.offset >> imp->chunk_shift];
 		goto out;
@@ -65,13 +75,16 @@ long rsm_test_rdma_ioctl(struct rsm_import *imp, void __user *uarg)
 			goto out;
 		}
 	}
-	lb.uaddr = req.buf;
 	ret = rsm_rdma_rw(ep, req.flags & RSM_TEST_RDMA_WRITE,
 			  keys ?: imp->keys, imp->chunk_shift, req.offset, &lb,
 			  req.len, 1, &imp->aborted);
 out:
 	rsm_import_end_remote(imp, ep);
 	kvfree(keys);
+	if (!ret && !(req.flags & (RSM_TEST_RDMA_WRITE | RSM_TEST_RDMA_GET_KEY)) &&
+	    copy_to_user(u64_to_user_ptr(req.buf), lb.kbuf, req.len))
+		ret = -EFAULT;
+	kfree(lb.kbuf);
 	req.status = ret < 0 ? -ret : 0;
 	if (copy_to_user(uarg, &req, sizeof(req)))
 		return -EFAULT;

@@ -289,8 +289,18 @@ static int rsm_copy_elem(void *k, void __user *u, bool to_user, u32 width)
 	}
 }
 
-static int rsm_copy_user_elems(void *kaddr, u64 uaddr, size_t len,
-			       bool to_user, u32 width)
+/**
+ * rsm_copy_user_elems - copy between kernel and user memory, elements whole
+ * @kaddr: kernel memory
+ * @uaddr: user address
+ * @len: bytes, a multiple of @width
+ * @to_user: direction
+ * @width: element width (1, 2, 4, 8): each element is one access
+ *
+ * Return: 0 or -EFAULT.
+ */
+int rsm_copy_user_elems(void *kaddr, u64 uaddr, size_t len, bool to_user,
+			u32 width)
 {
 	void __user *u = u64_to_user_ptr(uaddr);
 	size_t i;
@@ -305,6 +315,89 @@ static int rsm_copy_user_elems(void *kaddr, u64 uaddr, size_t len,
 		if (rsm_copy_elem(kaddr + i, u + i, to_user, width))
 			return -EFAULT;
 	return 0;
+}
+
+/**
+ * rsm_copy_kernel_elems - copy kernel memory, each element one access
+ * @dst: destination
+ * @src: source
+ * @len: bytes, a multiple of @width
+ * @width: element width (1, 2, 4, 8); 1 copies bytes
+ */
+void rsm_copy_kernel_elems(void *dst, const void *src, size_t len, u32 width)
+{
+	size_t i;
+
+	switch (width) {
+	case 2:
+		for (i = 0; i < len; i += 2)
+			WRITE_ONCE(*(u16 *)(dst + i), READ_ONCE(*(u16 *)(src + i)));
+		break;
+	case 4:
+		for (i = 0; i < len; i += 4)
+			WRITE_ONCE(*(u32 *)(dst + i), READ_ONCE(*(u32 *)(src + i)));
+		break;
+	case 8:
+		for (i = 0; i < len; i += 8)
+			WRITE_ONCE(*(u64 *)(dst + i), READ_ONCE(*(u64 *)(src + i)));
+		break;
+	default:
+		memcpy(dst, src, len);
+		break;
+	}
+}
+
+/**
+ * rsm_lbuf_pin_user - pin a buffer's user memory before a transfer
+ * @lb: buffer with @uaddr set; on success @pages and @pgoff describe the
+ *	pinned range (rsm_lbuf_unpin_user() undoes it)
+ * @len: bytes, non-zero
+ * @write: the transfer reads the buffer (a put); else it writes it
+ *
+ * Done before any lock is taken, so a fault that stalls (a FUSE file,
+ * a remote mapping) stalls only this caller.
+ *
+ * Return: 0, -EFAULT or -ENOMEM.
+ */
+int rsm_lbuf_pin_user(struct rsm_lbuf *lb, u64 len, bool write)
+{
+	unsigned long first = offset_in_page(lb->uaddr), n;
+	struct page **pages;
+	long got;
+
+	if (len > totalram_pages() << PAGE_SHIFT)
+		return -ENOMEM;
+	n = DIV_ROUND_UP(first + len, PAGE_SIZE);
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!pages)
+		return -ENOMEM;
+	got = pin_user_pages_fast(lb->uaddr & PAGE_MASK, n,
+				  write ? 0 : FOLL_WRITE, pages);
+	if (got != n) {
+		if (got > 0)
+			unpin_user_pages(pages, got);
+		kvfree(pages);
+		return got < 0 && got != -EFAULT ? (int)got : -EFAULT;
+	}
+	lb->pages = pages;
+	lb->pgoff = first;
+	lb->npinned = n;
+	return 0;
+}
+
+/**
+ * rsm_lbuf_unpin_user - undo rsm_lbuf_pin_user() (nothing if not pinned)
+ * @lb: the buffer
+ * @write: as given to rsm_lbuf_pin_user(); a get dirties the pages
+ */
+void rsm_lbuf_unpin_user(struct rsm_lbuf *lb, bool write)
+{
+	if (!lb->npinned)
+		return;
+	unpin_user_pages_dirty_lock(lb->pages, lb->npinned, !write);
+	kvfree(lb->pages);
+	lb->pages = NULL;
+	lb->npinned = 0;
 }
 
 /**
@@ -323,6 +416,13 @@ static int rsm_copy_user_elems(void *kaddr, u64 uaddr, size_t len,
 int rsm_lbuf_copy(const struct rsm_lbuf *lb, u64 off, void *kaddr,
 		  size_t len, bool to_lbuf, u32 width)
 {
+	if (lb->kbuf) {
+		if (to_lbuf)
+			memcpy(lb->kbuf + off, kaddr, len);
+		else
+			memcpy(kaddr, lb->kbuf + off, len);
+		return 0;
+	}
 	if (!lb->pages)
 		return rsm_copy_user_elems(kaddr, lb->uaddr + off, len,
 					   to_lbuf, width);
@@ -496,7 +596,6 @@ static struct ib_rdma_wr *rsm_poster_new_wr(struct rsm_poster *p, u64 roff,
 struct rsm_rw_piece {
 	struct page		**pages;
 	unsigned long		npages;
-	bool			pinned;		/* by us: unpin afterwards */
 	struct sg_table		sgt;
 	bool			sgt_alloc;
 	int			nents;		/* DMA mapped */
@@ -510,31 +609,14 @@ static int rsm_piece_prepare(struct rsm_ep *ep, struct rsm_rw_piece *pc,
 {
 	struct ib_device *dev = ep->ctrl->ibdev;
 	u64 first_off;
-	long got;
 
-	if (lb->pages) {
-		first_off = lb->pgoff;
-		pc->pages = lb->pages + (first_off >> PAGE_SHIFT);
-		first_off = offset_in_page(first_off);
-		pc->npages = DIV_ROUND_UP(first_off + pc->len, PAGE_SIZE);
-	} else {
-		first_off = offset_in_page(lb->uaddr);
-		pc->npages = DIV_ROUND_UP(first_off + pc->len, PAGE_SIZE);
-		pc->pages = kvcalloc(pc->npages, sizeof(*pc->pages),
-				     GFP_KERNEL);
-		if (!pc->pages)
-			return -ENOMEM;
-		got = pin_user_pages_fast(lb->uaddr & PAGE_MASK, pc->npages,
-					  write ? 0 : FOLL_WRITE, pc->pages);
-		if (got != pc->npages) {
-			if (got > 0)
-				unpin_user_pages(pc->pages, got);
-			kvfree(pc->pages);
-			pc->pages = NULL;
-			return got < 0 && got != -EFAULT ? (int)got : -EFAULT;
-		}
-		pc->pinned = true;
-	}
+	/* callers pin user memory first (rsm_lbuf_pin_user()) */
+	if (!lb->pages)
+		return -EFAULT;
+	first_off = lb->pgoff;
+	pc->pages = lb->pages + (first_off >> PAGE_SHIFT);
+	first_off = offset_in_page(first_off);
+	pc->npages = DIV_ROUND_UP(first_off + pc->len, PAGE_SIZE);
 	if (sg_alloc_table_from_pages(&pc->sgt, pc->pages, pc->npages,
 				      first_off, pc->len, GFP_KERNEL))
 		return -ENOMEM;
@@ -553,10 +635,6 @@ static void rsm_piece_finish(struct rsm_ep *ep, struct rsm_rw_piece *pc,
 				write ? DMA_TO_DEVICE : DMA_FROM_DEVICE);
 	if (pc->sgt_alloc)
 		sg_free_table(&pc->sgt);
-	if (pc->pinned) {
-		unpin_user_pages_dirty_lock(pc->pages, pc->npages, !write);
-		kvfree(pc->pages);
-	}
 }
 
 /* Append the work requests of one piece. */
