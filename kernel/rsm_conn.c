@@ -112,6 +112,7 @@ struct rsm_ep *rsm_ep_alloc(struct rsm_conn *conn, bool active_side)
 	ep->started = jiffies;
 	INIT_LIST_HEAD(&ep->pending_list);
 	init_rwsem(&ep->qp_rwsem);
+	init_rwsem(&ep->sq_rwsem);
 	spin_lock_init(&ep->tx_lock);
 	rsm_ep_init_data(ep);
 	rsm_ctl_init(ep);

@@ -170,6 +170,11 @@ static int rsm_mrset_create(struct rsm_ep *ep, struct page **pages,
 		return -ENOMEM;
 	set->dev = ep->ctrl->ibdev;
 	set->nchunks = nchunks;
+	ret = rsm_sq_exclusive_begin(ep);
+	if (ret) {
+		kvfree(set);
+		return ret;
+	}
 	rsm_xfer_init(&x, ep);
 	for (k = 0; k < nchunks && !ret; k++) {
 		unsigned long n = min(cpages, npages - k * cpages);
@@ -185,11 +190,12 @@ static int rsm_mrset_create(struct rsm_ep *ep, struct page **pages,
 			for (i = 0; i + 1 < nw; i++)
 				wr[i].wr.next = &wr[i + 1].wr;
 			wr[nw - 1].wr.next = NULL;
-			ret = rsm_xfer_post(&x, &wr[0].wr, nw);
+			ret = rsm_xfer_post_exclusive(&x, &wr[0].wr, nw);
 			nw = 0;
 		}
 	}
 	wret = rsm_xfer_wait(&x);
+	rsm_sq_exclusive_end(ep);
 	if (ret || wret) {
 		rsm_mrset_destroy(set);
 		return ret ?: wret;

@@ -129,6 +129,12 @@ struct rsm_ep {
 	unsigned long		last_rx;	/* jiffies of the last message */
 	atomic64_t		tx_seq;
 	struct rw_semaphore	qp_rwsem;
+	/*
+	 * Every post to the send queue holds @sq_rwsem for reading; memory
+	 * registrations hold it for writing and post only into an idle send
+	 * queue (rsm_sq_exclusive_begin()).
+	 */
+	struct rw_semaphore	sq_rwsem;
 
 	void			*rx_bufs;
 	u64			rx_dma;
@@ -523,7 +529,8 @@ int rsm_account_pinned(struct mm_struct *mm, long npages);
 void rsm_unpin_pages(struct mm_struct *mm, struct page **pages,
 		     unsigned long npages);
 
-/* rsm_import.c */
+/* rsm_import.c, rsm_import_io.c */
+#define RSM_KEY_RETRIES		8	/* key fetches before giving up */
 extern atomic64_t rsm_imported_segments;
 extern atomic64_t rsm_localmem_handles;
 int rsm_import_connect(struct rsm_file *rf, void __user *uarg);
@@ -579,6 +586,10 @@ void rsm_xfer_free(struct rsm_ep *ep);
 void rsm_xfer_init(struct rsm_xfer *x, struct rsm_ep *ep);
 int rsm_xfer_post(struct rsm_xfer *x, struct ib_send_wr *first,
 		  unsigned int n);
+int rsm_xfer_post_exclusive(struct rsm_xfer *x, struct ib_send_wr *first,
+			    unsigned int n);
+int rsm_sq_exclusive_begin(struct rsm_ep *ep);
+void rsm_sq_exclusive_end(struct rsm_ep *ep);
 int rsm_xfer_wait(struct rsm_xfer *x);
 void rsm_ep_init_data(struct rsm_ep *ep);
 struct rsm_ep *rsm_ep_get_active(struct rsm_conn *conn, u64 ep_id);

@@ -298,6 +298,7 @@ int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len)
 	if (WARN_ON_ONCE(len < sizeof(*hdr) || len > RSM_MSG_MAX))
 		return -EINVAL;
 
+	down_read(&ep->sq_rwsem);
 	down_read(&ep->qp_rwsem);
 	if (ep->qp_dead || !ep->qp_created) {
 		ret = -ENOTCONN;
@@ -340,6 +341,7 @@ int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len)
 	}
 out:
 	up_read(&ep->qp_rwsem);
+	up_read(&ep->sq_rwsem);
 	return ret;
 }
 

@@ -23,6 +23,9 @@
 
 #include "rsm_loc.h"
 
+/* How long a registration waits for the send queue to drain. */
+#define RSM_SQ_DRAIN_MS		5000
+
 /* Work requests posted with one ib_post_send(). */
 #define RSM_CHAIN_MAX		16
 /*
@@ -184,20 +187,8 @@ static bool rsm_credits_take(struct rsm_ep *ep, unsigned int n)
 	return false;
 }
 
-/**
- * rsm_xfer_post - post a chain of signalled work requests
- * @x: the transfer they belong to; each wr_cqe must be &x->cqe
- * @first: first of @n work requests linked through ->next
- * @n: their number, at most RSM_CHAIN_MAX
- *
- * Waits for send queue credits.  Whatever was posted completes into @x,
- * even when an error is returned.
- *
- * Return: 0, or -ENOTCONN / a verbs error when (some of) the chain could
- * not be posted.
- */
-int rsm_xfer_post(struct rsm_xfer *x, struct ib_send_wr *first,
-		  unsigned int n)
+static int rsm_xfer_post_sq(struct rsm_xfer *x, struct ib_send_wr *first,
+			    unsigned int n)
 {
 	struct rsm_ep *ep = x->ep;
 	const struct ib_send_wr *bad = NULL;
@@ -231,6 +222,90 @@ int rsm_xfer_post(struct rsm_xfer *x, struct ib_send_wr *first,
 }
 
 /**
+ * rsm_xfer_post_exclusive - post work requests between
+ * rsm_sq_exclusive_begin() and rsm_sq_exclusive_end()
+ * @x: the transfer they belong to
+ * @first: first work request of the chain
+ * @n: how many
+ *
+ * Return: as rsm_xfer_post().
+ */
+int rsm_xfer_post_exclusive(struct rsm_xfer *x, struct ib_send_wr *first,
+			    unsigned int n)
+{
+	lockdep_assert_held_write(&x->ep->sq_rwsem);
+	return rsm_xfer_post_sq(x, first, n);
+}
+
+/**
+ * rsm_xfer_post - post a chain of signalled work requests
+ * @x: the transfer they belong to; each wr_cqe must be &x->cqe
+ * @first: first of @n work requests linked through ->next
+ * @n: their number, at most RSM_CHAIN_MAX
+ *
+ * Waits for send queue credits.  Whatever was posted completes into @x,
+ * even when an error is returned.
+ *
+ * Return: 0, or -ENOTCONN / a verbs error when (some of) the chain could
+ * not be posted.
+ */
+int rsm_xfer_post(struct rsm_xfer *x, struct ib_send_wr *first,
+		  unsigned int n)
+{
+	struct rsm_ep *ep = x->ep;
+	int ret;
+
+	down_read(&ep->sq_rwsem);
+	ret = rsm_xfer_post_sq(x, first, n);
+	up_read(&ep->sq_rwsem);
+	return ret;
+}
+
+static bool rsm_sq_idle(struct rsm_ep *ep)
+{
+	return atomic_read(&ep->sq_credits) == RSM_DATA_SQ &&
+	       READ_ONCE(ep->tx_free) == GENMASK(RSM_TX_DEPTH - 1, 0);
+}
+
+/**
+ * rsm_sq_exclusive_begin - have the send queue to ourselves, idle
+ * @ep: endpoint
+ *
+ * For memory registrations.  A device may run a local operation again
+ * when it retransmits what was posted before it (soft-RoCE does, and then
+ * fails the registration and the connection): so registrations go into a
+ * send queue where nothing else is outstanding, and nothing is posted
+ * after them until they completed.
+ *
+ * Return: 0 (then rsm_sq_exclusive_end() must follow), -EBUSY when the
+ * queue did not drain in time, -ENOTCONN when the endpoint is dying.
+ */
+int rsm_sq_exclusive_begin(struct rsm_ep *ep)
+{
+	down_write(&ep->sq_rwsem);
+	if (!wait_event_timeout(ep->wq, rsm_sq_idle(ep) ||
+				READ_ONCE(ep->qp_dead),
+				msecs_to_jiffies(RSM_SQ_DRAIN_MS))) {
+		up_write(&ep->sq_rwsem);
+		return -EBUSY;
+	}
+	if (READ_ONCE(ep->qp_dead)) {
+		up_write(&ep->sq_rwsem);
+		return -ENOTCONN;
+	}
+	return 0;
+}
+
+/**
+ * rsm_sq_exclusive_end - let others post again
+ * @ep: endpoint
+ */
+void rsm_sq_exclusive_end(struct rsm_ep *ep)
+{
+	up_write(&ep->sq_rwsem);
+}
+
+/**
  * rsm_xfer_wait - wait until every work request of a transfer completed
  * @x: the transfer
  *
@@ -246,203 +321,6 @@ int rsm_xfer_wait(struct rsm_xfer *x)
 		return -ENOTCONN;
 	smp_rmb();	/* pairs with the ordered decrement of @pending */
 	return x->status ? -EIO : 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Local buffers                                                       */
-/* ------------------------------------------------------------------ */
-
-/* One element of @width bytes, as a single access on both sides. */
-static int rsm_copy_elem(void *k, void __user *u, bool to_user, u32 width)
-{
-	switch (width) {
-	case 2: {
-		u16 v;
-
-		if (to_user)
-			return put_user(READ_ONCE(*(u16 *)k), (u16 __user *)u);
-		if (get_user(v, (u16 __user *)u))
-			return -EFAULT;
-		WRITE_ONCE(*(u16 *)k, v);
-		return 0;
-	}
-	case 4: {
-		u32 v;
-
-		if (to_user)
-			return put_user(READ_ONCE(*(u32 *)k), (u32 __user *)u);
-		if (get_user(v, (u32 __user *)u))
-			return -EFAULT;
-		WRITE_ONCE(*(u32 *)k, v);
-		return 0;
-	}
-	default: {
-		u64 v;
-
-		if (to_user)
-			return put_user(READ_ONCE(*(u64 *)k), (u64 __user *)u);
-		if (get_user(v, (u64 __user *)u))
-			return -EFAULT;
-		WRITE_ONCE(*(u64 *)k, v);
-		return 0;
-	}
-	}
-}
-
-/**
- * rsm_copy_user_elems - copy between kernel and user memory, elements whole
- * @kaddr: kernel memory
- * @uaddr: user address
- * @len: bytes, a multiple of @width
- * @to_user: direction
- * @width: element width (1, 2, 4, 8): each element is one access
- *
- * Return: 0 or -EFAULT.
- */
-int rsm_copy_user_elems(void *kaddr, u64 uaddr, size_t len, bool to_user,
-			u32 width)
-{
-	void __user *u = u64_to_user_ptr(uaddr);
-	size_t i;
-
-	if (width <= 1) {
-		if (to_user)
-			return copy_to_user(u, kaddr, len) ? -EFAULT : 0;
-		return copy_from_user(kaddr, u, len) ? -EFAULT : 0;
-	}
-	/* no torn elements */
-	for (i = 0; i < len; i += width)
-		if (rsm_copy_elem(kaddr + i, u + i, to_user, width))
-			return -EFAULT;
-	return 0;
-}
-
-/**
- * rsm_copy_kernel_elems - copy kernel memory, each element one access
- * @dst: destination
- * @src: source
- * @len: bytes, a multiple of @width
- * @width: element width (1, 2, 4, 8); 1 copies bytes
- */
-void rsm_copy_kernel_elems(void *dst, const void *src, size_t len, u32 width)
-{
-	size_t i;
-
-	switch (width) {
-	case 2:
-		for (i = 0; i < len; i += 2)
-			WRITE_ONCE(*(u16 *)(dst + i), READ_ONCE(*(u16 *)(src + i)));
-		break;
-	case 4:
-		for (i = 0; i < len; i += 4)
-			WRITE_ONCE(*(u32 *)(dst + i), READ_ONCE(*(u32 *)(src + i)));
-		break;
-	case 8:
-		for (i = 0; i < len; i += 8)
-			WRITE_ONCE(*(u64 *)(dst + i), READ_ONCE(*(u64 *)(src + i)));
-		break;
-	default:
-		memcpy(dst, src, len);
-		break;
-	}
-}
-
-/**
- * rsm_lbuf_pin_user - pin a buffer's user memory before a transfer
- * @lb: buffer with @uaddr set; on success @pages and @pgoff describe the
- *	pinned range (rsm_lbuf_unpin_user() undoes it)
- * @len: bytes, non-zero
- * @write: the transfer reads the buffer (a put); else it writes it
- *
- * Done before any lock is taken, so a fault that stalls (a FUSE file,
- * a remote mapping) stalls only this caller.
- *
- * Return: 0, -EFAULT or -ENOMEM.
- */
-int rsm_lbuf_pin_user(struct rsm_lbuf *lb, u64 len, bool write)
-{
-	unsigned long first = offset_in_page(lb->uaddr), n;
-	struct page **pages;
-	long got;
-
-	if (len > totalram_pages() << PAGE_SHIFT)
-		return -ENOMEM;
-	n = DIV_ROUND_UP(first + len, PAGE_SIZE);
-	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!pages)
-		return -ENOMEM;
-	got = pin_user_pages_fast(lb->uaddr & PAGE_MASK, n,
-				  write ? 0 : FOLL_WRITE, pages);
-	if (got != n) {
-		if (got > 0)
-			unpin_user_pages(pages, got);
-		kvfree(pages);
-		return got < 0 && got != -EFAULT ? (int)got : -EFAULT;
-	}
-	lb->pages = pages;
-	lb->pgoff = first;
-	lb->npinned = n;
-	return 0;
-}
-
-/**
- * rsm_lbuf_unpin_user - undo rsm_lbuf_pin_user() (nothing if not pinned)
- * @lb: the buffer
- * @write: as given to rsm_lbuf_pin_user(); a get dirties the pages
- */
-void rsm_lbuf_unpin_user(struct rsm_lbuf *lb, bool write)
-{
-	if (!lb->npinned)
-		return;
-	unpin_user_pages_dirty_lock(lb->pages, lb->npinned, !write);
-	kvfree(lb->pages);
-	lb->pages = NULL;
-	lb->npinned = 0;
-}
-
-/**
- * rsm_lbuf_copy - copy between a local buffer and kernel memory
- * @lb: local buffer (user memory or pinned pages)
- * @off: byte offset into @lb
- * @kaddr: kernel memory
- * @len: bytes
- * @to_lbuf: direction
- * @width: element width for user memory (1, 2, 4, 8)
- *
- * Pinned pages are marked dirty when they are unpinned, not here.
- *
- * Return: 0 or -EFAULT.
- */
-int rsm_lbuf_copy(const struct rsm_lbuf *lb, u64 off, void *kaddr,
-		  size_t len, bool to_lbuf, u32 width)
-{
-	if (lb->kbuf) {
-		if (to_lbuf)
-			memcpy(lb->kbuf + off, kaddr, len);
-		else
-			memcpy(kaddr, lb->kbuf + off, len);
-		return 0;
-	}
-	if (!lb->pages)
-		return rsm_copy_user_elems(kaddr, lb->uaddr + off, len,
-					   to_lbuf, width);
-	off += lb->pgoff;
-	while (len) {
-		struct page *pg = lb->pages[off >> PAGE_SHIFT];
-		size_t po = offset_in_page(off);
-		size_t n = min_t(size_t, len, PAGE_SIZE - po);
-		void *p = kmap_local_page(pg);
-
-		if (to_lbuf)
-			memcpy(p + po, kaddr, n);
-		else
-			memcpy(kaddr, p + po, n);
-		kunmap_local(p);
-		kaddr += n;
-		off += n;
-		len -= n;
-	}
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
