@@ -291,6 +291,8 @@ void rsm_conn_established_locked(struct rsm_conn *conn, struct rsm_ep *ep)
 	if (conn->connects > 1)
 		conn->reconnects++;
 	conn->retry_ms = 0;
+	atomic_inc(&rsm_cluster.up_gen);
+	wake_up_all(&rsm_cluster.up_wq);
 	rsm_ctrl_name(ep->ctrl, name, sizeof(name));
 	rsm_info("node %u: connected via %s to %s\n", conn->nodeid, name,
 		 conn->peer_ctlr);

@@ -20,6 +20,8 @@
 #include "rsm_loc.h"
 
 #define RSM_CONNECT_RPC_MS	10000
+/* A connect waits this long for a connection coming (back) up. */
+#define RSM_CONNECT_WAIT_MS	3000
 
 atomic64_t rsm_imported_segments = ATOMIC64_INIT(0);
 atomic64_t rsm_localmem_handles = ATOMIC64_INIT(0);
@@ -103,6 +105,37 @@ static struct rsm_conn *rsm_import_find_conn(u32 nodeid, struct rsm_ctrl *ctrl,
 	}
 	mutex_unlock(&rsm_cluster.lock);
 	return found;
+}
+
+/*
+ * An active connection to a configured node, waiting a little if it is not
+ * up (it may be coming back after a fault, or the other side reconnecting).
+ * A signal ends the wait with RSMERR_INTERRUPTED.
+ */
+static struct rsm_conn *rsm_import_wait_conn(u32 nodeid, struct rsm_ctrl *ctrl,
+					     int *why)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(RSM_CONNECT_WAIT_MS);
+	unsigned long now;
+	struct rsm_conn *conn;
+	long left;
+	int gen;
+
+	for (;;) {
+		gen = atomic_read(&rsm_cluster.up_gen);
+		conn = rsm_import_find_conn(nodeid, ctrl, why);
+		now = jiffies;
+		if (conn || *why != RSMERR_REMOTE_NODE_UNREACHABLE ||
+		    !time_before(now, end) || !rsm_cluster_has_node(nodeid))
+			return conn;
+		left = wait_event_interruptible_timeout(rsm_cluster.up_wq,
+							atomic_read(&rsm_cluster.up_gen) != gen,
+							end - now);
+		if (left < 0) {
+			*why = RSMERR_INTERRUPTED;
+			return NULL;
+		}
+	}
 }
 
 static void rsm_import_send_release(struct rsm_import *imp, struct rsm_ep *ep)
@@ -360,7 +393,7 @@ static int rsm_import_connect_remote(struct rsm_import *imp)
 
 	if (imp->nodeid >= RSM_MAX_NODE - 1)
 		return RSMERR_REMOTE_NODE_UNREACHABLE;
-	conn = rsm_import_find_conn(imp->nodeid, imp->ctrl, &ret);
+	conn = rsm_import_wait_conn(imp->nodeid, imp->ctrl, &ret);
 	if (!conn)
 		return ret;
 	imp->conn = conn;

@@ -237,6 +237,9 @@ struct rsm_cluster {
 	atomic64_t		refused_port;
 	atomic64_t		bad_msgs;
 	bool			remote_root;	/* RSM_CLUSTER_REMOTE_ROOT */
+	/* connects waiting for a connection coming (back) up sleep here */
+	wait_queue_head_t	up_wq;
+	atomic_t		up_gen;		/* bumped when one comes up */
 };
 
 extern struct rsm_cluster rsm_cluster;
@@ -479,6 +482,7 @@ int rsm_cluster_ioctl_status(void __user *uarg);
 struct rsm_conn *rsm_cluster_find_conn(u32 nodeid,
 				       const struct sockaddr *addr);
 void rsm_cluster_reset_conns(const char *why);
+bool rsm_cluster_has_node(u32 nodeid);
 
 /* rsm_conn.c */
 extern bool rsm_exiting;

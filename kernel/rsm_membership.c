@@ -20,6 +20,7 @@ struct rsm_cluster rsm_cluster = {
 	.lock		= __MUTEX_INITIALIZER(rsm_cluster.lock),
 	.local_nodeid	= RSM_NODEID_NONE,
 	.conns		= LIST_HEAD_INIT(rsm_cluster.conns),
+	.up_wq		= __WAIT_QUEUE_HEAD_INITIALIZER(rsm_cluster.up_wq),
 };
 
 static bool rsm_addr_equal(const struct sockaddr *a,
@@ -221,6 +222,25 @@ static void rsm_cluster_apply(const struct rsm_ioc_cluster *req,
 		list_del_init(&conn->list);
 		rsm_conn_remove(conn);
 	}
+}
+
+/**
+ * rsm_cluster_has_node - is a node configured as a peer?
+ * @nodeid: node id
+ *
+ * Return: true if a connection to it is configured (up or not).
+ */
+bool rsm_cluster_has_node(u32 nodeid)
+{
+	struct rsm_conn *conn;
+	bool found = false;
+
+	mutex_lock(&rsm_cluster.lock);
+	list_for_each_entry(conn, &rsm_cluster.conns, list)
+		if (conn->nodeid == nodeid)
+			found = true;
+	mutex_unlock(&rsm_cluster.lock);
+	return found;
 }
 
 /**

@@ -17,6 +17,7 @@
 #define SEG_KEXP	0x4a0101
 #define SEG_KIMP	0x4a0102
 #define SEG_LINK	0x4a0103
+#define SEG_RECON	0x4a0104
 #define ABORT_S		10	/* a revoked import must fail within this */
 #define LINK_DETECT_S	5	/* loss of the path must show within this */
 
@@ -282,6 +283,57 @@ NODE_TEST(lost_link_aborts_imports_and_a_new_connect_works_after, 400)
 		for (ret = 2; ret <= self->n; ret++)
 			EXPECT_EQ(ret, self->buf[ret]);
 	STEP("link.end");
+}
+
+/* Poll until this node's connection to @node is not ACTIVE, at most @s s. */
+static int wait_conn_down(unsigned int node, int s)
+{
+	double end = rsmt_time() + s;
+
+	while (rsmt_conn_state(node) == RSM_PATH_ACTIVE)
+		if (rsmt_time() > end || usleep(1000))
+			return -1;
+	return 0;
+}
+
+/*
+ * A connect made while the connection to the exporter is coming back up
+ * (the exporter's node restarts its connections; the importer connects
+ * the moment it sees its connection go) waits for it, rather than failing
+ * at once with RSMERR_REMOTE_NODE_UNREACHABLE.
+ */
+NODE_TEST(connect_while_reconnecting_waits_for_the_connection, 300)
+{
+	rsmapi_barrier_t bar;
+	uint8_t b = 0x5a;
+	int ret;
+
+	if (self->me == EXPORTER)
+		export_as(_metadata, self, 4 * 4096, SEG_RECON, 0, NULL, 0);
+	ASSERT_EQ(0, rsmt_wait_all_active(STEP_S));
+	STEP("recon.published");
+	if (self->me == EXPORTER) {
+		ASSERT_EQ(0, rsmt_load_config(-1, -1, true));
+	} else {
+		ASSERT_EQ(0, wait_conn_down(EXPORTER, 30));
+		ret = rsm_memseg_import_connect(self->ctl, EXPORTER, SEG_RECON,
+						RSM_PERM_RDWR, &self->im[0]);
+		EXPECT_EQ(0, ret) TH_LOG("connect right after a restart: %d", ret);
+		if (!ret) {
+			EXPECT_EQ(0, rsm_memseg_import_init_barrier(self->im[0],
+					RSM_BARRIER_SEGMENT, &bar));
+			EXPECT_EQ(0, rsm_memseg_import_put8(self->im[0], self->me,
+							    &b, 1));
+			rsm_memseg_import_destroy_barrier(&bar);
+			disconnect_k(_metadata, self, 0);
+		}
+	}
+	EXPECT_EQ(0, rsmt_wait_all_active(STEP_S));
+	STEP("recon.done");
+	if (self->me == EXPORTER)
+		for (ret = 2; ret <= self->n; ret++)
+			EXPECT_EQ(0x5a, self->buf[ret]);
+	STEP("recon.end");
 }
 
 TEST_HARNESS_MAIN
