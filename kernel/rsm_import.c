@@ -197,8 +197,15 @@ static int rsm_import_fetch_keys(struct rsm_import *imp, struct rsm_ep *ep,
 		req.first = cpu_to_le32(first);
 		req.instance = cpu_to_le64(imp->instance);
 		req.perm = cpu_to_le32(imp->perm);
-		ret = rsm_rpc_call(ep, rpc, &req, sizeof(req),
-				   RSM_CONNECT_RPC_MS, false);
+		ret = rsm_rpc_send(ep, rpc, &req, sizeof(req));
+		if (!ret)
+			ret = rsm_rpc_wait_killable(rpc, RSM_CONNECT_RPC_MS,
+						    rsm_rpc_orphan_free);
+		if (ret == -EINTR) {
+			rpc = NULL;	/* the orphan path frees it */
+			ret = RSMERR_INTERRUPTED;
+			break;
+		}
 		if (ret == -ETIMEDOUT)
 			rsm_conn_fail(ep, "no answer to a key request");
 		if (ret) {
@@ -303,6 +310,25 @@ static void rsm_import_fill_req(struct rsm_import *imp,
 	req->flags = cpu_to_le32(flags);
 }
 
+/*
+ * The answer to the IMPORT_REQ of a connect whose process was killed:
+ * if the exporter took us on, tell it we are gone.
+ */
+static void rsm_import_orphan_connect(struct rsm_ep *ep, struct rsm_rpc *rpc)
+{
+	const struct rsm_msg_seg_reply *rep = (const void *)rpc->reply;
+	struct rsm_msg_release rel = {};
+
+	if (!rep->status) {
+		rel.hdr.type = cpu_to_le16(RSM_MSG_RELEASE);
+		rel.segid = cpu_to_le32(rpc->orphan_arg[0]);
+		rel.perm = cpu_to_le32(rpc->orphan_arg[1]);
+		rel.instance = rep->instance;
+		rsm_msg_send_wait(ep, &rel, sizeof(rel));
+	}
+	kfree(rpc);
+}
+
 /* Ask the exporter; on success @imp knows size, keys and instance. */
 static int rsm_import_request(struct rsm_import *imp, struct rsm_ep *ep)
 {
@@ -318,8 +344,18 @@ static int rsm_import_request(struct rsm_import *imp, struct rsm_ep *ep)
 	if (!req || !rpc)
 		goto out;
 	rsm_import_fill_req(imp, req);
-	ret = rsm_rpc_call(ep, rpc, req, sizeof(*req), RSM_CONNECT_RPC_MS,
-			   false);
+	ret = rsm_rpc_send(ep, rpc, req, sizeof(*req));
+	if (!ret) {
+		rpc->orphan_arg[0] = imp->segid;
+		rpc->orphan_arg[1] = imp->perm;
+		ret = rsm_rpc_wait_killable(rpc, RSM_CONNECT_RPC_MS,
+					    rsm_import_orphan_connect);
+	}
+	if (ret == -EINTR) {
+		rpc = NULL;	/* the orphan path frees it */
+		ret = RSMERR_INTERRUPTED;
+		goto out;
+	}
 	if (ret == -ETIMEDOUT)
 		rsm_conn_fail(ep, "no answer to a connect request");
 	if (ret) {

@@ -433,6 +433,14 @@ struct rsm_rpc {
 	int			status;		/* 0 or -ENOTCONN */
 	u16			want_type;	/* of the answer */
 	u32			len;
+	/*
+	 * Abandoned by a waiter that was killed (rsm_rpc_wait_killable()):
+	 * @orphan runs from @orphan_work once the answer came, and frees
+	 * the request; @orphan_arg is for it.  Set under the rpc_lock.
+	 */
+	void			(*orphan)(struct rsm_ep *ep, struct rsm_rpc *rpc);
+	struct work_struct	orphan_work;
+	u32			orphan_arg[2];
 	u8			reply[RSM_MSG_MAX];
 };
 
@@ -622,6 +630,10 @@ int rsm_rpc_send(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
 		 size_t len);
 int rsm_rpc_wait(struct rsm_rpc *rpc, unsigned int timeout_ms,
 		 bool interruptible);
+int rsm_rpc_wait_killable(struct rsm_rpc *rpc, unsigned int timeout_ms,
+			  void (*orphan)(struct rsm_ep *ep,
+					 struct rsm_rpc *rpc));
+void rsm_rpc_orphan_free(struct rsm_ep *ep, struct rsm_rpc *rpc);
 int rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len);
 void rsm_rpc_fail_ep(struct rsm_ep *ep);
 int rsm_ctl_queue(struct rsm_ep *ep, const void *msg, u32 len);

@@ -87,6 +87,7 @@ int rsm_rpc_send(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
 	rpc->ep = ep;
 	rpc->status = 0;
 	rpc->len = 0;
+	rpc->orphan = NULL;
 	memset(rpc->reply, 0, sizeof(rpc->reply));
 	init_completion(&rpc->done);
 	*rsm_msg_xid(msg) = cpu_to_le64(rpc->xid);
@@ -135,6 +136,65 @@ int rsm_rpc_wait(struct rsm_rpc *rpc, unsigned int timeout_ms,
 		if (!completion_done(&rpc->done))
 			return left ? -EINTR : -ETIMEDOUT;
 	}
+	return rpc->status;
+}
+
+/**
+ * rsm_rpc_orphan_free - orphan handler that only frees the request
+ * @ep: endpoint the answer came on
+ * @rpc: the abandoned request, kmalloc()ed
+ */
+void rsm_rpc_orphan_free(struct rsm_ep *ep, struct rsm_rpc *rpc)
+{
+	kfree(rpc);
+}
+
+static void rsm_rpc_orphan_work(struct work_struct *work)
+{
+	struct rsm_rpc *rpc = container_of(work, struct rsm_rpc, orphan_work);
+	struct rsm_ep *ep = rpc->ep;
+
+	rpc->orphan(ep, rpc);	/* frees @rpc */
+	rsm_ep_put_user(ep);
+}
+
+/**
+ * rsm_rpc_wait_killable - wait for an answer; a fatal signal abandons it
+ * @rpc: request sent by rsm_rpc_send(), kmalloc()ed
+ * @timeout_ms: give up after this long
+ * @orphan: runs (in process context, with a user reference on the
+ *	    endpoint) when the answer to an abandoned request comes after
+ *	    all, to undo what the peer did for it; it must kfree() @rpc
+ *
+ * Return: as rsm_rpc_wait(); -EINTR when the caller was killed before the
+ * answer came: @rpc then belongs to the orphan path and must not be freed
+ * by the caller (it is freed when the answer comes or the endpoint dies).
+ */
+int rsm_rpc_wait_killable(struct rsm_rpc *rpc, unsigned int timeout_ms,
+			  void (*orphan)(struct rsm_ep *ep,
+					 struct rsm_rpc *rpc))
+{
+	unsigned long t = msecs_to_jiffies(timeout_ms);
+	struct rsm_ep *ep = rpc->ep;
+	long left;
+
+	left = wait_for_completion_killable_timeout(&rpc->done, t);
+	if (left > 0)
+		return rpc->status;
+	spin_lock_bh(&ep->rpc_lock);
+	if (!list_empty(&rpc->list)) {
+		if (left < 0) {
+			rpc->orphan = orphan;
+			spin_unlock_bh(&ep->rpc_lock);
+			return -EINTR;
+		}
+		list_del_init(&rpc->list);
+		spin_unlock_bh(&ep->rpc_lock);
+		return -ETIMEDOUT;
+	}
+	spin_unlock_bh(&ep->rpc_lock);
+	/* the answer (or the endpoint's end) won the race: it completed */
+	wait_for_completion(&rpc->done);
 	return rpc->status;
 }
 
@@ -188,7 +248,13 @@ int rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len)
 		memcpy(rpc->reply, msg, len);
 		rpc->len = len;
 		list_del_init(&rpc->list);
-		complete(&rpc->done);
+		if (rpc->orphan) {
+			rsm_ep_get_user(ep);
+			INIT_WORK(&rpc->orphan_work, rsm_rpc_orphan_work);
+			queue_work(rsm_wq, &rpc->orphan_work);
+		} else {
+			complete(&rpc->done);
+		}
 		break;
 	}
 	spin_unlock_bh(&ep->rpc_lock);
@@ -208,7 +274,11 @@ void rsm_rpc_fail_ep(struct rsm_ep *ep)
 	list_for_each_entry_safe(rpc, tmp, &ep->rpcs, list) {
 		rpc->status = -ENOTCONN;
 		list_del_init(&rpc->list);
-		complete(&rpc->done);
+		/* abandoned: the peer forgets everything with the connection */
+		if (rpc->orphan)
+			kfree(rpc);
+		else
+			complete(&rpc->done);
 	}
 	spin_unlock_bh(&ep->rpc_lock);
 }
