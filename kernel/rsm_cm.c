@@ -285,6 +285,13 @@ static void rsm_cm_established(struct rsm_ep *ep, struct rdma_cm_event *ev)
 		if (!why)
 			WRITE_ONCE(ep->authed, true);
 	}
+	/*
+	 * Our INFO goes out before the endpoint can become ACTIVE, so that
+	 * nothing else we send can overtake it.  (No registration can hold
+	 * the send queue yet: the peer has no reason to ask before INFO.)
+	 */
+	if (!why && rsm_msg_send_info(ep, mac))
+		why = "cannot send INFO";
 	if (!why) {
 		ep->state = RSM_EP_ESTABLISHED;
 		ep->last_rx = jiffies;
@@ -295,8 +302,6 @@ static void rsm_cm_established(struct rsm_ep *ep, struct rdma_cm_event *ev)
 
 	if (why)
 		rsm_conn_fail(ep, why);
-	else if (rsm_msg_send_info(ep, mac))
-		rsm_conn_fail(ep, "cannot send INFO");
 }
 
 static void rsm_cm_rejected(struct rsm_ep *ep, struct rdma_cm_event *ev)

@@ -218,7 +218,25 @@ void rsm_conn_fail(struct rsm_ep *ep, const char *why)
 	mutex_lock(&conn->lock);
 	if (conn->ep == ep)
 		rsm_conn_detach_locked(conn, why);
-	else if (ep->pending)
+	else if (ep->pending)	/* up, but gone before proving the key */
+		rsm_conn_drop_pending_locked(conn, ep, why,
+					     ep->state == RSM_EP_ESTABLISHED);
+	mutex_unlock(&conn->lock);
+}
+
+/**
+ * rsm_conn_refuse - a pending endpoint's peer failed to prove the key
+ * @ep: endpoint; nothing happens if it is no longer pending
+ * @why: reason, for the log
+ *
+ * Counted as a refused authentication whatever state the transport is in.
+ */
+void rsm_conn_refuse(struct rsm_ep *ep, const char *why)
+{
+	struct rsm_conn *conn = ep->conn;
+
+	mutex_lock(&conn->lock);
+	if (ep->pending)
 		rsm_conn_drop_pending_locked(conn, ep, why, true);
 	mutex_unlock(&conn->lock);
 }
@@ -341,7 +359,12 @@ static void rsm_conn_connect_work(struct work_struct *work)
 	mutex_unlock(&conn->lock);
 }
 
-static void rsm_conn_hb_check_locked(struct rsm_conn *conn)
+/*
+ * Check the connection; return its endpoint with a user reference when a
+ * heartbeat is due (sent by the caller once the lock is dropped: a send
+ * may wait for a registration, whose completions may need the lock).
+ */
+static struct rsm_ep *rsm_conn_hb_check_locked(struct rsm_conn *conn)
 {
 	unsigned long now = jiffies, limit;
 	struct rsm_ep *ep, *tmp;
@@ -353,19 +376,20 @@ static void rsm_conn_hb_check_locked(struct rsm_conn *conn)
 						     true);
 	ep = conn->ep;
 	if (!ep)
-		return;
+		return NULL;
 	if (ep->state != RSM_EP_ACTIVE) {
 		if (time_after(now, ep->started + limit))
 			rsm_conn_detach_locked(conn, "connect timeout");
-		return;
+		return NULL;
 	}
 	if (time_after(now, READ_ONCE(ep->last_rx) +
 		       msecs_to_jiffies(rsm_hb_timeout_ms))) {
 		conn->hb_timeouts++;
 		rsm_conn_detach_locked(conn, "heartbeat timeout");
-		return;
+		return NULL;
 	}
-	rsm_msg_send_heartbeat(ep);
+	rsm_ep_get_user(ep);
+	return ep;
 }
 
 static void rsm_conn_hb_work(struct work_struct *work)
@@ -373,13 +397,19 @@ static void rsm_conn_hb_work(struct work_struct *work)
 	struct rsm_conn *conn = container_of(to_delayed_work(work),
 					     struct rsm_conn, hb_work);
 
+	struct rsm_ep *ep;
+
 	mutex_lock(&conn->lock);
-	rsm_conn_hb_check_locked(conn);
+	ep = rsm_conn_hb_check_locked(conn);
 	if (conn->configured)
 		queue_delayed_work(rsm_wq, &conn->hb_work,
 				   msecs_to_jiffies(max(rsm_hb_interval_ms,
 							50U)));
 	mutex_unlock(&conn->lock);
+	if (ep) {
+		rsm_msg_send_heartbeat(ep);
+		rsm_ep_put_user(ep);
+	}
 }
 
 /**

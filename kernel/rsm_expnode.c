@@ -304,7 +304,7 @@ static void rsm_expnode_drop_import_locked(struct rsm_expnode *en,
  */
 static void rsm_export_notify_locked(struct rsm_export *exp, u32 kind)
 {
-	unsigned long deadline, left;
+	unsigned long deadline, left, now;
 	struct rsm_msg_revoke msg;
 	struct rsm_expnode *en;
 	int ret;
@@ -323,7 +323,8 @@ static void rsm_export_notify_locked(struct rsm_export *exp, u32 kind)
 	/* one deadline for all: silent nodes cost 5 s together, not each */
 	deadline = jiffies + msecs_to_jiffies(RSM_REVOKE_TIMEOUT_MS);
 	list_for_each_entry(en, &exp->nodes, exp_list) {
-		left = time_before(jiffies, deadline) ? deadline - jiffies : 0;
+		now = jiffies;
+		left = time_before(now, deadline) ? deadline - now : 0;
 		ret = en->rpc_sent ? rsm_rpc_wait(&en->rpc,
 						  jiffies_to_msecs(left),
 						  false) : -ENOTCONN;

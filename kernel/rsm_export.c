@@ -123,6 +123,21 @@ bool rsm_segments_get(atomic64_t *count)
 	return false;
 }
 
+/* Anonymous, shmem or hugetlb pages only (see rsm_pin_check_vmas()). */
+static bool rsm_pages_pinnable(struct page **pages, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		struct page *head = compound_head(pages[i]);
+
+		if (!PageAnon(head) && !PageHuge(head) &&
+		    !(head->mapping && shmem_mapping(head->mapping)))
+			return false;
+	}
+	return true;
+}
+
 /**
  * rsm_pin_range - pin [vaddr, vaddr + len) of the current process for good
  * @vaddr: page aligned user address
@@ -174,6 +189,13 @@ int rsm_pin_range(u64 vaddr, u64 len, struct page ***pagesp)
 			return ret;
 		}
 		done += ret;
+	}
+	/* the VMAs may have changed since they were checked */
+	if (!rsm_pages_pinnable(pages, npages)) {
+		unpin_user_pages(pages, npages);
+		kvfree(pages);
+		rsm_account_pinned(current->mm, -(long)npages);
+		return RSMERR_BAD_ADDR;
 	}
 	*pagesp = pages;
 	atomic64_add(npages, &rsm_pinned_pages);

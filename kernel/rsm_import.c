@@ -411,9 +411,12 @@ out:
 static int rsm_import_connected_locked(struct rsm_import *imp)
 {
 	lockdep_assert_held(&imp->conn->lock);
-	if (imp->early_abort && imp->early_instance == imp->instance)
-		return RSMERR_SEG_NOT_PUBLISHED;
-	if (imp->early_rebind && imp->early_instance == imp->instance &&
+	unsigned int i;
+
+	for (i = 0; i < imp->early_naborts && i < RSM_EARLY_REVOKES; i++)
+		if (imp->early_abort[i] == imp->instance)
+			return RSMERR_SEG_NOT_PUBLISHED;
+	if (imp->early_rebind == imp->instance &&
 	    imp->early_gen != imp->keys_gen) {
 		imp->want_gen = imp->early_gen;
 		imp->rebinds++;
@@ -588,17 +591,13 @@ static void rsm_import_note_early_revoke(struct rsm_import *imp, u32 kind,
 					 const struct rsm_msg_revoke *rv)
 {
 	lockdep_assert_held(&imp->conn->lock);
-	/* only the newest publication's REVOKEs can concern the answer */
-	if (imp->early_instance != instance) {
-		imp->early_instance = instance;
-		imp->early_abort = false;
-		imp->early_rebind = false;
-	}
+	/* the answer may be for any publication noted here: keep each */
 	if (kind == RSM_REVOKE_REBIND) {
-		imp->early_rebind = true;
+		imp->early_rebind = instance;
 		imp->early_gen = le32_to_cpu(rv->bind_gen);
 	} else {
-		imp->early_abort = true;
+		imp->early_abort[imp->early_naborts++ % RSM_EARLY_REVOKES] =
+			instance;
 	}
 }
 

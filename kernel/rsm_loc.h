@@ -75,8 +75,11 @@ struct rsm_conn;
 struct rsm_msg_slot;
 struct rsm_ep;
 
-/* Ordered queues of the peer's requests per endpoint (rsm_rpc.c). */
-#define RSM_CTL_QUEUES	8
+/*
+ * Ordered queues of the peer's requests per endpoint (rsm_rpc.c): half for
+ * requests to us as exporter, half for those to us as importer.
+ */
+#define RSM_CTL_QUEUES	16
 
 /*
  * struct rsm_ctl_q - requests from the peer waiting to be served in order.
@@ -292,6 +295,9 @@ struct rsm_export {
 	struct rsm_event	ev;
 };
 
+/* Unpublishes a connecting import remembers (publications rarely change). */
+#define RSM_EARLY_REVOKES	4
+
 /*
  * struct rsm_import - an import segment: this node's connection to a
  * segment published by @nodeid (possibly this node: @exp is then set).
@@ -329,10 +335,10 @@ struct rsm_import {
 	u64			revoke_xid;	/* under conn->lock */
 	/* while connecting, what a REVOKE said (under conn->lock) */
 	bool			connecting;
-	bool			early_abort;
-	bool			early_rebind;
+	u64			early_abort[RSM_EARLY_REVOKES]; /* instances */
+	unsigned int		early_naborts;
+	u64			early_rebind;	/* instance, 0: none */
 	u32			early_gen;
-	u64			early_instance;
 
 	struct rsm_event	ev;
 
@@ -506,6 +512,7 @@ void rsm_conn_ctrl_removed(struct rsm_ctrl *ctrl);
 u32 rsm_conn_state(struct rsm_conn *conn, const struct rsm_ctrl *ctrl);
 void rsm_conn_fail(struct rsm_ep *ep, const char *why);
 void rsm_conn_reset(struct rsm_conn *conn, const char *why);
+void rsm_conn_refuse(struct rsm_ep *ep, const char *why);
 void rsm_conn_add_pending_locked(struct rsm_conn *conn, struct rsm_ep *ep);
 void rsm_conn_promote_locked(struct rsm_conn *conn, struct rsm_ep *ep);
 

@@ -347,7 +347,8 @@ int rsm_map_mmap(struct rsm_import *imp, struct file *file,
 		ret = -EACCES;
 		goto out;
 	}
-	if (imp->map_vmas) {
+	/* mapped, or the last mapping's close has not finished yet */
+	if (imp->map_vmas || imp->map_mm) {
 		ret = -EBUSY;
 		goto out;
 	}

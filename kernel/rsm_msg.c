@@ -418,8 +418,11 @@ static void rsm_msg_handle_info(struct rsm_ep *ep,
 		why = "unexpected INFO";
 	else if (le32_to_cpu(info->nodeid) != conn->nodeid)
 		why = "INFO from an unexpected node";
-	else if (!ep->active_side && !rsm_auth_check(ep, info->mac))
-		why = "bad proof of the cluster key";
+	if (!why && !ep->active_side && !rsm_auth_check(ep, info->mac)) {
+		mutex_unlock(&conn->lock);
+		rsm_conn_refuse(ep, "bad proof of the cluster key");
+		return;
+	}
 	if (why) {
 		mutex_unlock(&conn->lock);
 		rsm_conn_fail(ep, why);

@@ -375,6 +375,31 @@ static u32 rsm_ctl_segid(const void *msg)
 	}
 }
 
+/*
+ * The queue of a checked request: by the segment it is about, and by our
+ * role for it.  Requests to an exporter (IMPORT_REQ, KEYS_REQ, RELEASE,
+ * SIGNAL to the export) may wait for an export's lock, which its holder
+ * keeps while it waits for the peer to answer a REVOKE; requests to an
+ * importer (REVOKE, SIGNAL to its imports) never wait behind them.
+ */
+static unsigned int rsm_ctl_qindex(const void *msg)
+{
+	const struct rsm_msg_hdr *hdr = msg;
+	const struct rsm_msg_signal *sig = msg;
+	unsigned int half = RSM_CTL_QUEUES / 2;
+	unsigned int q = hash_32(rsm_ctl_segid(msg), ilog2(RSM_CTL_QUEUES / 2));
+
+	switch (le16_to_cpu(hdr->type)) {
+	case RSM_MSG_REVOKE:
+		return half + q;
+	case RSM_MSG_SIGNAL:
+		return le32_to_cpu(sig->target) == RSM_SIGNAL_TO_IMPORTS ?
+		       half + q : q;
+	default:
+		return q;
+	}
+}
+
 /**
  * rsm_ctl_queue - serve a request from the peer in process context
  * @ep: endpoint it arrived on (its completion handler is running)
@@ -383,15 +408,14 @@ static u32 rsm_ctl_segid(const void *msg)
  *
  * Requests about one segment take effect in the order they were sent (a
  * SIGNAL before the RELEASE that follows it, a RELEASE before a later
- * IMPORT_REQ): each segment id maps to one of RSM_CTL_QUEUES queues served
- * in order; different queues run in parallel.
+ * IMPORT_REQ): each (segment id, role) maps to one of RSM_CTL_QUEUES
+ * queues served in order; different queues run in parallel.
  *
  * Return: 0 or -ENOMEM.
  */
 int rsm_ctl_queue(struct rsm_ep *ep, const void *msg, u32 len)
 {
-	struct rsm_ctl_q *q = &ep->ctlq[hash_32(rsm_ctl_segid(msg),
-						ilog2(RSM_CTL_QUEUES))];
+	struct rsm_ctl_q *q = &ep->ctlq[rsm_ctl_qindex(msg)];
 	struct rsm_ctl_work *cw = kmalloc(struct_size(cw, msg, len),
 					  GFP_KERNEL);
 	bool start;
