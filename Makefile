@@ -4,6 +4,8 @@
 #
 #   make                 build rsm.ko, librsm and the utilities
 #   make check           install what the tests need, run the whole suite
+#   make check-debug     the cluster suite on a KASAN/lockdep/kmemleak guest
+#                        kernel built once from linux-source (long)
 #   make demo            boot a 2-node virtual cluster and show rsm at work
 #   make bench           rsm put/get and mapped access next to perftest
 #   make install         install librsm, headers, man pages and utilities
@@ -71,6 +73,10 @@ check: deps
 	$(MAKE) all selftests
 	selftests/run-all.sh
 
+check-debug: deps
+	$(MAKE) all selftests
+	selftests/run-debug.sh
+
 demo: deps
 	$(MAKE) all
 	utils/rsm-vcluster -n 2 -- examples/rsm-demo
@@ -86,4 +92,4 @@ clean:
 	$(MAKE) -C selftests/rsm clean 2>/dev/null || true
 
 .PHONY: all modules $(SUBDIRS) selftests modules_install install dkms-src \
-	dkms-install dkms-remove deps check demo bench clean
+	dkms-install dkms-remove deps check check-debug demo bench clean

@@ -58,6 +58,16 @@ kver=$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1 | cut -d/ -f
 kdir=/lib/modules/$kver/build
 ksrc=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
 
+# RSM_CLUSTER_ONLY=1 (selftests/run-debug.sh): only the virtual clusters.
+# RSM_VC_KERNEL, RSM_KO, RSM_KO_TESTHOOKS, RSM_VC_TIMEOUT: the guest kernel
+# and the modules the clusters load, and their time limit.
+cluster_only=${RSM_CLUSTER_ONLY:-0}
+vcbase=(--timeout "${RSM_VC_TIMEOUT:-3600}")
+[ -z "${RSM_VC_KERNEL:-}" ] || vcbase+=(--kernel "$RSM_VC_KERNEL" --boot-timeout 900)
+[ -z "${RSM_KO:-}" ] || vcbase+=(--rsm-ko "$RSM_KO")
+ko_testhooks=${RSM_KO_TESTHOOKS:-$top/build/testhooks/kernel/rsm.ko}
+
+if [ "$cluster_only" -eq 0 ]; then
 # --- host: lint ----------------------------------------------------------
 lint_dir=$top/build/lint
 mkdir -p "$lint_dir"
@@ -166,6 +176,7 @@ run_check host.fuzz_wire_checks_survive_60s_without_sanitizer_reports \
 
 # --- the cluster runner itself (no rsm.ko) --------------------------------
 run_tap vcluster "$out/vcluster.log" selftests/vcluster/check.sh
+fi	# cluster_only
 
 # --- virtual clusters ----------------------------------------------------
 # cluster_run N [--kill K | --trust] TESTS...: every node runs
@@ -185,14 +196,13 @@ cluster_run() {
 		shift 2
 	elif [ "${1:-}" = --trust ]; then
 		c=cluster$n-trust
-		vcargs=(--rsm-ko "$top/build/testhooks/kernel/rsm.ko"
-			--remote-root squash)
+		vcargs=(--rsm-ko "$ko_testhooks" --remote-root squash)
 		shift
 	fi
 	local logdir=$out/$c
 	echo "# booting a $n-node virtual cluster (logs in $logdir)"
 	# the import tests move 64 MiB and publish 10,000 segments under TCG
-	utils/rsm-vcluster -n "$n" --logdir "$logdir" -q --timeout 3600 \
+	utils/rsm-vcluster -n "$n" --logdir "$logdir" -q "${vcbase[@]}" \
 		"${vcargs[@]}" -- env RSM_ALLOW_KILL=$((killed > 0)) selftests/rsm/run_node.sh "$@" \
 		>"$out/$c.log" 2>&1
 	tail -n 20 "$out/$c.log" | sed 's/^/# /'
