@@ -326,8 +326,8 @@ static void rsm_export_notify_locked(struct rsm_export *exp, u32 kind)
 		now = jiffies;
 		left = time_before(now, deadline) ? deadline - now : 0;
 		ret = en->rpc_sent ? rsm_rpc_wait(&en->rpc,
-						  jiffies_to_msecs(left),
-						  false) : -ENOTCONN;
+						  jiffies_to_msecs(left)) :
+				     -ENOTCONN;
 		if (ret)
 			rsm_conn_fail(en->ep, "revocation not acknowledged");
 	}

@@ -138,14 +138,16 @@ static struct rsm_conn *rsm_import_wait_conn(u32 nodeid, struct rsm_ctrl *ctrl,
 	}
 }
 
-static void rsm_import_send_release(struct rsm_import *imp, struct rsm_ep *ep)
+/* One import of (@segid, publication @instance) with @perm is gone. */
+static void rsm_import_send_release(struct rsm_ep *ep, u32 segid, u32 perm,
+				    u64 instance)
 {
 	struct rsm_msg_release rel = {};
 
 	rel.hdr.type = cpu_to_le16(RSM_MSG_RELEASE);
-	rel.segid = cpu_to_le32(imp->segid);
-	rel.perm = cpu_to_le32(imp->perm);
-	rel.instance = cpu_to_le64(imp->instance);
+	rel.segid = cpu_to_le32(segid);
+	rel.perm = cpu_to_le32(perm);
+	rel.instance = cpu_to_le64(instance);
 	rsm_msg_send_wait(ep, &rel, sizeof(rel));
 }
 
@@ -197,10 +199,8 @@ static int rsm_import_fetch_keys(struct rsm_import *imp, struct rsm_ep *ep,
 		req.first = cpu_to_le32(first);
 		req.instance = cpu_to_le64(imp->instance);
 		req.perm = cpu_to_le32(imp->perm);
-		ret = rsm_rpc_send(ep, rpc, &req, sizeof(req));
-		if (!ret)
-			ret = rsm_rpc_wait_killable(rpc, RSM_CONNECT_RPC_MS,
-						    rsm_rpc_orphan_free);
+		ret = rsm_rpc_call(ep, rpc, &req, sizeof(req),
+				   RSM_CONNECT_RPC_MS, rsm_rpc_orphan_free);
 		if (ret == -EINTR) {
 			rpc = NULL;	/* the orphan path frees it */
 			ret = RSMERR_INTERRUPTED;
@@ -317,15 +317,11 @@ static void rsm_import_fill_req(struct rsm_import *imp,
 static void rsm_import_orphan_connect(struct rsm_ep *ep, struct rsm_rpc *rpc)
 {
 	const struct rsm_msg_seg_reply *rep = (const void *)rpc->reply;
-	struct rsm_msg_release rel = {};
 
-	if (!rep->status) {
-		rel.hdr.type = cpu_to_le16(RSM_MSG_RELEASE);
-		rel.segid = cpu_to_le32(rpc->orphan_arg[0]);
-		rel.perm = cpu_to_le32(rpc->orphan_arg[1]);
-		rel.instance = rep->instance;
-		rsm_msg_send_wait(ep, &rel, sizeof(rel));
-	}
+	if (!rep->status)
+		rsm_import_send_release(ep, rpc->orphan_arg[0],
+					rpc->orphan_arg[1],
+					le64_to_cpu(rep->instance));
 	kfree(rpc);
 }
 
@@ -344,13 +340,10 @@ static int rsm_import_request(struct rsm_import *imp, struct rsm_ep *ep)
 	if (!req || !rpc)
 		goto out;
 	rsm_import_fill_req(imp, req);
-	ret = rsm_rpc_send(ep, rpc, req, sizeof(*req));
-	if (!ret) {
-		rpc->orphan_arg[0] = imp->segid;
-		rpc->orphan_arg[1] = imp->perm;
-		ret = rsm_rpc_wait_killable(rpc, RSM_CONNECT_RPC_MS,
-					    rsm_import_orphan_connect);
-	}
+	rpc->orphan_arg[0] = imp->segid;
+	rpc->orphan_arg[1] = imp->perm;
+	ret = rsm_rpc_call(ep, rpc, req, sizeof(*req), RSM_CONNECT_RPC_MS,
+			   rsm_import_orphan_connect);
 	if (ret == -EINTR) {
 		rpc = NULL;	/* the orphan path frees it */
 		ret = RSMERR_INTERRUPTED;
@@ -396,7 +389,8 @@ static int rsm_import_request(struct rsm_import *imp, struct rsm_ep *ep)
 	imp->want_gen = gen;
 	goto out;
 release:
-	rsm_import_send_release(imp, ep);
+	rsm_import_send_release(ep, imp->segid, imp->perm,
+				imp->instance);
 out:
 	kfree(req);
 	kfree(rpc);
@@ -574,7 +568,8 @@ void rsm_import_release(struct rsm_import *imp)
 		 */
 		ep = rsm_ep_get_active(imp->conn, imp->ep_id);
 		if (ep) {
-			rsm_import_send_release(imp, ep);
+			rsm_import_send_release(ep, imp->segid, imp->perm,
+						imp->instance);
 			rsm_ep_put_user(ep);
 		}
 	}

@@ -632,14 +632,11 @@ int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
 
 /* rsm_rpc.c */
 int rsm_rpc_call(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
-		 size_t len, unsigned int timeout_ms, bool interruptible);
+		 size_t len, unsigned int timeout_ms,
+		 void (*orphan)(struct rsm_ep *ep, struct rsm_rpc *rpc));
 int rsm_rpc_send(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
 		 size_t len);
-int rsm_rpc_wait(struct rsm_rpc *rpc, unsigned int timeout_ms,
-		 bool interruptible);
-int rsm_rpc_wait_killable(struct rsm_rpc *rpc, unsigned int timeout_ms,
-			  void (*orphan)(struct rsm_ep *ep,
-					 struct rsm_rpc *rpc));
+int rsm_rpc_wait(struct rsm_rpc *rpc, unsigned int timeout_ms);
 void rsm_rpc_orphan_free(struct rsm_ep *ep, struct rsm_rpc *rpc);
 int rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len);
 void rsm_rpc_fail_ep(struct rsm_ep *ep);

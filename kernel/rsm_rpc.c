@@ -113,28 +113,20 @@ int rsm_rpc_send(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
  * rsm_rpc_wait - wait for the answer to a request sent by rsm_rpc_send()
  * @rpc: the request
  * @timeout_ms: give up after this long
- * @interruptible: a signal ends the wait
  *
  * Return: 0 (answer in @rpc->reply, @rpc->len bytes), -ENOTCONN (the
- * endpoint died), -ETIMEDOUT or -EINTR.
+ * endpoint died) or -ETIMEDOUT.
  */
-int rsm_rpc_wait(struct rsm_rpc *rpc, unsigned int timeout_ms,
-		 bool interruptible)
+int rsm_rpc_wait(struct rsm_rpc *rpc, unsigned int timeout_ms)
 {
-	unsigned long t = msecs_to_jiffies(timeout_ms);
-	long left;
-
-	if (interruptible)
-		left = wait_for_completion_interruptible_timeout(&rpc->done, t);
-	else
-		left = wait_for_completion_timeout(&rpc->done, t);
-	if (left <= 0) {
+	if (!wait_for_completion_timeout(&rpc->done,
+					 msecs_to_jiffies(timeout_ms))) {
 		spin_lock_bh(&rpc->ep->rpc_lock);
 		list_del_init(&rpc->list);
 		spin_unlock_bh(&rpc->ep->rpc_lock);
 		/* the answer may have won the race */
 		if (!completion_done(&rpc->done))
-			return left ? -EINTR : -ETIMEDOUT;
+			return -ETIMEDOUT;
 	}
 	return rpc->status;
 }
@@ -158,7 +150,7 @@ static void rsm_rpc_orphan_work(struct work_struct *work)
 	rsm_ep_put_user(ep);
 }
 
-/**
+/*
  * rsm_rpc_wait_killable - wait for an answer; a fatal signal abandons it
  * @rpc: request sent by rsm_rpc_send(), kmalloc()ed
  * @timeout_ms: give up after this long
@@ -170,9 +162,10 @@ static void rsm_rpc_orphan_work(struct work_struct *work)
  * answer came: @rpc then belongs to the orphan path and must not be freed
  * by the caller (it is freed when the answer comes or the endpoint dies).
  */
-int rsm_rpc_wait_killable(struct rsm_rpc *rpc, unsigned int timeout_ms,
-			  void (*orphan)(struct rsm_ep *ep,
-					 struct rsm_rpc *rpc))
+static int rsm_rpc_wait_killable(struct rsm_rpc *rpc,
+				 unsigned int timeout_ms,
+				 void (*orphan)(struct rsm_ep *ep,
+						struct rsm_rpc *rpc))
 {
 	unsigned long t = msecs_to_jiffies(timeout_ms);
 	struct rsm_ep *ep = rpc->ep;
@@ -199,22 +192,23 @@ int rsm_rpc_wait_killable(struct rsm_rpc *rpc, unsigned int timeout_ms,
 }
 
 /**
- * rsm_rpc_call - send a request and wait for its answer
+ * rsm_rpc_call - send a request and wait killably for its answer
  * @ep: endpoint, with a user reference
- * @rpc: storage for the request's state and answer
+ * @rpc: storage for the request's state and answer, kmalloc()ed
  * @msg: request
  * @len: its length
  * @timeout_ms: give up after this long
- * @interruptible: a signal ends the wait
+ * @orphan: as for rsm_rpc_wait_killable()
  *
- * Return: as rsm_rpc_send(), then as rsm_rpc_wait().
+ * Return: as rsm_rpc_send(), then as rsm_rpc_wait_killable().
  */
 int rsm_rpc_call(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
-		 size_t len, unsigned int timeout_ms, bool interruptible)
+		 size_t len, unsigned int timeout_ms,
+		 void (*orphan)(struct rsm_ep *ep, struct rsm_rpc *rpc))
 {
 	int ret = rsm_rpc_send(ep, rpc, msg, len);
 
-	return ret ?: rsm_rpc_wait(rpc, timeout_ms, interruptible);
+	return ret ?: rsm_rpc_wait_killable(rpc, timeout_ms, orphan);
 }
 
 /**
