@@ -34,15 +34,30 @@ void rsm_event_init(struct rsm_event *ev)
  */
 void rsm_event_post(struct rsm_event *ev, u32 flags)
 {
+	rsm_event_post_more(ev, flags, 0);
+}
+
+/**
+ * rsm_event_post_more - one post, then @more accumulating ones
+ * @ev: target
+ * @flags: of the first post: RSM_SIGNAL_NO_ACCUMULATE or 0
+ * @more: further posts without RSM_SIGNAL_NO_ACCUMULATE (merged SIGNALs)
+ *
+ * The count saturates at U32_MAX.
+ */
+void rsm_event_post_more(struct rsm_event *ev, u32 flags, u32 more)
+{
 	unsigned long irqf;
-	bool added = false;
+	bool added;
+	u32 before;
 
 	spin_lock_irqsave(&ev->lock, irqf);
+	before = ev->pending;
 	if (!(ev->pending && (flags & RSM_SIGNAL_NO_ACCUMULATE)) &&
-	    ev->pending < U32_MAX) {
+	    ev->pending < U32_MAX)
 		ev->pending++;
-		added = true;
-	}
+	ev->pending += min(more, U32_MAX - ev->pending);
+	added = ev->pending != before;
 	spin_unlock_irqrestore(&ev->lock, irqf);
 	if (added)
 		wake_up_interruptible_poll(&ev->wq, EPOLLIN | EPOLLRDNORM);
@@ -164,13 +179,14 @@ int rsm_signal_send(struct rsm_ep *ep, u32 segid, u64 instance, u32 flags,
  * rsm_signal_handle - a SIGNAL message from the peer
  * @ep: endpoint it came on (user reference held)
  * @msg: struct rsm_msg_signal
+ * @more: accumulating SIGNALs merged into it (rsm_ctl_queue())
  */
-void rsm_signal_handle(struct rsm_ep *ep, const void *msg)
+void rsm_signal_handle(struct rsm_ep *ep, const void *msg, u32 more)
 {
 	const struct rsm_msg_signal *sig = msg;
 
 	if (le32_to_cpu(sig->target) == RSM_SIGNAL_TO_EXPORT)
-		rsm_export_handle_signal(ep, msg);
+		rsm_export_handle_signal(ep, msg, more);
 	else
-		rsm_import_handle_signal(ep, msg);
+		rsm_import_handle_signal(ep, msg, more);
 }

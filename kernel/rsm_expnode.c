@@ -688,11 +688,12 @@ out:
  * rsm_export_handle_signal - an importer posted an event to a segment
  * @ep: endpoint it came on (user reference held)
  * @msg: struct rsm_msg_signal
+ * @more: accumulating posts merged into it
  *
  * Events for a publication that is over, or from a node that does not
  * import the segment, are dropped.
  */
-void rsm_export_handle_signal(struct rsm_ep *ep, const void *msg)
+void rsm_export_handle_signal(struct rsm_ep *ep, const void *msg, u32 more)
 {
 	const struct rsm_msg_signal *sig = msg;
 	struct rsm_export *exp;
@@ -704,8 +705,8 @@ void rsm_export_handle_signal(struct rsm_ep *ep, const void *msg)
 	if (exp->state == RSM_EXPORT_PUBLISHED &&
 	    exp->instance == le64_to_cpu(sig->instance) &&
 	    rsm_expnode_find(exp, ep))
-		rsm_event_post(&exp->ev, le32_to_cpu(sig->flags) &
-					 RSM_SIGNAL_NO_ACCUMULATE);
+		rsm_event_post_more(&exp->ev, le32_to_cpu(sig->flags) &
+					      RSM_SIGNAL_NO_ACCUMULATE, more);
 	mutex_unlock(&exp->lock);
 	rsm_export_put(exp);
 }

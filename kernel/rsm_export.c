@@ -33,6 +33,16 @@ static DEFINE_XARRAY(rsm_segids);
 static u32 rsm_next_auto_id = RSM_AUTO_ID_BASE;
 static bool rsm_auto_ids_exhausted;
 
+/*
+ * Automatic ids are never reused, so each user (but root) may take only
+ * rsm_auto_ids_per_user of them while the module is loaded: one user
+ * cannot run the node out.  @rsm_auto_id_users maps a uid (in the initial
+ * user namespace) to the ids it took, as a value entry;
+ * rsm_auto_id_lock serialises the check and the count.
+ */
+static DEFINE_XARRAY(rsm_auto_id_users);
+static DEFINE_MUTEX(rsm_auto_id_lock);
+
 atomic64_t rsm_exported_segments = ATOMIC64_INIT(0);
 atomic64_t rsm_pinned_pages = ATOMIC64_INIT(0);
 atomic64_t rsm_importers = ATOMIC64_INIT(0);
@@ -271,14 +281,10 @@ static void rsm_export_set_acl_locked(struct rsm_export *exp,
 	exp->acl_len = acl ? len : 0;
 }
 
-/* Enter @exp in the table under *@segid (0: assign one).  Return: RSMERR. */
-static int rsm_segid_insert(struct rsm_export *exp, u32 *segid)
+/* Assign the next automatic id to @exp.  Return: RSMERR. */
+static int rsm_segid_insert_auto(struct rsm_export *exp, u32 *segid)
 {
 	int ret;
-
-	if (*segid)
-		return xa_insert(&rsm_segids, *segid, exp, GFP_KERNEL) ?
-		       RSMERR_SEGID_IN_USE : 0;
 
 	xa_lock(&rsm_segids);
 	for (;;) {
@@ -297,6 +303,47 @@ static int rsm_segid_insert(struct rsm_export *exp, u32 *segid)
 	}
 	xa_unlock(&rsm_segids);
 	return ret;
+}
+
+/* Enter @exp in the table under *@segid (0: assign one).  Return: RSMERR. */
+static int rsm_segid_insert(struct rsm_export *exp, u32 *segid)
+{
+	unsigned long uid = from_kuid(&init_user_ns, exp->uid);
+	unsigned long taken;
+	void *old;
+	int ret;
+
+	if (*segid)
+		return xa_insert(&rsm_segids, *segid, exp, GFP_KERNEL) ?
+		       RSMERR_SEGID_IN_USE : 0;
+	if (uid_eq(exp->uid, GLOBAL_ROOT_UID))
+		return rsm_segid_insert_auto(exp, segid);
+
+	mutex_lock(&rsm_auto_id_lock);
+	old = xa_load(&rsm_auto_id_users, uid);
+	taken = old ? xa_to_value(old) : 0;
+	ret = RSMERR_INSUFFICIENT_RESOURCES;
+	if (taken >= READ_ONCE(rsm_auto_ids_per_user))
+		goto out;
+	ret = RSMERR_INSUFFICIENT_MEM;
+	if (xa_is_err(xa_store(&rsm_auto_id_users, uid,
+			       xa_mk_value(taken + 1), GFP_KERNEL)))
+		goto out;
+	ret = rsm_segid_insert_auto(exp, segid);
+	if (ret)	/* no id taken: give the count back */
+		xa_store(&rsm_auto_id_users, uid, xa_mk_value(taken),
+			 GFP_KERNEL);
+out:
+	mutex_unlock(&rsm_auto_id_lock);
+	return ret;
+}
+
+/**
+ * rsm_export_exit - forget the automatic ids users took (module unload)
+ */
+void rsm_export_exit(void)
+{
+	xa_destroy(&rsm_auto_id_users);
 }
 
 /**

@@ -699,8 +699,9 @@ int rsm_import_signal(struct rsm_import *imp, u32 flags)
  * rsm_import_handle_signal - the exporter posted an event to its importers
  * @ep: endpoint it came on (user reference held)
  * @msg: struct rsm_msg_signal
+ * @more: accumulating posts merged into it
  */
-void rsm_import_handle_signal(struct rsm_ep *ep, const void *msg)
+void rsm_import_handle_signal(struct rsm_ep *ep, const void *msg, u32 more)
 {
 	const struct rsm_msg_signal *sig = msg;
 	u32 segid = le32_to_cpu(sig->segid);
@@ -713,7 +714,7 @@ void rsm_import_handle_signal(struct rsm_ep *ep, const void *msg)
 	list_for_each_entry(imp, &conn->imports, list)
 		if (imp->segid == segid && imp->instance == instance &&
 		    imp->ep_id == ep->id && !READ_ONCE(imp->aborted))
-			rsm_event_post(&imp->ev, flags);
+			rsm_event_post_more(&imp->ev, flags, more);
 	mutex_unlock(&conn->lock);
 }
 

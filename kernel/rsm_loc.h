@@ -39,6 +39,8 @@ extern unsigned int rsm_hb_timeout_ms;
 extern unsigned int rsm_connect_timeout_ms;
 extern unsigned int rsm_wire_version;
 extern unsigned int rsm_max_segments;
+extern unsigned int rsm_ctl_queue_max;
+extern unsigned int rsm_auto_ids_per_user;
 
 /*
  * struct rsm_ctrl - a controller: one RDMA device port, or the loopback
@@ -176,6 +178,7 @@ struct rsm_ep {
 
 	/* requests from the peer, by segment (rsm_rpc.c) */
 	struct rsm_ctl_q	ctlq[RSM_CTL_QUEUES];
+	atomic_t		ctl_queued;	/* on all of @ctlq */
 
 	/* requests waiting for an answer (rsm_rpc.c) */
 	spinlock_t		rpc_lock;	/* protects the two below */
@@ -529,6 +532,7 @@ int rsm_export_rebind(struct rsm_export *exp, void __user *uarg);
 void rsm_export_destroy(struct rsm_export *exp);
 void rsm_export_put(struct rsm_export *exp);
 struct rsm_export *rsm_export_lookup(u32 segid);
+void rsm_export_exit(void);
 int rsm_export_check_access(struct rsm_export *exp, u32 nodeid, u32 perm,
 			    kuid_t uid, bool in_group, u32 priv);
 int rsm_export_attach_local(struct rsm_export *exp, struct rsm_import *imp);
@@ -541,7 +545,7 @@ void rsm_export_handle_keys_req(struct rsm_ep *ep, const void *msg);
 void rsm_export_handle_release(struct rsm_ep *ep, const void *msg);
 void rsm_export_ep_gone(struct rsm_ep *ep);
 int rsm_export_signal(struct rsm_export *exp, u32 flags);
-void rsm_export_handle_signal(struct rsm_ep *ep, const void *msg);
+void rsm_export_handle_signal(struct rsm_ep *ep, const void *msg, u32 more);
 int rsm_pin_range(u64 vaddr, u64 len, struct page ***pagesp);
 bool rsm_segments_get(atomic64_t *count);
 int rsm_account_pinned(struct mm_struct *mm, long npages);
@@ -570,7 +574,7 @@ void rsm_import_end_remote(struct rsm_import *imp, struct rsm_ep *ep);
 long rsm_test_rdma_ioctl(struct rsm_import *imp, void __user *uarg);
 int rsm_import_refresh_keys(struct rsm_import *imp);
 int rsm_import_xfer_status(struct rsm_import *imp, int err);
-void rsm_import_handle_signal(struct rsm_ep *ep, const void *msg);
+void rsm_import_handle_signal(struct rsm_ep *ep, const void *msg, u32 more);
 int rsm_import_signal(struct rsm_import *imp, u32 flags);
 
 /* rsm_map.c */
@@ -588,13 +592,14 @@ void rsm_map_free(struct rsm_import *imp);
 /* rsm_event.c */
 void rsm_event_init(struct rsm_event *ev);
 void rsm_event_post(struct rsm_event *ev, u32 flags);
+void rsm_event_post_more(struct rsm_event *ev, u32 flags, u32 more);
 __poll_t rsm_event_poll(struct rsm_event *ev, struct file *file,
 			poll_table *wait);
 int rsm_event_wait_ioctl(struct rsm_event *ev, void __user *uarg);
 int rsm_signal_post_ioctl(void __user *uarg, u32 *flags);
 int rsm_signal_send(struct rsm_ep *ep, u32 segid, u64 instance, u32 flags,
 		    bool to_exporter);
-void rsm_signal_handle(struct rsm_ep *ep, const void *msg);
+void rsm_signal_handle(struct rsm_ep *ep, const void *msg, u32 more);
 
 /* rsm_xfer.c */
 #define RSM_DATA_SQ		128	/* data work requests in flight */

@@ -40,9 +40,19 @@ MODULE_PARM_DESC(wire_version,
 		 "Protocol version announced to peers (testing only; default 7)");
 
 unsigned int rsm_max_segments = 65535;
-module_param_named(max_segments, rsm_max_segments, uint, 0444);
+module_param_named(max_segments, rsm_max_segments, uint, 0644);
 MODULE_PARM_DESC(max_segments,
 		 "Most export plus import segments on this node (default 65535)");
+
+unsigned int rsm_auto_ids_per_user = 1U << 24;
+module_param_named(auto_ids_per_user, rsm_auto_ids_per_user, uint, 0644);
+MODULE_PARM_DESC(auto_ids_per_user,
+		 "Automatic segment ids one user other than root may take while rsm is loaded (default 16777216)");
+
+unsigned int rsm_ctl_queue_max = 65536 + 4096;
+module_param_named(ctl_queue_max, rsm_ctl_queue_max, uint, 0644);
+MODULE_PARM_DESC(ctl_queue_max,
+		 "Most requests from one peer waiting to be served; a peer that sends more is reset (default 69632)");
 
 struct workqueue_struct *rsm_wq;
 struct workqueue_struct *rsm_ctl_wq;
@@ -387,6 +397,7 @@ static void __exit rsm_exit(void)
 	rsm_cluster_exit();
 	rsm_ctrl_exit();
 	rsm_auth_exit();
+	rsm_export_exit();
 	destroy_workqueue(rsm_ctl_wq);
 	destroy_workqueue(rsm_wq);
 	rsm_info("unloaded\n");

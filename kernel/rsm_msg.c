@@ -452,6 +452,7 @@ static void rsm_msg_bad(struct rsm_ep *ep, const char *why)
 static void rsm_msg_dispatch(struct rsm_ep *ep, const void *buf, u32 len)
 {
 	int type = rsm_wire_check_msg(buf, len);
+	int ret;
 
 	if (type < 0) {
 		rsm_msg_bad(ep, "malformed message");
@@ -477,7 +478,10 @@ static void rsm_msg_dispatch(struct rsm_ep *ep, const void *buf, u32 len)
 			rsm_msg_bad(ep, "request before INFO");
 			return;
 		}
-		if (rsm_ctl_queue(ep, buf, len))
+		ret = rsm_ctl_queue(ep, buf, len);
+		if (ret == -ENOBUFS)
+			rsm_msg_bad(ep, "too many requests waiting");
+		else if (ret)
 			rsm_conn_fail(ep, "out of memory for a request");
 		return;
 	case RSM_MSG_SEG_REPLY:

@@ -22,10 +22,20 @@
 
 static atomic64_t rsm_next_xid = ATOMIC64_INIT(0);
 
-/* One request from the peer, waiting on its queue (struct rsm_ctl_q). */
+/*
+ * Requests one queue may look back over to merge a SIGNAL into an earlier
+ * one for the same segment (a loop of posts costs one queued request).
+ */
+#define RSM_CTL_MERGE_SCAN	64
+
+/*
+ * One request from the peer, waiting on its queue (struct rsm_ctl_q).
+ * @more: further accumulating posts merged into this SIGNAL.
+ */
 struct rsm_ctl_work {
 	struct list_head	list;
 	u32			len;
+	u32			more;
 	u8			msg[];
 };
 
@@ -295,7 +305,7 @@ static void rsm_ctl_serve(struct rsm_ep *ep, const struct rsm_ctl_work *cw)
 		rsm_import_handle_revoke(ep, cw->msg);
 		break;
 	case RSM_MSG_SIGNAL:
-		rsm_signal_handle(ep, cw->msg);
+		rsm_signal_handle(ep, cw->msg, cw->more);
 		break;
 	default:
 		break;
@@ -326,6 +336,7 @@ static void rsm_ctl_q_work(struct work_struct *work)
 			break;
 		rsm_ctl_serve(ep, cw);
 		kfree(cw);
+		atomic_dec(&ep->ctl_queued);
 	}
 	rsm_ep_put_user(ep);
 }
@@ -394,6 +405,42 @@ static unsigned int rsm_ctl_qindex(const void *msg)
 	}
 }
 
+/*
+ * Merge a SIGNAL into one for the same segment, target and publication
+ * still waiting on @q, unless a request about that segment came between
+ * them (it must see the events in order).  A post without
+ * RSM_SIGNAL_NO_ACCUMULATE adds one event after the earlier post took
+ * effect; one with it adds nothing, as the earlier post leaves an event
+ * pending.  Return: merged.
+ */
+static bool rsm_ctl_merge_signal(struct rsm_ctl_q *q,
+				 const struct rsm_msg_signal *sig)
+{
+	const struct rsm_msg_signal *old;
+	struct rsm_ctl_work *cw;
+	unsigned int seen = 0;
+
+	lockdep_assert_held(&q->lock);
+	list_for_each_entry_reverse(cw, &q->list, list) {
+		if (++seen > RSM_CTL_MERGE_SCAN)
+			return false;
+		if (rsm_ctl_segid(cw->msg) != le32_to_cpu(sig->segid))
+			continue;
+		old = (const void *)cw->msg;
+		if (le16_to_cpu(old->hdr.type) != RSM_MSG_SIGNAL ||
+		    old->target != sig->target ||
+		    old->instance != sig->instance)
+			return false;
+		if (le32_to_cpu(sig->flags) & RSM_SIGNAL_NO_ACCUMULATE)
+			return true;
+		if (cw->more == U32_MAX)
+			return false;
+		cw->more++;
+		return true;
+	}
+	return false;
+}
+
 /**
  * rsm_ctl_queue - serve a request from the peer in process context
  * @ep: endpoint it arrived on (its completion handler is running)
@@ -405,18 +452,37 @@ static unsigned int rsm_ctl_qindex(const void *msg)
  * IMPORT_REQ): each (segment id, role) maps to one of RSM_CTL_QUEUES
  * queues served in order; different queues run in parallel.
  *
- * Return: 0 or -ENOMEM.
+ * What waits is bounded: repeated SIGNALs merge, and an endpoint holds
+ * at most rsm_ctl_queue_max requests (a legitimate peer has one per
+ * import it releases and per request it waits for, far fewer).
+ *
+ * Return: 0, -ENOMEM, or -ENOBUFS when the peer exceeded the bound.
  */
 int rsm_ctl_queue(struct rsm_ep *ep, const void *msg, u32 len)
 {
+	const struct rsm_msg_hdr *hdr = msg;
 	struct rsm_ctl_q *q = &ep->ctlq[rsm_ctl_qindex(msg)];
-	struct rsm_ctl_work *cw = kmalloc(struct_size(cw, msg, len),
-					  GFP_KERNEL);
+	struct rsm_ctl_work *cw;
 	bool start;
 
-	if (!cw)
+	if (le16_to_cpu(hdr->type) == RSM_MSG_SIGNAL) {
+		spin_lock_bh(&q->lock);
+		start = rsm_ctl_merge_signal(q, msg);
+		spin_unlock_bh(&q->lock);
+		if (start)
+			return 0;
+	}
+	if (atomic_inc_return(&ep->ctl_queued) > READ_ONCE(rsm_ctl_queue_max)) {
+		atomic_dec(&ep->ctl_queued);
+		return -ENOBUFS;
+	}
+	cw = kmalloc(struct_size(cw, msg, len), GFP_KERNEL);
+	if (!cw) {
+		atomic_dec(&ep->ctl_queued);
 		return -ENOMEM;
+	}
 	cw->len = len;
+	cw->more = 0;
 	memcpy(cw->msg, msg, len);
 	spin_lock_bh(&q->lock);
 	list_add_tail(&cw->list, &q->list);

@@ -17,6 +17,35 @@
 
 #define RSM_TEST_RDMA_FLAGS	(RSM_TEST_RDMA_WRITE | RSM_TEST_RDMA_RKEY | \
 				 RSM_TEST_RDMA_GET_KEY)
+#define RSM_TEST_SIGNAL_FLAGS	(RSM_TEST_SIGNALS | RSM_TEST_SIGNALS_SPREAD)
+#define RSM_TEST_SIGNALS_MAX	BIT(20)
+
+/*
+ * Send @count SIGNALs to the exporter of @imp as fast as the send queue
+ * takes them: all for the segment, or (@spread) one each for @count
+ * different segment ids - a peer flooding the exporter's request queues.
+ */
+static long rsm_test_signals(struct rsm_import *imp, u32 count, bool spread)
+{
+	struct rsm_ep *ep;
+	u32 i;
+	int ret;
+
+	if (!count || count > RSM_TEST_SIGNALS_MAX)
+		return -EINVAL;
+	ret = rsm_import_begin_remote(imp, &ep);
+	if (ret)
+		return ret;
+	for (i = 0; i < count && !ret; i++) {
+		ret = rsm_signal_send(ep, spread ? imp->segid + i : imp->segid,
+				      imp->instance, 0, true);
+		if (!ret && fatal_signal_pending(current))
+			ret = -EINTR;
+		cond_resched();
+	}
+	rsm_import_end_remote(imp, ep);
+	return ret;
+}
 
 /* Every chunk's key replaced by @rkey. */
 static u32 *rsm_test_keys(const struct rsm_import *imp, u32 rkey)
@@ -47,6 +76,10 @@ long rsm_test_rdma_ioctl(struct rsm_import *imp, void __user *uarg)
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
+	if (!imp->exp && (req.flags & RSM_TEST_SIGNALS) &&
+	    !(req.flags & ~RSM_TEST_SIGNAL_FLAGS))
+		return rsm_test_signals(imp, req.len,
+					req.flags & RSM_TEST_SIGNALS_SPREAD);
 	if (imp->exp || (req.flags & ~RSM_TEST_RDMA_FLAGS) || !req.len ||
 	    req.len > RSM_BOUNCE_SIZE || req.offset > imp->size ||
 	    req.len > imp->size - req.offset)

@@ -415,6 +415,12 @@ struct rsm_ioc_localmem {
  * request completed successfully, else -1/EIO with @status set to the
  * errno of the failed transfer (a failed RDMA operation resets the
  * connection, as any remote access error does).
+ *
+ * With @flags RSM_TEST_SIGNALS it instead sends @len (1..2^20) SIGNAL
+ * messages to the exporter as fast as the connection takes them, all for
+ * the imported segment or, with RSM_TEST_SIGNALS_SPREAD, one each for
+ * @len consecutive segment ids from the imported one (a flooding peer).
+ * Returns 0, or -1 with errno set when the connection failed.
  */
 struct rsm_ioc_test_rdma {
 	__aligned_u64 buf;	/* user buffer of @len bytes */
@@ -428,6 +434,8 @@ struct rsm_ioc_test_rdma {
 #define RSM_TEST_RDMA_WRITE	0x1
 #define RSM_TEST_RDMA_RKEY	0x2
 #define RSM_TEST_RDMA_GET_KEY	0x4
+#define RSM_TEST_SIGNALS	0x8
+#define RSM_TEST_SIGNALS_SPREAD	0x10
 
 #define RSM_IOC_TEST_RDMA	_IOWR(RSM_IOC_MAGIC, 0x70, struct rsm_ioc_test_rdma)
 

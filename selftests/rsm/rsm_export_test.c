@@ -5,9 +5,13 @@
  * the RDMA controller, on each node by itself.  Pinned pages and segment
  * counts go back to zero after every test.
  */
+#define _GNU_SOURCE	/* setresuid() */
 #include <rsmapi.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -296,6 +300,146 @@ TEST_F(exp, closing_the_process_releases_its_segments)
 	/* the id is free again */
 	ASSERT_EQ(0, create(_metadata, self, 0));
 	EXPECT_EQ(0, rsm_memseg_export_publish(self->e, &id, NULL, 0));
+}
+
+/* Read module parameter @name into @old; set it to @val.  0 or -1. */
+static int param_set(const char *name, unsigned long val, char *old,
+		     size_t len)
+{
+	char path[128];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/module/rsm/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	ret = fgets(old, len, f) ? 0 : -1;
+	fclose(f);
+	old[strcspn(old, "\n")] = '\0';
+	return ret ? ret : rsmt_sh("echo %lu > %s", val, path);
+}
+
+static int param_restore(const char *name, const char *old)
+{
+	return rsmt_sh("echo %s > /sys/module/rsm/parameters/%s", old, name);
+}
+
+/*
+ * In a child running as @uid: publish with automatic ids (unpublishing
+ * each) until one fails.  Exit status: how many worked (at most 100).
+ */
+static int auto_ids_as(FIXTURE_DATA(exp) *self, uid_t uid)
+{
+	rsm_memseg_export_handle_t e;
+	rsm_memseg_id_t id;
+	int status, n = 0, ret;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid) ||
+		    rsm_memseg_export_create(self->ctl, &e, self->buf,
+					     self->P, 0))
+			_exit(255);
+		while (n < 100) {
+			id = 0;
+			ret = rsm_memseg_export_publish(e, &id, NULL, 0);
+			if (ret)
+				_exit(ret == RSMERR_INSUFFICIENT_RESOURCES ? n :
+				      254);
+			if (rsm_memseg_export_unpublish(e))
+				_exit(253);
+			n++;
+		}
+		_exit(n);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * Automatic ids are never reused, so a user (but root) may take only
+ * auto_ids_per_user of them; then publish says
+ * RSMERR_INSUFFICIENT_RESOURCES to that user alone.  Fresh uids: the
+ * count lasts as long as the module.
+ */
+TEST_F(exp, auto_ids_are_limited_per_user_but_not_for_others_or_root)
+{
+	uid_t user = 40000 + getpid() % 20000;
+	rsm_memseg_id_t id = 0;
+	char old[32];
+
+	ASSERT_EQ(0, param_set("auto_ids_per_user", 3, old, sizeof(old)));
+	EXPECT_EQ(3, auto_ids_as(self, user));
+	EXPECT_EQ(0, auto_ids_as(self, user));
+	EXPECT_EQ(3, auto_ids_as(self, user + 1));
+	ASSERT_EQ(0, create(_metadata, self, 0));
+	EXPECT_EQ(0, rsm_memseg_export_publish(self->e, &id, NULL, 0));
+	EXPECT_LE(0x80000000u, id);
+	EXPECT_EQ(0, param_restore("auto_ids_per_user", old));
+	EXPECT_EQ(100, auto_ids_as(self, user + 2));
+}
+
+/* Export segments past max_segments: RSMERR_INSUFFICIENT_RESOURCES. */
+TEST_F(exp, create_past_max_segments_is_insufficient_resources)
+{
+	rsm_memseg_export_handle_t e2 = NULL;
+	struct rsm_status st;
+	unsigned long long now;
+	char old[32];
+
+	ASSERT_EQ(0, rsmt_status(&st));
+	now = st.hdr->exported_segments;
+	rsm_status_free(&st);
+	ASSERT_EQ(0, param_set("max_segments", now + 1, old, sizeof(old)));
+	EXPECT_EQ(0, create(_metadata, self, 0));
+	EXPECT_EQ(RSMERR_INSUFFICIENT_RESOURCES,
+		  rsm_memseg_export_create(self->ctl, &e2, self->buf2,
+					   self->P, 0));
+	EXPECT_EQ(NULL, e2);
+	EXPECT_EQ(0, param_restore("max_segments", old));
+	ASSERT_EQ(0, rsm_memseg_export_create(self->ctl, &e2, self->buf2,
+					      self->P, 0));
+	EXPECT_EQ(0, rsm_memseg_export_destroy(e2));
+}
+
+/*
+ * More memory than the node has, by a process allowed to lock any amount
+ * (usual on RDMA clusters): refused as RSMERR_INSUFFICIENT_MEM before the
+ * kernel sizes anything for it (no allocation warning in the kernel log,
+ * which the runner checks).  512 GiB reserved, never touched.
+ */
+TEST_F(exp, more_than_the_node_has_is_refused_before_any_allocation)
+{
+	const size_t huge = 512ULL << 30;
+	struct rlimit unl = { RLIM_INFINITY, RLIM_INFINITY }, old;
+	rsm_localmemory_handle_t lm = NULL;
+	rsm_memseg_export_handle_t e2 = NULL;
+	rsmapi_controller_handle_t rdma;
+	void *p;
+
+	/* loopback handles are plain addresses: the kernel sees rxe0's */
+	ASSERT_EQ(0, rsm_get_controller("rxe0", &rdma));
+	ASSERT_EQ(0, getrlimit(RLIMIT_MEMLOCK, &old));
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &unl));
+	p = mmap(NULL, huge, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(RSMERR_INSUFFICIENT_MEM,
+		  rsm_create_localmemory_handle(rdma, &lm, p, huge));
+	EXPECT_EQ(RSMERR_INSUFFICIENT_MEM,
+		  rsm_memseg_export_create(self->ctl, &e2, p, huge, 0));
+	EXPECT_EQ(NULL, e2);
+	/* past rxe0's largest segment: the spec's error comes first */
+	EXPECT_EQ(RSMERR_BAD_LENGTH,
+		  rsm_memseg_export_create(rdma, &e2, p, huge, 0));
+	EXPECT_EQ(NULL, e2);
+	munmap(p, huge);
+	rsm_release_controller(rdma);
+	EXPECT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &old));
 }
 
 TEST_HARNESS_MAIN

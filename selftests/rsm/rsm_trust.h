@@ -58,6 +58,9 @@
 #define SEG_ROOT_ONLY	0x4e0105
 #define SEG_OTHER_READ	0x4e0106
 #define SEG_ROOT_ACL	0x4e0107
+#define SEG_FLOOD	0x4e0108
+
+#define QUEUE_MAX_PARAM	"/sys/module/rsm/parameters/ctl_queue_max"
 
 #define OTHER_KEY	"/tmp/rsm_trust_other.key"
 
@@ -96,6 +99,7 @@ FIXTURE(trust) {
 	bool other_key;				/* node 3 holds another key */
 	struct rsmt_counts base;
 	struct trust_snap t0;
+	char queue_max[32];			/* to restore, if set */
 };
 
 /* TEST_F_TIMEOUT whose body does not run when the setup skipped. */
@@ -163,6 +167,11 @@ static unsigned long long get_refused_auth(const struct trust_snap *t)
 static unsigned long long get_refused_port(const struct trust_snap *t)
 {
 	return t->refused_port;
+}
+
+static unsigned long long get_bad_msgs(const struct trust_snap *t)
+{
+	return t->bad_msgs;
 }
 
 /* The connection to @peer went down and is ACTIVE again, within WAIT_S. */
@@ -487,6 +496,9 @@ FIXTURE_TEARDOWN(trust)
 	}
 	if (self->raw >= 0)
 		close(self->raw);
+	if (self->queue_max[0])
+		EXPECT_EQ(0, rsmt_sh("echo %s > %s", self->queue_max,
+				     QUEUE_MAX_PARAM));
 	for (k = 0; k < NSEG; k++) {
 		disconnect_k(_metadata, self, k);
 		if (self->e[k])

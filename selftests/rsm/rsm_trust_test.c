@@ -504,3 +504,130 @@ TRUST_TEST(remote_root_is_squashed_by_default, 180)
 }
 
 TEST_HARNESS_MAIN
+
+/*
+ * Node 1 lowers how many requests one peer may have waiting (the module's
+ * ctl_queue_max) to @max; the fixture puts the old value back.
+ */
+static void set_queue_max(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(trust) *self, unsigned int max)
+{
+	FILE *f = fopen(QUEUE_MAX_PARAM, "r");
+
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(self->queue_max, sizeof(self->queue_max), f));
+	fclose(f);
+	self->queue_max[strcspn(self->queue_max, "\n")] = '\0';
+	ASSERT_EQ(0, rsmt_sh("echo %u > %s", max, QUEUE_MAX_PARAM));
+}
+
+/* Node 2: @count SIGNALs to node 1 through the hook (spread: many ids). */
+static int flood_signals(FIXTURE_DATA(trust) *self, unsigned int count,
+			 bool spread)
+{
+	struct rsm_ioc_test_rdma t = {
+		.len = count,
+		.flags = RSM_TEST_SIGNALS |
+			 (spread ? RSM_TEST_SIGNALS_SPREAD : 0),
+	};
+
+	return ioctl(self->raw, RSM_IOC_TEST_RDMA, &t) ? -errno : 0;
+}
+
+/* Node 1: consume the events of export @k until none comes for 2 s. */
+static unsigned long drain_events(FIXTURE_DATA(trust) *self, unsigned int k)
+{
+	unsigned long n = 0;
+
+	while (rsm_intr_signal_wait(self->e[k], 2000) == 0)
+		n++;
+	return n;
+}
+
+#define FLOOD_SIGNALS	20000
+#define FLOOD_QUEUE_MAX	4
+#define FLOOD_ROUNDS	5
+
+/*
+ * A peer kernel that posts events in a loop faster than node 1 serves them
+ * (20,000 SIGNALs back to back, through the hook) is a legitimate user:
+ * with only 4 requests allowed to wait, posts to one segment merge, every
+ * one of them is counted, and the connection stays up.
+ */
+TRUST_TEST(signal_loop_merges_counts_every_event_and_keeps_the_connection,
+	   300)
+{
+	rsmapi_access_entry_t acl[] = { { INTRUDER, 0666 } };
+	struct trust_snap t;
+
+	if (self->n < 3)
+		SKIP(return, "needs a cluster of 3 nodes");
+	if (!have_test_hooks())
+		SKIP(return, "RSM_IOC_TEST_RDMA gives ENOTTY: %s",
+		     "load a module built with RSM_TEST_HOOKS=1");
+	if (self->me == EXPORTER) {
+		set_queue_max(_metadata, self, FLOOD_QUEUE_MAX);
+		export_k(_metadata, self, 0, self->ctl, SEG_FLOOD, 022, acl, 1);
+	}
+	STEP("published");
+	if (self->me == INTRUDER) {
+		ASSERT_EQ(0, raw_import(self, SEG_FLOOD, RSM_PERM_RDWR));
+		EXPECT_EQ(0, flood_signals(self, FLOOD_SIGNALS, false));
+	}
+	STEP("posted");
+	if (self->me == EXPORTER) {
+		EXPECT_EQ(FLOOD_SIGNALS, drain_events(self, 0));
+		ASSERT_EQ(0, trust_snap(&t));
+		EXPECT_EQ(self->t0.bad_msgs, t.bad_msgs);
+	}
+	if (self->me == EXPORTER || self->me == INTRUDER)
+		expect_conn_untouched(_metadata, EXPORTER + INTRUDER - self->me,
+				      &self->t0);
+	raw_close(self);
+	STEP("end");
+}
+
+/*
+ * A peer that floods node 1 with requests it cannot serve as fast (one
+ * SIGNAL each for 20,000 segment ids) goes past the bound on waiting
+ * requests: node 1 counts a bad peer and resets that connection only;
+ * node 3's stays up, and node 2 comes back.
+ */
+TRUST_TEST(request_flood_past_the_bound_resets_only_that_peer, 300)
+{
+	rsmapi_access_entry_t acl[] = { { INTRUDER, 0666 } };
+	int ret = 0, i;
+
+	if (self->n < 3)
+		SKIP(return, "needs a cluster of 3 nodes");
+	if (!have_test_hooks())
+		SKIP(return, "RSM_IOC_TEST_RDMA gives ENOTTY: %s",
+		     "load a module built with RSM_TEST_HOOKS=1");
+	if (self->me == EXPORTER) {
+		set_queue_max(_metadata, self, FLOOD_QUEUE_MAX);
+		export_k(_metadata, self, 0, self->ctl, SEG_FLOOD, 022, acl, 1);
+	}
+	STEP("published");
+	if (self->me == INTRUDER) {
+		ASSERT_EQ(0, raw_import(self, SEG_FLOOD, RSM_PERM_RDWR));
+		for (i = 0; i < FLOOD_ROUNDS && !ret; i++)
+			ret = flood_signals(self, FLOOD_SIGNALS, true);
+		TH_LOG("flood ended after %d rounds: %d", i, ret);
+		EXPECT_NE(0, ret);
+		if (ret)
+			EXPECT_EQ(0, wait_reset(EXPORTER, &self->t0))
+				TH_LOG("the connection did not come back");
+		raw_close(self);
+	}
+	STEP("flooded");
+	if (self->me == EXPORTER) {
+		EXPECT_LT(self->t0.bad_msgs, wait_ge(get_bad_msgs,
+						     self->t0.bad_msgs + 1,
+						     WAIT_S));
+		expect_conn_untouched(_metadata, OTHER, &self->t0);
+	}
+	if (self->me == OTHER)
+		expect_conn_untouched(_metadata, EXPORTER, &self->t0);
+	EXPECT_EQ(0, rsmt_wait_all_active(WAIT_S));
+	STEP("end");
+}
