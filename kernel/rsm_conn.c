@@ -12,13 +12,15 @@
 #include <linux/slab.h>
 #include <linux/jiffies.h>
 #include <linux/delay.h>
+#include <net/route.h>
+#include <net/ip6_route.h>
 #include <rdma/ib_cache.h>
 
 #include "rsm_loc.h"
 
 #define RSM_RETRY_MIN_MS	250
 #define RSM_RETRY_MAX_MS	4000
-#define RSM_PORT_WAIT_MS	15000
+#define RSM_PORT_POLL_MS	100
 /* Accepted connections per peer still to prove the key; older ones go. */
 #define RSM_MAX_PENDING		4
 
@@ -41,24 +43,75 @@ void rsm_conn_put(struct rsm_conn *conn)
 	kref_put(&conn->ref, rsm_conn_release);
 }
 
+/* Whether the IP stack has a route from @ep's address to the peer's. */
+static bool rsm_ep_routable(struct rsm_ep *ep)
+{
+	const struct rdma_addr *a = &ep->cm_id->route.addr;
+	int oif = a->dev_addr.bound_dev_if;
+	bool ok = false;
+
+	if (a->src_addr.ss_family == AF_INET) {
+		const struct sockaddr_in *s = (const void *)&a->src_addr;
+		const struct sockaddr_in *d = (const void *)&a->dst_addr;
+		struct rtable *rt;
+
+		rt = ip_route_output(&init_net, d->sin_addr.s_addr,
+				     s->sin_addr.s_addr, 0, oif);
+		ok = !IS_ERR(rt);
+		if (ok)
+			ip_rt_put(rt);
+	} else if (IS_ENABLED(CONFIG_IPV6) &&
+		   a->src_addr.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const void *)&a->src_addr;
+		const struct sockaddr_in6 *d = (const void *)&a->dst_addr;
+		struct flowi6 fl6 = {
+			.flowi6_oif = oif,
+			.saddr = s->sin6_addr,
+			.daddr = d->sin6_addr,
+		};
+		struct dst_entry *dst = ip6_route_output(&init_net, NULL, &fl6);
+
+		ok = !dst->error;
+		dst_release(dst);
+	}
+	return ok;
+}
+
 /*
- * Destroying a connected CM id sends a DREQ on the port's GSI QP.  Soft-RoCE
- * (rxe, 6.1 at least) puts that QP in error for good when a MAD is sent while
- * the port is down, which cuts the node off until rxe is re-created.  So give
- * the port a while to come back first; unload and device removal do not wait.
+ * Whether a CM message can leave for @ep's peer: the port is up and, on
+ * RoCE, the IP stack has a route there.
+ */
+static bool rsm_ep_path_ready(struct rsm_ep *ep)
+{
+	struct rsm_ctrl *ctrl = ep->ctrl;
+	enum ib_port_state st;
+
+	if (ib_get_cached_port_state(ctrl->ibdev, ctrl->port, &st) ||
+	    st != IB_PORT_ACTIVE)
+		return false;
+	return !rdma_protocol_roce(ctrl->ibdev, ctrl->port) ||
+	       rsm_ep_routable(ep);
+}
+
+/*
+ * Destroying a connected CM id sends a DREQ on the port's GSI QP.
+ * Soft-RoCE (rxe, 6.1 at least) puts that QP in error for good when a MAD
+ * finds no route to its destination (a link that is down, an address that
+ * is gone): the node is then deaf to every connection request until rxe is
+ * re-created.  So the DREQ waits for the path however long the link stays
+ * down; only unloading, removing the controller and removing the peer from
+ * the configuration end the wait.  It blocks only this endpoint's
+ * destruction: its transfers failed already and its users are gone, and a
+ * connection has at most one such endpoint (while the path is down, new
+ * attempts fail before they send anything).
  */
 static void rsm_ep_wait_for_port(struct rsm_ep *ep)
 {
-	unsigned long deadline = jiffies + msecs_to_jiffies(RSM_PORT_WAIT_MS);
-	enum ib_port_state st;
-
-	if (!ep->connect_sent || !ep->ctrl)
+	if (!ep->connect_sent || !ep->ctrl || !ep->cm_id)
 		return;
 	while (!READ_ONCE(rsm_exiting) && !READ_ONCE(ep->ctrl->removing) &&
-	       time_before(jiffies, deadline) &&
-	       !ib_get_cached_port_state(ep->ctrl->ibdev, ep->ctrl->port, &st) &&
-	       st != IB_PORT_ACTIVE)
-		msleep(100);
+	       READ_ONCE(ep->conn->configured) && !rsm_ep_path_ready(ep))
+		msleep(RSM_PORT_POLL_MS);
 }
 
 static void rsm_ep_destroy_work(struct work_struct *work)

@@ -572,6 +572,14 @@ void rsm_import_abort(struct rsm_import *imp);
 int rsm_import_begin_remote(struct rsm_import *imp, struct rsm_ep **epp);
 void rsm_import_end_remote(struct rsm_import *imp, struct rsm_ep *ep);
 long rsm_test_rdma_ioctl(struct rsm_import *imp, void __user *uarg);
+#ifdef RSM_TEST_HOOKS
+bool rsm_test_silent_revokes(void);
+#else
+static inline bool rsm_test_silent_revokes(void)
+{
+	return false;
+}
+#endif
 int rsm_import_refresh_keys(struct rsm_import *imp);
 int rsm_import_xfer_status(struct rsm_import *imp, int err);
 void rsm_import_handle_signal(struct rsm_ep *ep, const void *msg, u32 more);

@@ -12,8 +12,29 @@
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/moduleparam.h>
 
 #include "rsm_loc.h"
+
+/*
+ * test_silent_revokes: this node leaves every REVOKE unanswered, as a
+ * node that hangs would - the exporter's one deadline is what the test
+ * measures.
+ */
+static bool rsm_test_silent;
+module_param_named(test_silent_revokes, rsm_test_silent, bool, 0644);
+MODULE_PARM_DESC(test_silent_revokes,
+		 "Testing only: leave REVOKE requests unanswered");
+
+/**
+ * rsm_test_silent_revokes - whether REVOKEs go unanswered (test hook)
+ *
+ * Return: the test_silent_revokes parameter.
+ */
+bool rsm_test_silent_revokes(void)
+{
+	return READ_ONCE(rsm_test_silent);
+}
 
 #define RSM_TEST_RDMA_FLAGS	(RSM_TEST_RDMA_WRITE | RSM_TEST_RDMA_RKEY | \
 				 RSM_TEST_RDMA_GET_KEY)

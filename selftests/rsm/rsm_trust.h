@@ -59,8 +59,10 @@
 #define SEG_OTHER_READ	0x4e0106
 #define SEG_ROOT_ACL	0x4e0107
 #define SEG_FLOOD	0x4e0108
+#define SEG_SILENT	0x4e0109
 
 #define QUEUE_MAX_PARAM	"/sys/module/rsm/parameters/ctl_queue_max"
+#define SILENT_PARAM	"/sys/module/rsm/parameters/test_silent_revokes"
 
 #define OTHER_KEY	"/tmp/rsm_trust_other.key"
 
@@ -100,6 +102,7 @@ FIXTURE(trust) {
 	struct rsmt_counts base;
 	struct trust_snap t0;
 	char queue_max[32];			/* to restore, if set */
+	bool silent;				/* REVOKEs unanswered */
 };
 
 /* TEST_F_TIMEOUT whose body does not run when the setup skipped. */
@@ -496,6 +499,8 @@ FIXTURE_TEARDOWN(trust)
 	}
 	if (self->raw >= 0)
 		close(self->raw);
+	if (self->silent)
+		EXPECT_EQ(0, rsmt_sh("echo 0 > %s", SILENT_PARAM));
 	if (self->queue_max[0])
 		EXPECT_EQ(0, rsmt_sh("echo %s > %s", self->queue_max,
 				     QUEUE_MAX_PARAM));

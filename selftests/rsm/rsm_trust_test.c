@@ -631,3 +631,72 @@ TRUST_TEST(request_flood_past_the_bound_resets_only_that_peer, 300)
 	EXPECT_EQ(0, rsmt_wait_all_active(WAIT_S));
 	STEP("end");
 }
+
+#define REVOKE_DEADLINE_S	5.0	/* kernel/rsm_expnode.c */
+
+/*
+ * Two importing nodes that leave the REVOKE unanswered (the hook's
+ * test_silent_revokes, as hung nodes would) cost an unpublish one
+ * deadline, not one each: node 1 waits about 5 s, not 10, then resets
+ * both connections; their imports are aborted and both come back.
+ */
+TRUST_TEST(revoke_with_two_silent_importers_waits_one_deadline, 300)
+{
+	rsmapi_access_entry_t acl[] = {
+		{ INTRUDER, 0666 }, { OTHER, 0666 },
+	};
+	rsmapi_barrier_t bar;
+	unsigned char b = 1;
+	double t;
+	int ret;
+
+	if (self->n < 3)
+		SKIP(return, "needs a cluster of 3 nodes");
+	if (!have_test_hooks())
+		SKIP(return, "RSM_IOC_TEST_RDMA gives ENOTTY: %s",
+		     "load a module built with RSM_TEST_HOOKS=1");
+	if (self->me == EXPORTER)
+		export_k(_metadata, self, 0, self->ctl, SEG_SILENT, 022, acl, 2);
+	STEP("published");
+	if (self->me != EXPORTER) {
+		import_k(_metadata, self, 0, self->ctl, SEG_SILENT,
+			 RSM_PERM_RDWR, 0);
+		ASSERT_NE(NULL, self->im[0]);
+		self->silent = true;
+		ASSERT_EQ(0, rsmt_sh("echo 1 > %s", SILENT_PARAM));
+	}
+	STEP("silent");
+	if (self->me == EXPORTER) {
+		t = rsmt_time();
+		EXPECT_EQ(0, rsm_memseg_export_unpublish(self->e[0]));
+		t = rsmt_time() - t;
+		TH_LOG("unpublish took %.2f s", t);
+		/* it waited for them, once */
+		EXPECT_LT(REVOKE_DEADLINE_S - 1, t);
+		EXPECT_GT(2 * REVOKE_DEADLINE_S - 1, t);
+	}
+	STEP("revoked");
+	if (self->me != EXPORTER) {
+		EXPECT_EQ(0, rsmt_sh("echo 0 > %s", SILENT_PARAM));
+		self->silent = false;
+		/* the reset reaches this node a little after the step */
+		EXPECT_EQ(0, wait_reset(EXPORTER, &self->t0));
+		/* explicit mode: the close of a barrier span says it */
+		ASSERT_EQ(0, rsm_memseg_import_init_barrier(self->im[0],
+							    RSM_BAR_DEFAULT,
+							    &bar));
+		ret = rsm_memseg_import_open_barrier(&bar);
+		if (!ret) {
+			EXPECT_EQ(0, rsm_memseg_import_put8(self->im[0], 0,
+							    &b, 1));
+			ret = rsm_memseg_import_close_barrier(&bar);
+		}
+		EXPECT_EQ(RSMERR_CONN_ABORTED, ret);
+		EXPECT_EQ(0, rsm_memseg_import_destroy_barrier(&bar));
+		disconnect_k(_metadata, self, 0);
+	} else {
+		EXPECT_EQ(0, wait_reset(INTRUDER, &self->t0));
+		EXPECT_EQ(0, wait_reset(OTHER, &self->t0));
+	}
+	STEP("end");
+}
