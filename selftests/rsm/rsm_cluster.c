@@ -238,20 +238,34 @@ int rsmt_load_config(int exclude, int local, bool restart)
 		       exclude, rsmt_top(), node, restart ? "--restart" : "");
 }
 
-int rsmt_set_param(const char *name, unsigned int val)
+/* Read (@val NULL) or write a parameter of rsm.ko. */
+static int rsmt_param(const char *name, unsigned int *get, unsigned int val)
 {
 	char path[256];
 	FILE *f;
 	int ret;
 
 	snprintf(path, sizeof(path), "/sys/module/rsm/parameters/%s", name);
-	f = fopen(path, "w");
+	f = fopen(path, get ? "r" : "w");
 	if (!f)
 		return -1;
-	ret = fprintf(f, "%u\n", val) < 0 ? -1 : 0;
+	if (get)
+		ret = fscanf(f, "%u", get) == 1 ? 0 : -1;
+	else
+		ret = fprintf(f, "%u\n", val) < 0 ? -1 : 0;
 	if (fclose(f))
 		ret = -1;
 	return ret;
+}
+
+int rsmt_set_param(const char *name, unsigned int val)
+{
+	return rsmt_param(name, NULL, val);
+}
+
+int rsmt_get_param(const char *name, unsigned int *val)
+{
+	return rsmt_param(name, val, 0);
 }
 
 double rsmt_time(void)

@@ -73,6 +73,8 @@ int rsmt_load_config(int exclude, int local, bool restart);
 
 /* Write @val to a parameter of rsm.ko under /sys/module/rsm/parameters. */
 int rsmt_set_param(const char *name, unsigned int val);
+/* Read such a parameter into *@val.  0 or -1. */
+int rsmt_get_param(const char *name, unsigned int *val);
 
 /* Seconds on a monotonic clock. */
 double rsmt_time(void);

@@ -302,29 +302,6 @@ TEST_F(exp, closing_the_process_releases_its_segments)
 	EXPECT_EQ(0, rsm_memseg_export_publish(self->e, &id, NULL, 0));
 }
 
-/* Read module parameter @name into @old; set it to @val.  0 or -1. */
-static int param_set(const char *name, unsigned long val, char *old,
-		     size_t len)
-{
-	char path[128];
-	FILE *f;
-	int ret;
-
-	snprintf(path, sizeof(path), "/sys/module/rsm/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	ret = fgets(old, len, f) ? 0 : -1;
-	fclose(f);
-	old[strcspn(old, "\n")] = '\0';
-	return ret ? ret : rsmt_sh("echo %lu > %s", val, path);
-}
-
-static int param_restore(const char *name, const char *old)
-{
-	return rsmt_sh("echo %s > /sys/module/rsm/parameters/%s", old, name);
-}
-
 /*
  * In a child running as @uid: publish with automatic ids (unpublishing
  * each) until one fails.  Exit status: how many worked (at most 100).
@@ -370,16 +347,17 @@ TEST_F(exp, auto_ids_are_limited_per_user_but_not_for_others_or_root)
 {
 	uid_t user = 40000 + getpid() % 20000;
 	rsm_memseg_id_t id = 0;
-	char old[32];
+	unsigned int old;
 
-	ASSERT_EQ(0, param_set("auto_ids_per_user", 3, old, sizeof(old)));
+	ASSERT_EQ(0, rsmt_get_param("auto_ids_per_user", &old));
+	ASSERT_EQ(0, rsmt_set_param("auto_ids_per_user", 3));
 	EXPECT_EQ(3, auto_ids_as(self, user));
 	EXPECT_EQ(0, auto_ids_as(self, user));
 	EXPECT_EQ(3, auto_ids_as(self, user + 1));
 	ASSERT_EQ(0, create(_metadata, self, 0));
 	EXPECT_EQ(0, rsm_memseg_export_publish(self->e, &id, NULL, 0));
 	EXPECT_LE(0x80000000u, id);
-	EXPECT_EQ(0, param_restore("auto_ids_per_user", old));
+	EXPECT_EQ(0, rsmt_set_param("auto_ids_per_user", old));
 	EXPECT_EQ(100, auto_ids_as(self, user + 2));
 }
 
@@ -389,18 +367,19 @@ TEST_F(exp, create_past_max_segments_is_insufficient_resources)
 	rsm_memseg_export_handle_t e2 = NULL;
 	struct rsm_status st;
 	unsigned long long now;
-	char old[32];
+	unsigned int old;
 
 	ASSERT_EQ(0, rsmt_status(&st));
 	now = st.hdr->exported_segments;
 	rsm_status_free(&st);
-	ASSERT_EQ(0, param_set("max_segments", now + 1, old, sizeof(old)));
+	ASSERT_EQ(0, rsmt_get_param("max_segments", &old));
+	ASSERT_EQ(0, rsmt_set_param("max_segments", now + 1));
 	EXPECT_EQ(0, create(_metadata, self, 0));
 	EXPECT_EQ(RSMERR_INSUFFICIENT_RESOURCES,
 		  rsm_memseg_export_create(self->ctl, &e2, self->buf2,
 					   self->P, 0));
 	EXPECT_EQ(NULL, e2);
-	EXPECT_EQ(0, param_restore("max_segments", old));
+	EXPECT_EQ(0, rsmt_set_param("max_segments", old));
 	ASSERT_EQ(0, rsm_memseg_export_create(self->ctl, &e2, self->buf2,
 					      self->P, 0));
 	EXPECT_EQ(0, rsm_memseg_export_destroy(e2));

@@ -61,8 +61,6 @@
 #define SEG_FLOOD	0x4e0108
 #define SEG_SILENT	0x4e0109
 
-#define QUEUE_MAX_PARAM	"/sys/module/rsm/parameters/ctl_queue_max"
-#define SILENT_PARAM	"/sys/module/rsm/parameters/test_silent_revokes"
 
 #define OTHER_KEY	"/tmp/rsm_trust_other.key"
 
@@ -101,7 +99,8 @@ FIXTURE(trust) {
 	bool other_key;				/* node 3 holds another key */
 	struct rsmt_counts base;
 	struct trust_snap t0;
-	char queue_max[32];			/* to restore, if set */
+	unsigned int queue_max;			/* to restore, if set */
+	bool queue_max_set;
 	bool silent;				/* REVOKEs unanswered */
 };
 
@@ -500,10 +499,9 @@ FIXTURE_TEARDOWN(trust)
 	if (self->raw >= 0)
 		close(self->raw);
 	if (self->silent)
-		EXPECT_EQ(0, rsmt_sh("echo 0 > %s", SILENT_PARAM));
-	if (self->queue_max[0])
-		EXPECT_EQ(0, rsmt_sh("echo %s > %s", self->queue_max,
-				     QUEUE_MAX_PARAM));
+		EXPECT_EQ(0, rsmt_set_param("test_silent_revokes", 0));
+	if (self->queue_max_set)
+		EXPECT_EQ(0, rsmt_set_param("ctl_queue_max", self->queue_max));
 	for (k = 0; k < NSEG; k++) {
 		disconnect_k(_metadata, self, k);
 		if (self->e[k])

@@ -254,6 +254,18 @@ static bool have_test_hooks(void)
 	return ret;
 }
 
+/* The tests that reset connections on purpose: skip unless they can. */
+static bool three_nodes_with_hooks(struct __test_metadata *_metadata,
+				   FIXTURE_DATA(trust) *self)
+{
+	if (self->n < 3)
+		SKIP(return false, "needs a cluster of 3 nodes");
+	if (!have_test_hooks())
+		SKIP(return false, "RSM_IOC_TEST_RDMA gives ENOTTY: %s",
+		     "load a module built with RSM_TEST_HOOKS=1");
+	return true;
+}
+
 /*
  * Bind a descriptor of our own to segment @id of node 1 through rxe0, as
  * librsm does, into self->raw.  Returns 0, an RSMERR code or -errno.
@@ -409,11 +421,8 @@ TRUST_TEST(read_only_node_cannot_write_with_the_key, 300)
 	unsigned char buf[XFER];
 	unsigned int rkey2 = 0;
 
-	if (self->n < 3)
-		SKIP(return, "needs a cluster of 3 nodes");
-	if (!have_test_hooks())
-		SKIP(return, "RSM_IOC_TEST_RDMA gives ENOTTY: %s",
-		     "load a module built with RSM_TEST_HOOKS=1");
+	if (!three_nodes_with_hooks(_metadata, self))
+		return;
 	if (self->me == EXPORTER)
 		export_k(_metadata, self, 0, self->ctl, SEG_GRANT, 022, acl, 3);
 	STEP("published");
@@ -512,13 +521,9 @@ TEST_HARNESS_MAIN
 static void set_queue_max(struct __test_metadata *_metadata,
 			  FIXTURE_DATA(trust) *self, unsigned int max)
 {
-	FILE *f = fopen(QUEUE_MAX_PARAM, "r");
-
-	ASSERT_NE(NULL, f);
-	ASSERT_NE(NULL, fgets(self->queue_max, sizeof(self->queue_max), f));
-	fclose(f);
-	self->queue_max[strcspn(self->queue_max, "\n")] = '\0';
-	ASSERT_EQ(0, rsmt_sh("echo %u > %s", max, QUEUE_MAX_PARAM));
+	ASSERT_EQ(0, rsmt_get_param("ctl_queue_max", &self->queue_max));
+	self->queue_max_set = true;
+	ASSERT_EQ(0, rsmt_set_param("ctl_queue_max", max));
 }
 
 /* Node 2: @count SIGNALs to node 1 through the hook (spread: many ids). */
@@ -549,6 +554,29 @@ static unsigned long drain_events(FIXTURE_DATA(trust) *self, unsigned int k)
 #define FLOOD_ROUNDS	5
 
 /*
+ * Node 1 allows FLOOD_QUEUE_MAX waiting requests and exports SEG_FLOOD to
+ * node 2, which binds self->raw to it.  False when the test skipped.
+ */
+static bool flood_setup(struct __test_metadata *_metadata,
+			FIXTURE_DATA(trust) *self)
+{
+	rsmapi_access_entry_t acl[] = { { INTRUDER, 0666 } };
+
+	if (!three_nodes_with_hooks(_metadata, self))
+		return false;
+	if (self->me == EXPORTER) {
+		set_queue_max(_metadata, self, FLOOD_QUEUE_MAX);
+		export_k(_metadata, self, 0, self->ctl, SEG_FLOOD, 022, acl, 1);
+	}
+	if (rsmt_step("published", STEP_S))
+		return false;
+	if (self->me == INTRUDER &&
+	    raw_import(self, SEG_FLOOD, RSM_PERM_RDWR))
+		return false;
+	return _metadata->passed;
+}
+
+/*
  * A peer kernel that posts events in a loop faster than node 1 serves them
  * (20,000 SIGNALs back to back, through the hook) is a legitimate user:
  * with only 4 requests allowed to wait, posts to one segment merge, every
@@ -557,23 +585,12 @@ static unsigned long drain_events(FIXTURE_DATA(trust) *self, unsigned int k)
 TRUST_TEST(signal_loop_merges_counts_every_event_and_keeps_the_connection,
 	   300)
 {
-	rsmapi_access_entry_t acl[] = { { INTRUDER, 0666 } };
 	struct trust_snap t;
 
-	if (self->n < 3)
-		SKIP(return, "needs a cluster of 3 nodes");
-	if (!have_test_hooks())
-		SKIP(return, "RSM_IOC_TEST_RDMA gives ENOTTY: %s",
-		     "load a module built with RSM_TEST_HOOKS=1");
-	if (self->me == EXPORTER) {
-		set_queue_max(_metadata, self, FLOOD_QUEUE_MAX);
-		export_k(_metadata, self, 0, self->ctl, SEG_FLOOD, 022, acl, 1);
-	}
-	STEP("published");
-	if (self->me == INTRUDER) {
-		ASSERT_EQ(0, raw_import(self, SEG_FLOOD, RSM_PERM_RDWR));
+	if (!flood_setup(_metadata, self))
+		return;
+	if (self->me == INTRUDER)
 		EXPECT_EQ(0, flood_signals(self, FLOOD_SIGNALS, false));
-	}
 	STEP("posted");
 	if (self->me == EXPORTER) {
 		EXPECT_EQ(FLOOD_SIGNALS, drain_events(self, 0));
@@ -595,21 +612,11 @@ TRUST_TEST(signal_loop_merges_counts_every_event_and_keeps_the_connection,
  */
 TRUST_TEST(request_flood_past_the_bound_resets_only_that_peer, 300)
 {
-	rsmapi_access_entry_t acl[] = { { INTRUDER, 0666 } };
 	int ret = 0, i;
 
-	if (self->n < 3)
-		SKIP(return, "needs a cluster of 3 nodes");
-	if (!have_test_hooks())
-		SKIP(return, "RSM_IOC_TEST_RDMA gives ENOTTY: %s",
-		     "load a module built with RSM_TEST_HOOKS=1");
-	if (self->me == EXPORTER) {
-		set_queue_max(_metadata, self, FLOOD_QUEUE_MAX);
-		export_k(_metadata, self, 0, self->ctl, SEG_FLOOD, 022, acl, 1);
-	}
-	STEP("published");
+	if (!flood_setup(_metadata, self))
+		return;
 	if (self->me == INTRUDER) {
-		ASSERT_EQ(0, raw_import(self, SEG_FLOOD, RSM_PERM_RDWR));
 		for (i = 0; i < FLOOD_ROUNDS && !ret; i++)
 			ret = flood_signals(self, FLOOD_SIGNALS, true);
 		TH_LOG("flood ended after %d rounds: %d", i, ret);
@@ -650,11 +657,8 @@ TRUST_TEST(revoke_with_two_silent_importers_waits_one_deadline, 300)
 	double t;
 	int ret;
 
-	if (self->n < 3)
-		SKIP(return, "needs a cluster of 3 nodes");
-	if (!have_test_hooks())
-		SKIP(return, "RSM_IOC_TEST_RDMA gives ENOTTY: %s",
-		     "load a module built with RSM_TEST_HOOKS=1");
+	if (!three_nodes_with_hooks(_metadata, self))
+		return;
 	if (self->me == EXPORTER)
 		export_k(_metadata, self, 0, self->ctl, SEG_SILENT, 022, acl, 2);
 	STEP("published");
@@ -663,7 +667,7 @@ TRUST_TEST(revoke_with_two_silent_importers_waits_one_deadline, 300)
 			 RSM_PERM_RDWR, 0);
 		ASSERT_NE(NULL, self->im[0]);
 		self->silent = true;
-		ASSERT_EQ(0, rsmt_sh("echo 1 > %s", SILENT_PARAM));
+		ASSERT_EQ(0, rsmt_set_param("test_silent_revokes", 1));
 	}
 	STEP("silent");
 	if (self->me == EXPORTER) {
@@ -677,7 +681,7 @@ TRUST_TEST(revoke_with_two_silent_importers_waits_one_deadline, 300)
 	}
 	STEP("revoked");
 	if (self->me != EXPORTER) {
-		EXPECT_EQ(0, rsmt_sh("echo 0 > %s", SILENT_PARAM));
+		EXPECT_EQ(0, rsmt_set_param("test_silent_revokes", 0));
 		self->silent = false;
 		/* the reset reaches this node a little after the step */
 		EXPECT_EQ(0, wait_reset(EXPORTER, &self->t0));
