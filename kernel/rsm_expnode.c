@@ -76,10 +76,16 @@ static int rsm_class_access(unsigned int class)
 	       (class & 2 ? IB_ACCESS_REMOTE_WRITE : 0);
 }
 
+/*
+ * Every region has room for one page more than it maps: soft-RoCE (6.1)
+ * reads one map pointer past the end of a region when an access ends at a
+ * boundary of its page maps (KASAN reports it).  So a chunk is the largest
+ * power of two of pages below what the device can map.
+ */
 static u32 rsm_chunk_shift(struct rsm_ep *ep)
 {
-	u32 n = min_t(u32, ep->ctrl->ibdev->attrs.max_fast_reg_page_list_len,
-		      RSM_CHUNK_PAGES_MAX);
+	u32 max = ep->ctrl->ibdev->attrs.max_fast_reg_page_list_len;
+	u32 n = min_t(u32, max ? max - 1 : 0, RSM_CHUNK_PAGES_MAX);
 
 	return n ? PAGE_SHIFT + ilog2(n) : 0;
 }
@@ -122,7 +128,7 @@ static int rsm_mrchunk_init(struct rsm_ep *ep, struct rsm_mrset *set, u32 k,
 				 DMA_BIDIRECTIONAL);
 	if (!c->nents)
 		return -ENOMEM;
-	c->mr = ib_alloc_mr(ep->pd, IB_MR_TYPE_MEM_REG, n);
+	c->mr = ib_alloc_mr(ep->pd, IB_MR_TYPE_MEM_REG, n + 1);
 	if (IS_ERR(c->mr)) {
 		int ret = PTR_ERR(c->mr);
 

@@ -427,6 +427,7 @@ STALL_TEST(mapping_source_puts_from_47_threads_do_not_deadlock, 420)
 #define PROBE_S		10
 #define UNPUB_S		10
 #define KILL_S		10
+#define REMOVE_S	30	/* rxe0 is removed within this */
 
 /* A child that puts @len bytes from @src into B at @off: it stalls. */
 static pid_t spawn_stuck_put(FIXTURE_DATA(stall) *self, off_t off, char *src,
@@ -584,6 +585,24 @@ static void kill_stuck(struct __test_metadata *_metadata,
 	}
 }
 
+/*
+ * Node 2 removes its RDMA device while the children are stuck: the
+ * removal tears down every endpoint on it and must not wait for them (it
+ * would if they held an endpoint, a slot or a lock of rsm).  The device
+ * comes back and the connections with it.
+ */
+static void remove_device_while_stuck(struct __test_metadata *_metadata)
+{
+	double t = rsmt_time();
+
+	EXPECT_EQ(0, rsmt_sh("timeout %d rdma link delete rxe0", REMOVE_S))
+		TH_LOG("removing rxe0 did not complete within %d s", REMOVE_S);
+	TH_LOG("rxe0 removed in %.2f s, the children still stuck",
+	       rsmt_time() - t);
+	EXPECT_EQ(0, rsmt_sh("rdma link add rxe0 type rxe netdev eth0"));
+	EXPECT_EQ(0, rsmt_wait_all_active(STEP_S));
+}
+
 static void fuse_stall_finish(struct __test_metadata *_metadata,
 			      FIXTURE_DATA(stall) *self)
 {
@@ -604,13 +623,15 @@ static void fuse_stall_finish(struct __test_metadata *_metadata,
 		TH_LOG("child %d still waits in %s", self->kids[k],
 		       stall_wchan(self->kids[k], wchan, sizeof(wchan)));
 	}
+	remove_device_while_stuck(_metadata);
 	kill_stuck(_metadata, self);
 	EXPECT_EQ(0, rsm_memseg_import_disconnect(self->im[IB]));
 	self->im[IB] = NULL;
 	stall_fuse_stop(&self->fuse);
 }
 
-STALL_TEST(stalled_user_buffer_does_not_block_unpublish, 300)
+STALL_TEST(stalled_user_buffer_blocks_neither_unpublish_nor_device_removal,
+	   420)
 {
 	rsmapi_access_entry_t acl[RSM_MAX_NODE];
 	char want[256];
@@ -631,7 +652,7 @@ STALL_TEST(stalled_user_buffer_does_not_block_unpublish, 300)
 	STEP_LONG("unpublished", STEP_S + 2 * UNPUB_S);
 	if (self->me == IMPORTER && !nofuse)
 		fuse_stall_finish(_metadata, self);
-	STEP_LONG("end", STEP_S + 2 * PROBE_S + 3 * KILL_S);
+	STEP_LONG("end", 2 * STEP_S + 2 * PROBE_S + 3 * KILL_S + REMOVE_S);
 	if (self->me == EXPORTER && !nofuse) {
 		rsmt_fill_pattern(want, sizeof(want), 0, SEED_C);
 		EXPECT_EQ(0, memcmp(self->buf[1], want, sizeof(want)))
