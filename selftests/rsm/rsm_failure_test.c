@@ -19,7 +19,11 @@
 #define SEG_LINK	0x4a0103
 #define SEG_RECON	0x4a0104
 #define ABORT_S		10	/* a revoked import must fail within this */
-#define LINK_DETECT_S	5	/* loss of the path must show within this */
+/*
+ * Loss of the path must show within this: heartbeat timeout (3 s) + one
+ * check interval (1 s) + 2 s for a slow (debug or loaded) guest.
+ */
+#define LINK_DETECT_S	6
 /*
  * The link stays down at least this long: longer than any fixed wait for
  * it (soft-RoCE loses its CM for good when a CM message is sent while the
