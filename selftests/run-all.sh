@@ -59,11 +59,14 @@ kdir=/lib/modules/$kver/build
 ksrc=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
 
 # RSM_CLUSTER_ONLY=1 (selftests/run-debug.sh): only the virtual clusters.
+# RSM_CLUSTERS: the virtual clusters to run (names as in the verdicts).
 # RSM_VC_KERNEL, RSM_KO, RSM_KO_TESTHOOKS, RSM_VC_TIMEOUT: the guest kernel
 # and the modules the clusters load, and their time limit.
 cluster_only=${RSM_CLUSTER_ONLY:-0}
 vcbase=(--timeout "${RSM_VC_TIMEOUT:-3600}")
-[ -z "${RSM_VC_KERNEL:-}" ] || vcbase+=(--kernel "$RSM_VC_KERNEL" --boot-timeout 900)
+# a debug kernel boots slowly, three at once even more so
+[ -z "${RSM_VC_KERNEL:-}" ] ||
+	vcbase+=(--kernel "$RSM_VC_KERNEL" --boot-timeout 900 --wait-timeout 900)
 [ -z "${RSM_KO:-}" ] || vcbase+=(--rsm-ko "$RSM_KO")
 ko_testhooks=${RSM_KO_TESTHOOKS:-$top/build/testhooks/kernel/rsm.ko}
 
@@ -198,6 +201,11 @@ cluster_run() {
 		c=cluster$n-trust
 		vcargs=(--rsm-ko "$ko_testhooks" --remote-root squash)
 		shift
+	fi
+	# RSM_CLUSTERS="cluster3 cluster3-trust": only these (default: all)
+	if [ -n "${RSM_CLUSTERS:-}" ] && [[ " $RSM_CLUSTERS " != *" $c "* ]]; then
+		echo "# $c: not selected (RSM_CLUSTERS)"
+		return 0
 	fi
 	local logdir=$out/$c
 	echo "# booting a $n-node virtual cluster (logs in $logdir)"
