@@ -88,18 +88,12 @@ checkpatch_clean() {
 }
 run_check lint.checkpatch_strict_is_clean "$out/checkpatch.log" checkpatch_clean
 
-# A private copy per flavour, so the module the VMs load is not touched.
+# A private copy per flavour (build-flavour.sh), so the module the VMs
+# load is not touched.
 build_flavour() {	# build_flavour DIR MAKEVARS...
 	local dir=$1
 	shift
-	rm -rf "$dir"
-	mkdir -p "$dir/kernel" "$dir/include/uapi"
-	# sources only: copied objects would let make skip the compile
-	cp Kbuild "$dir/" && cp kernel/Kbuild kernel/*.[ch] "$dir/kernel/" &&
-		cp include/uapi/*.h "$dir/include/uapi/" || return 1
-	make -C "$kdir" M="$dir" "$@" modules 2>&1 | tee "$dir.log" >/dev/null
-	[ "${PIPESTATUS[0]}" -eq 0 ] || return 1
-	[ -f "$dir/kernel/rsm.ko" ] || return 1
+	selftests/build-flavour.sh "$kdir" "$dir" "$@" || return 1
 	# any compiler or sparse diagnostic is a failure
 	! grep -E 'warning:|error:' "$dir.log"
 }

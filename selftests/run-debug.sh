@@ -17,18 +17,11 @@ rel=$(utils/rsm-debug-kernel) || { echo "debug kernel: build failed"; exit 1; }
 echo "# debug kernel $rel ready after $((SECONDS - start)) s"
 
 # rsm.ko twice against the debug tree: plain, and with the test hooks
-flavour() {	# flavour DIR MAKEVARS...
-	local dir=$1
-	shift
-	rm -rf "$dir"
-	mkdir -p "$dir/kernel" "$dir/include/uapi"
-	cp Kbuild "$dir/" && cp kernel/Kbuild kernel/*.[ch] "$dir/kernel/" &&
-		cp include/uapi/*.h "$dir/include/uapi/" &&
-		make -C "$cache/src" M="$dir" "$@" modules >"$dir.log" 2>&1
-}
-flavour "$top/build/debug" || { echo "rsm.ko: build failed, see $top/build/debug.log"; exit 1; }
-flavour "$top/build/debug-testhooks" RSM_TEST_HOOKS=1 ||
-	{ echo "rsm.ko (test hooks): build failed"; exit 1; }
+selftests/build-flavour.sh "$cache/src" "$top/build/debug" ||
+	{ echo "rsm.ko: build failed, see $top/build/debug.log"; exit 1; }
+selftests/build-flavour.sh "$cache/src" "$top/build/debug-testhooks" \
+	RSM_TEST_HOOKS=1 ||
+	{ echo "rsm.ko (test hooks): build failed, see $top/build/debug-testhooks.log"; exit 1; }
 
 export RSM_CLUSTER_ONLY=1 RSM_VC_KERNEL=$rel RSM_VC_TIMEOUT=7200
 export RSM_KO=$top/build/debug/kernel/rsm.ko
