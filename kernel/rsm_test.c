@@ -45,18 +45,22 @@ bool rsm_test_silent_revokes(void)
  * Send @count SIGNALs to the exporter of @imp as fast as the send queue
  * takes them: all for the segment, or (@spread) one each for @count
  * different segment ids - a peer flooding the exporter's request queues.
+ * Like rsm_import_signal(), it holds the endpoint, never the import's
+ * io_rwsem, so a REVOKE is answered while it runs.
  */
 static long rsm_test_signals(struct rsm_import *imp, u32 count, bool spread)
 {
 	struct rsm_ep *ep;
 	u32 i;
-	int ret;
+	int ret = 0;
 
 	if (!count || count > RSM_TEST_SIGNALS_MAX)
 		return -EINVAL;
-	ret = rsm_import_begin_remote(imp, &ep);
-	if (ret)
-		return ret;
+	if (READ_ONCE(imp->aborted))
+		return RSMERR_CONN_ABORTED;
+	ep = rsm_ep_get_active(imp->conn, imp->ep_id);
+	if (!ep)
+		return RSMERR_CONN_ABORTED;
 	for (i = 0; i < count && !ret; i++) {
 		ret = rsm_signal_send(ep, spread ? imp->segid + i : imp->segid,
 				      imp->instance, 0, true);
@@ -64,7 +68,7 @@ static long rsm_test_signals(struct rsm_import *imp, u32 count, bool spread)
 			ret = -EINTR;
 		cond_resched();
 	}
-	rsm_import_end_remote(imp, ep);
+	rsm_ep_put_user(ep);
 	return ret;
 }
 
