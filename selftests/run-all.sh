@@ -20,6 +20,7 @@ mkdir -p "$out"
 
 pass=0 fail=0 skip=0
 failures=()
+bad_clusters=()
 
 record() {	# record STATUS NAME [WHERE]
 	case $1 in
@@ -63,7 +64,9 @@ ksrc=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
 # RSM_VC_KERNEL, RSM_KO, RSM_KO_TESTHOOKS, RSM_VC_TIMEOUT: the guest kernel
 # and the modules the clusters load, and their time limit.
 cluster_only=${RSM_CLUSTER_ONLY:-0}
-vcbase=(--timeout "${RSM_VC_TIMEOUT:-3600}")
+# a cluster takes 3-6 min on Debian's kernel: a hung one must not take CI
+# past its limit
+vcbase=(--timeout "${RSM_VC_TIMEOUT:-1500}")
 # a debug kernel boots slowly, three at once even more so
 [ -z "${RSM_VC_KERNEL:-}" ] ||
 	vcbase+=(--kernel "$RSM_VC_KERNEL" --boot-timeout 900 --wait-timeout 900)
@@ -201,7 +204,7 @@ cluster_run() {
 		echo "# $c: not selected (RSM_CLUSTERS)"
 		return 0
 	fi
-	local logdir=$out/$c
+	local logdir=$out/$c fail0=$fail
 	echo "# booting a $n-node virtual cluster (logs in $logdir)"
 	# the import tests move 64 MiB and publish 10,000 segments under TCG
 	utils/rsm-vcluster -n "$n" --logdir "$logdir" -q "${vcbase[@]}" \
@@ -263,6 +266,7 @@ cluster_run() {
 				"$logdir/node$k.dmesg, $logdir/node$k.console.log"
 		fi
 	done
+	[ "$fail" -eq "$fail0" ] || bad_clusters+=("$c")
 }
 
 cluster_run 2
@@ -275,10 +279,34 @@ cluster_run 3 --kill 3 rsm_peerkill_test
 # the trust model: forged peers, keys, registrations, loopback, root squash
 cluster_run 3 --trust rsm_trust_test
 
+# what a failed cluster's kernels said about their connections, so that a
+# log of the last lines (CI's) shows why
+cluster_diagnose() {	# cluster_diagnose NAME
+	local f
+	echo "$1: runner: $(grep -E '^  - ' "$out/$1.log" | head -n 3 | tr -s ' ' | tr '\n' ';')"
+	for f in "$out/$1"/node*.dmesg; do
+		[ -f "$f" ] || continue
+		echo "$1: $(basename "$f" .dmesg): $(grep -cE 'connection lost|not authenticated|attempt failed' "$f") connection events, last:"
+		grep -E 'rsm: |WARNING|BUG|rxe' "$f" | grep -vE 'loading|verification' |
+			tail -n 6 | cut -c1-160 | sed 's/^/    /'
+	done
+	for f in "$out/$1"/node*.out; do
+		[ -f "$f" ] || continue
+		echo "$1: $(basename "$f" .out): first failed check:"
+		grep -m 1 -B 3 -E '^# +FAIL ' "$f" | cut -c1-160 | sed 's/^/    /'
+	done
+}
+
 echo
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failures:"
 	printf '  %s\n' "${failures[@]}"
+fi
+if [ ${#bad_clusters[@]} -gt 0 ]; then
+	echo "diagnostics of the failed clusters:"
+	for c in "${bad_clusters[@]}"; do
+		cluster_diagnose "$c"
+	done
 fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
