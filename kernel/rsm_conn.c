@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/jiffies.h>
 #include <linux/delay.h>
+#include <linux/log2.h>
 #include <net/route.h>
 #include <net/ip6_route.h>
 #include <rdma/ib_cache.h>
@@ -107,11 +108,23 @@ static bool rsm_ep_path_ready(struct rsm_ep *ep)
  */
 static void rsm_ep_wait_for_port(struct rsm_ep *ep)
 {
+	unsigned long start = jiffies;
+	bool said = false;
+
 	if (!ep->connect_sent || !ep->ctrl || !ep->cm_id)
 		return;
 	while (!READ_ONCE(rsm_exiting) && !READ_ONCE(ep->ctrl->removing) &&
-	       READ_ONCE(ep->conn->configured) && !rsm_ep_path_ready(ep))
+	       READ_ONCE(ep->conn->configured) && !rsm_ep_path_ready(ep)) {
+		if (!said && time_after(jiffies, start + 5 * HZ)) {
+			rsm_info("node %u: no path yet to say goodbye; waiting\n",
+				 ep->conn->nodeid);
+			said = true;
+		}
 		msleep(RSM_PORT_POLL_MS);
+	}
+	if (said)
+		rsm_info("node %u: path back after %u ms\n", ep->conn->nodeid,
+			 jiffies_to_msecs(jiffies - start));
 }
 
 static void rsm_ep_destroy_work(struct work_struct *work)
@@ -209,8 +222,10 @@ static void rsm_conn_detach_locked(struct rsm_conn *conn, const char *why)
 	if (ep->state == RSM_EP_ACTIVE) {
 		conn->disconnects++;
 		rsm_info("node %u: connection lost (%s)\n", conn->nodeid, why);
-	} else {
-		rsm_dbg("node %u: attempt failed (%s)\n", conn->nodeid, why);
+	} else if (is_power_of_2(++conn->failed_attempts)) {
+		/* the 1st, 2nd, 4th, 8th... in a row: a pair that stays apart */
+		rsm_info("node %u: attempt %u to connect failed (%s)\n",
+			 conn->nodeid, conn->failed_attempts, why);
 	}
 	if (ep->state == RSM_EP_ACTIVE)
 		rsm_import_conn_down_locked(conn, ep->id);
@@ -362,6 +377,7 @@ void rsm_conn_established_locked(struct rsm_conn *conn, struct rsm_ep *ep)
 	if (conn->connects > 1)
 		conn->reconnects++;
 	conn->retry_ms = 0;
+	conn->failed_attempts = 0;
 	atomic_inc(&rsm_cluster.up_gen);
 	wake_up_all(&rsm_cluster.up_wq);
 	rsm_ctrl_name(ep->ctrl, name, sizeof(name));

@@ -213,6 +213,7 @@ struct rsm_conn {
 	u64			connects;
 	u64			reconnects;
 	u64			disconnects;
+	u32			failed_attempts;	/* since the last connect */
 	u64			refused;
 	u64			hb_timeouts;
 	u32			last_reject;
