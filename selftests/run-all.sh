@@ -286,7 +286,7 @@ cluster_diagnose() {	# cluster_diagnose NAME
 	echo "$1: runner: $(grep -E '^  - ' "$out/$1.log" | head -n 3 | tr -s ' ' | tr '\n' ';')"
 	for f in "$out/$1"/node*.dmesg; do
 		[ -f "$f" ] || continue
-		echo "$1: $(basename "$f" .dmesg): $(grep -cE 'connection lost|not authenticated|attempt failed' "$f") connection events, last:"
+		echo "$1: $(basename "$f" .dmesg): $(grep -cE 'connection lost|not authenticated|to connect failed' "$f") connection events, last:"
 		grep -E 'rsm: |WARNING|BUG|rxe' "$f" | grep -vE 'loading|verification' |
 			tail -n 6 | cut -c1-160 | sed 's/^/    /'
 	done
