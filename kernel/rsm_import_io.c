@@ -196,7 +196,7 @@ static int rsm_import_rw_remote(struct rsm_import *imp, bool write, u64 uaddr,
 	if (ret)
 		goto out;
 	ret = rsm_rdma_rw(ep, write, imp->keys, imp->chunk_shift, off, &lb,
-			  len, w, &imp->aborted);
+			  len, &imp->aborted);
 	rsm_import_end_remote(imp, ep);
 	ret = rsm_import_xfer_status(imp, ret);
 	if (!ret && !write && lb.kbuf &&

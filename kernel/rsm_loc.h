@@ -166,10 +166,11 @@ struct rsm_ep {
 	atomic_t		sq_credits;	/* free data send queue slots */
 	atomic_t		users;		/* ioctls and works using @ep */
 	bool			qp_gone;	/* QP destroyed, CQ freed */
-	u32			max_sge;
-	void			*bounce;
-	u64			bounce_dma;
-	unsigned long		bounce_free;	/* under tx_lock */
+	/* read/write contexts (rsm_rw.c) */
+	u32			rw_pages;	/* local pages per context */
+	bool			rw_rxe;		/* soft-RoCE's READ window */
+	atomic_t		rw_slots;	/* contexts still allowed */
+	atomic_t		rw_live;	/* contexts initialized */
 
 	/* segments exported to the peer over this endpoint (rsm_export.c) */
 	struct mutex		seg_lock;	/* protects the two below */
@@ -423,7 +424,7 @@ struct rsm_xfer {
 /*
  * A local buffer for a transfer: pinned pages, a kernel buffer, or user
  * memory.  Transfers never touch user memory while they hold a lock, a
- * bounce slot or an endpoint reference that teardown waits for: user
+ * context slot or an endpoint reference that teardown waits for: user
  * memory is pinned (rsm_lbuf_pin_user()) or copied to @kbuf first.
  */
 struct rsm_lbuf {
@@ -613,12 +614,9 @@ void rsm_signal_handle(struct rsm_ep *ep, const void *msg, u32 more);
 /* rsm_xfer.c */
 #define RSM_DATA_SQ		128	/* data work requests in flight */
 #define RSM_BOUNCE_SIZE		4096	/* transfers up to this are copied */
-#define RSM_BOUNCE_SLOTS	16
-int rsm_xfer_setup(struct rsm_ep *ep);
-void rsm_xfer_free(struct rsm_ep *ep);
+#define RSM_SGE_MAX		16	/* gather entries per work request */
 void rsm_xfer_init(struct rsm_xfer *x, struct rsm_ep *ep);
-int rsm_xfer_post(struct rsm_xfer *x, struct ib_send_wr *first,
-		  unsigned int n);
+bool rsm_credits_take(struct rsm_ep *ep, unsigned int n);
 int rsm_xfer_post_exclusive(struct rsm_xfer *x, struct ib_send_wr *first,
 			    unsigned int n);
 int rsm_sq_exclusive_begin(struct rsm_ep *ep);
@@ -636,9 +634,12 @@ int rsm_copy_user_elems(void *kaddr, u64 uaddr, size_t len, bool to_user,
 void rsm_copy_kernel_elems(void *dst, const void *src, size_t len, u32 width);
 int rsm_lbuf_pin_user(struct rsm_lbuf *lb, u64 len, bool write);
 void rsm_lbuf_unpin_user(struct rsm_lbuf *lb, bool write);
+
+/* rsm_rw.c */
+void rsm_rw_setup(struct rsm_ep *ep, struct ib_qp_init_attr *qa);
+void rsm_rw_quiesce(struct rsm_ep *ep);
 int rsm_rdma_rw(struct rsm_ep *ep, bool write, const u32 *keys, u32 cshift,
-		u64 roff, const struct rsm_lbuf *lb, u64 len, u32 width,
-		const bool *stop);
+		u64 roff, const struct rsm_lbuf *lb, u64 len, const bool *stop);
 int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
 		    u32 cshift, unsigned int n, const u64 *roff,
 		    const struct rsm_lbuf *lb, const u64 *len,

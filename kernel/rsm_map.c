@@ -144,7 +144,7 @@ static int rsm_map_fetch(struct rsm_import *imp, unsigned long idx,
 			lb.pages = &mp->page;
 			ret = rsm_rdma_rw(ep, false, imp->keys, imp->chunk_shift,
 					  (u64)idx << PAGE_SHIFT, &lb, PAGE_SIZE,
-					  1, &imp->aborted);
+					  &imp->aborted);
 			rsm_ep_put_user(ep);
 			ret = rsm_import_xfer_status(imp, ret);
 		} else {

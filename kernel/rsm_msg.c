@@ -166,9 +166,6 @@ int rsm_msg_setup(struct rsm_ep *ep)
 	ret = rsm_msg_alloc_bufs(ep);
 	if (ret)
 		return ret;
-	ret = rsm_xfer_setup(ep);
-	if (ret)
-		return ret;
 
 	ep->cq = ib_alloc_cq(ep->ctrl->ibdev, ep,
 			     RSM_RX_DEPTH + RSM_TX_DEPTH + RSM_DATA_SQ + 4, 0,
@@ -185,10 +182,12 @@ int rsm_msg_setup(struct rsm_ep *ep)
 	qa.recv_cq = ep->cq;
 	qa.cap.max_send_wr = RSM_TX_DEPTH + RSM_DATA_SQ + 1;
 	qa.cap.max_recv_wr = RSM_RX_DEPTH + 1;
-	qa.cap.max_send_sge = ep->max_sge;
+	qa.cap.max_send_sge = clamp_t(u32, ep->ctrl->ibdev->attrs.max_send_sge,
+				      1, RSM_SGE_MAX);
 	qa.cap.max_recv_sge = 1;
 	qa.sq_sig_type = IB_SIGNAL_REQ_WR;
 	qa.qp_type = IB_QPT_RC;
+	rsm_rw_setup(ep, &qa);
 	ret = rdma_create_qp(ep->cm_id, ep->pd, &qa);
 	if (ret)
 		return ret;
@@ -236,6 +235,7 @@ void rsm_msg_teardown(struct rsm_ep *ep)
 	if (ep->qp_created) {
 		if (ep->connect_sent)
 			rdma_disconnect(ep->cm_id);
+		rsm_rw_quiesce(ep);
 		rdma_destroy_qp(ep->cm_id);
 		ep->qp_created = false;
 	}
@@ -262,7 +262,6 @@ void rsm_msg_free(struct rsm_ep *ep)
 		rsm_dma_buf_free(ep->ctrl->ibdev, ep->tx_bufs,
 				 RSM_TX_DEPTH * RSM_MSG_MAX, DMA_TO_DEVICE,
 				 ep->tx_dma);
-		rsm_xfer_free(ep);
 	}
 	/* after every MR of the peer's registrations (rsm_export_ep_gone) */
 	if (ep->pd)
