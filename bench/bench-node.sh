@@ -33,7 +33,7 @@ top=${RSM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 share=${RSM_SHARE:?run me under utils/rsm-vcluster}
 node=${RSM_NODE_ID:?run me under utils/rsm-vcluster}
 server_ip=10.77.0.1
-dev=rxe0
+dev=${RSM_CONTROLLER:-rxe0}
 
 lat_iters=${BENCH_LAT_ITERS:-100}
 bw_bytes=${BENCH_BW_BYTES:-8388608}

@@ -169,6 +169,7 @@ struct rsm_ep {
 	/* read/write contexts (rsm_rw.c) */
 	u32			rw_pages;	/* local pages per context */
 	bool			rw_rxe;		/* soft-RoCE's READ window */
+	bool			sends_acked;	/* completion = peer's ack */
 	atomic_t		rw_slots;	/* contexts still allowed */
 	atomic_t		rw_live;	/* contexts initialized */
 

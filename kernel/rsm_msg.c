@@ -355,11 +355,13 @@ static void rsm_msg_send_done(struct ib_cq *cq, struct ib_wc *wc)
 	spin_unlock_bh(&ep->tx_lock);
 	wake_up_all(&ep->wq);
 	/*
-	 * An acknowledged send proves the peer alive as well as a message
-	 * from it does: our receive side may be stuck behind a long RDMA
-	 * READ the peer is serving, but our sends are not.
+	 * On InfiniBand and RoCE a send completes once the peer acknowledged
+	 * it, which proves the peer alive as well as a message from it does
+	 * (our receive side may be stuck behind a long RDMA READ the peer is
+	 * serving, our sends are not).  On iWARP it completes once the data
+	 * is in the local TCP stream, which proves nothing.
 	 */
-	if (wc->status == IB_WC_SUCCESS)
+	if (wc->status == IB_WC_SUCCESS && ep->sends_acked)
 		WRITE_ONCE(ep->last_rx, jiffies);
 
 	if (wc->status != IB_WC_SUCCESS && wc->status != IB_WC_WR_FLUSH_ERR)

@@ -55,6 +55,7 @@ struct rsm_rw_op {
 	bool			busy;		/* context initialized */
 	bool			posted;		/* completion outstanding */
 	bool			completed;	/* set by rsm_rw_done() */
+	bool			read;		/* RDMA READ */
 	enum ib_wc_status	status;
 	struct scatterlist	sg[RSM_RW_OP_PAGES];
 };
@@ -91,6 +92,7 @@ void rsm_rw_setup(struct rsm_ep *ep, struct ib_qp_init_attr *qa)
 				pages);
 	ep->rw_pages = pages;
 	ep->rw_rxe = dev->ops.driver_id == RDMA_DRIVER_RXE;
+	ep->sends_acked = rdma_ib_or_roce(dev, ep->ctrl->port);
 	atomic_set(&ep->rw_slots, RSM_RW_CTXS);
 	atomic_set(&ep->rw_live, 0);
 	qa->port_num = ep->ctrl->port;
@@ -119,8 +121,9 @@ static void rsm_rw_done(struct ib_cq *cq, struct ib_wc *wc)
 	enum ib_wc_status st = wc->status;
 
 	op->status = st;
-	if (st == IB_WC_SUCCESS)
-		WRITE_ONCE(ep->last_rx, jiffies);	/* the peer answered */
+	/* the peer answered: READ data, or a WRITE it acknowledged */
+	if (st == IB_WC_SUCCESS && (ep->sends_acked || op->read))
+		WRITE_ONCE(ep->last_rx, jiffies);
 	atomic_add(op->nwr, &ep->sq_credits);
 	/* @op may be reused once this is seen */
 	smp_store_release(&op->completed, true);
@@ -242,6 +245,7 @@ static int rsm_rw_op_start(struct rsm_rw_req *r, struct rsm_rw_op *op,
 		len -= n;
 	}
 	op->ep = ep;
+	op->read = r->dir == DMA_FROM_DEVICE;
 	op->cqe.done = rsm_rw_done;
 	op->completed = false;
 

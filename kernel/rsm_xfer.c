@@ -93,12 +93,11 @@ static void rsm_xfer_done(struct ib_cq *cq, struct ib_wc *wc)
 	struct rsm_ep *ep = x->ep;
 	enum ib_wc_status st = wc->status;
 
-	if (st == IB_WC_SUCCESS) {
+	/* registrations are local: no sign of the peer's liveness */
+	if (st == IB_WC_SUCCESS)
 		atomic_inc(&x->ok);
-		WRITE_ONCE(ep->last_rx, jiffies);	/* the peer answered */
-	} else if (!x->status) {
+	else if (!x->status)
 		x->status = st;
-	}
 	atomic_inc(&ep->sq_credits);
 	/* fully ordered: the poster reads @status once @pending is 0 */
 	atomic_dec_return(&x->pending);

@@ -287,7 +287,7 @@ cluster_diagnose() {	# cluster_diagnose NAME
 	for f in "$out/$1"/node*.dmesg; do
 		[ -f "$f" ] || continue
 		echo "$1: $(basename "$f" .dmesg): $(grep -cE 'connection lost|not authenticated|to connect failed' "$f") connection events, last:"
-		grep -E 'rsm: |WARNING|BUG|rxe' "$f" | grep -vE 'loading|verification' |
+		grep -E 'rsm: |WARNING|BUG|rxe|siw' "$f" | grep -vE 'loading|verification' |
 			tail -n 6 | cut -c1-160 | sed 's/^/    /'
 	done
 	for f in "$out/$1"/node*.out; do

@@ -477,7 +477,7 @@ FIXTURE_SETUP(node)
 	rsmt_step_test(_metadata->name);
 	ASSERT_EQ(0, rsmt_wait_all_active(STEP_S));
 	ASSERT_EQ(0, rsmt_counts(&self->base));
-	ASSERT_EQ(0, rsm_get_controller("rxe0", &self->ctl));
+	ASSERT_EQ(0, rsm_get_controller(rsmt_ctlr(), &self->ctl));
 	st = mmap(NULL, PROCS * sizeof(*self->st), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, st);

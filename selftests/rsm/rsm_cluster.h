@@ -13,6 +13,7 @@
 #define RSM_SELFTEST_CLUSTER_H
 
 #include <stdbool.h>
+#include "rsm_ctlr.h"
 #include "rsm_dev.h"
 
 /* This node's id, or -1 when not running on a cluster node. */

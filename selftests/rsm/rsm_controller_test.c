@@ -4,6 +4,7 @@
  * rsm_release_controller (spec checks 1-6), and that a real controller
  * reports its RDMA device's limits.  Runs on each node by itself.
  */
+#include <ctype.h>
 #include <infiniband/verbs.h>
 #include <rsmapi.h>
 #include <stdio.h>
@@ -11,9 +12,10 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "rsm_ctlr.h"
 #include "../kselftest_harness.h"
 
-#define RDMA_CTLR "rxe0"
+#define RDMA_CTLR rsmt_ctlr()
 
 TEST(get_controller_twice_returns_same_handle_and_counts_references)
 {
@@ -95,9 +97,14 @@ TEST(release_controller_null_is_bad_ctlr_hndl)
 TEST(rdma_controller_name_is_case_insensitive)
 {
 	rsmapi_controller_handle_t a, b;
+	char upper[32];
+	size_t i;
 
+	snprintf(upper, sizeof(upper), "%s", RDMA_CTLR);
+	for (i = 0; upper[i]; i++)
+		upper[i] = toupper((unsigned char)upper[i]);
 	ASSERT_EQ(0, rsm_get_controller(RDMA_CTLR, &a));
-	ASSERT_EQ(0, rsm_get_controller("RXE0", &b));
+	ASSERT_EQ(0, rsm_get_controller(upper, &b));
 	EXPECT_EQ(a, b);
 	rsm_release_controller(a);
 	rsm_release_controller(b);

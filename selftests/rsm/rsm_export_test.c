@@ -112,7 +112,7 @@ TEST_F(exp, rdma_controller_refuses_segments_over_its_limit)
 	rsmapi_controller_handle_t rc;
 	rsmapi_controller_attr_t a;
 
-	if (rsm_get_controller("rxe0", &rc))
+	if (rsm_get_controller(rsmt_ctlr(), &rc))
 		SKIP(return, "no rxe0 controller");
 	ASSERT_EQ(0, rsm_get_controller_attr(rc, &a));
 	EXPECT_EQ(RSMERR_BAD_LENGTH, rsm_memseg_export_create(rc, &self->e, self->buf,
@@ -401,7 +401,7 @@ TEST_F(exp, more_than_the_node_has_is_refused_before_any_allocation)
 	void *p;
 
 	/* loopback handles are plain addresses: the kernel sees rxe0's */
-	ASSERT_EQ(0, rsm_get_controller("rxe0", &rdma));
+	ASSERT_EQ(0, rsm_get_controller(rsmt_ctlr(), &rdma));
 	ASSERT_EQ(0, getrlimit(RLIMIT_MEMLOCK, &old));
 	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &unl));
 	p = mmap(NULL, huge, PROT_READ | PROT_WRITE,

@@ -35,6 +35,7 @@
 #include <infiniband/verbs.h>
 #include <rdma/rdma_cma.h>
 
+#include "rsm_ctlr.h"
 #include "rsm_proto.h"
 
 #define FORGE_PORT	18600	/* the rsm listener */
@@ -408,7 +409,7 @@ static int send_info(struct forge *f, const struct forge_opts *o)
 	info->hdr.len = htole32(sizeof(*info));
 	info->hdr.seq = htole64(1);
 	info->nodeid = htole32(o->src_node);
-	snprintf(info->ctlr_name, sizeof(info->ctlr_name), "rxe0");
+	snprintf(info->ctlr_name, sizeof(info->ctlr_name), "%s", rsmt_ctlr());
 	random_bytes(info->mac, sizeof(info->mac));
 	sge.addr = (uintptr_t)info;
 	sge.length = sizeof(*info);

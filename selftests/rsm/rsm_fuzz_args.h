@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "rsm_ctlr.h"
 #include "rsm_fuzz.h"
 
 /* Sizes, lengths and addresses the kernel has to tell apart */
@@ -131,7 +132,7 @@ static inline void fz_name(struct fz_worker *w, char *name)
 		break;
 	case 2:
 		fz_bytes(w, name, RSM_NAME_MAX);
-		strcpy(name, "rxe0");	/* junk after the NUL */
+		strcpy(name, rsmt_ctlr());	/* junk after the NUL */
 		break;
 	default:
 		strcpy(name, v[fz_below(w, FZ_N(v))]);
@@ -146,7 +147,7 @@ static inline void fz_ctlr(struct fz_worker *w, char *name)
 		return;
 	}
 	memset(name, 0, RSM_NAME_MAX);
-	strcpy(name, fz_chance(w, 70) ? "rxe0" : RSM_LOOPBACK_NAME);
+	strcpy(name, fz_chance(w, 70) ? rsmt_ctlr() : RSM_LOOPBACK_NAME);
 }
 
 /*
@@ -405,7 +406,7 @@ static inline void fz_fill_connect(struct fz_worker *w,
 		c->segid = FZ_SEGID(c->nodeid, k);
 		memset(c->ctlr, 0, sizeof(c->ctlr));
 		strcpy(c->ctlr, k == FZ_LOOPBACK_SEG && (int)c->nodeid == w->me ?
-				RSM_LOOPBACK_NAME : "rxe0");
+				RSM_LOOPBACK_NAME : rsmt_ctlr());
 		c->pad = 0;
 		return;
 	}

@@ -38,6 +38,7 @@
 
 #include <rsmapi.h>
 
+#include "rsm_ctlr.h"
 #include "../kselftest_harness.h"
 #include "rsm_fuzz.h"
 #include "rsm_fuzz_args.h"
@@ -345,7 +346,7 @@ FIXTURE_SETUP(node)
 	rsmt_step_test(_metadata->name);
 	ASSERT_EQ(0, rsmt_wait_all_active(STEP_S));
 	ASSERT_EQ(0, rsmt_counts(&self->base));
-	ASSERT_EQ(0, rsm_get_controller("rxe0", &self->ctl));
+	ASSERT_EQ(0, rsm_get_controller(rsmt_ctlr(), &self->ctl));
 	ASSERT_EQ(0, rsm_get_controller(RSM_LOOPBACK_NAME, &self->loop));
 	/* orphans of workers come to us, so that none is left behind */
 	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));

@@ -109,9 +109,9 @@ FIXTURE_SETUP(imp)
 	ASSERT_EQ(0, rsmt_counts(&self->base));
 	self->P = sysconf(_SC_PAGESIZE);
 	self->len = 4 * self->P;
-	if (rsm_get_controller(variant->ctlr, &self->ctl)) {
+	if (rsm_get_controller(rsmt_vctlr(variant->ctlr), &self->ctl)) {
 		self->skipped = true;
-		SKIP(return, "no %s controller", variant->ctlr);
+		SKIP(return, "no %s controller", rsmt_vctlr(variant->ctlr));
 	}
 	ASSERT_EQ(0, rsm_get_interconnect_topology(&t));
 	self->local = t->topology_hdr.local_nodeid;

@@ -68,14 +68,14 @@ IMPORT_TEST(forked_child_cannot_change_an_imported_segment)
 IMPORT_TEST(default_mode_gives_other_users_read_only)
 {
 	setup_e(_metadata, self, 0, NULL, 0);
-	EXPECT_EQ(0, connect_as(self, variant->ctlr, RSM_PERM_READ, OTHER_UID,
+	EXPECT_EQ(0, connect_as(self, rsmt_vctlr(variant->ctlr), RSM_PERM_READ, OTHER_UID,
 				OTHER_UID, -1));
-	EXPECT_EQ(RSMERR_PERM_DENIED, connect_as(self, variant->ctlr, RSM_PERM_WRITE,
+	EXPECT_EQ(RSMERR_PERM_DENIED, connect_as(self, rsmt_vctlr(variant->ctlr), RSM_PERM_WRITE,
 						 OTHER_UID, OTHER_UID, -1));
-	EXPECT_EQ(RSMERR_PERM_DENIED, connect_as(self, variant->ctlr, RSM_PERM_RDWR,
+	EXPECT_EQ(RSMERR_PERM_DENIED, connect_as(self, rsmt_vctlr(variant->ctlr), RSM_PERM_RDWR,
 						 OTHER_UID, OTHER_UID, -1));
 	/* a group member is in the same position with mode 0644 */
-	EXPECT_EQ(RSMERR_PERM_DENIED, connect_as(self, variant->ctlr, RSM_PERM_WRITE,
+	EXPECT_EQ(RSMERR_PERM_DENIED, connect_as(self, rsmt_vctlr(variant->ctlr), RSM_PERM_WRITE,
 						 GROUP_UID, GROUP_UID, getegid()));
 }
 
@@ -87,15 +87,15 @@ IMPORT_TEST(acl_0624_grants_owner_group_and_other_their_classes)
 
 	setup_e(_metadata, self, 0, &acl, 1);
 	EXPECT_EQ(0, connect_perm(self, RSM_PERM_RDWR, &self->i));
-	EXPECT_EQ(0, connect_as(self, variant->ctlr, RSM_PERM_WRITE, GROUP_UID,
+	EXPECT_EQ(0, connect_as(self, rsmt_vctlr(variant->ctlr), RSM_PERM_WRITE, GROUP_UID,
 				GROUP_UID, g));
-	EXPECT_EQ(RSMERR_PERM_DENIED, connect_as(self, variant->ctlr, RSM_PERM_READ,
+	EXPECT_EQ(RSMERR_PERM_DENIED, connect_as(self, rsmt_vctlr(variant->ctlr), RSM_PERM_READ,
 						 GROUP_UID, GROUP_UID, g));
-	EXPECT_EQ(RSMERR_PERM_DENIED, connect_as(self, variant->ctlr, RSM_PERM_RDWR,
+	EXPECT_EQ(RSMERR_PERM_DENIED, connect_as(self, rsmt_vctlr(variant->ctlr), RSM_PERM_RDWR,
 						 GROUP_UID, GROUP_UID, g));
-	EXPECT_EQ(0, connect_as(self, variant->ctlr, RSM_PERM_READ, OTHER_UID,
+	EXPECT_EQ(0, connect_as(self, rsmt_vctlr(variant->ctlr), RSM_PERM_READ, OTHER_UID,
 				OTHER_UID, -1));
-	EXPECT_EQ(RSMERR_PERM_DENIED, connect_as(self, variant->ctlr, RSM_PERM_WRITE,
+	EXPECT_EQ(RSMERR_PERM_DENIED, connect_as(self, rsmt_vctlr(variant->ctlr), RSM_PERM_WRITE,
 						 OTHER_UID, OTHER_UID, -1));
 }
 
@@ -176,7 +176,7 @@ IMPORT_TEST(connect_after_unpublish_is_seg_not_published)
 /* Spec check 47 */
 IMPORT_TEST(loopback_cannot_reach_another_node)
 {
-	if (strcmp(variant->ctlr, "loopback"))
+	if (strcmp(rsmt_vctlr(variant->ctlr), "loopback"))
 		SKIP(return, "loopback only");
 	setup_e(_metadata, self, 0, NULL, 0);
 	EXPECT_EQ(RSMERR_CTLR_NOT_PRESENT, rsm_memseg_import_connect(self->ctl,
@@ -189,7 +189,7 @@ IMPORT_TEST(connect_to_a_node_without_path_is_unreachable)
 	static const rsm_node_id_t nodes[] = { 63, 64, 1000, 0xffffffff };
 	unsigned int k;
 
-	if (!strcmp(variant->ctlr, "loopback"))
+	if (!strcmp(rsmt_vctlr(variant->ctlr), "loopback"))
 		SKIP(return, "needs an RDMA controller");
 	for (k = 0; k < sizeof(nodes) / sizeof(nodes[0]); k++) {
 		if (nodes[k] == self->local)

@@ -117,8 +117,9 @@ FIXTURE_TEARDOWN(cluster)
 		return;
 	if (self->me == 2) {
 		rsmt_sh("ip link set eth0 up");
-		rsmt_sh("rdma link show rxe0/1 >/dev/null 2>&1 || "
-			"rdma link add rxe0 type rxe netdev eth0");
+		rsmt_sh("rdma link show %s/1 >/dev/null 2>&1 || "
+			"rdma link add %s type %s netdev eth0", rsmt_ctlr(),
+			rsmt_ctlr(), rsmt_transport());
 	}
 	rsmt_set_param("wire_version", module_proto_version());
 	if (rsmt_load_config(-1, -1, false))
@@ -255,14 +256,15 @@ TEST_F_TIMEOUT(cluster, rdma_device_removed_and_added_back_at_runtime, 300)
 
 	ASSERT_EQ(0, rsmt_barrier("device.start", STEP_S));
 	if (self->me == 2) {
-		ASSERT_EQ(0, rsmt_sh("rdma link delete rxe0"));
+		ASSERT_EQ(0, rsmt_sh("rdma link delete %s", rsmt_ctlr()));
 		EXPECT_EQ(0, controller_count());
-		EXPECT_EQ(RSMERR_CTLR_NOT_PRESENT, rsm_get_controller("rxe0", &h));
+		EXPECT_EQ(RSMERR_CTLR_NOT_PRESENT, rsm_get_controller(rsmt_ctlr(), &h));
 		EXPECT_NE(RSM_PATH_ACTIVE, rsmt_conn_state(1));
-		ASSERT_EQ(0, rsmt_sh("rdma link add rxe0 type rxe netdev eth0"));
+		ASSERT_EQ(0, rsmt_sh("rdma link add %s type %s netdev eth0",
+				     rsmt_ctlr(), rsmt_transport()));
 		EXPECT_EQ(0, rsmt_wait_conn(1, true, STEP_S));
 		EXPECT_EQ(1, controller_count());
-		ASSERT_EQ(0, rsm_get_controller("rxe0", &h));
+		ASSERT_EQ(0, rsm_get_controller(rsmt_ctlr(), &h));
 		EXPECT_EQ(0, rsm_release_controller(h));
 	} else if (self->me == 1) {
 		EXPECT_TRUE(WAIT_FOR(2, now.disconnects > base.disconnects,

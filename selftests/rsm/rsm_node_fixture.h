@@ -72,7 +72,7 @@ FIXTURE_SETUP(node)
 	rsmt_step_test(_metadata->name);
 	ASSERT_EQ(0, rsmt_wait_all_active(STEP_S));
 	ASSERT_EQ(0, rsmt_counts(&self->base));
-	ASSERT_EQ(0, rsm_get_controller("rxe0", &self->ctl));
+	ASSERT_EQ(0, rsm_get_controller(rsmt_ctlr(), &self->ctl));
 }
 
 FIXTURE_TEARDOWN(node)

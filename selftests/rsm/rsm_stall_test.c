@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "rsm_ctlr.h"
 #include "rsm_stall.h"
 
 #define SEG_A16		0x4d0101
@@ -595,11 +596,13 @@ static void remove_device_while_stuck(struct __test_metadata *_metadata)
 {
 	double t = rsmt_time();
 
-	EXPECT_EQ(0, rsmt_sh("timeout %d rdma link delete rxe0", REMOVE_S))
+	EXPECT_EQ(0, rsmt_sh("timeout %d rdma link delete %s", REMOVE_S,
+			     rsmt_ctlr()))
 		TH_LOG("removing rxe0 did not complete within %d s", REMOVE_S);
 	TH_LOG("rxe0 removed in %.2f s, the children still stuck",
 	       rsmt_time() - t);
-	EXPECT_EQ(0, rsmt_sh("rdma link add rxe0 type rxe netdev eth0"));
+	EXPECT_EQ(0, rsmt_sh("rdma link add %s type %s netdev eth0",
+			     rsmt_ctlr(), rsmt_transport()));
 	EXPECT_EQ(0, rsmt_wait_all_active(STEP_S));
 }
 

@@ -13,7 +13,7 @@
 #include "../kselftest_harness.h"
 #include "rsm_cluster.h"
 
-#define RDMA_CTLR "rxe0"
+#define RDMA_CTLR rsmt_ctlr()
 
 TEST(topology_null_pointer_is_bad_topology_ptr)
 {

@@ -479,7 +479,7 @@ FIXTURE_SETUP(trust)
 	ASSERT_EQ(0, rsmt_wait_all_active(WAIT_S));
 	ASSERT_EQ(0, rsmt_counts(&self->base));
 	ASSERT_EQ(0, trust_snap(&self->t0));
-	ASSERT_EQ(0, rsm_get_controller("rxe0", &self->ctl));
+	ASSERT_EQ(0, rsm_get_controller(rsmt_ctlr(), &self->ctl));
 	ASSERT_EQ(0, rsm_get_controller("loopback", &self->lb));
 }
 

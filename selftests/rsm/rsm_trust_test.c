@@ -279,7 +279,7 @@ static int raw_import(FIXTURE_DATA(trust) *self, rsm_memseg_id_t id,
 	if (fd < 0)
 		return -errno;
 	memset(&req, 0, sizeof(req));
-	snprintf(req.ctlr, sizeof(req.ctlr), "rxe0");
+	snprintf(req.ctlr, sizeof(req.ctlr), "%s", rsmt_ctlr());
 	req.nodeid = EXPORTER;
 	req.segid = id;
 	req.perm = perm;
