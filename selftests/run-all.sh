@@ -185,7 +185,9 @@ fi	# cluster_only
 # say it was killed on request, and the verdicts are named clusterN-kill.
 # With --trust the nodes load the test-hook build of rsm.ko (raw RDMA with
 # any key, for the security tests) and squash remote root, the default of
-# a real cluster; the verdicts are named clusterN-trust.
+# a real cluster; the verdicts are named clusterN-trust.  With --siw the
+# nodes run soft-iWARP (controller siw0) instead of soft-RoCE; the
+# verdicts are named clusterN-siw.
 cluster_run() {
 	local n=$1 killed=0 c vcargs=()
 	shift
@@ -197,6 +199,10 @@ cluster_run() {
 	elif [ "${1:-}" = --trust ]; then
 		c=cluster$n-trust
 		vcargs=(--rsm-ko "$ko_testhooks" --remote-root squash)
+		shift
+	elif [ "${1:-}" = --siw ]; then
+		c=cluster$n-siw
+		vcargs=(--transport siw)
 		shift
 	fi
 	# RSM_CLUSTERS="cluster3 cluster3-trust": only these (default: all)
@@ -278,6 +284,11 @@ cluster_run 3 rsm_topology_test rsm_remote_test rsm_revoke_test rsm_importers_te
 cluster_run 3 --kill 3 rsm_peerkill_test
 # the trust model: forged peers, keys, registrations, loopback, root squash
 cluster_run 3 --trust rsm_trust_test
+# iWARP (soft-iWARP): put/get of every width and size, putv/getv, local
+# and remote mappings with write-back, revocation, events, failures
+cluster_run 2 --siw rsm_controller_test rsm_topology_test rsm_import_test \
+	rsm_remote_test rsm_revoke_test rsm_importers_test rsm_failure_test \
+	rsm_map_test rsm_mapremote_test rsm_event_test
 
 # what a failed cluster's kernels said about their connections, so that a
 # log of the last lines (CI's) shows why
