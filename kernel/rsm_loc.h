@@ -172,6 +172,7 @@ struct rsm_ep {
 	bool			sends_acked;	/* completion = peer's ack */
 	atomic_t		rw_slots;	/* contexts still allowed */
 	atomic_t		rw_live;	/* contexts initialized */
+	bool			rw_drained;	/* teardown drained the SQ */
 
 	/* segments exported to the peer over this endpoint (rsm_export.c) */
 	struct mutex		seg_lock;	/* protects the two below */

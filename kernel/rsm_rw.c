@@ -16,6 +16,7 @@
  * is counted in ep->rw_live; teardown (rsm_rw_quiesce()) drains the send
  * queue and waits for that count to reach zero before the QP goes, since a
  * context gives its memory region back to the QP's pool when destroyed.
+ * Posts take sq_rwsem before credits, as every post does (rsm_xfer.c).
  *
  * Small transfers (callers copy them to kernel memory first) take the same
  * path: a single work request on a buffer the core maps.  Large ones move
@@ -56,6 +57,7 @@ struct rsm_rw_op {
 	bool			posted;		/* completion outstanding */
 	bool			completed;	/* set by rsm_rw_done() */
 	bool			read;		/* RDMA READ */
+	bool			partial;	/* a prefix was posted */
 	enum ib_wc_status	status;
 	struct scatterlist	sg[RSM_RW_OP_PAGES];
 };
@@ -111,6 +113,8 @@ void rsm_rw_quiesce(struct rsm_ep *ep)
 	if (!atomic_read(&ep->rw_live))
 		return;
 	ib_drain_sq(ep->cm_id->qp);
+	WRITE_ONCE(ep->rw_drained, true);
+	wake_up_all(&ep->wq);
 	wait_event(ep->wq, !atomic_read(&ep->rw_live));
 }
 
@@ -146,12 +150,16 @@ static void rsm_rw_slots_put(struct rsm_ep *ep, unsigned int n)
 	wake_up_all(&ep->wq);
 }
 
+/* Note a failure; the error reported is the one of the first piece. */
 static void rsm_rw_fail(struct rsm_rw_req *r, unsigned int piece, int err)
 {
-	if (piece < r->fail_piece)
-		r->fail_piece = piece;
-	if (!r->err)
+	if (err != -ENOTCONN && err != -ECANCELED && err != -EFAULT &&
+	    err != -ENOMEM)
+		err = -EIO;
+	if (piece < r->fail_piece || !r->err) {
+		r->fail_piece = min(piece, r->fail_piece);
 		r->err = err;
+	}
 }
 
 /* Wait for an operation's completion and destroy its context. */
@@ -161,7 +169,12 @@ static void rsm_rw_op_retire(struct rsm_rw_req *r, struct rsm_rw_op *op)
 
 	if (!op->busy)
 		return;
-	if (op->posted) {
+	if (op->partial) {
+		/* the connection failed; teardown drains, then we may go */
+		wait_event(ep->wq, READ_ONCE(ep->rw_drained));
+		atomic_add(op->nwr, &ep->sq_credits);
+		rsm_rw_fail(r, op->piece, -EIO);
+	} else if (op->posted) {
 		/* acquire: pairs with the release in rsm_rw_done() */
 		wait_event(ep->wq, smp_load_acquire(&op->completed));
 		if (op->status != IB_WC_SUCCESS)
@@ -171,6 +184,7 @@ static void rsm_rw_op_retire(struct rsm_rw_req *r, struct rsm_rw_op *op)
 			    op->nsg, r->dir);
 	op->busy = false;
 	op->posted = false;
+	op->partial = false;
 	if (atomic_dec_and_test(&ep->rw_live))
 		wake_up_all(&ep->wq);
 }
@@ -225,6 +239,63 @@ static struct rsm_rw_op *rsm_rw_next_op(struct rsm_rw_req *r)
 }
 
 /*
+ * Post @op's work requests.  Return: 0, or an errno with nothing posted
+ * (credits given back), or -EIO after a partial post: the posted prefix
+ * may still run, so @op is left for rsm_rw_op_retire() to destroy only
+ * after teardown drained the send queue, and the connection is failed.
+ */
+static int rsm_rw_op_post(struct rsm_rw_req *r, struct rsm_rw_op *op)
+{
+	const struct ib_send_wr *bad = NULL, *wr;
+	struct rsm_ep *ep = r->ep;
+	struct ib_send_wr *first;
+	unsigned int unposted = 0;
+	bool took;
+	int ret;
+
+	/*
+	 * As every post: sq_rwsem first, so that a registration never waits
+	 * for credits held by someone who waits for sq_rwsem.
+	 */
+	down_read(&ep->sq_rwsem);
+	wait_event(ep->wq, (took = rsm_credits_take(ep, op->nwr)) ||
+		   READ_ONCE(ep->qp_dead));
+	if (!took) {
+		up_read(&ep->sq_rwsem);
+		return -ENOTCONN;
+	}
+	down_read(&ep->qp_rwsem);
+	ret = -ENOTCONN;
+	if (!ep->qp_dead) {
+		first = rdma_rw_ctx_wrs(&op->ctx, ep->cm_id->qp, ep->ctrl->port,
+					&op->cqe, NULL);
+		ret = ib_post_send(ep->cm_id->qp, first, &bad);
+		if (ret) {
+			for (wr = bad; wr; wr = wr->next)
+				unposted++;
+			if (!bad || bad == first)
+				unposted = op->nwr;
+		}
+	}
+	up_read(&ep->qp_rwsem);
+	up_read(&ep->sq_rwsem);
+	if (!ret) {
+		op->posted = true;
+		return 0;
+	}
+	if (ret == -ENOTCONN)
+		unposted = op->nwr;
+	atomic_add(unposted, &ep->sq_credits);
+	wake_up_all(&ep->wq);
+	if (unposted < op->nwr) {
+		op->partial = true;
+		op->nwr -= unposted;	/* given back once drained */
+		rsm_conn_fail(ep, "partial post");
+	}
+	return ret == -ENOTCONN ? ret : -EIO;
+}
+
+/*
  * Initialize and post @op for @len bytes at remote offset @roff from the
  * local pages @pages (the first at offset @off).  Return: 0 or an errno.
  */
@@ -232,9 +303,7 @@ static int rsm_rw_op_start(struct rsm_rw_req *r, struct rsm_rw_op *op,
 			   struct page **pages, u32 off, u32 len, u64 roff)
 {
 	struct rsm_ep *ep = r->ep;
-	struct ib_qp *qp = ep->cm_id->qp;
 	u32 i, n;
-	bool took;
 	int ret;
 
 	op->nsg = DIV_ROUND_UP(off + len, PAGE_SIZE);
@@ -248,14 +317,16 @@ static int rsm_rw_op_start(struct rsm_rw_req *r, struct rsm_rw_op *op,
 	op->read = r->dir == DMA_FROM_DEVICE;
 	op->cqe.done = rsm_rw_done;
 	op->completed = false;
+	op->partial = false;
 
 	down_read(&ep->qp_rwsem);
 	if (ep->qp_dead || !ep->qp_created) {
 		up_read(&ep->qp_rwsem);
 		return -ENOTCONN;
 	}
-	ret = rdma_rw_ctx_init(&op->ctx, qp, ep->ctrl->port, op->sg, op->nsg,
-			       0, roff, r->keys[roff >> r->cshift], r->dir);
+	ret = rdma_rw_ctx_init(&op->ctx, ep->cm_id->qp, ep->ctrl->port,
+			       op->sg, op->nsg, 0, roff,
+			       r->keys[roff >> r->cshift], r->dir);
 	if (ret > 0)
 		atomic_inc(&ep->rw_live);
 	up_read(&ep->qp_rwsem);
@@ -263,26 +334,7 @@ static int rsm_rw_op_start(struct rsm_rw_req *r, struct rsm_rw_op *op,
 		return ret == -EAGAIN ? -ENOMEM : ret ?: -EIO;
 	op->busy = true;
 	op->nwr = ret;
-
-	wait_event(ep->wq, (took = rsm_credits_take(ep, op->nwr)) ||
-		   READ_ONCE(ep->qp_dead));
-	if (!took)
-		return -ENOTCONN;
-	down_read(&ep->sq_rwsem);
-	down_read(&ep->qp_rwsem);
-	ret = -ENOTCONN;
-	if (!ep->qp_dead)
-		ret = rdma_rw_ctx_post(&op->ctx, qp, ep->ctrl->port, &op->cqe,
-				       NULL);
-	up_read(&ep->qp_rwsem);
-	up_read(&ep->sq_rwsem);
-	if (ret) {
-		atomic_add(op->nwr, &ep->sq_credits);
-		wake_up_all(&ep->wq);
-		return ret == -ENOTCONN ? ret : -EIO;
-	}
-	op->posted = true;
-	return 0;
+	return rsm_rw_op_post(r, op);
 }
 
 /* Bytes of the next operation at local offset @lo, remote offset @ro. */
@@ -332,6 +384,13 @@ static void rsm_rw_piece(struct rsm_rw_req *r, unsigned int k,
 		op = rsm_rw_next_op(r);
 		if (!op) {
 			rsm_rw_fail(r, k, -ENOTCONN);
+			return;
+		}
+		/* retiring may have found a failure, or waited for a while */
+		if (r->err)
+			return;
+		if (r->stop && READ_ONCE(*r->stop)) {
+			rsm_rw_fail(r, k, -ECANCELED);
 			return;
 		}
 		op->piece = k;

@@ -301,6 +301,11 @@ cluster_diagnose() {	# cluster_diagnose NAME
 		grep -E 'rsm: |WARNING|BUG|rxe|siw' "$f" | grep -vE 'loading|verification' |
 			tail -n 6 | cut -c1-160 | sed 's/^/    /'
 	done
+	for f in "$out/$1"/node*.net.log; do
+		[ -f "$f" ] || continue
+		echo "$1: $(basename "$f" .net.log): network, first and last two:"
+		{ head -n 1 "$f"; tail -n 2 "$f"; } | cut -c1-200 | sed 's/^/    /'
+	done
 	for f in "$out/$1"/node*.out; do
 		[ -f "$f" ] || continue
 		echo "$1: $(basename "$f" .out): first failed check:"
