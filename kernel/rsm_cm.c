@@ -311,6 +311,15 @@ static void rsm_cm_rejected(struct rsm_ep *ep, struct rdma_cm_event *ev)
 	u8 len = 0;
 
 	rej = rdma_consumer_reject_data(ep->cm_id, ev, &len);
+	/*
+	 * soft-iWARP reports a consumer's reject (an MPA reply with the
+	 * reject flag and our private data) with -ECONNRESET, which the CM
+	 * does not take for one; the private data is there all the same.
+	 */
+	if (!rej && rdma_protocol_iwarp(ep->cm_id->device, ep->cm_id->port_num)) {
+		rej = ev->param.conn.private_data;
+		len = ev->param.conn.private_data_len;
+	}
 	if (rej && len >= sizeof(*rej) &&
 	    le32_to_cpu(rej->magic) == RSM_WIRE_MAGIC) {
 		mutex_lock(&conn->lock);

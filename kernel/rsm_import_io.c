@@ -196,7 +196,7 @@ static int rsm_import_rw_remote(struct rsm_import *imp, bool write, u64 uaddr,
 	if (ret)
 		goto out;
 	ret = rsm_rdma_rw(ep, write, imp->keys, imp->chunk_shift, off, &lb,
-			  len, &imp->aborted);
+			  len, &imp->aborted, imp->perm & 0400);
 	rsm_import_end_remote(imp, ep);
 	ret = rsm_import_xfer_status(imp, ret);
 	if (!ret && !write && lb.kbuf &&
@@ -319,7 +319,7 @@ static int rsm_sgio_move(struct rsm_import *imp, bool write,
 		return ret;
 	ret = rsm_rdma_rw_vec(ep, write, imp->keys, imp->chunk_shift, np,
 			      st->roff, st->plb, st->len, &imp->aborted,
-			      &pdone);
+			      imp->perm & 0400, &pdone);
 	rsm_import_end_remote(imp, ep);
 	/* entries complete in order; empty ones with their predecessor */
 	*done = pdone == np ? n : st->idx[pdone];

@@ -641,11 +641,12 @@ void rsm_lbuf_unpin_user(struct rsm_lbuf *lb, bool write);
 void rsm_rw_setup(struct rsm_ep *ep, struct ib_qp_init_attr *qa);
 void rsm_rw_quiesce(struct rsm_ep *ep);
 int rsm_rdma_rw(struct rsm_ep *ep, bool write, const u32 *keys, u32 cshift,
-		u64 roff, const struct rsm_lbuf *lb, u64 len, const bool *stop);
+		u64 roff, const struct rsm_lbuf *lb, u64 len, const bool *stop,
+		bool readable);
 int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
 		    u32 cshift, unsigned int n, const u64 *roff,
 		    const struct rsm_lbuf *lb, const u64 *len,
-		    const bool *stop, unsigned int *done);
+		    const bool *stop, bool readable, unsigned int *done);
 
 /* rsm_rpc.c */
 int rsm_rpc_call(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,

@@ -144,7 +144,7 @@ static int rsm_map_fetch(struct rsm_import *imp, unsigned long idx,
 			lb.pages = &mp->page;
 			ret = rsm_rdma_rw(ep, false, imp->keys, imp->chunk_shift,
 					  (u64)idx << PAGE_SHIFT, &lb, PAGE_SIZE,
-					  &imp->aborted);
+					  &imp->aborted, true);
 			rsm_ep_put_user(ep);
 			ret = rsm_import_xfer_status(imp, ret);
 		} else {
@@ -483,7 +483,8 @@ static int rsm_sync_flush(struct rsm_import *imp, struct rsm_ep *ep,
 	if (!b->n)
 		return 0;
 	ret = rsm_rdma_rw_vec(ep, true, imp->keys, imp->chunk_shift, b->n,
-			      b->roff, b->lb, b->len, &imp->aborted, &done);
+			      b->roff, b->lb, b->len, &imp->aborted,
+			      imp->perm & 0400, &done);
 	b->n = 0;
 	b->npages = 0;
 	return rsm_import_xfer_status(imp, ret);

@@ -430,6 +430,28 @@ static struct rsm_rw_req *rsm_rw_req_alloc(struct rsm_ep *ep, bool write,
 	return r;
 }
 
+/*
+ * Where a WRITE completes before the peer has the data (iWARP: once it is
+ * in the local TCP stream), a READ that follows it returns only after the
+ * WRITEs before it were placed: read the last byte written.
+ */
+static int rsm_rw_fence(struct rsm_ep *ep, const u32 *keys, u32 cshift,
+			u64 roff)
+{
+	struct rsm_lbuf lb = {};
+	unsigned int done;
+	u64 len = 1;
+	int ret;
+
+	lb.kbuf = kmalloc(sizeof(u64), GFP_KERNEL);
+	if (!lb.kbuf)
+		return -ENOMEM;
+	ret = rsm_rdma_rw_vec(ep, false, keys, cshift, 1, &roff, &lb, &len,
+			      NULL, false, &done);
+	kfree(lb.kbuf);
+	return ret;
+}
+
 /**
  * rsm_rdma_rw_vec - move several pieces between local memory and a remote
  * segment
@@ -442,7 +464,11 @@ static struct rsm_rw_req *rsm_rw_req_alloc(struct rsm_ep *ep, bool write,
  * @lb: local buffer of each piece: pinned pages or kernel memory
  * @len: length of each piece (non-zero)
  * @stop: when this becomes true, no more work requests are posted
+ * @readable: @keys allow RDMA READ too
  * @done: out, pieces completed in order
+ *
+ * WRITEs are complete when this returns: on a transport whose WRITE
+ * completions are local (iWARP) a READ confirms them, if @readable.
  *
  * Return: 0, -EFAULT (local memory not pinned), -ENOMEM, -ECANCELED
  * (@stop), or -EIO/-ENOTCONN when the transfer failed on the wire.
@@ -450,7 +476,7 @@ static struct rsm_rw_req *rsm_rw_req_alloc(struct rsm_ep *ep, bool write,
 int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
 		    u32 cshift, unsigned int n, const u64 *roff,
 		    const struct rsm_lbuf *lb, const u64 *len,
-		    const bool *stop, unsigned int *done)
+		    const bool *stop, bool readable, unsigned int *done)
 {
 	struct rsm_rw_req *r;
 	unsigned int k;
@@ -473,9 +499,20 @@ int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
 	for (k = 0; k < r->nops; k++)
 		rsm_rw_op_retire(r, &r->ops[k]);
 	rsm_rw_slots_put(ep, r->held);
-	*done = r->fail_piece;
+	k = r->fail_piece;
 	ret = r->err;
 	kvfree(r);
+	/* confirm what the WRITEs of pieces 0..k-1 did */
+	if (write && k && readable && !ep->sends_acked) {
+		int fret = rsm_rw_fence(ep, keys, cshift,
+					roff[k - 1] + len[k - 1] - 1);
+
+		if (fret) {
+			k = 0;
+			ret = fret == -ENOTCONN ? fret : -EIO;
+		}
+	}
+	*done = k;
 	return ret;
 }
 
@@ -489,14 +526,16 @@ int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
  * @lb: local buffer
  * @len: bytes, non-zero
  * @stop: as for rsm_rdma_rw_vec()
+ * @readable: as for rsm_rdma_rw_vec()
  *
  * Return: as rsm_rdma_rw_vec().
  */
 int rsm_rdma_rw(struct rsm_ep *ep, bool write, const u32 *keys, u32 cshift,
-		u64 roff, const struct rsm_lbuf *lb, u64 len, const bool *stop)
+		u64 roff, const struct rsm_lbuf *lb, u64 len, const bool *stop,
+		bool readable)
 {
 	unsigned int done;
 
 	return rsm_rdma_rw_vec(ep, write, keys, cshift, 1, &roff, lb, &len,
-			       stop, &done);
+			       stop, readable, &done);
 }

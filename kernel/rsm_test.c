@@ -135,7 +135,7 @@ long rsm_test_rdma_ioctl(struct rsm_import *imp, void __user *uarg)
 	}
 	ret = rsm_rdma_rw(ep, req.flags & RSM_TEST_RDMA_WRITE,
 			  keys ?: imp->keys, imp->chunk_shift, req.offset, &lb,
-			  req.len, &imp->aborted);
+			  req.len, &imp->aborted, false);
 out:
 	rsm_import_end_remote(imp, ep);
 	kvfree(keys);

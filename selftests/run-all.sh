@@ -284,11 +284,8 @@ cluster_run 3 rsm_topology_test rsm_remote_test rsm_revoke_test rsm_importers_te
 cluster_run 3 --kill 3 rsm_peerkill_test
 # the trust model: forged peers, keys, registrations, loopback, root squash
 cluster_run 3 --trust rsm_trust_test
-# iWARP (soft-iWARP): put/get of every width and size, putv/getv, local
-# and remote mappings with write-back, revocation, events, failures
-cluster_run 2 --siw rsm_controller_test rsm_topology_test rsm_import_test \
-	rsm_remote_test rsm_revoke_test rsm_importers_test rsm_failure_test \
-	rsm_map_test rsm_mapremote_test rsm_event_test
+# iWARP (soft-iWARP, controller siw0): the whole 2-node suite again
+cluster_run 2 --siw
 
 # what a failed cluster's kernels said about their connections, so that a
 # log of the last lines (CI's) shows why
