@@ -18,7 +18,7 @@
 #include <crypto/hash.h>
 #include <crypto/algapi.h>
 
-#include "rsm_loc.h"
+#include "rsm_tp.h"
 
 /*
  * rsm_auth_lock protects the key, rsm_auth_len and the tfm's key state:

@@ -19,7 +19,7 @@
 #include <linux/random.h>
 #include <rdma/ib_cm.h>
 
-#include "rsm_loc.h"
+#include "rsm_tp.h"
 
 #define RSM_RESOLVE_TIMEOUT_MS	2000
 /* Source ports the active side binds: privileged, above the well-known. */

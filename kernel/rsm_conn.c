@@ -17,7 +17,7 @@
 #include <net/ip6_route.h>
 #include <rdma/ib_cache.h>
 
-#include "rsm_loc.h"
+#include "rsm_tp.h"
 
 #define RSM_RETRY_MIN_MS	250
 #define RSM_RETRY_MAX_MS	4000
@@ -144,7 +144,7 @@ static void rsm_ep_destroy_work(struct work_struct *work)
 		rdma_destroy_id(ep->cm_id);
 	cancel_work_sync(&ep->fail_work);
 	rsm_ep_wait_users(ep);
-	rsm_export_ep_gone(ep);
+	rsm_tp_ep_gone(ep);
 	rsm_msg_free(ep);
 	rsm_ctrl_put(ep->ctrl);
 	rsm_conn_put(conn);
@@ -228,7 +228,7 @@ static void rsm_conn_detach_locked(struct rsm_conn *conn, const char *why)
 			 conn->nodeid, conn->failed_attempts, why);
 	}
 	if (ep->state == RSM_EP_ACTIVE)
-		rsm_import_conn_down_locked(conn, ep->id);
+		rsm_tp_conn_down(conn, ep->id);
 	ep->state = RSM_EP_DEAD;
 	conn->ep = NULL;
 	/* the only way to destruction: waiters for answers learn it here */
@@ -495,13 +495,15 @@ struct rsm_conn *rsm_conn_create(u32 nodeid, const struct sockaddr *addr,
 				 bool initiator)
 {
 	struct rsm_conn *conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+	unsigned int i;
 
 	if (!conn)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&conn->ref);
 	mutex_init(&conn->lock);
 	INIT_LIST_HEAD(&conn->list);
-	INIT_LIST_HEAD(&conn->imports);
+	for (i = 0; i < RSM_TP_NCLIENTS; i++)
+		INIT_LIST_HEAD(&conn->objs[i]);
 	INIT_LIST_HEAD(&conn->pending);
 	conn->nodeid = nodeid;
 	memcpy(&conn->addr, addr, addr->sa_family == AF_INET ?

@@ -14,7 +14,7 @@
 #include <linux/string.h>
 #include <rdma/ib_cache.h>
 
-#include "rsm_loc.h"
+#include "rsm_tp.h"
 
 /* RSMAPI direct access sizes: RSM_DAS8 | RSM_DAS16 | RSM_DAS32 | RSM_DAS64 */
 #define RSM_ALL_ACCESS_SIZES	(1 | 2 | 4 | 8)

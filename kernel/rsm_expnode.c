@@ -46,8 +46,8 @@ struct rsm_mrset {
 /*
  * struct rsm_expnode - the importers of a segment reached through one
  * endpoint (one peer node).  On the export's @nodes (under exp->lock) and
- * on the endpoint's @expnodes (under ep->seg_lock, and exp->lock to
- * remove).  Everything else is under exp->lock.
+ * on the endpoint's list (rsm_seg_objs(), under its lock, and exp->lock
+ * to remove).  Everything else is under exp->lock.
  */
 struct rsm_expnode {
 	struct list_head	exp_list;
@@ -238,14 +238,14 @@ static int rsm_expnode_create_locked(struct rsm_export *exp,
 		kfree(en);
 		return RSMERR_INSUFFICIENT_RESOURCES;
 	}
-	mutex_lock(&ep->seg_lock);
-	if (ep->seg_dead) {
-		mutex_unlock(&ep->seg_lock);
+	mutex_lock(&rsm_seg_objs(ep)->lock);
+	if (rsm_seg_objs(ep)->dead) {
+		mutex_unlock(&rsm_seg_objs(ep)->lock);
 		kfree(en);
 		return RSMERR_CONN_ABORTED;
 	}
-	list_add_tail(&en->ep_list, &ep->expnodes);
-	mutex_unlock(&ep->seg_lock);
+	list_add_tail(&en->ep_list, &rsm_seg_objs(ep)->list);
+	mutex_unlock(&rsm_seg_objs(ep)->lock);
 	en->exp = exp;
 	en->ep = ep;
 	list_add_tail(&en->exp_list, &exp->nodes);
@@ -260,9 +260,9 @@ static void rsm_expnode_free_locked(struct rsm_expnode *en)
 
 	lockdep_assert_held(&en->exp->lock);
 	list_del(&en->exp_list);
-	mutex_lock(&en->ep->seg_lock);
+	mutex_lock(&rsm_seg_objs(en->ep)->lock);
 	list_del(&en->ep_list);
-	mutex_unlock(&en->ep->seg_lock);
+	mutex_unlock(&rsm_seg_objs(en->ep)->lock);
 	for (c = 0; c < RSM_NCLASS; c++) {
 		rsm_mrset_destroy(en->old_mrs[c]);
 		rsm_mrset_destroy(en->mrs[c]);
@@ -634,15 +634,15 @@ void rsm_export_ep_gone(struct rsm_ep *ep)
 	struct rsm_export *exp;
 
 	for (;;) {
-		mutex_lock(&ep->seg_lock);
-		ep->seg_dead = true;
-		en = list_first_entry_or_null(&ep->expnodes,
+		mutex_lock(&rsm_seg_objs(ep)->lock);
+		rsm_seg_objs(ep)->dead = true;
+		en = list_first_entry_or_null(&rsm_seg_objs(ep)->list,
 					      struct rsm_expnode, ep_list);
 		exp = en ? en->exp : NULL;
 		/* listed, so its descriptor still holds a reference */
 		if (exp)
 			kref_get(&exp->ref);
-		mutex_unlock(&ep->seg_lock);
+		mutex_unlock(&rsm_seg_objs(ep)->lock);
 		if (!exp)
 			return;
 

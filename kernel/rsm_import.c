@@ -74,7 +74,7 @@ void rsm_import_conn_down_locked(struct rsm_conn *conn, u64 ep_id)
 	struct rsm_import *imp;
 
 	lockdep_assert_held(&conn->lock);
-	list_for_each_entry(imp, &conn->imports, list)
+	list_for_each_entry(imp, rsm_seg_imports(conn), list)
 		if (imp->ep_id == ep_id)
 			rsm_import_abort(imp);
 }
@@ -441,7 +441,7 @@ static int rsm_import_connect_remote(struct rsm_import *imp)
 	imp->ep_id = ep->id;
 	mutex_lock(&conn->lock);
 	imp->connecting = true;
-	list_add_tail(&imp->list, &conn->imports);
+	list_add_tail(&imp->list, rsm_seg_imports(conn));
 	mutex_unlock(&conn->lock);
 
 	ret = rsm_import_request(imp, ep);
@@ -619,7 +619,7 @@ void rsm_import_handle_revoke(struct rsm_ep *ep, const void *msg)
 	for (;;) {
 		imp = NULL;
 		mutex_lock(&conn->lock);
-		list_for_each_entry(it, &conn->imports, list) {
+		list_for_each_entry(it, rsm_seg_imports(conn), list) {
 			if (it->segid != segid || it->ep_id != ep->id ||
 			    it->revoke_xid == xid)
 				continue;
@@ -713,7 +713,7 @@ void rsm_import_handle_signal(struct rsm_ep *ep, const void *msg, u32 more)
 	struct rsm_import *imp;
 
 	mutex_lock(&conn->lock);
-	list_for_each_entry(imp, &conn->imports, list)
+	list_for_each_entry(imp, rsm_seg_imports(conn), list)
 		if (imp->segid == segid && imp->instance == instance &&
 		    imp->ep_id == ep->id && !READ_ONCE(imp->aborted))
 			rsm_event_post_more(&imp->ev, flags, more);

@@ -9,7 +9,7 @@
 #include <linux/highmem.h>
 #include <linux/uaccess.h>
 
-#include "rsm_loc.h"
+#include "rsm_tp.h"
 
 /* One element of @width bytes, as a single access on both sides. */
 static int rsm_copy_elem(void *k, void __user *u, bool to_user, u32 width)

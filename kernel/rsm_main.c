@@ -354,9 +354,13 @@ static int __init rsm_init(void)
 	if (ret)
 		goto err_free_wq;
 
-	ret = rsm_cluster_init();
+	ret = rsm_seg_init();
 	if (ret)
 		goto err_auth;
+
+	ret = rsm_cluster_init();
+	if (ret)
+		goto err_seg;
 
 	ret = rsm_ctrl_init();
 	if (ret)
@@ -380,6 +384,8 @@ err_ctrl:
 	rsm_ctrl_exit();
 err_cluster:
 	rsm_cluster_exit();
+err_seg:
+	rsm_seg_exit();
 err_auth:
 	rsm_auth_exit();
 err_free_wq:
@@ -396,8 +402,8 @@ static void __exit rsm_exit(void)
 	/* connections go before controllers: they hold QPs on their PDs */
 	rsm_cluster_exit();
 	rsm_ctrl_exit();
+	rsm_seg_exit();
 	rsm_auth_exit();
-	rsm_export_exit();
 	destroy_workqueue(rsm_ctl_wq);
 	destroy_workqueue(rsm_wq);
 	rsm_info("unloaded\n");

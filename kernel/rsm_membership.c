@@ -14,7 +14,7 @@
 #include <linux/random.h>
 #include <linux/list_sort.h>
 
-#include "rsm_loc.h"
+#include "rsm_tp.h"
 
 struct rsm_cluster rsm_cluster = {
 	.lock		= __MUTEX_INITIALIZER(rsm_cluster.lock),
@@ -430,13 +430,7 @@ int rsm_cluster_ioctl_status(void __user *uarg)
 	hdr->refused_bad_version =
 		atomic64_read(&rsm_cluster.refused_bad_version);
 	hdr->refused_other = atomic64_read(&rsm_cluster.refused_other);
-	hdr->exported_segments = atomic64_read(&rsm_exported_segments);
-	hdr->pinned_pages = atomic64_read(&rsm_pinned_pages);
-	hdr->imported_segments = atomic64_read(&rsm_imported_segments);
-	hdr->importers = atomic64_read(&rsm_importers);
-	hdr->registrations = atomic64_read(&rsm_registrations);
-	hdr->localmem_handles = atomic64_read(&rsm_localmem_handles);
-	hdr->mapped_pages = atomic64_read(&rsm_mapped_pages);
+	rsm_tp_fill_status(hdr);
 	hdr->refused_auth = atomic64_read(&rsm_cluster.refused_auth);
 	hdr->refused_port = atomic64_read(&rsm_cluster.refused_port);
 	hdr->bad_msgs = atomic64_read(&rsm_cluster.bad_msgs);

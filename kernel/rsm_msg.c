@@ -11,7 +11,7 @@
 #include <linux/slab.h>
 #include <linux/jiffies.h>
 
-#include "rsm_loc.h"
+#include "rsm_tp.h"
 
 /* One message buffer of an endpoint: its completion entry and index. */
 struct rsm_msg_slot {
@@ -464,17 +464,12 @@ static void rsm_msg_dispatch(struct rsm_ep *ep, const void *buf, u32 len)
 		rsm_msg_bad(ep, "message before authentication");
 		return;
 	}
-	switch (type) {
-	case RSM_MSG_INFO:
-		rsm_msg_handle_info(ep, buf);
+	switch (rsm_wire_msg_kind(type)) {
+	case RSM_WIRE_TRANSPORT:
+		if (type == RSM_MSG_INFO)
+			rsm_msg_handle_info(ep, buf);
 		return;
-	case RSM_MSG_HEARTBEAT:
-		return;
-	case RSM_MSG_IMPORT_REQ:
-	case RSM_MSG_KEYS_REQ:
-	case RSM_MSG_RELEASE:
-	case RSM_MSG_REVOKE:
-	case RSM_MSG_SIGNAL:
+	case RSM_WIRE_REQUEST:
 		if (!ep->peer_info_seen) {
 			rsm_msg_bad(ep, "request before INFO");
 			return;
@@ -482,13 +477,18 @@ static void rsm_msg_dispatch(struct rsm_ep *ep, const void *buf, u32 len)
 		ret = rsm_ctl_queue(ep, buf, len);
 		if (ret == -ENOBUFS)
 			rsm_msg_bad(ep, "too many requests waiting");
+		else if (ret == -EPROTO)
+			rsm_msg_bad(ep, "request nobody here serves");
 		else if (ret)
 			rsm_conn_fail(ep, "out of memory for a request");
 		return;
-	case RSM_MSG_SEG_REPLY:
-	case RSM_MSG_ACK:
+	case RSM_WIRE_ANSWER:
 		if (rsm_rpc_answer(ep, buf, len))
 			rsm_msg_bad(ep, "answer to no request of ours");
+		return;
+	case RSM_WIRE_UNKNOWN:
+		/* rsm_wire_check_msg() let no such type through */
+		rsm_msg_bad(ep, "message of unknown type");
 		return;
 	}
 }

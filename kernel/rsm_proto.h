@@ -151,6 +151,19 @@ enum rsm_msg_type {
 	RSM_MSG_REVOKE		= 7,	/* exporter -> importer: unpublish/rebind */
 	RSM_MSG_ACK		= 8,	/* importer -> exporter: revoke done */
 	RSM_MSG_SIGNAL		= 9,	/* either way: one event (interrupt) */
+	RSM_MSG_TYPE_MAX	= RSM_MSG_SIGNAL
+};
+
+/*
+ * What the transport does with a message type (rsm_wire_msg_kind()): its
+ * own (INFO, HEARTBEAT), a request it queues for the layer above that
+ * serves the type, or an answer it hands to the request waiting for it.
+ */
+enum rsm_wire_kind {
+	RSM_WIRE_UNKNOWN,
+	RSM_WIRE_TRANSPORT,
+	RSM_WIRE_REQUEST,
+	RSM_WIRE_ANSWER,
 };
 
 /*
@@ -385,6 +398,7 @@ int rsm_wire_check_msg(const void *buf, __u32 len);
 int rsm_wire_check_hello(const void *data, __u32 len, __u32 version);
 int rsm_wire_check_reply(const void *buf, __u32 len, __u64 *nchunks);
 __u32 rsm_wire_msg_len(unsigned int type);
+enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type);
 bool rsm_wire_answer_ok(unsigned int want_type, const void *buf, __u32 len);
 
 #endif /* _RSM_PROTO_H */

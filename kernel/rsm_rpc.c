@@ -13,10 +13,8 @@
 #include <linux/slab.h>
 #include <linux/jiffies.h>
 #include <linux/sched/signal.h>
-#include <linux/hash.h>
-#include <linux/log2.h>
 
-#include "rsm_loc.h"
+#include "rsm_tp.h"
 
 #define RSM_TX_WAIT_MS	5000
 
@@ -289,27 +287,37 @@ void rsm_rpc_fail_ep(struct rsm_ep *ep)
 
 static void rsm_ctl_serve(struct rsm_ep *ep, const struct rsm_ctl_work *cw)
 {
-	const struct rsm_msg_hdr *hdr = (const void *)cw->msg;
+	const struct rsm_tp_client *cl = rsm_tp_client_of(cw->msg);
 
-	switch (le16_to_cpu(hdr->type)) {
-	case RSM_MSG_IMPORT_REQ:
-		rsm_export_handle_import_req(ep, cw->msg);
-		break;
-	case RSM_MSG_KEYS_REQ:
-		rsm_export_handle_keys_req(ep, cw->msg);
-		break;
-	case RSM_MSG_RELEASE:
-		rsm_export_handle_release(ep, cw->msg);
-		break;
-	case RSM_MSG_REVOKE:
-		rsm_import_handle_revoke(ep, cw->msg);
-		break;
-	case RSM_MSG_SIGNAL:
-		rsm_signal_handle(ep, cw->msg, cw->more);
-		break;
-	default:
-		break;
+	/* rsm_ctl_queue() queued nothing nobody serves */
+	if (!WARN_ON_ONCE(!cl))
+		cl->req_serve(ep, cw->msg, cw->more);
+}
+
+/*
+ * Let the request's client absorb it into one still queued on @q.
+ * Return: merged.
+ */
+static bool rsm_ctl_merge(struct rsm_ctl_q *q, const struct rsm_tp_client *cl,
+			  const void *msg)
+{
+	struct rsm_ctl_work *cw;
+	unsigned int seen = 0;
+
+	lockdep_assert_held(&q->lock);
+	list_for_each_entry_reverse(cw, &q->list, list) {
+		if (++seen > RSM_CTL_MERGE_SCAN)
+			return false;
+		switch (cl->req_merge(cw->msg, &cw->more, msg)) {
+		case RSM_TP_MERGED:
+			return true;
+		case RSM_TP_MERGE_STOP:
+			return false;
+		case RSM_TP_MERGE_NEXT:
+			break;
+		}
 	}
+	return false;
 }
 
 /*
@@ -359,115 +367,38 @@ void rsm_ctl_init(struct rsm_ep *ep)
 	}
 }
 
-/* The segment a checked request is about. */
-static u32 rsm_ctl_segid(const void *msg)
-{
-	const struct rsm_msg_hdr *hdr = msg;
-
-	switch (le16_to_cpu(hdr->type)) {
-	case RSM_MSG_IMPORT_REQ:
-		return le32_to_cpu(((const struct rsm_msg_import_req *)msg)->segid);
-	case RSM_MSG_KEYS_REQ:
-		return le32_to_cpu(((const struct rsm_msg_keys_req *)msg)->segid);
-	case RSM_MSG_RELEASE:
-		return le32_to_cpu(((const struct rsm_msg_release *)msg)->segid);
-	case RSM_MSG_REVOKE:
-		return le32_to_cpu(((const struct rsm_msg_revoke *)msg)->segid);
-	case RSM_MSG_SIGNAL:
-		return le32_to_cpu(((const struct rsm_msg_signal *)msg)->segid);
-	default:
-		return 0;
-	}
-}
-
-/*
- * The queue of a checked request: by the segment it is about, and by our
- * role for it.  Requests to an exporter (IMPORT_REQ, KEYS_REQ, RELEASE,
- * SIGNAL to the export) may wait for an export's lock, which its holder
- * keeps while it waits for the peer to answer a REVOKE; requests to an
- * importer (REVOKE, SIGNAL to its imports) never wait behind them.
- */
-static unsigned int rsm_ctl_qindex(const void *msg)
-{
-	const struct rsm_msg_hdr *hdr = msg;
-	const struct rsm_msg_signal *sig = msg;
-	unsigned int half = RSM_CTL_QUEUES / 2;
-	unsigned int q = hash_32(rsm_ctl_segid(msg), ilog2(RSM_CTL_QUEUES / 2));
-
-	switch (le16_to_cpu(hdr->type)) {
-	case RSM_MSG_REVOKE:
-		return half + q;
-	case RSM_MSG_SIGNAL:
-		return le32_to_cpu(sig->target) == RSM_SIGNAL_TO_IMPORTS ?
-		       half + q : q;
-	default:
-		return q;
-	}
-}
-
-/*
- * Merge a SIGNAL into one for the same segment, target and publication
- * still waiting on @q, unless a request about that segment came between
- * them (it must see the events in order).  A post without
- * RSM_SIGNAL_NO_ACCUMULATE adds one event after the earlier post took
- * effect; one with it adds nothing, as the earlier post leaves an event
- * pending.  Return: merged.
- */
-static bool rsm_ctl_merge_signal(struct rsm_ctl_q *q,
-				 const struct rsm_msg_signal *sig)
-{
-	const struct rsm_msg_signal *old;
-	struct rsm_ctl_work *cw;
-	unsigned int seen = 0;
-
-	lockdep_assert_held(&q->lock);
-	list_for_each_entry_reverse(cw, &q->list, list) {
-		if (++seen > RSM_CTL_MERGE_SCAN)
-			return false;
-		if (rsm_ctl_segid(cw->msg) != le32_to_cpu(sig->segid))
-			continue;
-		old = (const void *)cw->msg;
-		if (le16_to_cpu(old->hdr.type) != RSM_MSG_SIGNAL ||
-		    old->target != sig->target ||
-		    old->instance != sig->instance)
-			return false;
-		if (le32_to_cpu(sig->flags) & RSM_SIGNAL_NO_ACCUMULATE)
-			return true;
-		if (cw->more == U32_MAX)
-			return false;
-		cw->more++;
-		return true;
-	}
-	return false;
-}
-
 /**
  * rsm_ctl_queue - serve a request from the peer in process context
  * @ep: endpoint it arrived on (its completion handler is running)
  * @msg: the request, checked by rsm_wire_check_msg()
  * @len: its length
  *
- * Requests about one segment take effect in the order they were sent (a
- * SIGNAL before the RELEASE that follows it, a RELEASE before a later
- * IMPORT_REQ): each (segment id, role) maps to one of RSM_CTL_QUEUES
- * queues served in order; different queues run in parallel.
+ * The client that serves the request's type picks one of RSM_CTL_QUEUES
+ * queues for it; each queue is served in order, different queues run in
+ * parallel (the segment layer keeps the requests about one segment in
+ * order: a SIGNAL before the RELEASE that follows it).
  *
- * What waits is bounded: repeated SIGNALs merge, and an endpoint holds
- * at most rsm_ctl_queue_max requests (a legitimate peer has one per
- * import it releases and per request it waits for, far fewer).
+ * What waits is bounded: the client may merge a request into one still
+ * queued, and an endpoint holds at most rsm_ctl_queue_max requests (a
+ * legitimate peer has one per import it releases and per request it waits
+ * for, far fewer).
  *
- * Return: 0, -ENOMEM, or -ENOBUFS when the peer exceeded the bound.
+ * Return: 0, -EPROTO for a request type no client serves, -ENOMEM, or
+ * -ENOBUFS when the peer exceeded the bound.
  */
 int rsm_ctl_queue(struct rsm_ep *ep, const void *msg, u32 len)
 {
-	const struct rsm_msg_hdr *hdr = msg;
-	struct rsm_ctl_q *q = &ep->ctlq[rsm_ctl_qindex(msg)];
+	const struct rsm_tp_client *cl = rsm_tp_client_of(msg);
 	struct rsm_ctl_work *cw;
+	struct rsm_ctl_q *q;
 	bool start;
 
-	if (le16_to_cpu(hdr->type) == RSM_MSG_SIGNAL) {
+	if (!cl)
+		return -EPROTO;
+	q = &ep->ctlq[cl->req_queue(msg) % RSM_CTL_QUEUES];
+	if (cl->req_merge) {
 		spin_lock_bh(&q->lock);
-		start = rsm_ctl_merge_signal(q, msg);
+		start = rsm_ctl_merge(q, cl, msg);
 		spin_unlock_bh(&q->lock);
 		if (start)
 			return 0;

@@ -28,7 +28,7 @@
 #include <linux/scatterlist.h>
 #include <rdma/rw.h>
 
-#include "rsm_loc.h"
+#include "rsm_tp.h"
 
 /* Operations (rdma_rw contexts) one endpoint has at most. */
 #define RSM_RW_CTXS		32

@@ -57,6 +57,32 @@ __u32 rsm_wire_msg_len(unsigned int type)
 	}
 }
 
+/**
+ * rsm_wire_msg_kind - what a control message type is to the transport
+ * @type: enum rsm_msg_type
+ *
+ * Return: enum rsm_wire_kind; RSM_WIRE_UNKNOWN for unknown types.
+ */
+enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type)
+{
+	switch (type) {
+	case RSM_MSG_INFO:
+	case RSM_MSG_HEARTBEAT:
+		return RSM_WIRE_TRANSPORT;
+	case RSM_MSG_IMPORT_REQ:
+	case RSM_MSG_KEYS_REQ:
+	case RSM_MSG_RELEASE:
+	case RSM_MSG_REVOKE:
+	case RSM_MSG_SIGNAL:
+		return RSM_WIRE_REQUEST;
+	case RSM_MSG_SEG_REPLY:
+	case RSM_MSG_ACK:
+		return RSM_WIRE_ANSWER;
+	default:
+		return RSM_WIRE_UNKNOWN;
+	}
+}
+
 /* Read 0400, write 0200, both, or neither (RSM_PERM_NONE). */
 static bool rsm_wire_perm_ok(__u32 perm)
 {

@@ -12,7 +12,7 @@
  */
 #include <linux/slab.h>
 
-#include "rsm_loc.h"
+#include "rsm_tp.h"
 
 /* How long a registration waits for the send queue to drain. */
 #define RSM_SQ_DRAIN_MS		5000
@@ -26,12 +26,16 @@ static atomic64_t rsm_next_ep_id = ATOMIC64_INIT(0);
  */
 void rsm_ep_init_data(struct rsm_ep *ep)
 {
+	unsigned int i;
+
 	ep->id = atomic64_inc_return(&rsm_next_ep_id);
 	init_waitqueue_head(&ep->wq);
 	atomic_set(&ep->sq_credits, RSM_DATA_SQ);
 	atomic_set(&ep->users, 0);
-	mutex_init(&ep->seg_lock);
-	INIT_LIST_HEAD(&ep->expnodes);
+	for (i = 0; i < RSM_TP_NCLIENTS; i++) {
+		mutex_init(&ep->objs[i].lock);
+		INIT_LIST_HEAD(&ep->objs[i].list);
+	}
 	spin_lock_init(&ep->rpc_lock);
 	INIT_LIST_HEAD(&ep->rpcs);
 }

@@ -91,6 +91,23 @@ checkpatch_clean() {
 }
 run_check lint.checkpatch_strict_is_clean "$out/checkpatch.log" checkpatch_clean
 
+# DESIGN.md decision 16: the transport's files include only rsm_tp.h, so
+# a call from the transport into the segment layer does not compile.
+transport_is_a_layer() {
+	local f bad=0
+	for f in tp ctrl membership conn cm auth msg wire rpc xfer rw lbuf; do
+		f=kernel/rsm_$f.c
+		if grep -E '^#include "' "$f" |
+		   grep -qvE '"rsm_(tp|proto|wire_host)\.h"'; then
+			echo "$f: includes a header above the transport"
+			bad=1
+		fi
+	done
+	return $bad
+}
+run_check lint.transport_files_include_only_the_transport_header \
+	"$out/layers.log" transport_is_a_layer
+
 # A private copy per flavour (build-flavour.sh), so the module the VMs
 # load is not touched.
 build_flavour() {	# build_flavour DIR MAKEVARS...

@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rsm: the transport layer of rsm.ko (DESIGN.md decision 16) - controllers,
+ * the connection manager, connections and their endpoints, control messages
+ * and requests, and the data path on the RDMA core's read/write API.
+ *
+ * The files of this layer include only this header.  They know nothing of
+ * segments: they call up only through the struct rsm_tp_client a layer
+ * above registers (rsm_tp_register()).  The segment layer (rsm_loc.h) is
+ * the first client; the Memory Channel objects will be the second.
+ */
+#ifndef _RSM_TP_H
+#define _RSM_TP_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/socket.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/atomic.h>
+#include <linux/rwsem.h>
+#include <linux/wait.h>
+#include <linux/poll.h>
+#include <linux/completion.h>
+#include <linux/uidgid.h>
+#include <linux/xarray.h>
+#include <rdma/ib_verbs.h>
+#include <rdma/rdma_cm.h>
+
+#include "rsm_ioctl.h"
+#include "rsm_proto.h"
+#include "rsm_errno.h"
+
+#define rsm_err_rl(fmt, ...)  pr_err_ratelimited("rsm: " fmt, ##__VA_ARGS__)
+#define rsm_warn_rl(fmt, ...) pr_warn_ratelimited("rsm: " fmt, ##__VA_ARGS__)
+#define rsm_info(fmt, ...)    pr_info("rsm: " fmt, ##__VA_ARGS__)
+#define rsm_dbg(fmt, ...)     pr_debug("rsm: " fmt, ##__VA_ARGS__)
+
+/* Tunables (module parameters, rsm_main.c). */
+extern unsigned int rsm_listen_port;
+extern unsigned int rsm_hb_interval_ms;
+extern unsigned int rsm_hb_timeout_ms;
+extern unsigned int rsm_connect_timeout_ms;
+extern unsigned int rsm_wire_version;
+extern unsigned int rsm_max_segments;
+extern unsigned int rsm_ctl_queue_max;
+extern unsigned int rsm_auto_ids_per_user;
+
+/*
+ * struct rsm_ctrl - a controller: one RDMA device port, or the loopback
+ * controller (index 0, no device).
+ *
+ * Controllers are on rsm_ctrls (protected by rsm_ctrl_lock) from the ib_client
+ * add callback until the remove callback; a kref keeps the memory alive for
+ * connections that still point at a controller being removed.  Everything but
+ * @removing and @name is written once, before the controller is listed; a
+ * device rename changes @name (rsm_ctrl_name()).  Protection domains belong
+ * to connections (struct rsm_ep), not to controllers.
+ */
+struct rsm_ctrl {
+	struct list_head	list;
+	struct kref		ref;
+	u32			index;
+	char			name[RSM_NAME_MAX];	/* see rsm_ctrl_name() */
+	struct ib_device	*ibdev;		/* NULL for loopback */
+	u32			port;
+	u64			hwaddr;
+	struct rsm_ioc_ctlr_attr attr;		/* name and index not used */
+	bool			removing;	/* under rsm_ctrl_lock */
+};
+
+/*
+ * Clients of the transport, each with a fixed index: the state a client
+ * keeps per endpoint and per connection is indexed by it.
+ */
+enum rsm_tp_client_id {
+	RSM_TP_SEGMENTS,	/* RSMAPI segments (rsm_loc.h) */
+	RSM_TP_NCLIENTS
+};
+
+/*
+ * struct rsm_tp_objs - a client's objects bound to one endpoint.  The
+ * transport initializes it and never looks inside; @lock protects @list
+ * and @dead, which the client sets in its ep_gone callback so that nothing
+ * is added to an endpoint on its way out.
+ */
+struct rsm_tp_objs {
+	struct mutex		lock;		/* see above */
+	struct list_head	list;
+	bool			dead;
+};
+
+/* What a client's req_merge callback found (rsm_ctl_queue()). */
+enum rsm_tp_merge {
+	RSM_TP_MERGE_NEXT,	/* unrelated: look at the request before */
+	RSM_TP_MERGE_STOP,	/* related but not mergeable: queue it */
+	RSM_TP_MERGED,		/* absorbed by the queued request */
+};
+
+enum rsm_ep_state {
+	RSM_EP_RESOLVING,	/* active side: address/route resolution */
+	RSM_EP_CONNECTING,	/* connect request sent or accepted */
+	RSM_EP_ESTABLISHED,	/* transport up, waiting for the peer's INFO */
+	RSM_EP_ACTIVE,		/* INFO received: usable */
+	RSM_EP_DEAD,		/* detached from its connection */
+};
+
+struct rsm_conn;
+struct rsm_msg_slot;
+struct rsm_ep;
+
+/**
+ * struct rsm_tp_client - a layer above the transport
+ * @id: its index in the per-endpoint and per-connection state
+ * @types: the request types (enum rsm_msg_type) it serves
+ * @ntypes: how many
+ * @req_queue: the queue (0..RSM_CTL_QUEUES-1) of a checked request; the
+ *	requests of one queue are served one after the other, in the order
+ *	they came, and queues run in parallel
+ * @req_merge: optional; may absorb a checked request into one still
+ *	queued (@old, with @old_more further merged copies); called under
+ *	the queue's spinlock, from the newest queued request back
+ * @req_serve: serve a checked request in process context (rsm_ctl_wq);
+ *	@more copies were merged into it
+ * @conn_down: the usable endpoint @ep_id left @conn; under @conn->lock
+ * @ep_gone: an endpoint is being destroyed: its QP is gone, no request
+ *	of it is being served and no user holds it
+ * @fill_status: optional; add the client's counters to RSM_IOC_STATUS
+ *
+ * Registered before the first connection exists and unregistered after
+ * the last is gone (module init and exit), so the callbacks are read
+ * without locks.
+ */
+struct rsm_tp_client {
+	enum rsm_tp_client_id	id;
+	const u16		*types;
+	unsigned int		ntypes;
+	unsigned int		(*req_queue)(const void *msg);
+	enum rsm_tp_merge	(*req_merge)(const void *old, u32 *old_more,
+					     const void *msg);
+	void			(*req_serve)(struct rsm_ep *ep,
+					     const void *msg, u32 more);
+	void			(*conn_down)(struct rsm_conn *conn, u64 ep_id);
+	void			(*ep_gone)(struct rsm_ep *ep);
+	void			(*fill_status)(struct rsm_stat_hdr *hdr);
+};
+
+/*
+ * Ordered queues of the peer's requests per endpoint (rsm_rpc.c): half for
+ * requests to us as exporter, half for those to us as importer.
+ */
+#define RSM_CTL_QUEUES	16
+
+/*
+ * struct rsm_ctl_q - requests from the peer waiting to be served in order.
+ * @lock protects @list and @running; while @running, @work is queued or
+ * runs and holds a user reference on @ep.
+ */
+struct rsm_ctl_q {
+	struct rsm_ep		*ep;
+	spinlock_t		lock;		/* see above */
+	struct list_head	list;
+	bool			running;
+	struct work_struct	work;
+};
+
+#define RSM_RX_DEPTH	32	/* receive buffers posted per endpoint */
+#define RSM_TX_DEPTH	16	/* send buffers per endpoint */
+
+/*
+ * struct rsm_ep - one incarnation of a connection: an RDMA CM id with its QP,
+ * CQ and message buffers.  A connection that breaks gets a new endpoint; the
+ * old one is detached (state DEAD) and destroyed from rsm_wq.
+ *
+ * The CM id's context points here.  The endpoint holds a reference on its
+ * connection and on its controller.  @state, @peer_info_seen, @pending,
+ * @authed, @pending_list and the connection's @ep pointer change only under
+ * the connection's lock; the QP and @pd are set up under that lock too.
+ * An endpoint the passive side accepted stays off @conn->ep, on
+ * @conn->pending, until the peer proved the cluster key (rsm(7)); the
+ * completion handler reads @authed without the lock (it is set before the
+ * peer can have a reason to send anything but INFO).  @qp_dead is written under @qp_rwsem held
+ * for writing; whoever posts holds it for reading.  @tx_free (bitmap of free
+ * send buffers) is under @tx_lock.
+ */
+struct rsm_ep {
+	struct rsm_conn		*conn;
+	struct rdma_cm_id	*cm_id;
+	struct rsm_ctrl		*ctrl;		/* set once the device is known */
+	struct ib_cq		*cq;
+	enum rsm_ep_state	state;
+	bool			active_side;
+	bool			qp_created;
+	bool			connect_sent;	/* connect or accept issued */
+	bool			peer_info_seen;
+	bool			qp_dead;
+	bool			pending;	/* passive, not yet proven */
+	bool			authed;		/* the peer proved the key */
+	struct list_head	pending_list;	/* conn->pending while @pending */
+	struct ib_pd		*pd;		/* this connection's own */
+	unsigned long		started;	/* jiffies, for connect timeout */
+	unsigned long		last_rx;	/* jiffies of the last message */
+	atomic64_t		tx_seq;
+	struct rw_semaphore	qp_rwsem;
+	/*
+	 * Every post to the send queue holds @sq_rwsem for reading; memory
+	 * registrations hold it for writing and post only into an idle send
+	 * queue (rsm_sq_exclusive_begin()).
+	 */
+	struct rw_semaphore	sq_rwsem;
+
+	void			*rx_bufs;
+	u64			rx_dma;
+	struct rsm_msg_slot	*rx_slots;
+
+	spinlock_t		tx_lock;	/* protects tx_free */
+	unsigned long		tx_free;
+	void			*tx_bufs;
+	u64			tx_dma;
+	struct rsm_msg_slot	*tx_slots;
+
+	struct work_struct	destroy_work;
+	struct work_struct	fail_work;
+
+	/* authentication (rsm_auth.c), set before the first message */
+	u8			nonce[RSM_WIRE_NONCE_LEN];
+	u8			peer_nonce[RSM_WIRE_NONCE_LEN];
+	u32			peer_qpn;
+	u64			peer_boot;
+
+	/* data path (rsm_xfer.c) */
+	u64			id;		/* unique, never reused */
+	wait_queue_head_t	wq;		/* credits, tx buffers, xfers */
+	atomic_t		sq_credits;	/* free data send queue slots */
+	atomic_t		users;		/* ioctls and works using @ep */
+	bool			qp_gone;	/* QP destroyed, CQ freed */
+	/* read/write contexts (rsm_rw.c) */
+	u32			rw_pages;	/* local pages per context */
+	bool			rw_rxe;		/* soft-RoCE's READ window */
+	bool			sends_acked;	/* completion = peer's ack */
+	atomic_t		rw_slots;	/* contexts still allowed */
+	atomic_t		rw_live;	/* contexts initialized */
+	bool			rw_drained;	/* teardown drained the SQ */
+
+	/* what each client keeps per endpoint (struct rsm_tp_objs) */
+	struct rsm_tp_objs	objs[RSM_TP_NCLIENTS];
+
+	/* requests from the peer, by segment (rsm_rpc.c) */
+	struct rsm_ctl_q	ctlq[RSM_CTL_QUEUES];
+	atomic_t		ctl_queued;	/* on all of @ctlq */
+
+	/* requests waiting for an answer (rsm_rpc.c) */
+	spinlock_t		rpc_lock;	/* protects the two below */
+	struct list_head	rpcs;
+	bool			rpc_dead;
+};
+
+/*
+ * struct rsm_conn - this node's relationship with one configured address of
+ * a peer node.  Created and removed by cluster configuration (under
+ * rsm_cluster.lock); reconnected by its own delayed work.
+ *
+ * @lock protects @ep, @configured, the peer's controller identity and the
+ * state counters written outside the data path.  Message counters are atomic.
+ */
+struct rsm_conn {
+	struct list_head	list;		/* rsm_cluster.conns */
+	struct kref		ref;
+	struct mutex		lock;		/* see above */
+	u32			nodeid;
+	struct sockaddr_storage	addr;
+	bool			initiator;	/* we connect actively */
+	bool			configured;	/* false once removed */
+	struct rsm_ep		*ep;
+	struct list_head	pending;	/* accepted, not yet proven */
+	unsigned int		npending;
+	unsigned int		retry_ms;
+
+	char			peer_ctlr[RSM_NAME_MAX];
+	u64			peer_hwaddr;
+
+	u64			connects;
+	u64			reconnects;
+	u64			disconnects;
+	u32			failed_attempts;	/* since the last connect */
+	u64			refused;
+	u64			hb_timeouts;
+	u32			last_reject;
+	atomic64_t		tx_msgs;
+	atomic64_t		rx_msgs;
+
+	struct delayed_work	connect_work;
+	struct delayed_work	hb_work;
+
+	/* each client's objects bound to this peer, under @lock */
+	struct list_head	objs[RSM_TP_NCLIENTS];
+};
+
+/*
+ * struct rsm_cluster - the node's cluster membership.
+ * @lock protects @local_nodeid and @conns.
+ */
+struct rsm_cluster {
+	struct mutex		lock;		/* see above */
+	u32			local_nodeid;
+	struct list_head	conns;
+	u64			boot_id;
+	atomic64_t		refused_unknown_node;
+	atomic64_t		refused_bad_version;
+	atomic64_t		refused_other;
+	atomic64_t		refused_auth;
+	atomic64_t		refused_port;
+	atomic64_t		bad_msgs;
+	bool			remote_root;	/* RSM_CLUSTER_REMOTE_ROOT */
+	/* connects waiting for a connection coming (back) up sleep here */
+	wait_queue_head_t	up_wq;
+	atomic_t		up_gen;		/* bumped when one comes up */
+};
+
+extern struct rsm_cluster rsm_cluster;
+
+struct rsm_xfer {
+	struct ib_cqe		cqe;
+	struct rsm_ep		*ep;
+	atomic_t		pending;
+	atomic_t		ok;		/* successful completions */
+	int			status;		/* first failure, ib_wc_status */
+};
+
+/*
+ * A local buffer for a transfer: pinned pages, a kernel buffer, or user
+ * memory.  Transfers never touch user memory while they hold a lock, a
+ * context slot or an endpoint reference that teardown waits for: user
+ * memory is pinned (rsm_lbuf_pin_user()) or copied to @kbuf first.
+ */
+struct rsm_lbuf {
+	u64			uaddr;		/* when neither of the others */
+	struct page		**pages;	/* pinned, offset @pgoff */
+	u64			pgoff;
+	unsigned long		npinned;	/* pinned by rsm_lbuf_pin_user */
+	void			*kbuf;		/* kernel memory */
+};
+
+/* struct rsm_rpc - an outstanding request waiting for its answer */
+struct rsm_rpc {
+	struct list_head	list;
+	u64			xid;
+	struct rsm_ep		*ep;
+	struct completion	done;
+	int			status;		/* 0 or -ENOTCONN */
+	u16			want_type;	/* of the answer */
+	u32			len;
+	/*
+	 * Abandoned by a waiter that was killed (rsm_rpc_wait_killable()):
+	 * @orphan runs from @orphan_work once the answer came, and frees
+	 * the request; @orphan_arg is for it.  Set under the rpc_lock.
+	 */
+	void			(*orphan)(struct rsm_ep *ep, struct rsm_rpc *rpc);
+	struct work_struct	orphan_work;
+	u32			orphan_arg[2];
+	u8			reply[RSM_MSG_MAX];
+};
+
+extern struct workqueue_struct *rsm_wq;
+extern struct workqueue_struct *rsm_ctl_wq;
+
+/* The port of an RDMA CM address (host order); 0 for other families. */
+static inline u16 rsm_sockaddr_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
+/* rsm_auth.c */
+int rsm_auth_init(void);
+void rsm_auth_exit(void);
+bool rsm_auth_keyed(void);
+int rsm_auth_ioctl_key(void __user *uarg);
+void rsm_auth_new_nonce(struct rsm_ep *ep);
+int rsm_auth_prove(const struct rsm_ep *ep, u8 *mac);
+bool rsm_auth_check(const struct rsm_ep *ep, const u8 *mac);
+
+/* rsm_ctrl.c */
+int rsm_ctrl_init(void);
+void rsm_ctrl_exit(void);
+struct rsm_ctrl *rsm_ctrl_get_by_name(const char *name);
+struct rsm_ctrl *rsm_ctrl_get_by_port(struct ib_device *ibdev, u32 port);
+void rsm_ctrl_put(struct rsm_ctrl *ctrl);
+int rsm_ctrl_ioctl_attr(void __user *uarg);
+int rsm_ctrl_fill_stat(struct rsm_stat_ctlr *out, unsigned int max);
+int rsm_ctrl_fill_topo(void *buf, size_t len, size_t *used, bool count_only);
+void rsm_ctrl_netdev_name(struct rsm_ctrl *ctrl, char *name, size_t len);
+void rsm_ctrl_name(struct rsm_ctrl *ctrl, char *buf, size_t len);
+
+/* rsm_membership.c */
+int rsm_cluster_init(void);
+void rsm_cluster_exit(void);
+int rsm_cluster_ioctl_set(void __user *uarg);
+int rsm_cluster_ioctl_topology(void __user *uarg);
+int rsm_cluster_ioctl_status(void __user *uarg);
+struct rsm_conn *rsm_cluster_find_conn(u32 nodeid,
+				       const struct sockaddr *addr);
+void rsm_cluster_reset_conns(const char *why);
+bool rsm_cluster_has_node(u32 nodeid);
+
+/* rsm_conn.c */
+extern bool rsm_exiting;
+struct rsm_ep *rsm_ep_alloc(struct rsm_conn *conn, bool active_side);
+void rsm_ep_free_unused(struct rsm_ep *ep);
+void rsm_conn_established_locked(struct rsm_conn *conn, struct rsm_ep *ep);
+void rsm_conn_refused_locked(struct rsm_conn *conn, unsigned int reason);
+struct rsm_conn *rsm_conn_create(u32 nodeid, const struct sockaddr *addr,
+				 bool initiator);
+void rsm_conn_remove(struct rsm_conn *conn);
+void rsm_conn_put(struct rsm_conn *conn);
+void rsm_conn_ctrl_removed(struct rsm_ctrl *ctrl);
+u32 rsm_conn_state(struct rsm_conn *conn, const struct rsm_ctrl *ctrl);
+void rsm_conn_fail(struct rsm_ep *ep, const char *why);
+void rsm_conn_reset(struct rsm_conn *conn, const char *why);
+void rsm_conn_refuse(struct rsm_ep *ep, const char *why);
+void rsm_conn_add_pending_locked(struct rsm_conn *conn, struct rsm_ep *ep);
+void rsm_conn_promote_locked(struct rsm_conn *conn, struct rsm_ep *ep);
+
+/* rsm_xfer.c */
+#define RSM_DATA_SQ		128	/* data work requests in flight */
+#define RSM_BOUNCE_SIZE		4096	/* transfers up to this are copied */
+#define RSM_SGE_MAX		16	/* gather entries per work request */
+void rsm_xfer_init(struct rsm_xfer *x, struct rsm_ep *ep);
+bool rsm_credits_take(struct rsm_ep *ep, unsigned int n);
+int rsm_xfer_post_exclusive(struct rsm_xfer *x, struct ib_send_wr *first,
+			    unsigned int n);
+int rsm_sq_exclusive_begin(struct rsm_ep *ep);
+void rsm_sq_exclusive_end(struct rsm_ep *ep);
+int rsm_xfer_wait(struct rsm_xfer *x);
+void rsm_ep_init_data(struct rsm_ep *ep);
+struct rsm_ep *rsm_ep_get_active(struct rsm_conn *conn, u64 ep_id);
+void rsm_ep_get_user(struct rsm_ep *ep);
+void rsm_ep_put_user(struct rsm_ep *ep);
+void rsm_ep_wait_users(struct rsm_ep *ep);
+int rsm_lbuf_copy(const struct rsm_lbuf *lb, u64 off, void *kaddr,
+		  size_t len, bool to_lbuf, u32 width);
+int rsm_copy_user_elems(void *kaddr, u64 uaddr, size_t len, bool to_user,
+			u32 width);
+void rsm_copy_kernel_elems(void *dst, const void *src, size_t len, u32 width);
+int rsm_lbuf_pin_user(struct rsm_lbuf *lb, u64 len, bool write);
+void rsm_lbuf_unpin_user(struct rsm_lbuf *lb, bool write);
+
+/* rsm_rw.c */
+void rsm_rw_setup(struct rsm_ep *ep, struct ib_qp_init_attr *qa);
+void rsm_rw_quiesce(struct rsm_ep *ep);
+int rsm_rdma_rw(struct rsm_ep *ep, bool write, const u32 *keys, u32 cshift,
+		u64 roff, const struct rsm_lbuf *lb, u64 len, const bool *stop,
+		bool readable);
+int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
+		    u32 cshift, unsigned int n, const u64 *roff,
+		    const struct rsm_lbuf *lb, const u64 *len,
+		    const bool *stop, bool readable, unsigned int *done);
+
+/* rsm_tp.c */
+int rsm_tp_register(const struct rsm_tp_client *cl);
+void rsm_tp_unregister(const struct rsm_tp_client *cl);
+const struct rsm_tp_client *rsm_tp_client_of(const void *msg);
+void rsm_tp_conn_down(struct rsm_conn *conn, u64 ep_id);
+void rsm_tp_ep_gone(struct rsm_ep *ep);
+void rsm_tp_fill_status(struct rsm_stat_hdr *hdr);
+
+/* rsm_rpc.c */
+int rsm_rpc_call(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
+		 size_t len, unsigned int timeout_ms,
+		 void (*orphan)(struct rsm_ep *ep, struct rsm_rpc *rpc));
+int rsm_rpc_send(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
+		 size_t len);
+int rsm_rpc_wait(struct rsm_rpc *rpc, unsigned int timeout_ms);
+void rsm_rpc_orphan_free(struct rsm_ep *ep, struct rsm_rpc *rpc);
+int rsm_rpc_answer(struct rsm_ep *ep, const void *msg, u32 len);
+void rsm_rpc_fail_ep(struct rsm_ep *ep);
+int rsm_ctl_queue(struct rsm_ep *ep, const void *msg, u32 len);
+void rsm_ctl_init(struct rsm_ep *ep);
+int rsm_msg_send_wait(struct rsm_ep *ep, const void *msg, size_t len);
+
+/* rsm_cm.c */
+int rsm_cm_listen(void);
+void rsm_cm_stop_listen(void);
+int rsm_cm_connect(struct rsm_ep *ep);
+int rsm_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev);
+
+/* rsm_msg.c */
+void *rsm_dma_buf_alloc(struct ib_device *dev, size_t len,
+			enum dma_data_direction dir, u64 *dma);
+void rsm_dma_buf_free(struct ib_device *dev, void *buf, size_t len,
+		      enum dma_data_direction dir, u64 dma);
+int rsm_msg_setup(struct rsm_ep *ep);
+void rsm_msg_stop(struct rsm_ep *ep);
+void rsm_msg_teardown(struct rsm_ep *ep);
+void rsm_msg_free(struct rsm_ep *ep);
+int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len);
+int rsm_msg_send_info(struct rsm_ep *ep, const u8 *mac);
+int rsm_msg_send_heartbeat(struct rsm_ep *ep);
+
+#endif /* _RSM_TP_H */
