@@ -8,6 +8,7 @@
 #                        kernel built once from linux-source (long)
 #   make demo            boot a 2-node virtual cluster and show rsm at work
 #   make bench           rsm put/get and mapped access next to perftest
+#                        (TRANSPORT=siw: over soft-iWARP)
 #   make install         install librsm, headers, man pages and utilities
 #   make modules_install install rsm.ko for the kernel in KDIR
 #   make dkms-install    register the module with DKMS and build it
@@ -82,9 +83,11 @@ demo: deps
 	utils/rsm-vcluster -n 2 -- examples/rsm-demo
 
 # rsm put/get against perftest in the same two virtual nodes; about 5 min.
+# TRANSPORT=siw runs it over soft-iWARP instead of soft-RoCE.
+TRANSPORT ?= rxe
 bench: deps
 	$(MAKE) all
-	bench/run-bench.sh
+	bench/run-bench.sh --transport $(TRANSPORT)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true

@@ -5,11 +5,13 @@
 # 2-node virtual cluster (started by bench/run-bench.sh through
 # utils/rsm-vcluster).  Node 1 serves, node 2 measures:
 #
-#   1. perftest over rxe0 (ib_write_lat, ib_read_lat, ib_write_bw) at the
+#   1. perftest over the cluster's controller ($RSM_CONTROLLER: rxe0 or
+#      siw0; ib_write_lat, ib_read_lat, ib_write_bw, ib_read_bw) at the
 #      sizes rsmbench uses; node 2 prints one line per figure:
 #        pt lat write <bytes> <typical-usec> <average-usec>
 #        pt lat read  <bytes> <typical-usec> <average-usec>
 #        pt bw  write <bytes> <MB/s>
+#        pt bw  read  <bytes> <MB/s>
 #   2. rsmbench (server on node 1, client on node 2), which prints its own
 #      `lat put|get ...` and `bw put|get ...` lines, then `map ...` lines:
 #      reads of cached pages of a mapping against local memory, the first
@@ -140,6 +142,10 @@ run_perftest() {
 	for s in $bw_sizes; do
 		step=$((step + 1))
 		perftest_step $step bw ib_write_bw "$s" "$(bw_iters_for "$s")"
+	done
+	for s in $bw_sizes; do
+		step=$((step + 1))
+		perftest_step $step bw ib_read_bw "$s" "$(bw_iters_for "$s")"
 	done
 }
 

@@ -303,6 +303,10 @@ cluster_run 3 --kill 3 rsm_peerkill_test
 cluster_run 3 --trust rsm_trust_test
 # iWARP (soft-iWARP, controller siw0): the whole 2-node suite again
 cluster_run 2 --siw
+# and on three iWARP nodes: put/get across, revocation, importers on two
+# nodes, event order, the peer-message fuzzer and churn under load
+cluster_run 3 --siw rsm_remote_test rsm_revoke_test rsm_importers_test \
+	rsm_evorder_test rsm_fuzz_test rsm_churn_test
 
 # what a failed cluster's kernels said about their connections, so that a
 # log of the last lines (CI's) shows why
