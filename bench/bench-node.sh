@@ -88,6 +88,8 @@ perftest_step() {
 	local step=$1 kind=$2 prog=$3 size=$4 iters=$5
 	local port=$((18515 + step))
 	local args=(-d "$dev" -F -s "$size" -n "$iters" -p "$port")
+	# iWARP connects through the RDMA CM only: perftest's -R
+	[ "${RSM_TRANSPORT:-rxe}" = siw ] && args+=(-R)
 
 	if [ "$node" = 1 ]; then
 		timeout $step_timeout "$prog" "${args[@]}" >/tmp/pt-srv-$step.log 2>&1 &

@@ -182,8 +182,7 @@ int rsm_msg_setup(struct rsm_ep *ep)
 	qa.recv_cq = ep->cq;
 	qa.cap.max_send_wr = RSM_TX_DEPTH + RSM_DATA_SQ + 1;
 	qa.cap.max_recv_wr = RSM_RX_DEPTH + 1;
-	qa.cap.max_send_sge = clamp_t(u32, ep->ctrl->ibdev->attrs.max_send_sge,
-				      1, RSM_SGE_MAX);
+	qa.cap.max_send_sge = 1;		/* rsm_rw_setup() raises it */
 	qa.cap.max_recv_sge = 1;
 	qa.sq_sig_type = IB_SIGNAL_REQ_WR;
 	qa.qp_type = IB_QPT_RC;

@@ -99,6 +99,9 @@ void rsm_rw_setup(struct rsm_ep *ep, struct ib_qp_init_attr *qa)
 	atomic_set(&ep->rw_live, 0);
 	qa->port_num = ep->ctrl->port;
 	qa->cap.max_rdma_ctxs = RSM_RW_CTXS;
+	/* the core gathers a WRITE from, and scatters a READ into, this many */
+	qa->cap.max_send_sge = clamp_t(u32, dev->attrs.max_send_sge, 1,
+				       RSM_SGE_MAX);
 }
 
 /**
