@@ -24,11 +24,11 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 export PREFIX DESTDIR
 
-SUBDIRS := lib utils examples
+SUBDIRS := lib libimc utils examples
 
 all: modules $(SUBDIRS)
 
-examples utils: lib
+examples utils: lib libimc
 
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel build tree: install linux-headers or set KDIR" >&2; exit 1; }
@@ -37,7 +37,7 @@ modules:
 $(SUBDIRS):
 	$(MAKE) -C $@
 
-selftests: lib
+selftests: lib libimc
 	$(MAKE) -C selftests/rsm
 
 modules_install: modules
@@ -45,6 +45,7 @@ modules_install: modules
 
 install: $(SUBDIRS)
 	$(MAKE) -C lib install
+	$(MAKE) -C libimc install
 	$(MAKE) -C utils install
 	install -d $(DESTDIR)/etc/rsm
 	[ -e $(DESTDIR)/etc/rsm/rsm.conf ] || \

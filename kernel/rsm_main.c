@@ -15,6 +15,7 @@
 #include <linux/file.h>
 
 #include "rsm_loc.h"
+#include "rsm_imc.h"
 
 unsigned int rsm_listen_port = 18600;
 module_param_named(port, rsm_listen_port, uint, 0444);
@@ -235,6 +236,14 @@ static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return rsm_cluster_ioctl_topology(uarg);
 	case RSM_IOC_STATUS:
 		return rsm_cluster_ioctl_status(uarg);
+	case RSM_IOC_IMC_INIT:
+		return rsm_imc_ioctl_init(uarg);
+	case RSM_IOC_IMC_HOSTNAME:
+		return rsm_imc_ioctl_hostname(uarg);
+	case RSM_IOC_IMC_INFO:
+		return rsm_imc_ioctl_info(uarg);
+	case RSM_IOC_IMC_WAIT:
+		return rsm_imc_ioctl_wait(uarg);
 	case RSM_IOC_CLUSTER_SET:
 		if (!capable(CAP_NET_ADMIN))
 			return -EPERM;
@@ -358,9 +367,13 @@ static int __init rsm_init(void)
 	if (ret)
 		goto err_auth;
 
-	ret = rsm_cluster_init();
+	ret = rsm_imc_init();
 	if (ret)
 		goto err_seg;
+
+	ret = rsm_cluster_init();
+	if (ret)
+		goto err_imc;
 
 	ret = rsm_ctrl_init();
 	if (ret)
@@ -384,6 +397,8 @@ err_ctrl:
 	rsm_ctrl_exit();
 err_cluster:
 	rsm_cluster_exit();
+err_imc:
+	rsm_imc_exit();
 err_seg:
 	rsm_seg_exit();
 err_auth:
@@ -402,6 +417,7 @@ static void __exit rsm_exit(void)
 	/* connections go before controllers: they hold QPs on their PDs */
 	rsm_cluster_exit();
 	rsm_ctrl_exit();
+	rsm_imc_exit();
 	rsm_seg_exit();
 	rsm_auth_exit();
 	destroy_workqueue(rsm_ctl_wq);

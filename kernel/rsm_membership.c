@@ -258,6 +258,81 @@ void rsm_cluster_reset_conns(const char *why)
 }
 
 /**
+ * rsm_cluster_each_active - call @fn on every usable endpoint
+ * @fn: called without locks, with a user reference on the endpoint
+ * @arg: for @fn
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int rsm_cluster_each_active(void (*fn)(struct rsm_ep *ep, void *arg),
+			    void *arg)
+{
+	struct rsm_conn *conn;
+	struct rsm_ep **eps;
+	unsigned int n = 0, i = 0;
+
+	mutex_lock(&rsm_cluster.lock);
+	list_for_each_entry(conn, &rsm_cluster.conns, list)
+		n++;
+	eps = kcalloc(max(n, 1U), sizeof(*eps), GFP_KERNEL);
+	if (!eps) {
+		mutex_unlock(&rsm_cluster.lock);
+		return -ENOMEM;
+	}
+	list_for_each_entry(conn, &rsm_cluster.conns, list) {
+		eps[i] = rsm_ep_get_active(conn, 0);
+		if (eps[i])
+			i++;
+	}
+	mutex_unlock(&rsm_cluster.lock);
+	while (i--) {
+		fn(eps[i], arg);
+		rsm_ep_put_user(eps[i]);
+	}
+	kfree(eps);
+	return 0;
+}
+
+/**
+ * rsm_cluster_rails - the controllers as logical rails
+ * @max: rails counted at most
+ * @nrails: out: RDMA controllers (at most @max), in the order they came
+ * @active: out: bit r set when rail r's port is active and, if the node
+ *	has peers, a connection through it is usable
+ */
+void rsm_cluster_rails(u32 max, u32 *nrails, u32 *active)
+{
+	struct rsm_stat_ctlr *st;
+	struct rsm_conn *conn;
+	u64 used = 0;
+	bool peers = false;
+	u32 n, r;
+
+	*nrails = 0;
+	*active = 0;
+	st = kcalloc(max, sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return;
+	n = min_t(u32, rsm_ctrl_fill_stat(st, max), max);
+	mutex_lock(&rsm_cluster.lock);
+	list_for_each_entry(conn, &rsm_cluster.conns, list) {
+		peers = true;
+		mutex_lock(&conn->lock);
+		if (conn->ep && conn->ep->state == RSM_EP_ACTIVE &&
+		    conn->ep->ctrl->index < 64)
+			used |= BIT_ULL(conn->ep->ctrl->index);
+		mutex_unlock(&conn->lock);
+	}
+	mutex_unlock(&rsm_cluster.lock);
+	for (r = 0; r < n && r < 32; r++)
+		if (st[r].port_state == IB_PORT_ACTIVE &&
+		    (!peers || (st[r].index < 64 && (used & BIT_ULL(st[r].index)))))
+			*active |= BIT(r);
+	*nrails = n;
+	kfree(st);
+}
+
+/**
  * rsm_cluster_ioctl_set - RSM_IOC_CLUSTER_SET
  * @uarg: struct rsm_ioc_cluster in user memory
  *

@@ -24,7 +24,7 @@
 #include <linux/types.h>
 
 /* The RSMAPI kernel-agent version (spec: RSM_VERSION). */
-#define RSM_PROTO_VERSION	7
+#define RSM_PROTO_VERSION	8
 #define RSM_WIRE_MAGIC		0x314d5352	/* "RSM1" */
 
 /* Largest control message, header included. */
@@ -151,7 +151,8 @@ enum rsm_msg_type {
 	RSM_MSG_REVOKE		= 7,	/* exporter -> importer: unpublish/rebind */
 	RSM_MSG_ACK		= 8,	/* importer -> exporter: revoke done */
 	RSM_MSG_SIGNAL		= 9,	/* either way: one event (interrupt) */
-	RSM_MSG_TYPE_MAX	= RSM_MSG_SIGNAL
+	RSM_MSG_IMC_HOST	= 10,	/* either way: Memory Channel API state */
+	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_HOST
 };
 
 /*
@@ -387,6 +388,27 @@ struct rsm_msg_signal {
 	__le64 instance;
 	__le32 target;
 	__le32 pad;
+};
+
+#define RSM_IMC_HOST_MEMBER	1	/* the sender ran imc_init */
+#define RSM_WIRE_HOSTNAME	64	/* bytes of a host name, NUL included */
+
+/*
+ * struct rsm_msg_imc_host - the sender's Memory Channel API state, sent
+ * when a connection comes up and whenever it changes (latest wins)
+ * @hdr:	type RSM_MSG_IMC_HOST
+ * @xid:	zero: not answered
+ * @flags:	RSM_IMC_HOST_MEMBER or 0
+ * @pad:	zero
+ * @name:	the sender's host name, NUL-terminated, not empty for a
+ *		member; zero after the NUL
+ */
+struct rsm_msg_imc_host {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 flags;
+	__le32 pad;
+	char name[RSM_WIRE_HOSTNAME];
 };
 
 /*

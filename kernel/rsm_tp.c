@@ -77,6 +77,21 @@ const struct rsm_tp_client *rsm_tp_client_of(const void *msg)
 }
 
 /**
+ * rsm_tp_conn_up - tell every client that a connection became usable
+ * @conn: connection, locked
+ * @ep: its new usable endpoint
+ */
+void rsm_tp_conn_up(struct rsm_conn *conn, struct rsm_ep *ep)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&conn->lock);
+	for (i = 0; i < RSM_TP_NCLIENTS; i++)
+		if (rsm_tp_clients[i] && rsm_tp_clients[i]->conn_up)
+			rsm_tp_clients[i]->conn_up(conn, ep);
+}
+
+/**
  * rsm_tp_conn_down - tell every client that an endpoint left its connection
  * @conn: connection, locked
  * @ep_id: the endpoint that was usable

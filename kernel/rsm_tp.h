@@ -78,6 +78,7 @@ struct rsm_ctrl {
  */
 enum rsm_tp_client_id {
 	RSM_TP_SEGMENTS,	/* RSMAPI segments (rsm_loc.h) */
+	RSM_TP_IMC,		/* the Memory Channel API (rsm_imc.h) */
 	RSM_TP_NCLIENTS
 };
 
@@ -125,6 +126,8 @@ struct rsm_ep;
  *	the queue's spinlock, from the newest queued request back
  * @req_serve: serve a checked request in process context (rsm_ctl_wq);
  *	@more copies were merged into it
+ * @conn_up: optional; @ep became @conn's usable endpoint; under
+ *	@conn->lock, so it may only queue work
  * @conn_down: the usable endpoint @ep_id left @conn; under @conn->lock
  * @ep_gone: an endpoint is being destroyed: its QP is gone, no request
  *	of it is being served and no user holds it
@@ -143,6 +146,8 @@ struct rsm_tp_client {
 					     const void *msg);
 	void			(*req_serve)(struct rsm_ep *ep,
 					     const void *msg, u32 more);
+	void			(*conn_up)(struct rsm_conn *conn,
+					   struct rsm_ep *ep);
 	void			(*conn_down)(struct rsm_conn *conn, u64 ep_id);
 	void			(*ep_gone)(struct rsm_ep *ep);
 	void			(*fill_status)(struct rsm_stat_hdr *hdr);
@@ -407,6 +412,9 @@ int rsm_cluster_ioctl_status(void __user *uarg);
 struct rsm_conn *rsm_cluster_find_conn(u32 nodeid,
 				       const struct sockaddr *addr);
 void rsm_cluster_reset_conns(const char *why);
+int rsm_cluster_each_active(void (*fn)(struct rsm_ep *ep, void *arg),
+			    void *arg);
+void rsm_cluster_rails(u32 max, u32 *nrails, u32 *active);
 bool rsm_cluster_has_node(u32 nodeid);
 
 /* rsm_conn.c */
@@ -466,6 +474,7 @@ int rsm_rdma_rw_vec(struct rsm_ep *ep, bool write, const u32 *keys,
 int rsm_tp_register(const struct rsm_tp_client *cl);
 void rsm_tp_unregister(const struct rsm_tp_client *cl);
 const struct rsm_tp_client *rsm_tp_client_of(const void *msg);
+void rsm_tp_conn_up(struct rsm_conn *conn, struct rsm_ep *ep);
 void rsm_tp_conn_down(struct rsm_conn *conn, u64 ep_id);
 void rsm_tp_ep_gone(struct rsm_ep *ep);
 void rsm_tp_fill_status(struct rsm_stat_hdr *hdr);

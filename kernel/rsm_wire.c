@@ -52,6 +52,8 @@ __u32 rsm_wire_msg_len(unsigned int type)
 		return sizeof(struct rsm_msg_ack);
 	case RSM_MSG_SIGNAL:
 		return sizeof(struct rsm_msg_signal);
+	case RSM_MSG_IMC_HOST:
+		return sizeof(struct rsm_msg_imc_host);
 	default:
 		return 0;
 	}
@@ -74,6 +76,7 @@ enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type)
 	case RSM_MSG_RELEASE:
 	case RSM_MSG_REVOKE:
 	case RSM_MSG_SIGNAL:
+	case RSM_MSG_IMC_HOST:
 		return RSM_WIRE_REQUEST;
 	case RSM_MSG_SEG_REPLY:
 	case RSM_MSG_ACK:
@@ -134,6 +137,21 @@ static int rsm_wire_check_seg_reply(const struct rsm_msg_seg_reply *m)
 	return rsm_wire_check_reply(m, sizeof(*m), NULL);
 }
 
+/* A host name: NUL-terminated, zero after it, not empty for a member. */
+static int rsm_wire_check_imc_host(const struct rsm_msg_imc_host *m)
+{
+	__u32 flags = le32_to_cpu(m->flags);
+	__u32 n;
+
+	if (m->xid || m->pad || (flags & ~RSM_IMC_HOST_MEMBER))
+		return -EPROTO;
+	for (n = 0; n < sizeof(m->name) && m->name[n]; n++)
+		;
+	if (n == sizeof(m->name) || ((flags & RSM_IMC_HOST_MEMBER) && !n))
+		return -EPROTO;
+	return rsm_wire_zero(m->name + n, sizeof(m->name) - n) ? 0 : -EPROTO;
+}
+
 static int rsm_wire_check_payload(unsigned int type, const void *buf)
 {
 	const struct rsm_msg_keys_req *kr = buf;
@@ -173,6 +191,8 @@ static int rsm_wire_check_payload(unsigned int type, const void *buf)
 		    (v != RSM_SIGNAL_TO_EXPORT && v != RSM_SIGNAL_TO_IMPORTS))
 			return -EPROTO;
 		return 0;
+	case RSM_MSG_IMC_HOST:
+		return rsm_wire_check_imc_host(buf);
 	default:
 		return -EPROTO;
 	}

@@ -145,10 +145,13 @@ install_layout() {
 	make install DESTDIR="$d" PREFIX=/usr || return 1
 	for f in usr/lib/librsm.so.1 usr/lib/librsm.so usr/include/rsmapi.h \
 		 usr/include/sys/rsm/rsm_common.h usr/sbin/rsmadm usr/bin/rsmstat \
-		 usr/bin/rsm-vcluster etc/rsm/rsm.conf; do
+		 usr/bin/rsm-vcluster etc/rsm/rsm.conf usr/lib/libimc.so.1 \
+		 usr/lib/libimc.a usr/include/sys/imc.h usr/sbin/imc_init \
+		 usr/sbin/imcs usr/lib/pkgconfig/libimc.pc; do
 		[ -e "$d/$f" ] || { echo "missing $f"; return 1; }
 	done
-	ls "$d"/usr/lib/pkgconfig/librsm.pc "$d"/usr/share/man/man3/rsm_get_controller.3* ||
+	ls "$d"/usr/lib/pkgconfig/librsm.pc "$d"/usr/share/man/man3/rsm_get_controller.3* \
+	   "$d"/usr/share/man/man3/imc_api_init.3* "$d"/usr/share/man/man8/imcs.8* ||
 		return 1
 }
 run_check host.make_install_honours_prefix_and_destdir "$out/install.log" \
@@ -156,6 +159,9 @@ run_check host.make_install_honours_prefix_and_destdir "$out/install.log" \
 
 # --- host: rsmadm configuration parsing (one verdict per case) ----------
 run_tap host.rsmadm "$out/rsmadm.log" selftests/rsm/rsmadm_config_test.sh
+
+# --- host: libimc's exported symbols, header and man pages ---------------
+run_tap host.libimc "$out/libimc.log" make -s -C libimc check
 
 # --- host: librsm unit tests (one verdict per test program) -------------
 make -C lib check >"$out/lib-check.log" 2>&1
@@ -296,7 +302,7 @@ cluster_run 2
 # three nodes: put on one, get on another; importers on two nodes
 cluster_run 3 rsm_topology_test rsm_remote_test rsm_revoke_test rsm_importers_test \
 	rsm_failure_test rsm_membership_test rsm_mapremote_test rsm_barrier_test \
-	rsm_event_test rsm_evorder_test rsm_fuzz_test rsm_churn_test
+	rsm_event_test rsm_evorder_test rsm_fuzz_test rsm_churn_test imc_cluster_test
 # the exporter's VM killed inside open barrier spans: node 3 does not return
 cluster_run 3 --kill 3 rsm_peerkill_test
 # the trust model: forged peers, keys, registrations, loopback, root squash

@@ -41,6 +41,8 @@ struct rsm_conf {
 	unsigned int npeers;
 	bool remote_root;	/* "remote-root trust" */
 	int remote_root_line;	/* line of the remote-root setting, 0: none */
+	/* "host NAME" of each node, its Memory Channel API name; "": none */
+	char host[RSM_MAX_NODE][RSM_IMC_HOSTNAME];
 };
 
 /* The command line. */
@@ -79,7 +81,8 @@ static void usage(FILE *f)
 "          exit status 1 on timeout, naming the peers still down\n"
 "  clear   forget the configuration and disconnect from every peer\n"
 "\n"
-"File format (rsm.conf(5)): one node per line, '<node id> <address>...';\n"
+"File format (rsm.conf(5)): one node per line, '<node id> <address>...'\n"
+"with an optional 'host <name>' (its Memory Channel API host name);\n"
 "'remote-root squash' (default) or 'remote-root trust'; '#' starts a\n"
 "comment. Node ids are 0..%d; addresses IPv4 or IPv6.\n"
 "Key file: one line of %d to %d hex digits, a regular file owned by root\n"
@@ -154,6 +157,42 @@ static int conf_remote_root(struct rsm_conf *conf, const char *file,
 	return 0;
 }
 
+/* "host NAME" on node @id's line: letters, digits, '-', '_', '.'. */
+static int conf_host(struct rsm_conf *conf, const char *file, int line,
+		     unsigned long id, char **save)
+{
+	char *name = strtok_r(NULL, " \t\r", save);
+	unsigned int k;
+	size_t i;
+
+	if (!name) {
+		fprintf(stderr, "%s:%d: host needs a name\n", file, line);
+		return -1;
+	}
+	for (i = 0; name[i]; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("-_.", name[i]))
+			break;
+	if (name[i] || i >= RSM_IMC_HOSTNAME) {
+		fprintf(stderr,
+			"%s:%d: bad host name '%s' (up to %d letters, digits, '-', '_' or '.')\n",
+			file, line, name, RSM_IMC_HOSTNAME - 1);
+		return -1;
+	}
+	if (conf->host[id][0]) {
+		fprintf(stderr, "%s:%d: node %lu already has a host name\n",
+			file, line, id);
+		return -1;
+	}
+	for (k = 0; k < RSM_MAX_NODE; k++)
+		if (!strcmp(conf->host[k], name)) {
+			fprintf(stderr, "%s:%d: host name '%s' is node %u's already\n",
+				file, line, name, k);
+			return -1;
+		}
+	strcpy(conf->host[id], name);
+	return 0;
+}
+
 static int conf_parse_line(struct rsm_conf *conf, const char *file, int line,
 			   char *s)
 {
@@ -176,6 +215,11 @@ static int conf_parse_line(struct rsm_conf *conf, const char *file, int line,
 		return -1;
 	}
 	while ((word = strtok_r(NULL, " \t\r", &save))) {
+		if (!strcmp(word, "host")) {
+			if (conf_host(conf, file, line, id, &save))
+				return -1;
+			continue;
+		}
 		if (conf_add(conf, file, line, id, word))
 			return -1;
 		naddr++;
@@ -199,6 +243,7 @@ static int conf_read(struct rsm_conf *conf, const char *file)
 		return -1;
 	}
 	conf->npeers = 0;
+	memset(conf->host, 0, sizeof(conf->host));
 	conf->remote_root = false;
 	conf->remote_root_line = 0;
 	while (!ret && fgets(buf, sizeof(buf), f)) {
@@ -537,6 +582,16 @@ static int push(unsigned int local, const struct rsm_conf *conf,
 			fprintf(stderr, "RSM_IOC_CLUSTER_SET: %s\n",
 				ret < 0 ? strerror(errno) : "refused");
 	}
+	if (!ret && conf && local < RSM_MAX_NODE) {
+		struct rsm_ioc_imc_hostname hn = { { 0 } };
+
+		/* the Memory Channel API name; "" is the node name */
+		memcpy(hn.name, conf->host[local], sizeof(hn.name));
+		ret = ioctl(fd, RSM_IOC_IMC_HOSTNAME, &hn);
+		if (ret)
+			fprintf(stderr, "RSM_IOC_IMC_HOSTNAME: %s\n",
+				strerror(errno));
+	}
 	close(fd);
 	return ret ? 1 : 0;
 }
@@ -551,7 +606,9 @@ static void conf_print(const struct rsm_conf *conf, int local)
 		const struct rsm_ioc_peer *p = &conf->peers[k];
 
 		inet_ntop(p->family, p->addr, buf, sizeof(buf));
-		printf("node %u %s%s\n", p->nodeid, buf,
+		printf("node %u %s%s%s%s\n", p->nodeid, buf,
+		       conf->host[p->nodeid][0] ? " host " : "",
+		       conf->host[p->nodeid],
 		       (int)p->nodeid == local ? " (this node)" : "");
 	}
 	printf("remote root: %s\n", conf->remote_root ? "trust" : "squash");

@@ -379,6 +379,70 @@ struct rsm_ioc_localmem {
 	__aligned_u64 len;		/* page multiple, > 0 */
 };
 
+/*
+ * The Memory Channel API (libimc, imc(3)).
+ *
+ * RSM_IOC_IMC_INIT (needs CAP_SYS_ADMIN; imc_init(8)): join this host to
+ * the API cluster, or change the limits of a host that joined; a limit of
+ * 0 keeps the current one (10 MB at first).  @max_alloc_mb is the
+ * cluster-wide allocation limit, @max_recv_mb this host's receive-mapping
+ * limit, both at most RSM_IMC_MAX_MB.
+ *
+ * RSM_IOC_IMC_HOSTNAME (needs CAP_NET_ADMIN; rsmadm load): the name this
+ * host has in the API cluster (rsm.conf "host"): letters, digits, '-',
+ * '_' and '.', NUL-terminated; "" for the default, the kernel's node name
+ * up to its first '.'.
+ */
+#define RSM_IMC_HOSTNAME	64
+#define RSM_IMC_HOSTS		64
+#define RSM_IMC_RAILS		4
+#define RSM_IMC_MAX_MB		(1U << 20)
+
+struct rsm_ioc_imc_init {
+	__u32 max_alloc_mb;
+	__u32 max_recv_mb;
+};
+
+struct rsm_ioc_imc_hostname {
+	char name[RSM_IMC_HOSTNAME];
+};
+
+/*
+ * RSM_IOC_IMC_INFO: the API cluster as this host sees it.  @gen changes
+ * whenever the hosts or the rails do.  @hosts lists this host (when it
+ * joined) and every connected peer that joined, by node id.  Logical rail
+ * r is this node's (r + 1)th RDMA controller; it is active while its port
+ * is and, when the cluster has peers, a connection through it is up.
+ */
+struct rsm_imc_host {
+	__u32 nodeid;
+	__u32 pad;
+	char name[RSM_IMC_HOSTNAME];
+};
+
+struct rsm_ioc_imc_info {
+	__aligned_u64 gen;
+	__u32 member;			/* this host ran imc_init */
+	__u32 max_alloc_mb;
+	__u32 max_recv_mb;
+	__u32 nrails;
+	__u32 active_rails;		/* bit r: rail r is active */
+	__u32 nhosts;
+	struct rsm_imc_host hosts[RSM_IMC_HOSTS];
+};
+
+/*
+ * RSM_IOC_IMC_WAIT: sleep until the generation differs from @gen, for at
+ * most @timeout_ms; rail state is sampled, so callers poll with a
+ * timeout.  Return: 0 (changed or timed out: read RSM_IOC_IMC_INFO), or
+ * -1 with EINTR when a signal came.
+ */
+struct rsm_ioc_imc_wait {
+	__aligned_u64 gen;
+	__u32 timeout_ms;
+	__u32 pad;
+};
+
 #define RSM_IOC_MAGIC		0xb7
 #define RSM_IOC_VERSION		_IOR(RSM_IOC_MAGIC, 0x00, struct rsm_ioc_version)
 #define RSM_IOC_CTLR_ATTR	_IOWR(RSM_IOC_MAGIC, 0x01, struct rsm_ioc_ctlr_attr)
@@ -402,6 +466,10 @@ struct rsm_ioc_localmem {
 #define RSM_IOC_SIGNAL_WAIT	_IOW(RSM_IOC_MAGIC, 0x41, struct rsm_ioc_signal)
 #define RSM_IOC_LOCALMEM_CREATE	_IOW(RSM_IOC_MAGIC, 0x30, struct rsm_ioc_localmem)
 #define RSM_IOC_CLUSTER_KEY	_IOW(RSM_IOC_MAGIC, 0x05, struct rsm_ioc_cluster_key)
+#define RSM_IOC_IMC_INIT	_IOW(RSM_IOC_MAGIC, 0x50, struct rsm_ioc_imc_init)
+#define RSM_IOC_IMC_INFO	_IOR(RSM_IOC_MAGIC, 0x51, struct rsm_ioc_imc_info)
+#define RSM_IOC_IMC_WAIT	_IOW(RSM_IOC_MAGIC, 0x52, struct rsm_ioc_imc_wait)
+#define RSM_IOC_IMC_HOSTNAME	_IOW(RSM_IOC_MAGIC, 0x53, struct rsm_ioc_imc_hostname)
 
 /*
  * RSM_IOC_TEST_RDMA exists only in modules built with RSM_TEST_HOOKS=1 for

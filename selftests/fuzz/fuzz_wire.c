@@ -169,6 +169,16 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		must(le32_to_cpu(m->sig.target) == RSM_SIGNAL_TO_EXPORT ||
 		     le32_to_cpu(m->sig.target) == RSM_SIGNAL_TO_IMPORTS);
 		break;
+	case RSM_MSG_IMC_HOST: {
+		/* the kernel copies the name as a string */
+		size_t n = strnlen(m->imc.name, sizeof(m->imc.name));
+
+		must(!m->imc.xid && !m->imc.pad);
+		must(!(le32_to_cpu(m->imc.flags) & ~RSM_IMC_HOST_MEMBER));
+		must(n < sizeof(m->imc.name));
+		must(n || !(le32_to_cpu(m->imc.flags) & RSM_IMC_HOST_MEMBER));
+		break;
+	}
 	default:
 		must(!"an unknown type accepted");
 	}

@@ -220,6 +220,7 @@ static void test_every_type_valid(void)
 		[RSM_MSG_REVOKE] = "revoke_valid_accepted",
 		[RSM_MSG_ACK] = "ack_valid_accepted",
 		[RSM_MSG_SIGNAL] = "signal_valid_accepted",
+		[RSM_MSG_IMC_HOST] = "imc_host_valid_accepted",
 	};
 	union wire_msg m;
 	unsigned int t;
@@ -233,7 +234,8 @@ static void test_every_type_valid(void)
 	}
 	verdict("every_type_has_a_length_within_msg_max", fits, 0, 0);
 	verdict("type_0_has_no_length", !rsm_wire_msg_len(0), 1, 0);
-	verdict("type_10_has_no_length", !rsm_wire_msg_len(10), 1, 0);
+	verdict("type_11_has_no_length",
+		!rsm_wire_msg_len(RSM_MSG_TYPE_MAX + 1), 1, 0);
 }
 
 static void test_header(void)
@@ -273,8 +275,8 @@ static void test_header(void)
 	len = wire_build(&m, RSM_MSG_ACK);
 	m.hdr.type = cpu_to_le16(0);
 	msg_case("type_0_rejected", &m, len, REJECT);
-	m.hdr.type = cpu_to_le16(RSM_MSG_SIGNAL + 1);
-	msg_case("type_10_rejected", &m, len, REJECT);
+	m.hdr.type = cpu_to_le16(RSM_MSG_TYPE_MAX + 1);
+	msg_case("type_11_rejected", &m, len, REJECT);
 	m.hdr.type = cpu_to_le16(0x100 | RSM_MSG_ACK);
 	msg_case("type_with_high_byte_set_rejected", &m, len, REJECT);
 }
@@ -468,6 +470,37 @@ static void test_other_requests(void)
 	msg_case("ack_nonzero_pad_rejected", &m, len, REJECT);
 }
 
+static void test_imc_host(void)
+{
+	union wire_msg m;
+	__u32 len;
+
+	len = wire_build(&m, RSM_MSG_IMC_HOST);
+	memset(m.imc.name, 'h', sizeof(m.imc.name));
+	msg_case("imc_host_name_without_nul_rejected", &m, len, REJECT);
+	m.imc.name[sizeof(m.imc.name) - 1] = 0;
+	msg_case("imc_host_name_of_63_chars_accepted", &m, len,
+		 RSM_MSG_IMC_HOST);
+	len = wire_build(&m, RSM_MSG_IMC_HOST);
+	m.imc.name[7] = 'x';	/* after the NUL of "node1" */
+	msg_case("imc_host_bytes_after_the_name_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_HOST);
+	memset(m.imc.name, 0, sizeof(m.imc.name));
+	msg_case("imc_host_member_without_name_rejected", &m, len, REJECT);
+	m.imc.flags = 0;
+	msg_case("imc_host_non_member_without_name_accepted", &m, len,
+		 RSM_MSG_IMC_HOST);
+	len = wire_build(&m, RSM_MSG_IMC_HOST);
+	m.imc.flags = cpu_to_le32(2);
+	msg_case("imc_host_unknown_flag_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_HOST);
+	m.imc.xid = cpu_to_le64(1);
+	msg_case("imc_host_nonzero_xid_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_HOST);
+	m.imc.pad = cpu_to_le32(1);
+	msg_case("imc_host_nonzero_pad_rejected", &m, len, REJECT);
+}
+
 static void test_signal_info(void)
 {
 	union wire_msg m;
@@ -608,6 +641,7 @@ int main(int argc, char **argv)
 	test_import_req();
 	test_other_requests();
 	test_signal_info();
+	test_imc_host();
 	test_hello();
 	test_answer_matching();
 	seed_built();

@@ -99,6 +99,10 @@ static void wire_build_payload(union wire_msg *m, unsigned int type)
 		m->sig.instance = cpu_to_le64(5);
 		m->sig.target = cpu_to_le32(RSM_SIGNAL_TO_IMPORTS);
 		break;
+	case RSM_MSG_IMC_HOST:
+		m->imc.flags = cpu_to_le32(RSM_IMC_HOST_MEMBER);
+		memcpy(m->imc.name, "node1", 5);
+		break;
 	}
 }
 

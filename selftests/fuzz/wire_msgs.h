@@ -43,11 +43,12 @@ union wire_msg {
 	struct rsm_msg_revoke rv;
 	struct rsm_msg_ack ack;
 	struct rsm_msg_signal sig;
+	struct rsm_msg_imc_host imc;
 	__u8 bytes[2 * RSM_MSG_MAX];
 };
 
 #define WIRE_TYPE_FIRST	RSM_MSG_INFO
-#define WIRE_TYPE_LAST	RSM_MSG_SIGNAL
+#define WIRE_TYPE_LAST	RSM_MSG_IMC_HOST
 
 /*
  * The numbers of a segment description, the input of WIRE_T_REPLY_FIELDS:

@@ -85,6 +85,21 @@ genkey_refuses_overwrite() {
 
 echo "TAP version 13"
 echo "1..29"
+# Memory Channel API host names (rsm.conf "host", imc(3))
+check host_names_are_listed_with_their_nodes 0 'node 1 192.0.2.1 host alpha.*node 2 192.0.2.2 host beta-2 \(this node\)' \
+	'1 192.0.2.1 host alpha\n2 host beta-2 192.0.2.2\n' -n 2
+check host_without_a_name_names_the_line 1 'conf:1: host needs a name' \
+	'1 192.0.2.1 host\n' -n 1
+check host_name_with_a_bad_character_is_refused 1 "conf:2: bad host name 'b/c'" \
+	'1 192.0.2.1\n2 192.0.2.2 host b/c\n' -n 1
+check host_name_of_64_bytes_is_refused 1 'conf:1: bad host name' \
+	"1 192.0.2.1 host $(printf 'h%.0s' {1..64})\n" -n 1
+check host_name_of_63_bytes_is_taken 0 'host hhhh' \
+	"1 192.0.2.1 host $(printf 'h%.0s' {1..63})\n" -n 1
+check two_host_names_for_a_node_are_refused 1 'conf:1: node 1 already has a host name' \
+	'1 192.0.2.1 host a host b\n' -n 1
+check one_host_name_for_two_nodes_is_refused 1 "conf:2: host name 'a' is node 1's already" \
+	'1 192.0.2.1 host a\n2 192.0.2.2 host a\n' -n 1
 check good_file_lists_every_node 0 'node 1 192.0.2.1.*node 2 192.0.2.2 \(this node\)' \
 	'# comment\n\n1 192.0.2.1\n2 192.0.2.2 # trailing comment\n' -n 2
 check several_rails_per_node 0 'node 3 192.0.2.3.*node 3 2001:db8::3' \

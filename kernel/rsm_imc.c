@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: the Memory Channel API cluster - which hosts ran imc_init, under
+ * which names, and the logical rails (imc_getclusterinfo(3),
+ * imc_wait_cluster_event(3)).
+ *
+ * A host joins with RSM_IOC_IMC_INIT (imc_init(8)).  It tells every peer
+ * its state in an RSM_MSG_IMC_HOST when a connection comes up and whenever
+ * the state changes; a peer is a host of the API cluster while a usable
+ * connection to it carries its latest "member" state.  Every change of the
+ * hosts, and every connection coming or going (the rails), bumps a
+ * generation that waiters sleep on.
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/capability.h>
+#include <linux/ctype.h>
+#include <linux/sort.h>
+#include <linux/utsname.h>
+
+#include "rsm_imc.h"
+
+#define RSM_IMC_DEFAULT_MB	10	/* imc_init's -a and -r defaults */
+#define RSM_IMC_WAIT_MAX_MS	60000
+
+/*
+ * struct rsm_imc_peer - what a peer last said about itself over one
+ * endpoint; listed while that endpoint is its connection's usable one.
+ */
+struct rsm_imc_peer {
+	struct list_head	list;
+	u64			ep_id;
+	u32			nodeid;
+	bool			member;
+	char			name[RSM_WIRE_HOSTNAME];
+};
+
+/*
+ * The API cluster as this host sees it.  @lock protects everything but
+ * @gen and @wq; it nests inside a connection's lock (the transport's
+ * callbacks run under it), so nothing that takes a connection's lock is
+ * called with @lock held.
+ */
+static struct {
+	struct mutex		lock;		/* see above */
+	bool			member;		/* imc_init ran here */
+	u32			max_alloc_mb;
+	u32			max_recv_mb;
+	char			conf_name[RSM_IMC_HOSTNAME];	/* "": default */
+	struct list_head	peers;		/* struct rsm_imc_peer */
+	atomic64_t		gen;
+	wait_queue_head_t	wq;
+	struct work_struct	announce_work;
+} rsm_imc = {
+	.lock		= __MUTEX_INITIALIZER(rsm_imc.lock),
+	.max_alloc_mb	= RSM_IMC_DEFAULT_MB,
+	.max_recv_mb	= RSM_IMC_DEFAULT_MB,
+	.peers		= LIST_HEAD_INIT(rsm_imc.peers),
+	.gen		= ATOMIC64_INIT(1),
+	.wq		= __WAIT_QUEUE_HEAD_INITIALIZER(rsm_imc.wq),
+};
+
+static void rsm_imc_changed(void)
+{
+	atomic64_inc(&rsm_imc.gen);
+	wake_up_all(&rsm_imc.wq);
+}
+
+/* Letters, digits, '-', '_' and '.' */
+static bool rsm_imc_name_char(char c)
+{
+	return isalnum(c) || c == '-' || c == '_' || c == '.';
+}
+
+/*
+ * This host's name: as configured, or the initial namespace's node name up
+ * to its first '.' (characters outside the set above become '-').  The
+ * node name is read without uts_sem, which modules cannot take: a racing
+ * sethostname() can give a mix of both names, never an invalid one.
+ */
+static void rsm_imc_name_locked(char *buf, size_t size)
+{
+	const char *node;
+	size_t i;
+
+	lockdep_assert_held(&rsm_imc.lock);
+	if (rsm_imc.conf_name[0]) {
+		strscpy(buf, rsm_imc.conf_name, size);
+		return;
+	}
+	node = init_utsname()->nodename;
+	for (i = 0; i + 1 < size && i < __NEW_UTS_LEN; i++) {
+		char c = READ_ONCE(node[i]);
+
+		if (!c || c == '.')
+			break;
+		buf[i] = rsm_imc_name_char(c) ? c : '-';
+	}
+	if (!i)
+		strscpy(buf, "localhost", size);
+	else
+		buf[i] = '\0';
+}
+
+static void rsm_imc_send_host(struct rsm_ep *ep, void *arg)
+{
+	/* a peer that cannot take it loses its connection, and hears again */
+	rsm_msg_send_wait(ep, arg, sizeof(struct rsm_msg_imc_host));
+}
+
+/* Tell every connected peer this host's state. */
+static void rsm_imc_announce_work(struct work_struct *work)
+{
+	struct rsm_msg_imc_host msg = {};
+
+	msg.hdr.type = cpu_to_le16(RSM_MSG_IMC_HOST);
+	msg.hdr.len = cpu_to_le32(sizeof(msg));
+	mutex_lock(&rsm_imc.lock);
+	if (rsm_imc.member) {
+		msg.flags = cpu_to_le32(RSM_IMC_HOST_MEMBER);
+		rsm_imc_name_locked(msg.name, sizeof(msg.name));
+	}
+	mutex_unlock(&rsm_imc.lock);
+	if (rsm_cluster_each_active(rsm_imc_send_host, &msg))
+		rsm_warn_rl("imc: out of memory telling peers our state\n");
+}
+
+static struct rsm_imc_peer *rsm_imc_find_locked(u64 ep_id)
+{
+	struct rsm_imc_peer *p;
+
+	lockdep_assert_held(&rsm_imc.lock);
+	list_for_each_entry(p, &rsm_imc.peers, list)
+		if (p->ep_id == ep_id)
+			return p;
+	return NULL;
+}
+
+/* Forget what came over endpoint @ep_id. */
+static void rsm_imc_forget(u64 ep_id)
+{
+	struct rsm_imc_peer *p;
+
+	mutex_lock(&rsm_imc.lock);
+	p = rsm_imc_find_locked(ep_id);
+	if (p) {
+		list_del(&p->list);
+		kfree(p);
+	}
+	mutex_unlock(&rsm_imc.lock);
+}
+
+static void rsm_imc_conn_up(struct rsm_conn *conn, struct rsm_ep *ep)
+{
+	/* the new peer learns our state; the rails may have changed */
+	queue_work(rsm_wq, &rsm_imc.announce_work);
+	rsm_imc_changed();
+}
+
+static void rsm_imc_conn_down(struct rsm_conn *conn, u64 ep_id)
+{
+	rsm_imc_forget(ep_id);
+	rsm_imc_changed();
+}
+
+static void rsm_imc_ep_gone(struct rsm_ep *ep)
+{
+	rsm_imc_forget(ep->id);
+}
+
+static unsigned int rsm_imc_req_queue(const void *msg)
+{
+	return 0;	/* one peer's states take effect in order */
+}
+
+/* A peer's state; checked by rsm_wire_check_msg(). */
+static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
+{
+	const struct rsm_msg_imc_host *m = msg;
+	struct rsm_conn *conn = ep->conn;
+	struct rsm_imc_peer *p, *fresh;
+
+	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
+	if (!fresh) {
+		rsm_conn_fail(ep, "out of memory for a peer's state");
+		return;
+	}
+	/* only the usable endpoint speaks for its node (see rsm_imc.lock) */
+	mutex_lock(&conn->lock);
+	if (conn->ep != ep || ep->state != RSM_EP_ACTIVE) {
+		mutex_unlock(&conn->lock);
+		kfree(fresh);
+		return;
+	}
+	mutex_lock(&rsm_imc.lock);
+	p = rsm_imc_find_locked(ep->id);
+	if (!p) {
+		p = fresh;
+		fresh = NULL;
+		p->ep_id = ep->id;
+		p->nodeid = conn->nodeid;
+		list_add_tail(&p->list, &rsm_imc.peers);
+	}
+	p->member = le32_to_cpu(m->flags) & RSM_IMC_HOST_MEMBER;
+	strscpy(p->name, m->name, sizeof(p->name));
+	mutex_unlock(&rsm_imc.lock);
+	mutex_unlock(&conn->lock);
+	kfree(fresh);
+	rsm_imc_changed();
+}
+
+static const u16 rsm_imc_req_types[] = { RSM_MSG_IMC_HOST };
+
+static const struct rsm_tp_client rsm_imc_client = {
+	.id		= RSM_TP_IMC,
+	.types		= rsm_imc_req_types,
+	.ntypes		= ARRAY_SIZE(rsm_imc_req_types),
+	.req_queue	= rsm_imc_req_queue,
+	.req_serve	= rsm_imc_req_serve,
+	.conn_up	= rsm_imc_conn_up,
+	.conn_down	= rsm_imc_conn_down,
+	.ep_gone	= rsm_imc_ep_gone,
+};
+
+/* Not empty, NUL-terminated, rsm_imc_name_char() only. */
+static bool rsm_imc_name_ok(const char *name, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size && name[i]; i++)
+		if (!rsm_imc_name_char(name[i]))
+			return false;
+	return i > 0 && i < size;
+}
+
+/**
+ * rsm_imc_ioctl_init - RSM_IOC_IMC_INIT: join the API cluster, or change
+ * this host's limits
+ * @uarg: struct rsm_ioc_imc_init in user memory
+ *
+ * Return: 0, -EPERM without CAP_SYS_ADMIN, -EFAULT, or -EINVAL for a
+ * limit above RSM_IMC_MAX_MB.
+ */
+int rsm_imc_ioctl_init(void __user *uarg)
+{
+	struct rsm_ioc_imc_init req;
+	bool joined;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.max_alloc_mb > RSM_IMC_MAX_MB || req.max_recv_mb > RSM_IMC_MAX_MB)
+		return -EINVAL;
+	mutex_lock(&rsm_imc.lock);
+	joined = !rsm_imc.member;
+	rsm_imc.member = true;
+	if (req.max_alloc_mb)
+		rsm_imc.max_alloc_mb = req.max_alloc_mb;
+	if (req.max_recv_mb)
+		rsm_imc.max_recv_mb = req.max_recv_mb;
+	mutex_unlock(&rsm_imc.lock);
+	if (joined) {
+		rsm_info("imc: this host joined the Memory Channel API cluster\n");
+		queue_work(rsm_wq, &rsm_imc.announce_work);
+		rsm_imc_changed();
+	}
+	return 0;
+}
+
+/**
+ * rsm_imc_ioctl_hostname - RSM_IOC_IMC_HOSTNAME: this host's name
+ * @uarg: struct rsm_ioc_imc_hostname in user memory
+ *
+ * Return: 0, -EPERM without CAP_NET_ADMIN, -EFAULT or -EINVAL.
+ */
+int rsm_imc_ioctl_hostname(void __user *uarg)
+{
+	struct rsm_ioc_imc_hostname req;
+	bool news;
+
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.name[0] && !rsm_imc_name_ok(req.name, sizeof(req.name)))
+		return -EINVAL;
+	mutex_lock(&rsm_imc.lock);
+	news = strcmp(rsm_imc.conf_name, req.name) && rsm_imc.member;
+	strscpy(rsm_imc.conf_name, req.name, sizeof(rsm_imc.conf_name));
+	mutex_unlock(&rsm_imc.lock);
+	if (news) {
+		queue_work(rsm_wq, &rsm_imc.announce_work);
+		rsm_imc_changed();
+	}
+	return 0;
+}
+
+static int rsm_imc_host_cmp(const void *a, const void *b)
+{
+	const struct rsm_imc_host *x = a, *y = b;
+
+	return x->nodeid < y->nodeid ? -1 : x->nodeid > y->nodeid;
+}
+
+/* Add @nodeid unless it is there already (several connections). */
+static void rsm_imc_add_host(struct rsm_ioc_imc_info *info, u32 nodeid,
+			     const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < info->nhosts; i++)
+		if (info->hosts[i].nodeid == nodeid)
+			return;
+	if (info->nhosts == RSM_IMC_HOSTS)
+		return;
+	info->hosts[i].nodeid = nodeid;
+	strscpy(info->hosts[i].name, name, sizeof(info->hosts[i].name));
+	info->nhosts++;
+}
+
+/**
+ * rsm_imc_ioctl_info - RSM_IOC_IMC_INFO
+ * @uarg: struct rsm_ioc_imc_info in user memory
+ *
+ * Return: 0, -ENOMEM or -EFAULT.
+ */
+int rsm_imc_ioctl_info(void __user *uarg)
+{
+	struct rsm_ioc_imc_info *info;
+	struct rsm_imc_peer *p;
+	u32 self = READ_ONCE(rsm_cluster.local_nodeid);
+	int ret = 0;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	/* first the generation: a change after it is seen next time */
+	info->gen = atomic64_read(&rsm_imc.gen);
+	rsm_cluster_rails(RSM_IMC_RAILS, &info->nrails, &info->active_rails);
+	mutex_lock(&rsm_imc.lock);
+	info->member = rsm_imc.member;
+	info->max_alloc_mb = rsm_imc.max_alloc_mb;
+	info->max_recv_mb = rsm_imc.max_recv_mb;
+	if (rsm_imc.member) {
+		char name[RSM_IMC_HOSTNAME];
+
+		rsm_imc_name_locked(name, sizeof(name));
+		rsm_imc_add_host(info, self, name);
+	}
+	list_for_each_entry(p, &rsm_imc.peers, list)
+		if (p->member && p->nodeid != self)
+			rsm_imc_add_host(info, p->nodeid, p->name);
+	mutex_unlock(&rsm_imc.lock);
+	sort(info->hosts, info->nhosts, sizeof(info->hosts[0]),
+	     rsm_imc_host_cmp, NULL);
+	if (copy_to_user(uarg, info, sizeof(*info)))
+		ret = -EFAULT;
+	kfree(info);
+	return ret;
+}
+
+/**
+ * rsm_imc_ioctl_wait - RSM_IOC_IMC_WAIT
+ * @uarg: struct rsm_ioc_imc_wait in user memory
+ *
+ * Return: 0 once the generation differs or the time is up, -EINTR on a
+ * signal, -EFAULT, or -EINVAL for a timeout of 0 or reserved bits set.
+ */
+int rsm_imc_ioctl_wait(void __user *uarg)
+{
+	struct rsm_ioc_imc_wait req;
+	unsigned long tmo;
+	long left;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!req.timeout_ms || req.pad)
+		return -EINVAL;
+	tmo = msecs_to_jiffies(min_t(u32, req.timeout_ms, RSM_IMC_WAIT_MAX_MS));
+	left = wait_event_interruptible_timeout(rsm_imc.wq,
+						(u64)atomic64_read(&rsm_imc.gen) !=
+						req.gen, tmo);
+	/* the caller's IMC_INTR: never restarted behind its back */
+	return left < 0 ? -EINTR : 0;
+}
+
+/**
+ * rsm_imc_init - register the Memory Channel API layer with the transport
+ *
+ * Return: 0 or a negative errno.
+ */
+int rsm_imc_init(void)
+{
+	INIT_WORK(&rsm_imc.announce_work, rsm_imc_announce_work);
+	return rsm_tp_register(&rsm_imc_client);
+}
+
+/**
+ * rsm_imc_exit - unregister, once the last connection is gone
+ */
+void rsm_imc_exit(void)
+{
+	struct rsm_imc_peer *p, *tmp;
+
+	cancel_work_sync(&rsm_imc.announce_work);
+	rsm_tp_unregister(&rsm_imc_client);
+	list_for_each_entry_safe(p, tmp, &rsm_imc.peers, list) {
+		list_del(&p->list);
+		kfree(p);
+	}
+}
