@@ -123,6 +123,7 @@ static void rsm_imc_announce_work(struct work_struct *work)
 	mutex_unlock(&rsm_imc.lock);
 	if (rsm_cluster_each_active(rsm_imc_send_host, &msg))
 		rsm_warn_rl("imc: out of memory telling peers our state\n");
+	rsm_imc_regions_announce();
 }
 
 static struct rsm_imc_peer *rsm_imc_find_locked(u64 ep_id)
@@ -160,21 +161,73 @@ static void rsm_imc_conn_up(struct rsm_conn *conn, struct rsm_ep *ep)
 static void rsm_imc_conn_down(struct rsm_conn *conn, u64 ep_id)
 {
 	rsm_imc_forget(ep_id);
+	rsm_imc_regions_ep_gone(ep_id);
 	rsm_imc_changed();
 }
 
 static void rsm_imc_ep_gone(struct rsm_ep *ep)
 {
 	rsm_imc_forget(ep->id);
+	rsm_imc_regions_ep_gone(ep->id);
 }
 
 static unsigned int rsm_imc_req_queue(const void *msg)
 {
-	return 0;	/* one peer's states take effect in order */
+	const struct rsm_msg_hdr *hdr = msg;
+
+	/* one peer's host states in order; its region messages by key */
+	if (le16_to_cpu(hdr->type) == RSM_MSG_IMC_HOST)
+		return 0;
+	return rsm_imc_region_queue(msg);
+}
+
+/**
+ * rsm_imc_member - whether this host ran imc_init
+ *
+ * Return: true once it did.
+ */
+bool rsm_imc_member(void)
+{
+	bool m;
+
+	mutex_lock(&rsm_imc.lock);
+	m = rsm_imc.member;
+	mutex_unlock(&rsm_imc.lock);
+	return m;
+}
+
+/**
+ * rsm_imc_max_alloc_mb - the cluster-wide allocation limit (imc_init -a)
+ *
+ * Return: megabytes.
+ */
+u32 rsm_imc_max_alloc_mb(void)
+{
+	return READ_ONCE(rsm_imc.max_alloc_mb);
+}
+
+/**
+ * rsm_imc_coordinator - the member that decides allocations: the one with
+ * the lowest node id among this host and its connected members
+ *
+ * Return: its node id, or RSM_IMC_SELF for this host.
+ */
+u32 rsm_imc_coordinator(void)
+{
+	u32 self = READ_ONCE(rsm_cluster.local_nodeid), low = self;
+	struct rsm_imc_peer *p;
+
+	mutex_lock(&rsm_imc.lock);
+	if (self != RSM_NODEID_NONE)
+		list_for_each_entry(p, &rsm_imc.peers, list)
+			if (p->member && p->nodeid < low)
+				low = p->nodeid;
+	mutex_unlock(&rsm_imc.lock);
+	return low == self ? RSM_IMC_SELF : low;
 }
 
 /* A peer's state; checked by rsm_wire_check_msg(). */
-static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
+static void rsm_imc_host_serve(struct rsm_ep *ep, const void *msg)
 {
 	const struct rsm_msg_imc_host *m = msg;
 	struct rsm_conn *conn = ep->conn;
@@ -209,7 +262,19 @@ static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
 	rsm_imc_changed();
 }
 
-static const u16 rsm_imc_req_types[] = { RSM_MSG_IMC_HOST };
+static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
+{
+	const struct rsm_msg_hdr *hdr = msg;
+
+	if (le16_to_cpu(hdr->type) == RSM_MSG_IMC_HOST)
+		rsm_imc_host_serve(ep, msg);
+	else
+		rsm_imc_region_serve(ep, msg);
+}
+
+static const u16 rsm_imc_req_types[] = {
+	RSM_MSG_IMC_HOST, RSM_MSG_IMC_ALLOC, RSM_MSG_IMC_REGION,
+};
 
 static const struct rsm_tp_client rsm_imc_client = {
 	.id		= RSM_TP_IMC,
@@ -409,4 +474,5 @@ void rsm_imc_exit(void)
 		list_del(&p->list);
 		kfree(p);
 	}
+	rsm_imc_regions_exit();
 }

@@ -159,6 +159,7 @@ enum rsm_file_kind {
 	RSM_FILE_EXPORT,
 	RSM_FILE_IMPORT,
 	RSM_FILE_LOCALMEM,
+	RSM_FILE_IMC,		/* a libimc descriptor: struct rsm_imc_proc */
 };
 
 /*

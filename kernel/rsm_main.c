@@ -194,6 +194,29 @@ struct rsm_localmem *rsm_localmem_from_fd(int fd)
 	return lm;
 }
 
+/* A region request: the descriptor becomes the process's libimc one. */
+static long rsm_ioctl_imc(struct rsm_file *rf, unsigned int cmd,
+			  void __user *uarg)
+{
+	struct rsm_imc_proc *pr = rsm_file_bound(rf, RSM_FILE_IMC);
+
+	if (!pr) {
+		pr = rsm_imc_proc_new();
+		if (!pr)
+			return -ENOMEM;
+		if (!rsm_file_bind(rf, RSM_FILE_IMC, pr)) {
+			/* another thread bound it first, or it is a segment */
+			rsm_imc_proc_release(pr);
+			pr = rsm_file_bound(rf, RSM_FILE_IMC);
+			if (!pr)
+				return -EINVAL;
+		}
+	}
+	if (cmd == RSM_IOC_IMC_ASALLOC)
+		return rsm_imc_ioctl_asalloc(pr, uarg);
+	return rsm_imc_ioctl_asdealloc(pr, uarg);
+}
+
 static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct rsm_file *rf = file->private_data;
@@ -240,6 +263,11 @@ static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return rsm_imc_ioctl_init(uarg);
 	case RSM_IOC_IMC_HOSTNAME:
 		return rsm_imc_ioctl_hostname(uarg);
+	case RSM_IOC_IMC_REGIONS:
+		return rsm_imc_ioctl_regions(uarg);
+	case RSM_IOC_IMC_ASALLOC:
+	case RSM_IOC_IMC_ASDEALLOC:
+		return rsm_ioctl_imc(rf, cmd, uarg);
 	case RSM_IOC_IMC_INFO:
 		return rsm_imc_ioctl_info(uarg);
 	case RSM_IOC_IMC_WAIT:
@@ -319,6 +347,9 @@ static int rsm_release(struct inode *inode, struct file *file)
 		break;
 	case RSM_FILE_LOCALMEM:
 		rsm_localmem_put(rf->lmem);
+		break;
+	case RSM_FILE_IMC:
+		rsm_imc_proc_release(rf->obj);
 		break;
 	default:
 		break;

@@ -152,7 +152,10 @@ enum rsm_msg_type {
 	RSM_MSG_ACK		= 8,	/* importer -> exporter: revoke done */
 	RSM_MSG_SIGNAL		= 9,	/* either way: one event (interrupt) */
 	RSM_MSG_IMC_HOST	= 10,	/* either way: Memory Channel API state */
-	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_HOST
+	RSM_MSG_IMC_ALLOC	= 11,	/* host -> coordinator: allocate a key */
+	RSM_MSG_IMC_ALLOC_REPLY	= 12,	/* coordinator -> host: granted or not */
+	RSM_MSG_IMC_REGION	= 13,	/* either way: a host's part in a region */
+	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_REGION
 };
 
 /*
@@ -411,6 +414,78 @@ struct rsm_msg_imc_host {
 	char name[RSM_WIRE_HOSTNAME];
 };
 
+/* Memory Channel regions (rsm_imc_region.c) */
+#define RSM_IMC_COHERENT	1	/* region flag */
+#define RSM_IMC_PERM_MASK	0666	/* region permission bits */
+#define RSM_IMC_RAILS_MAX	4
+#define RSM_IMC_SIZE_MAX	0x10000000000ULL	/* 1 TiB */
+#define RSM_IMC_PAGE		4096	/* sizes are multiples of it */
+
+/*
+ * struct rsm_msg_imc_alloc - allocate a region key (imc_asalloc); sent to
+ * the coordinator, the member with the lowest node id
+ * @hdr:	type RSM_MSG_IMC_ALLOC
+ * @xid:	transaction id, not zero
+ * @key:	the region's key
+ * @perm:	within RSM_IMC_PERM_MASK, for a region this creates
+ * @size:	bytes, RSM_IMC_PAGE .. RSM_IMC_SIZE_MAX, a multiple of
+ *		RSM_IMC_PAGE
+ * @flags:	RSM_IMC_COHERENT or 0
+ * @rail:	logical rail, below RSM_IMC_RAILS_MAX
+ * @uid:	the caller's effective uid, asserted by its kernel
+ * @gid:	its effective gid
+ * @ngroups:	supplementary groups that follow, at most RSM_WIRE_GROUPS
+ * @pad:	zero
+ * @groups:	the first @ngroups count; the rest zero
+ */
+struct rsm_msg_imc_alloc {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 key;
+	__le32 perm;
+	__le64 size;
+	__le32 flags;
+	__le32 rail;
+	__le32 uid;
+	__le32 gid;
+	__le32 ngroups;
+	__le32 pad;
+	__le32 groups[RSM_WIRE_GROUPS];
+};
+
+/* The refusals an RSM_MSG_IMC_ALLOC_REPLY may carry: -IMC_* values. */
+#define RSM_IMC_ST_MCFULL	1
+#define RSM_IMC_ST_PERMIT	10
+#define RSM_IMC_ST_BADSIZE	16
+#define RSM_IMC_ST_COHERENCY	33
+#define RSM_IMC_ST_WRONGRAIL	58
+
+/*
+ * struct rsm_msg_imc_region - a region as one host knows it: the answer to
+ * RSM_MSG_IMC_ALLOC (type RSM_MSG_IMC_ALLOC_REPLY, @xid of the request,
+ * @present 0), or a host telling every peer that it has allocators of the
+ * region or no longer has (type RSM_MSG_IMC_REGION, @xid 0)
+ * @status:	an ALLOC_REPLY's RSM_IMC_ST_* or 0; 0 in a REGION
+ * @present:	REGION: 1 the sender has allocators, 0 it has none
+ * @key, @size, @perm, @flags, @rail: the region; all zero in a refusal
+ *		and in a REGION with @present 0 (but @key)
+ * @uid, @gid:	its owner (the creator)
+ * @pad:	zero
+ */
+struct rsm_msg_imc_region {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 status;
+	__le32 present;
+	__le32 key;
+	__le32 perm;
+	__le64 size;
+	__le32 flags;
+	__le32 rail;
+	__le32 uid;
+	__le32 gid;
+};
+
 /*
  * Checks of received messages that need no state (rsm_wire.c).  They are
  * plain functions of the bytes received, so the host-side fuzzer
@@ -421,6 +496,7 @@ int rsm_wire_check_hello(const void *data, __u32 len, __u32 version);
 int rsm_wire_check_reply(const void *buf, __u32 len, __u64 *nchunks);
 __u32 rsm_wire_msg_len(unsigned int type);
 enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type);
+unsigned int rsm_wire_answer_type(unsigned int request);
 bool rsm_wire_answer_ok(unsigned int want_type, const void *buf, __u32 len);
 
 #endif /* _RSM_PROTO_H */

@@ -80,17 +80,9 @@ int rsm_rpc_send(struct rsm_ep *ep, struct rsm_rpc *rpc, void *msg,
 	const struct rsm_msg_hdr *hdr = msg;
 	int ret;
 
-	switch (le16_to_cpu(hdr->type)) {
-	case RSM_MSG_IMPORT_REQ:
-	case RSM_MSG_KEYS_REQ:
-		rpc->want_type = RSM_MSG_SEG_REPLY;
-		break;
-	case RSM_MSG_REVOKE:
-		rpc->want_type = RSM_MSG_ACK;
-		break;
-	default:
+	rpc->want_type = rsm_wire_answer_type(le16_to_cpu(hdr->type));
+	if (!rpc->want_type)
 		return -EINVAL;
-	}
 	rpc->xid = atomic64_inc_return(&rsm_next_xid);
 	rpc->ep = ep;
 	rpc->status = 0;

@@ -54,6 +54,11 @@ __u32 rsm_wire_msg_len(unsigned int type)
 		return sizeof(struct rsm_msg_signal);
 	case RSM_MSG_IMC_HOST:
 		return sizeof(struct rsm_msg_imc_host);
+	case RSM_MSG_IMC_ALLOC:
+		return sizeof(struct rsm_msg_imc_alloc);
+	case RSM_MSG_IMC_ALLOC_REPLY:
+	case RSM_MSG_IMC_REGION:
+		return sizeof(struct rsm_msg_imc_region);
 	default:
 		return 0;
 	}
@@ -77,12 +82,36 @@ enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type)
 	case RSM_MSG_REVOKE:
 	case RSM_MSG_SIGNAL:
 	case RSM_MSG_IMC_HOST:
+	case RSM_MSG_IMC_ALLOC:
+	case RSM_MSG_IMC_REGION:
 		return RSM_WIRE_REQUEST;
 	case RSM_MSG_SEG_REPLY:
 	case RSM_MSG_ACK:
+	case RSM_MSG_IMC_ALLOC_REPLY:
 		return RSM_WIRE_ANSWER;
 	default:
 		return RSM_WIRE_UNKNOWN;
+	}
+}
+
+/**
+ * rsm_wire_answer_type - the answer a request waits for
+ * @request: enum rsm_msg_type
+ *
+ * Return: the type of its answer, or 0 for a type nobody answers.
+ */
+unsigned int rsm_wire_answer_type(unsigned int request)
+{
+	switch (request) {
+	case RSM_MSG_IMPORT_REQ:
+	case RSM_MSG_KEYS_REQ:
+		return RSM_MSG_SEG_REPLY;
+	case RSM_MSG_REVOKE:
+		return RSM_MSG_ACK;
+	case RSM_MSG_IMC_ALLOC:
+		return RSM_MSG_IMC_ALLOC_REPLY;
+	default:
+		return 0;
 	}
 }
 
@@ -152,6 +181,63 @@ static int rsm_wire_check_imc_host(const struct rsm_msg_imc_host *m)
 	return rsm_wire_zero(m->name + n, sizeof(m->name) - n) ? 0 : -EPROTO;
 }
 
+static bool rsm_wire_imc_size_ok(__u64 size)
+{
+	return size >= RSM_IMC_PAGE && size <= RSM_IMC_SIZE_MAX &&
+	       !(size % RSM_IMC_PAGE);
+}
+
+static int rsm_wire_check_imc_alloc(const struct rsm_msg_imc_alloc *m)
+{
+	__u32 n = le32_to_cpu(m->ngroups);
+
+	if (!m->xid || m->pad || n > RSM_WIRE_GROUPS ||
+	    (le32_to_cpu(m->perm) & ~RSM_IMC_PERM_MASK) ||
+	    (le32_to_cpu(m->flags) & ~RSM_IMC_COHERENT) ||
+	    le32_to_cpu(m->rail) >= RSM_IMC_RAILS_MAX ||
+	    !rsm_wire_imc_size_ok(le64_to_cpu(m->size)))
+		return -EPROTO;
+	return rsm_wire_zero(&m->groups[n], (RSM_WIRE_GROUPS - n) *
+			     sizeof(m->groups[0])) ? 0 : -EPROTO;
+}
+
+/* A region described: every field in range. */
+static bool rsm_wire_imc_desc_ok(const struct rsm_msg_imc_region *m)
+{
+	return !(le32_to_cpu(m->perm) & ~RSM_IMC_PERM_MASK) &&
+	       !(le32_to_cpu(m->flags) & ~RSM_IMC_COHERENT) &&
+	       le32_to_cpu(m->rail) < RSM_IMC_RAILS_MAX &&
+	       rsm_wire_imc_size_ok(le64_to_cpu(m->size));
+}
+
+/* Everything after @key zero: a refusal, or a host without allocators. */
+static bool rsm_wire_imc_bare(const struct rsm_msg_imc_region *m)
+{
+	return rsm_wire_zero(&m->perm, sizeof(*m) -
+			     offsetof(struct rsm_msg_imc_region, perm));
+}
+
+static int rsm_wire_check_imc_region(const struct rsm_msg_imc_region *m,
+				     bool reply)
+{
+	__u32 st = le32_to_cpu(m->status);
+
+	if (reply) {
+		if (!m->xid || m->present)
+			return -EPROTO;
+		if (st == RSM_IMC_ST_MCFULL || st == RSM_IMC_ST_PERMIT ||
+		    st == RSM_IMC_ST_BADSIZE || st == RSM_IMC_ST_COHERENCY ||
+		    st == RSM_IMC_ST_WRONGRAIL)
+			return rsm_wire_imc_bare(m) ? 0 : -EPROTO;
+		return !st && rsm_wire_imc_desc_ok(m) ? 0 : -EPROTO;
+	}
+	if (m->xid || st || le32_to_cpu(m->present) > 1)
+		return -EPROTO;
+	if (!m->present)
+		return rsm_wire_imc_bare(m) ? 0 : -EPROTO;
+	return rsm_wire_imc_desc_ok(m) ? 0 : -EPROTO;
+}
+
 static int rsm_wire_check_payload(unsigned int type, const void *buf)
 {
 	const struct rsm_msg_keys_req *kr = buf;
@@ -193,6 +279,12 @@ static int rsm_wire_check_payload(unsigned int type, const void *buf)
 		return 0;
 	case RSM_MSG_IMC_HOST:
 		return rsm_wire_check_imc_host(buf);
+	case RSM_MSG_IMC_ALLOC:
+		return rsm_wire_check_imc_alloc(buf);
+	case RSM_MSG_IMC_ALLOC_REPLY:
+	case RSM_MSG_IMC_REGION:
+		return rsm_wire_check_imc_region(buf,
+						 type == RSM_MSG_IMC_ALLOC_REPLY);
 	default:
 		return -EPROTO;
 	}

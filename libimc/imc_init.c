@@ -16,6 +16,27 @@ static pthread_mutex_t imc_lock = PTHREAD_MUTEX_INITIALIZER;
 static int imc_dev_fd = -1;
 static pid_t imc_dev_pid;
 
+/*
+ * A child after fork(): the descriptor is the parent's (its allocations
+ * go when the parent's process ends, not when the child's copy is closed
+ * too); the child has none until it calls imc_api_init().
+ */
+static void imc_atfork_child(void)
+{
+	if (imc_dev_fd >= 0)
+		close(imc_dev_fd);
+	imc_dev_fd = -1;
+	imc_dev_pid = 0;
+	pthread_mutex_init(&imc_lock, NULL);
+}
+
+static pthread_once_t imc_once = PTHREAD_ONCE_INIT;
+
+static void imc_register_atfork(void)
+{
+	pthread_atfork(NULL, NULL, imc_atfork_child);
+}
+
 int imc_fd(void)
 {
 	int fd;
@@ -49,6 +70,7 @@ int imc_api_init(unsigned long *reserved)
 	int fd, st;
 
 	(void)reserved;
+	pthread_once(&imc_once, imc_register_atfork);
 	if (imc_fd() >= 0)
 		return IMC_SUCCESS;
 	info = malloc(sizeof(*info));
@@ -72,7 +94,6 @@ int imc_api_init(unsigned long *reserved)
 		/* another thread got there first */
 		close(fd);
 	} else {
-		/* an inherited descriptor is the parent's: leave it be */
 		imc_dev_fd = fd;
 		imc_dev_pid = getpid();
 	}

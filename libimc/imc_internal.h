@@ -19,6 +19,9 @@
  */
 IMC_HIDDEN int imc_fd(void);
 
+/* An ioctl's result as an IMC status (see rsm_ioctl.h). */
+IMC_HIDDEN int imc_ioctl_status(int ret);
+
 /* RSM_IOC_IMC_INFO on @fd; IMC_SUCCESS or an IMC status. */
 IMC_HIDDEN int imc_info(int fd, struct rsm_ioc_imc_info *info);
 

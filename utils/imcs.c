@@ -2,15 +2,17 @@
 /*
  * imcs - status of the Memory Channel API cluster (imcs(8)).
  *
- *   imcs [-m] [-s] [-f] [-k] [-h]
+ *   imcs [-m] [-r] [-s] [-f] [-k] [-h]
  *
- * -m the hosts that ran imc_init (the default); -s this host's limits and
- * the logical rails; -f both; -k key=value lines for scripts.  Regions
- * (-r) and lock sets (-l) come with the API functions that create them.
+ * -m the hosts that ran imc_init; -r the regions of the cluster; -s this
+ * host's limits and the logical rails; -f all of them; with no option -m
+ * and -r; -k key=value lines for scripts.  Lock sets (-l) come with the
+ * API functions that create them.
  */
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -18,10 +20,11 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: imcs [-m] [-s] [-f] [-k] [-h]\n"
-		"  -m  hosts of the Memory Channel API cluster (default)\n"
+	fprintf(f, "usage: imcs [-m] [-r] [-s] [-f] [-k] [-h]\n"
+		"  -m  hosts of the Memory Channel API cluster\n"
+		"  -r  regions of the cluster\n"
 		"  -s  this host's limits and the logical rails\n"
-		"  -f  everything\n"
+		"  -f  everything (no option: -m and -r)\n"
 		"  -k  key=value lines for scripts\n"
 		"  -h  this help\n");
 }
@@ -67,10 +70,87 @@ static void print_stats(const struct rsm_ioc_imc_info *in, int kv)
 		       in->active_rails & (1U << r) ? "active" : "inactive");
 }
 
+/* "rw-r-----" for 0640 */
+static void mode_str(unsigned int perm, char *out)
+{
+	static const char rw[] = "rw-rw-rw-";
+	int i;
+
+	for (i = 0; i < 9; i++)
+		out[i] = (perm & (0400 >> i)) && rw[i] != '-' ? rw[i] : '-';
+	out[9] = '\0';
+}
+
+static void print_region(const struct rsm_imc_region_info *r, unsigned int i,
+			 int kv)
+{
+	char mode[10], hosts[512] = "";
+	unsigned int n, len = 0;
+
+	for (n = 0; n < 128 && len + 8 < sizeof(hosts); n++)
+		if (r->hosts[n / 64] & (1ULL << (n % 64)))
+			len += snprintf(hosts + len, sizeof(hosts) - len,
+					"%s%u", len ? "," : "", n);
+	if (r->self && len + 8 < sizeof(hosts))
+		snprintf(hosts + len, sizeof(hosts) - len, "%sthis",
+			 len ? "," : "");
+	mode_str(r->perm, mode);
+	if (kv) {
+		printf("region.%u.key=%u\nregion.%u.size=%llu\n"
+		       "region.%u.mode=0%o\nregion.%u.uid=%u\n"
+		       "region.%u.gid=%u\nregion.%u.rail=%u\n"
+		       "region.%u.coherent=%u\nregion.%u.local=%u\n"
+		       "region.%u.hosts=%s\n", i, r->key, i,
+		       (unsigned long long)r->size, i, r->perm, i, r->uid, i,
+		       r->gid, i, r->rail, i, r->flags & 1, i, r->local, i,
+		       hosts);
+		return;
+	}
+	printf("  %-4s %-10u %-12llu %-9s %-6u %-6u %-4u %-8s %-5u %s\n",
+	       "IMC", r->key, (unsigned long long)r->size, mode, r->uid,
+	       r->gid, r->rail, r->flags & 1 ? "yes" : "no", r->local, hosts);
+}
+
+static int print_regions(int fd, int kv)
+{
+	struct rsm_ioc_imc_regions req = { 0 };
+	struct rsm_imc_region_info *buf = NULL;
+	unsigned int i;
+
+	/* size, then fetch; again if regions came in between */
+	for (;;) {
+		req.buf = (unsigned long)buf;
+		if (ioctl(fd, RSM_IOC_IMC_REGIONS, &req)) {
+			perror("imcs: RSM_IOC_IMC_REGIONS");
+			free(buf);
+			return -1;
+		}
+		if (req.count <= req.max)
+			break;
+		free(buf);
+		req.max = req.count + 16;
+		buf = calloc(req.max, sizeof(*buf));
+		if (!buf) {
+			perror("imcs");
+			return -1;
+		}
+	}
+	if (kv)
+		printf("regions=%u\n", req.count);
+	else
+		printf("regions: %u\n  %-4s %-10s %-12s %-9s %-6s %-6s %-4s %-8s %-5s %s\n",
+		       req.count, "TYPE", "KEY", "SIZE", "MODE", "OWNER",
+		       "GROUP", "RAIL", "COHERENT", "LOCAL", "HOSTS");
+	for (i = 0; i < req.count; i++)
+		print_region(&buf[i], i, kv);
+	free(buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct rsm_ioc_imc_info in;
-	int c, fd, hosts = 0, stats = 0, kv = 0;
+	int c, fd, hosts = 0, regions = 0, stats = 0, kv = 0, ret = 0;
 
 	while ((c = getopt(argc, argv, "msfkhrl")) != -1) {
 		switch (c) {
@@ -81,7 +161,10 @@ int main(int argc, char **argv)
 			stats = 1;
 			break;
 		case 'f':
-			hosts = stats = 1;
+			hosts = regions = stats = 1;
+			break;
+		case 'r':
+			regions = 1;
 			break;
 		case 'k':
 			kv = 1;
@@ -89,10 +172,8 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
-		case 'r':
 		case 'l':
-			fprintf(stderr, "imcs: -%c: this version has no Memory Channel %s yet\n",
-				c, c == 'r' ? "regions" : "lock sets");
+			fprintf(stderr, "imcs: -l: this version has no Memory Channel lock sets yet\n");
 			return 2;
 		default:
 			usage(stderr);
@@ -103,8 +184,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!hosts && !stats)
-		hosts = 1;
+	if (!hosts && !regions && !stats)
+		hosts = regions = 1;
 	fd = rsm_dev_open(O_RDONLY);
 	if (fd < 0)
 		return 1;
@@ -113,10 +194,12 @@ int main(int argc, char **argv)
 		close(fd);
 		return 1;
 	}
-	close(fd);
 	if (hosts)
 		print_hosts(&in, kv);
+	if (regions && print_regions(fd, kv))
+		ret = 1;
 	if (stats)
 		print_stats(&in, kv);
-	return 0;
+	close(fd);
+	return ret;
 }

@@ -159,6 +159,11 @@ int imc_wait_cluster_event(imc_eventType *i_eventType,
 			   unsigned long i_numEvents, unsigned long i_unused,
 			   ...);
 void imc_perror(const char *s, int status);
+
+/* Regions */
+int imc_asalloc(imc_key_t key, imc_size_t size, imc_perm_t perm, int flag,
+		imc_asid_t *id, int logical_rail);
+int imc_asdealloc(imc_asid_t id);
 const char *imc_strerror(int status);
 
 #ifdef __cplusplus

@@ -443,6 +443,54 @@ struct rsm_ioc_imc_wait {
 	__u32 pad;
 };
 
+/*
+ * Memory Channel regions, on a descriptor that is (or becomes) a process's
+ * libimc descriptor: what it allocated goes when it is closed.  These
+ * return 0, a positive number that is an IMC status negated (IMC_PRIOR is
+ * -12: 12), or -1 with errno.
+ *
+ * RSM_IOC_IMC_ASALLOC: allocate @key (imc_asalloc); @size in bytes is
+ * rounded up to pages and returned so; @id out.
+ * RSM_IOC_IMC_ASDEALLOC: drop allocation @id.
+ * RSM_IOC_IMC_REGIONS: the cluster's registry; @count of them out, at
+ * most @max copied to @buf.
+ */
+struct rsm_ioc_imc_asalloc {
+	__u32 key;
+	__u32 perm;			/* 0666 bits */
+	__aligned_u64 size;
+	__u32 flags;			/* IMC_COHERENT */
+	__u32 rail;
+	__s32 id;
+	__u32 pad;
+};
+
+struct rsm_ioc_imc_asid {
+	__s32 id;
+	__u32 pad;
+};
+
+struct rsm_imc_region_info {
+	__u32 key;
+	__u32 perm;
+	__aligned_u64 size;
+	__u32 flags;
+	__u32 rail;
+	__u32 uid;			/* owner: the creator */
+	__u32 gid;
+	__u32 local;			/* allocations on this host */
+	__u32 self;			/* 1: this host has allocators */
+	__aligned_u64 hosts[2];		/* bit n: node n has allocators */
+};
+
+struct rsm_ioc_imc_regions {
+	__aligned_u64 buf;		/* struct rsm_imc_region_info[max] */
+	__u32 max;
+	__u32 count;
+	__u32 pad;
+	__u32 pad2;
+};
+
 #define RSM_IOC_MAGIC		0xb7
 #define RSM_IOC_VERSION		_IOR(RSM_IOC_MAGIC, 0x00, struct rsm_ioc_version)
 #define RSM_IOC_CTLR_ATTR	_IOWR(RSM_IOC_MAGIC, 0x01, struct rsm_ioc_ctlr_attr)
@@ -470,6 +518,9 @@ struct rsm_ioc_imc_wait {
 #define RSM_IOC_IMC_INFO	_IOR(RSM_IOC_MAGIC, 0x51, struct rsm_ioc_imc_info)
 #define RSM_IOC_IMC_WAIT	_IOW(RSM_IOC_MAGIC, 0x52, struct rsm_ioc_imc_wait)
 #define RSM_IOC_IMC_HOSTNAME	_IOW(RSM_IOC_MAGIC, 0x53, struct rsm_ioc_imc_hostname)
+#define RSM_IOC_IMC_ASALLOC	_IOWR(RSM_IOC_MAGIC, 0x54, struct rsm_ioc_imc_asalloc)
+#define RSM_IOC_IMC_ASDEALLOC	_IOW(RSM_IOC_MAGIC, 0x55, struct rsm_ioc_imc_asid)
+#define RSM_IOC_IMC_REGIONS	_IOWR(RSM_IOC_MAGIC, 0x56, struct rsm_ioc_imc_regions)
 
 /*
  * RSM_IOC_TEST_RDMA exists only in modules built with RSM_TEST_HOOKS=1 for

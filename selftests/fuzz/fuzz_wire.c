@@ -179,6 +179,28 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		must(n || !(le32_to_cpu(m->imc.flags) & RSM_IMC_HOST_MEMBER));
 		break;
 	}
+	case RSM_MSG_IMC_ALLOC:
+		/* the kernel reads ngroups groups and sizes the region */
+		must(m->ialloc.xid && !m->ialloc.pad);
+		must(le32_to_cpu(m->ialloc.ngroups) <= RSM_WIRE_GROUPS);
+		must(le64_to_cpu(m->ialloc.size) >= RSM_IMC_PAGE &&
+		     le64_to_cpu(m->ialloc.size) <= RSM_IMC_SIZE_MAX &&
+		     !(le64_to_cpu(m->ialloc.size) % RSM_IMC_PAGE));
+		must(le32_to_cpu(m->ialloc.rail) < RSM_IMC_RAILS_MAX);
+		must(!(le32_to_cpu(m->ialloc.perm) & ~RSM_IMC_PERM_MASK));
+		break;
+	case RSM_MSG_IMC_ALLOC_REPLY:
+	case RSM_MSG_IMC_REGION:
+		must(le32_to_cpu(m->ireg.present) <= 1);
+		if (le32_to_cpu(m->ireg.status) || !m->ireg.present) {
+			if (type == RSM_MSG_IMC_REGION || m->ireg.status)
+				must(!m->ireg.size && !m->ireg.perm);
+			break;
+		}
+		must(le64_to_cpu(m->ireg.size) >= RSM_IMC_PAGE &&
+		     le64_to_cpu(m->ireg.size) <= RSM_IMC_SIZE_MAX);
+		must(le32_to_cpu(m->ireg.rail) < RSM_IMC_RAILS_MAX);
+		break;
 	default:
 		must(!"an unknown type accepted");
 	}

@@ -221,6 +221,9 @@ static void test_every_type_valid(void)
 		[RSM_MSG_ACK] = "ack_valid_accepted",
 		[RSM_MSG_SIGNAL] = "signal_valid_accepted",
 		[RSM_MSG_IMC_HOST] = "imc_host_valid_accepted",
+		[RSM_MSG_IMC_ALLOC] = "imc_alloc_valid_accepted",
+		[RSM_MSG_IMC_ALLOC_REPLY] = "imc_alloc_reply_valid_accepted",
+		[RSM_MSG_IMC_REGION] = "imc_region_valid_accepted",
 	};
 	union wire_msg m;
 	unsigned int t;
@@ -234,7 +237,7 @@ static void test_every_type_valid(void)
 	}
 	verdict("every_type_has_a_length_within_msg_max", fits, 0, 0);
 	verdict("type_0_has_no_length", !rsm_wire_msg_len(0), 1, 0);
-	verdict("type_11_has_no_length",
+	verdict("type_after_the_last_has_no_length",
 		!rsm_wire_msg_len(RSM_MSG_TYPE_MAX + 1), 1, 0);
 }
 
@@ -276,7 +279,7 @@ static void test_header(void)
 	m.hdr.type = cpu_to_le16(0);
 	msg_case("type_0_rejected", &m, len, REJECT);
 	m.hdr.type = cpu_to_le16(RSM_MSG_TYPE_MAX + 1);
-	msg_case("type_11_rejected", &m, len, REJECT);
+	msg_case("type_after_the_last_rejected", &m, len, REJECT);
 	m.hdr.type = cpu_to_le16(0x100 | RSM_MSG_ACK);
 	msg_case("type_with_high_byte_set_rejected", &m, len, REJECT);
 }
@@ -501,6 +504,66 @@ static void test_imc_host(void)
 	msg_case("imc_host_nonzero_pad_rejected", &m, len, REJECT);
 }
 
+static void test_imc_regions(void)
+{
+	union wire_msg m;
+	__u32 len;
+
+	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
+	m.ialloc.size = cpu_to_le64(8193);
+	msg_case("imc_alloc_size_not_a_page_multiple_rejected", &m, len, REJECT);
+	m.ialloc.size = 0;
+	msg_case("imc_alloc_size_0_rejected", &m, len, REJECT);
+	m.ialloc.size = cpu_to_le64(RSM_IMC_SIZE_MAX + RSM_IMC_PAGE);
+	msg_case("imc_alloc_size_above_1_tib_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
+	m.ialloc.ngroups = cpu_to_le32(RSM_WIRE_GROUPS + 1);
+	msg_case("imc_alloc_97_groups_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
+	m.ialloc.groups[5] = cpu_to_le32(4);	/* past ngroups (1) */
+	msg_case("imc_alloc_group_past_ngroups_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
+	m.ialloc.perm = cpu_to_le32(0700);
+	msg_case("imc_alloc_execute_bit_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
+	m.ialloc.rail = cpu_to_le32(RSM_IMC_RAILS_MAX);
+	msg_case("imc_alloc_rail_4_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
+	m.ialloc.flags = cpu_to_le32(2);
+	msg_case("imc_alloc_unknown_flag_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
+	m.ialloc.xid = 0;
+	msg_case("imc_alloc_xid_0_rejected", &m, len, REJECT);
+
+	len = wire_build(&m, RSM_MSG_IMC_ALLOC_REPLY);
+	m.ireg.status = cpu_to_le32(RSM_IMC_ST_PERMIT);
+	msg_case("imc_alloc_reply_refusal_with_attributes_rejected", &m, len,
+		 REJECT);
+	memset(&m.ireg.perm, 0, len - offsetof(struct rsm_msg_imc_region, perm));
+	msg_case("imc_alloc_reply_bare_refusal_accepted", &m, len,
+		 RSM_MSG_IMC_ALLOC_REPLY);
+	m.ireg.status = cpu_to_le32(7);
+	msg_case("imc_alloc_reply_unknown_status_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_ALLOC_REPLY);
+	m.ireg.present = cpu_to_le32(1);
+	msg_case("imc_alloc_reply_present_rejected", &m, len, REJECT);
+
+	len = wire_build(&m, RSM_MSG_IMC_REGION);
+	m.ireg.present = cpu_to_le32(2);
+	msg_case("imc_region_present_2_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_REGION);
+	m.ireg.present = 0;
+	msg_case("imc_region_absent_with_attributes_rejected", &m, len, REJECT);
+	memset(&m.ireg.perm, 0, len - offsetof(struct rsm_msg_imc_region, perm));
+	msg_case("imc_region_absent_bare_accepted", &m, len, RSM_MSG_IMC_REGION);
+	len = wire_build(&m, RSM_MSG_IMC_REGION);
+	m.ireg.xid = cpu_to_le64(1);
+	msg_case("imc_region_nonzero_xid_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_REGION);
+	m.ireg.size = cpu_to_le64(100);
+	msg_case("imc_region_size_100_rejected", &m, len, REJECT);
+}
+
 static void test_signal_info(void)
 {
 	union wire_msg m;
@@ -642,6 +705,7 @@ int main(int argc, char **argv)
 	test_other_requests();
 	test_signal_info();
 	test_imc_host();
+	test_imc_regions();
 	test_hello();
 	test_answer_matching();
 	seed_built();

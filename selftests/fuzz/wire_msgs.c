@@ -103,6 +103,28 @@ static void wire_build_payload(union wire_msg *m, unsigned int type)
 		m->imc.flags = cpu_to_le32(RSM_IMC_HOST_MEMBER);
 		memcpy(m->imc.name, "node1", 5);
 		break;
+	case RSM_MSG_IMC_ALLOC:
+		m->ialloc.xid = cpu_to_le64(11);
+		m->ialloc.key = cpu_to_le32(0x5e001);
+		m->ialloc.perm = cpu_to_le32(0640);
+		m->ialloc.size = cpu_to_le64(8192);
+		m->ialloc.flags = cpu_to_le32(RSM_IMC_COHERENT);
+		m->ialloc.uid = cpu_to_le32(1000);
+		m->ialloc.gid = cpu_to_le32(1000);
+		m->ialloc.ngroups = cpu_to_le32(1);
+		m->ialloc.groups[0] = cpu_to_le32(27);
+		break;
+	case RSM_MSG_IMC_ALLOC_REPLY:
+	case RSM_MSG_IMC_REGION:
+		m->ireg.xid = cpu_to_le64(type == RSM_MSG_IMC_REGION ? 0 : 11);
+		m->ireg.present = cpu_to_le32(type == RSM_MSG_IMC_REGION);
+		m->ireg.key = cpu_to_le32(0x5e001);
+		m->ireg.perm = cpu_to_le32(0640);
+		m->ireg.size = cpu_to_le64(8192);
+		m->ireg.rail = cpu_to_le32(1);
+		m->ireg.uid = cpu_to_le32(1000);
+		m->ireg.gid = cpu_to_le32(1000);
+		break;
 	}
 }
 

@@ -44,11 +44,13 @@ union wire_msg {
 	struct rsm_msg_ack ack;
 	struct rsm_msg_signal sig;
 	struct rsm_msg_imc_host imc;
+	struct rsm_msg_imc_alloc ialloc;
+	struct rsm_msg_imc_region ireg;
 	__u8 bytes[2 * RSM_MSG_MAX];
 };
 
 #define WIRE_TYPE_FIRST	RSM_MSG_INFO
-#define WIRE_TYPE_LAST	RSM_MSG_IMC_HOST
+#define WIRE_TYPE_LAST	RSM_MSG_IMC_REGION
 
 /*
  * The numbers of a segment description, the input of WIRE_T_REPLY_FIELDS:

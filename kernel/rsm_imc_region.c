@@ -1,0 +1,800 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: the cluster-wide registry of Memory Channel regions - keys, their
+ * attributes, which hosts have allocators, and the allocation quota
+ * (imc_asalloc(3), imc_asdealloc(3), imcs -r).
+ *
+ * Every host tells every peer in which regions it has allocators
+ * (RSM_MSG_IMC_REGION, on a change and when a connection comes up), so
+ * every host holds the whole registry: the union of the hosts' parts.  A
+ * region lives while any host that is still connected has allocators of
+ * it; a host that goes away takes its parts with it.  Only creating a
+ * region, or joining one from a host without allocators of it, asks the
+ * coordinator, the member with the lowest node id (RSM_MSG_IMC_ALLOC): it
+ * decides one request at a time from its copy of the registry, so two
+ * hosts cannot create one key differently, and it holds the quota.  When
+ * the coordinator goes, the next lowest member has the same registry.
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/cred.h>
+#include <linux/hash.h>
+
+#include "rsm_imc.h"
+
+#define RSM_IMC_MAX_REGIONS	65536	/* in the registry, cluster-wide */
+#define RSM_IMC_ALLOC_MS	5000	/* one request to the coordinator */
+#define RSM_IMC_ALLOC_TRIES	3	/* coordinators tried in a row */
+
+/* What a region is: its creator's choices, which never change. */
+struct rsm_imc_attrs {
+	u32			key;
+	u32			perm;
+	u64			size;
+	u32			flags;
+	u32			rail;
+	u32			uid;		/* the owner */
+	u32			gid;
+};
+
+/* The attributes in a checked ALLOC or REGION message (same names). */
+#define RSM_IMC_ATTRS_OF(msg) ({					\
+	typeof(msg) m_ = (msg);						\
+	(struct rsm_imc_attrs){						\
+		.key = le32_to_cpu(m_->key),				\
+		.perm = le32_to_cpu(m_->perm),				\
+		.size = le64_to_cpu(m_->size),				\
+		.flags = le32_to_cpu(m_->flags),			\
+		.rail = le32_to_cpu(m_->rail),				\
+		.uid = le32_to_cpu(m_->uid),				\
+		.gid = le32_to_cpu(m_->gid) };				\
+})
+
+/* A peer's part in a region: it has allocators (told over @ep_id). */
+struct rsm_imc_part {
+	struct list_head	list;
+	u32			nodeid;
+	u64			ep_id;
+};
+
+/*
+ * struct rsm_imc_region - a region of the registry, under rsm_imc_reg_lock
+ * @local: allocations on this host
+ * @parts: the peers' parts (struct rsm_imc_part)
+ */
+struct rsm_imc_region {
+	struct list_head	list;
+	struct rsm_imc_attrs	a;
+	u32			local;
+	struct list_head	parts;
+};
+
+/*
+ * The registry.  rsm_imc_reg_lock nests inside a connection's lock (the
+ * transport's callbacks take it) and inside rsm_imc_tx_lock, which
+ * serializes what this host tells its peers about its parts, so that a
+ * stale "present" cannot overtake an "absent".
+ */
+static DEFINE_MUTEX(rsm_imc_reg_lock);
+static LIST_HEAD(rsm_imc_regions);
+static unsigned int rsm_imc_nregions;
+static DEFINE_MUTEX(rsm_imc_tx_lock);
+
+/* struct rsm_imc_proc - one process's allocations (its libimc descriptor) */
+struct rsm_imc_proc {
+	struct mutex		lock;		/* one request at a time */
+	struct xarray		ids;		/* imc_asid_t -> key */
+};
+
+/* An allocation request, from this host or a peer. */
+struct rsm_imc_areq {
+	struct rsm_imc_attrs	a;		/* uid, gid: the caller's */
+	u32			ngroups;
+	const __le32		*groups;	/* a peer's; NULL: local */
+};
+
+static struct rsm_imc_region *rsm_imc_find_locked(u32 key)
+{
+	struct rsm_imc_region *r;
+
+	lockdep_assert_held(&rsm_imc_reg_lock);
+	list_for_each_entry(r, &rsm_imc_regions, list)
+		if (r->a.key == key)
+			return r;
+	return NULL;
+}
+
+static void rsm_imc_put_if_empty_locked(struct rsm_imc_region *r)
+{
+	if (r->local || !list_empty(&r->parts))
+		return;
+	list_del(&r->list);
+	rsm_imc_nregions--;
+	kfree(r);
+}
+
+static struct rsm_imc_region *
+rsm_imc_create_locked(const struct rsm_imc_areq *q)
+{
+	struct rsm_imc_region *r;
+
+	if (rsm_imc_nregions >= RSM_IMC_MAX_REGIONS)
+		return NULL;
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return NULL;
+	r->a = q->a;
+	INIT_LIST_HEAD(&r->parts);
+	list_add_tail(&r->list, &rsm_imc_regions);
+	rsm_imc_nregions++;
+	return r;
+}
+
+/* May the requester use @r: some permission bit of its class, or root. */
+static bool rsm_imc_may(const struct rsm_imc_region *r,
+			const struct rsm_imc_areq *q)
+{
+	u32 i, bits;
+	bool group = q->a.gid == r->a.gid;
+
+	if (!q->a.uid)
+		return true;
+	for (i = 0; i < q->ngroups && !group; i++)
+		group = (q->groups ? le32_to_cpu(q->groups[i]) :
+			 from_kgid_munged(&init_user_ns,
+					  current_cred()->group_info->gid[i])) ==
+			r->a.gid;
+	if (q->a.uid == r->a.uid)
+		bits = r->a.perm >> 6;
+	else if (group)
+		bits = r->a.perm >> 3;
+	else
+		bits = r->a.perm;
+	return bits & 06;
+}
+
+/* Can @q join @r?  0 or an RSM_IMC_ST_* refusal. */
+static u32 rsm_imc_join_check(const struct rsm_imc_region *r,
+			      const struct rsm_imc_areq *q)
+{
+	if ((r->a.flags ^ q->a.flags) & RSM_IMC_COHERENT)
+		return RSM_IMC_ST_COHERENCY;
+	if (r->a.rail != q->a.rail)
+		return RSM_IMC_ST_WRONGRAIL;
+	if (q->a.size > r->a.size)
+		return RSM_IMC_ST_BADSIZE;
+	return rsm_imc_may(r, q) ? 0 : RSM_IMC_ST_PERMIT;
+}
+
+static u64 rsm_imc_allocated_locked(void)
+{
+	struct rsm_imc_region *r;
+	u64 sum = 0;
+
+	list_for_each_entry(r, &rsm_imc_regions, list)
+		sum += r->a.size;
+	return sum;
+}
+
+/*
+ * The coordinator's decision: join @q's key or create it.  On success
+ * *@out is the region (created if new).  Return: 0 or RSM_IMC_ST_*.
+ */
+static u32 rsm_imc_decide_locked(const struct rsm_imc_areq *q,
+				 struct rsm_imc_region **out)
+{
+	struct rsm_imc_region *r = rsm_imc_find_locked(q->a.key);
+	u32 st;
+
+	lockdep_assert_held(&rsm_imc_reg_lock);
+	if (r) {
+		st = rsm_imc_join_check(r, q);
+		*out = st ? NULL : r;
+		return st;
+	}
+	if (rsm_imc_allocated_locked() + q->a.size >
+	    (u64)rsm_imc_max_alloc_mb() << 20)
+		return RSM_IMC_ST_MCFULL;
+	r = rsm_imc_create_locked(q);
+	*out = r;
+	return r ? 0 : RSM_IMC_ST_MCFULL;
+}
+
+static void rsm_imc_add_part_locked(struct rsm_imc_region *r, u32 nodeid,
+				    u64 ep_id, struct rsm_imc_part *fresh)
+{
+	struct rsm_imc_part *p;
+
+	list_for_each_entry(p, &r->parts, list)
+		if (p->ep_id == ep_id) {
+			kfree(fresh);
+			return;
+		}
+	fresh->nodeid = nodeid;
+	fresh->ep_id = ep_id;
+	list_add_tail(&fresh->list, &r->parts);
+}
+
+static void rsm_imc_region_msg(struct rsm_msg_imc_region *m, u16 type,
+			       const struct rsm_imc_region *r, u32 key)
+{
+	memset(m, 0, sizeof(*m));
+	m->hdr.type = cpu_to_le16(type);
+	m->hdr.len = cpu_to_le32(sizeof(*m));
+	m->key = cpu_to_le32(key);
+	if (!r)
+		return;
+	m->perm = cpu_to_le32(r->a.perm);
+	m->size = cpu_to_le64(r->a.size);
+	m->flags = cpu_to_le32(r->a.flags);
+	m->rail = cpu_to_le32(r->a.rail);
+	m->uid = cpu_to_le32(r->a.uid);
+	m->gid = cpu_to_le32(r->a.gid);
+}
+
+static void rsm_imc_send_region(struct rsm_ep *ep, void *arg)
+{
+	rsm_msg_send_wait(ep, arg, sizeof(struct rsm_msg_imc_region));
+}
+
+/* Tell every peer whether this host has allocators of @key. */
+static void rsm_imc_tell_locked(u32 key, const struct rsm_imc_region *r)
+{
+	struct rsm_msg_imc_region m;
+
+	lockdep_assert_held(&rsm_imc_tx_lock);
+	rsm_imc_region_msg(&m, RSM_MSG_IMC_REGION, r, key);
+	m.present = cpu_to_le32(!!r);
+	if (rsm_cluster_each_active(rsm_imc_send_region, &m))
+		rsm_warn_rl("imc: out of memory telling peers about key %u\n",
+			    key);
+}
+
+/**
+ * rsm_imc_regions_announce - tell every peer this host's parts
+ *
+ * When a connection comes up (rsm_imc.c's announce work).
+ */
+void rsm_imc_regions_announce(void)
+{
+	struct rsm_imc_region *r, *copy;
+	LIST_HEAD(mine);
+
+	mutex_lock(&rsm_imc_tx_lock);
+	mutex_lock(&rsm_imc_reg_lock);
+	list_for_each_entry(r, &rsm_imc_regions, list) {
+		if (!r->local)
+			continue;
+		copy = kmemdup(r, sizeof(*r), GFP_KERNEL);
+		if (copy)
+			list_add_tail(&copy->list, &mine);
+	}
+	mutex_unlock(&rsm_imc_reg_lock);
+	list_for_each_entry_safe(r, copy, &mine, list) {
+		rsm_imc_tell_locked(r->a.key, r);
+		kfree(r);
+	}
+	mutex_unlock(&rsm_imc_tx_lock);
+}
+
+/* A peer asks us, the coordinator, for a key; checked by rsm_wire. */
+static void rsm_imc_handle_alloc(struct rsm_ep *ep,
+				 const struct rsm_msg_imc_alloc *m)
+{
+	struct rsm_imc_areq q = {
+		.a = RSM_IMC_ATTRS_OF(m), .ngroups = le32_to_cpu(m->ngroups),
+		.groups = m->groups,
+	};
+	struct rsm_imc_part *fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
+	struct rsm_msg_imc_region ans;
+	struct rsm_imc_region *r = NULL;
+	u32 st = RSM_IMC_ST_MCFULL;
+
+	/* root elsewhere is nobody here unless rsm.conf trusts it */
+	if ((!q.a.uid || !q.a.gid) && !READ_ONCE(rsm_cluster.remote_root)) {
+		q.a.uid = q.a.uid ?: 65534;
+		q.a.gid = q.a.gid ?: 65534;
+	}
+	mutex_lock(&rsm_imc_reg_lock);
+	if (fresh)
+		st = rsm_imc_decide_locked(&q, &r);
+	if (!st) {
+		/* the requester's part until it says otherwise */
+		rsm_imc_add_part_locked(r, ep->conn->nodeid, ep->id, fresh);
+		fresh = NULL;
+	}
+	rsm_imc_region_msg(&ans, RSM_MSG_IMC_ALLOC_REPLY, st ? NULL : r,
+			   q.a.key);
+	mutex_unlock(&rsm_imc_reg_lock);
+	kfree(fresh);
+	ans.xid = m->xid;
+	ans.status = cpu_to_le32(st);
+	if (rsm_msg_send_wait(ep, &ans, sizeof(ans)))
+		rsm_conn_fail(ep, "cannot answer an allocation");
+}
+
+/* A peer has allocators of a region, or no longer has. */
+static void rsm_imc_handle_region(struct rsm_ep *ep,
+				  const struct rsm_msg_imc_region *m)
+{
+	struct rsm_imc_areq q = { .a = RSM_IMC_ATTRS_OF(m) };
+	struct rsm_imc_part *p, *tmp, *fresh = NULL;
+	struct rsm_imc_region *r;
+	bool full = false;
+
+	if (m->present) {
+		fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
+		if (!fresh) {
+			rsm_conn_fail(ep, "out of memory for a region");
+			return;
+		}
+	}
+	mutex_lock(&rsm_imc_reg_lock);
+	r = rsm_imc_find_locked(q.a.key);
+	if (!m->present) {
+		if (r) {
+			list_for_each_entry_safe(p, tmp, &r->parts, list)
+				if (p->ep_id == ep->id) {
+					list_del(&p->list);
+					kfree(p);
+				}
+			rsm_imc_put_if_empty_locked(r);
+		}
+	} else {
+		if (!r)
+			r = rsm_imc_create_locked(&q);
+		if (r)
+			rsm_imc_add_part_locked(r, ep->conn->nodeid, ep->id,
+						fresh);
+		else
+			full = true;
+		if (r && (r->a.size != q.a.size || r->a.flags != q.a.flags ||
+			  r->a.rail != q.a.rail))
+			rsm_warn_rl("imc: node %u describes key %u otherwise than this host\n",
+				    ep->conn->nodeid, q.a.key);
+	}
+	mutex_unlock(&rsm_imc_reg_lock);
+	if (full) {
+		kfree(fresh);
+		rsm_conn_fail(ep, "more regions than a cluster may have");
+	}
+}
+
+/**
+ * rsm_imc_region_serve - a peer's request about regions
+ * @ep: endpoint it came on
+ * @msg: RSM_MSG_IMC_ALLOC or RSM_MSG_IMC_REGION, checked
+ */
+void rsm_imc_region_serve(struct rsm_ep *ep, const void *msg)
+{
+	const struct rsm_msg_hdr *hdr = msg;
+
+	if (le16_to_cpu(hdr->type) == RSM_MSG_IMC_ALLOC)
+		rsm_imc_handle_alloc(ep, msg);
+	else
+		rsm_imc_handle_region(ep, msg);
+}
+
+/**
+ * rsm_imc_region_queue - the request queue of a message about a key
+ * @msg: RSM_MSG_IMC_ALLOC or RSM_MSG_IMC_REGION
+ *
+ * Return: 1 .. RSM_CTL_QUEUES - 1 by key (queue 0 is for hosts' states).
+ */
+unsigned int rsm_imc_region_queue(const void *msg)
+{
+	const struct rsm_msg_hdr *hdr = msg;
+	u32 key = le16_to_cpu(hdr->type) == RSM_MSG_IMC_ALLOC ?
+		  le32_to_cpu(((const struct rsm_msg_imc_alloc *)msg)->key) :
+		  le32_to_cpu(((const struct rsm_msg_imc_region *)msg)->key);
+
+	return 1 + hash_32(key, 16) % (RSM_CTL_QUEUES - 1);
+}
+
+/**
+ * rsm_imc_regions_ep_gone - a peer's parts told over @ep_id are void
+ * @ep_id: endpoint that left its connection or is destroyed
+ */
+void rsm_imc_regions_ep_gone(u64 ep_id)
+{
+	struct rsm_imc_region *r, *rt;
+	struct rsm_imc_part *p, *pt;
+
+	mutex_lock(&rsm_imc_reg_lock);
+	list_for_each_entry_safe(r, rt, &rsm_imc_regions, list) {
+		list_for_each_entry_safe(p, pt, &r->parts, list)
+			if (p->ep_id == ep_id) {
+				list_del(&p->list);
+				kfree(p);
+			}
+		rsm_imc_put_if_empty_locked(r);
+	}
+	mutex_unlock(&rsm_imc_reg_lock);
+}
+
+/* Our process was killed waiting: give back what the coordinator granted. */
+static void rsm_imc_alloc_orphan(struct rsm_ep *ep, struct rsm_rpc *rpc)
+{
+	const struct rsm_msg_imc_region *ans = (const void *)rpc->reply;
+	struct rsm_msg_imc_region m;
+	struct rsm_imc_region *r;
+	u32 key = rpc->orphan_arg[0];
+	bool mine;
+
+	if (!ans->status) {
+		mutex_lock(&rsm_imc_tx_lock);
+		mutex_lock(&rsm_imc_reg_lock);
+		r = rsm_imc_find_locked(key);
+		mine = r && r->local;
+		mutex_unlock(&rsm_imc_reg_lock);
+		if (!mine) {
+			rsm_imc_region_msg(&m, RSM_MSG_IMC_REGION, NULL, key);
+			rsm_msg_send_wait(ep, &m, sizeof(m));
+		}
+		mutex_unlock(&rsm_imc_tx_lock);
+	}
+	kfree(rpc);
+}
+
+/*
+ * Ask coordinator @coord for @q.  Return: 0 with *@ans filled, -EINTR
+ * (killed), or -EAGAIN when the coordinator could not answer.
+ */
+static int rsm_imc_ask(u32 coord, const struct rsm_imc_areq *q,
+		       struct rsm_msg_imc_region *ans)
+{
+	const struct group_info *gi = current_cred()->group_info;
+	struct rsm_msg_imc_alloc *m;
+	struct rsm_conn *conn;
+	struct rsm_rpc *rpc;
+	struct rsm_ep *ep = NULL;
+	u32 i, n = min_t(u32, gi->ngroups, RSM_WIRE_GROUPS);
+	int ret;
+
+	conn = rsm_cluster_find_conn(coord, NULL);
+	if (conn) {
+		ep = rsm_ep_get_active(conn, 0);
+		rsm_conn_put(conn);
+	}
+	if (!ep)
+		return -EAGAIN;
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!m || !rpc)
+		goto out;
+	m->hdr.type = cpu_to_le16(RSM_MSG_IMC_ALLOC);
+	m->hdr.len = cpu_to_le32(sizeof(*m));
+	m->key = cpu_to_le32(q->a.key);
+	m->perm = cpu_to_le32(q->a.perm);
+	m->size = cpu_to_le64(q->a.size);
+	m->flags = cpu_to_le32(q->a.flags);
+	m->rail = cpu_to_le32(q->a.rail);
+	m->uid = cpu_to_le32(q->a.uid);
+	m->gid = cpu_to_le32(q->a.gid);
+	for (i = 0; i < n; i++)
+		m->groups[i] = cpu_to_le32(from_kgid_munged(&init_user_ns,
+							    gi->gid[i]));
+	m->ngroups = cpu_to_le32(n);
+	rpc->orphan_arg[0] = q->a.key;
+	ret = rsm_rpc_call(ep, rpc, m, sizeof(*m), RSM_IMC_ALLOC_MS,
+			   rsm_imc_alloc_orphan);
+	if (ret == -EINTR)
+		rpc = NULL;	/* the orphan path frees it */
+	else if (ret)
+		ret = -EAGAIN;
+	else
+		memcpy(ans, rpc->reply, sizeof(*ans));
+out:
+	kfree(rpc);
+	kfree(m);
+	rsm_ep_put_user(ep);
+	return ret;
+}
+
+/* A copy of @r's attributes, to tell peers without the lock. */
+static void rsm_imc_snapshot(struct rsm_imc_region *dst,
+			     const struct rsm_imc_region *r)
+{
+	*dst = *r;
+	INIT_LIST_HEAD(&dst->list);
+	INIT_LIST_HEAD(&dst->parts);
+}
+
+/*
+ * One more local allocation of @q->a.key, whose region the registry has or
+ * @ans describes.  *@first: the peers must hear of it (tell them @copy
+ * once rsm_imc_reg_lock is dropped).  Return: 0 or RSM_IMC_ST_NOMEM.
+ */
+static u32 rsm_imc_take_locked(const struct rsm_imc_areq *q,
+			       const struct rsm_msg_imc_region *ans,
+			       struct rsm_imc_region *copy, bool *first)
+{
+	struct rsm_imc_region *r = rsm_imc_find_locked(q->a.key);
+	struct rsm_imc_areq d = *q;
+
+	lockdep_assert_held(&rsm_imc_tx_lock);
+	if (!r && ans) {
+		d.a = RSM_IMC_ATTRS_OF(ans);
+		r = rsm_imc_create_locked(&d);
+	}
+	if (!r)
+		return RSM_IMC_ST_NOMEM;
+	*first = !r->local++;
+	rsm_imc_snapshot(copy, r);
+	return 0;
+}
+
+/* One local allocation of @key fewer; the peers hear of the last one. */
+static void rsm_imc_drop(u32 key)
+{
+	struct rsm_imc_region *r;
+	bool last = false;
+
+	mutex_lock(&rsm_imc_tx_lock);
+	mutex_lock(&rsm_imc_reg_lock);
+	r = rsm_imc_find_locked(key);
+	if (!WARN_ON_ONCE(!r || !r->local)) {
+		last = !--r->local;
+		rsm_imc_put_if_empty_locked(r);
+	}
+	mutex_unlock(&rsm_imc_reg_lock);
+	if (last)
+		rsm_imc_tell_locked(key, NULL);
+	mutex_unlock(&rsm_imc_tx_lock);
+}
+
+/*
+ * Allocate @q->a.key for this host: locally when this host has allocators
+ * of it already, else through the coordinator (this host, or a peer).
+ * Return: 0, an RSM_IMC_ST_* status, or -EINTR.
+ */
+static int rsm_imc_alloc(const struct rsm_imc_areq *q)
+{
+	struct rsm_imc_region *r, copy;
+	struct rsm_msg_imc_region ans;
+	bool first = false;
+	int tries, ret;
+	u32 st, coord;
+
+	for (tries = 0; tries < RSM_IMC_ALLOC_TRIES; tries++) {
+		mutex_lock(&rsm_imc_tx_lock);
+		mutex_lock(&rsm_imc_reg_lock);
+		r = rsm_imc_find_locked(q->a.key);
+		coord = rsm_imc_coordinator();
+		if ((r && r->local) || coord == RSM_IMC_SELF) {
+			/* decided here, from the registry */
+			st = r && r->local ? rsm_imc_join_check(r, q) :
+			     rsm_imc_decide_locked(q, &r);
+			if (!st)
+				st = rsm_imc_take_locked(q, NULL, &copy, &first);
+			mutex_unlock(&rsm_imc_reg_lock);
+			if (!st && first)
+				rsm_imc_tell_locked(copy.a.key, &copy);
+			mutex_unlock(&rsm_imc_tx_lock);
+			return st;
+		}
+		mutex_unlock(&rsm_imc_reg_lock);
+		mutex_unlock(&rsm_imc_tx_lock);
+
+		ret = rsm_imc_ask(coord, q, &ans);
+		if (ret == -EINTR || ret == -ENOMEM)
+			return ret == -EINTR ? ret : RSM_IMC_ST_NOMEM;
+		if (ret)
+			continue;	/* the coordinator went: the next one */
+		if (ans.status)
+			return le32_to_cpu(ans.status);
+		mutex_lock(&rsm_imc_tx_lock);
+		mutex_lock(&rsm_imc_reg_lock);
+		st = rsm_imc_take_locked(q, &ans, &copy, &first);
+		mutex_unlock(&rsm_imc_reg_lock);
+		if (!st && first)
+			rsm_imc_tell_locked(copy.a.key, &copy);
+		mutex_unlock(&rsm_imc_tx_lock);
+		return st;
+	}
+	return RSM_IMC_ST_TIMEOUT;
+}
+
+/**
+ * rsm_imc_proc_new - the allocations of a process's libimc descriptor
+ *
+ * Return: a new, empty set, or NULL.
+ */
+struct rsm_imc_proc *rsm_imc_proc_new(void)
+{
+	struct rsm_imc_proc *pr = kzalloc(sizeof(*pr), GFP_KERNEL_ACCOUNT);
+
+	if (!pr)
+		return NULL;
+	mutex_init(&pr->lock);
+	xa_init_flags(&pr->ids, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	return pr;
+}
+
+/**
+ * rsm_imc_proc_release - the descriptor is closed (or its process exited):
+ * deallocate what it allocated
+ * @pr: from rsm_imc_proc_new()
+ */
+void rsm_imc_proc_release(struct rsm_imc_proc *pr)
+{
+	unsigned long id;
+	void *entry;
+
+	xa_for_each(&pr->ids, id, entry)
+		rsm_imc_drop(xa_to_value(entry));
+	xa_destroy(&pr->ids);
+	kfree(pr);
+}
+
+static bool rsm_imc_proc_has(struct rsm_imc_proc *pr, u32 key)
+{
+	unsigned long id;
+	void *entry;
+
+	xa_for_each(&pr->ids, id, entry)
+		if (xa_to_value(entry) == key)
+			return true;
+	return false;
+}
+
+/**
+ * rsm_imc_ioctl_asalloc - RSM_IOC_IMC_ASALLOC
+ * @pr: the caller's allocations
+ * @uarg: struct rsm_ioc_imc_asalloc in user memory
+ *
+ * Return: 0, a positive RSM_IMC_ST_* status, or a negative errno.
+ */
+int rsm_imc_ioctl_asalloc(struct rsm_imc_proc *pr, void __user *uarg)
+{
+	struct rsm_ioc_imc_asalloc req;
+	struct rsm_imc_areq q = { };
+	u32 nrails, active, id;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!rsm_imc_member())
+		return RSM_IMC_ST_NOTINIT;
+	if ((req.perm & ~RSM_IMC_PERM_MASK) || (req.flags & ~RSM_IMC_COHERENT) ||
+	    req.pad)
+		return RSM_IMC_ST_BADPARM;
+	rsm_cluster_rails(RSM_IMC_RAILS, &nrails, &active);
+	if (req.rail >= nrails)
+		return RSM_IMC_ST_BADRAIL;
+	if (!req.size || req.size > RSM_IMC_SIZE_MAX)
+		return RSM_IMC_ST_BADSIZE;
+	q.a.key = req.key;
+	q.a.perm = req.perm;
+	q.a.size = round_up(req.size, RSM_IMC_PAGE);
+	q.a.flags = req.flags;
+	q.a.rail = req.rail;
+	q.a.uid = from_kuid_munged(&init_user_ns, current_euid());
+	q.a.gid = from_kgid_munged(&init_user_ns, current_egid());
+	q.ngroups = current_cred()->group_info->ngroups;
+
+	mutex_lock(&pr->lock);
+	ret = RSM_IMC_ST_PRIOR;
+	if (rsm_imc_proc_has(pr, q.a.key))
+		goto out;
+	ret = rsm_imc_alloc(&q);
+	if (ret)
+		goto out;
+	if (xa_alloc(&pr->ids, &id, xa_mk_value(q.a.key), xa_limit_31b,
+		     GFP_KERNEL_ACCOUNT)) {
+		rsm_imc_drop(q.a.key);
+		ret = RSM_IMC_ST_NOMEM;
+		goto out;
+	}
+	req.id = id;
+	req.size = q.a.size;
+	if (copy_to_user(uarg, &req, sizeof(req))) {
+		xa_erase(&pr->ids, id);
+		rsm_imc_drop(q.a.key);
+		ret = -EFAULT;
+	}
+out:
+	mutex_unlock(&pr->lock);
+	return ret;
+}
+
+/**
+ * rsm_imc_ioctl_asdealloc - RSM_IOC_IMC_ASDEALLOC
+ * @pr: the caller's allocations
+ * @uarg: struct rsm_ioc_imc_asid in user memory
+ *
+ * Return: 0, a positive RSM_IMC_ST_* status, or a negative errno.
+ */
+int rsm_imc_ioctl_asdealloc(struct rsm_imc_proc *pr, void __user *uarg)
+{
+	struct rsm_ioc_imc_asid req;
+	void *entry;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.id <= 0)
+		return RSM_IMC_ST_BADPARM;
+	mutex_lock(&pr->lock);
+	entry = xa_erase(&pr->ids, req.id);
+	mutex_unlock(&pr->lock);
+	if (!entry)
+		return RSM_IMC_ST_BADREGION;
+	rsm_imc_drop(xa_to_value(entry));
+	return 0;
+}
+
+static void rsm_imc_region_info(struct rsm_imc_region_info *o,
+				const struct rsm_imc_region *r)
+{
+	const struct rsm_imc_part *p;
+
+	memset(o, 0, sizeof(*o));
+	o->key = r->a.key;
+	o->perm = r->a.perm;
+	o->size = r->a.size;
+	o->flags = r->a.flags;
+	o->rail = r->a.rail;
+	o->uid = r->a.uid;
+	o->gid = r->a.gid;
+	o->local = r->local;
+	if (r->local)
+		o->self = 1;
+	list_for_each_entry(p, &r->parts, list)
+		if (p->nodeid < 128)
+			o->hosts[p->nodeid / 64] |= BIT_ULL(p->nodeid % 64);
+}
+
+/**
+ * rsm_imc_ioctl_regions - RSM_IOC_IMC_REGIONS: the registry
+ * @uarg: struct rsm_ioc_imc_regions in user memory
+ *
+ * Return: 0, or -EFAULT, -EINVAL or -ENOMEM.
+ */
+int rsm_imc_ioctl_regions(void __user *uarg)
+{
+	struct rsm_ioc_imc_regions req;
+	struct rsm_imc_region_info *out;
+	struct rsm_imc_region *r;
+	u32 n = 0;
+	int ret = 0;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.max > RSM_IMC_MAX_REGIONS || req.pad)
+		return -EINVAL;
+	out = kvcalloc(max(req.max, 1U), sizeof(*out), GFP_KERNEL_ACCOUNT);
+	if (!out)
+		return -ENOMEM;
+	mutex_lock(&rsm_imc_reg_lock);
+	list_for_each_entry(r, &rsm_imc_regions, list) {
+		if (n < req.max)
+			rsm_imc_region_info(&out[n], r);
+		n++;
+	}
+	mutex_unlock(&rsm_imc_reg_lock);
+	req.count = n;
+	if (copy_to_user(u64_to_user_ptr(req.buf), out,
+			 (size_t)min(n, req.max) * sizeof(*out)) ||
+	    copy_to_user(uarg, &req, sizeof(req)))
+		ret = -EFAULT;
+	kvfree(out);
+	return ret;
+}
+
+/**
+ * rsm_imc_regions_exit - forget the registry (module exit)
+ */
+void rsm_imc_regions_exit(void)
+{
+	struct rsm_imc_region *r, *rt;
+	struct rsm_imc_part *p, *pt;
+
+	list_for_each_entry_safe(r, rt, &rsm_imc_regions, list) {
+		list_for_each_entry_safe(p, pt, &r->parts, list)
+			kfree(p);
+		list_del(&r->list);
+		kfree(r);
+	}
+	rsm_imc_nregions = 0;
+}
