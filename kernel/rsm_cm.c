@@ -289,8 +289,16 @@ static void rsm_cm_established(struct rsm_ep *ep, struct rdma_cm_event *ev)
 	 * Our INFO goes out before the endpoint can become ACTIVE, so that
 	 * nothing else we send can overtake it.  (No registration can hold
 	 * the send queue yet: the peer has no reason to ask before INFO.)
+	 * On iWARP the responder may send nothing before the initiator's
+	 * first message (MPA, RFC 5044): the initiator could still be
+	 * reading our MPA reply, and an early frame breaks its connection.
+	 * Its INFO then goes out when the initiator's INFO came
+	 * (rsm_msg_handle_info()).
 	 */
-	if (!why && rsm_msg_send_info(ep, mac))
+	if (!why && !ep->active_side && !ep->peer_info_seen &&
+	    rdma_protocol_iwarp(ep->cm_id->device, ep->cm_id->port_num))
+		ep->info_held = true;
+	else if (!why && rsm_msg_send_info(ep, mac))
 		why = "cannot send INFO";
 	if (!why) {
 		ep->state = RSM_EP_ESTABLISHED;

@@ -428,6 +428,17 @@ static void rsm_msg_handle_info(struct rsm_ep *ep,
 		rsm_conn_fail(ep, why);
 		return;
 	}
+	if (ep->info_held) {
+		/* an iWARP responder answers the initiator's first message */
+		u8 none[RSM_WIRE_MAC_LEN] = {};
+
+		ep->info_held = false;
+		if (rsm_msg_send_info(ep, none)) {
+			mutex_unlock(&conn->lock);
+			rsm_conn_fail(ep, "cannot send INFO");
+			return;
+		}
+	}
 	if (ep->pending) {
 		WRITE_ONCE(ep->authed, true);
 		rsm_conn_promote_locked(conn, ep);

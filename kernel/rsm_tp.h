@@ -122,8 +122,9 @@ struct rsm_ep;
  *	requests of one queue are served one after the other, in the order
  *	they came, and queues run in parallel
  * @req_merge: optional; may absorb a checked request into one still
- *	queued (@old, with @old_more further merged copies); called under
- *	the queue's spinlock, from the newest queued request back
+ *	queued (@old, with @old_more further merged copies), changing
+ *	@old in place if it likes (same type and length); called under the
+ *	queue's spinlock, from the newest queued request back
  * @req_serve: serve a checked request in process context (rsm_ctl_wq);
  *	@more copies were merged into it
  * @conn_up: optional; @ep became @conn's usable endpoint; under
@@ -142,7 +143,7 @@ struct rsm_tp_client {
 	const u16		*types;
 	unsigned int		ntypes;
 	unsigned int		(*req_queue)(const void *msg);
-	enum rsm_tp_merge	(*req_merge)(const void *old, u32 *old_more,
+	enum rsm_tp_merge	(*req_merge)(void *old, u32 *old_more,
 					     const void *msg);
 	void			(*req_serve)(struct rsm_ep *ep,
 					     const void *msg, u32 more);
@@ -204,6 +205,7 @@ struct rsm_ep {
 	bool			qp_dead;
 	bool			pending;	/* passive, not yet proven */
 	bool			authed;		/* the peer proved the key */
+	bool			info_held;	/* iWARP responder: INFO waits */
 	struct list_head	pending_list;	/* conn->pending while @pending */
 	struct ib_pd		*pd;		/* this connection's own */
 	unsigned long		started;	/* jiffies, for connect timeout */
@@ -414,6 +416,7 @@ struct rsm_conn *rsm_cluster_find_conn(u32 nodeid,
 void rsm_cluster_reset_conns(const char *why);
 int rsm_cluster_each_active(void (*fn)(struct rsm_ep *ep, void *arg),
 			    void *arg);
+struct rsm_ep *rsm_cluster_active_ep(u32 nodeid);
 void rsm_cluster_rails(u32 max, u32 *nrails, u32 *active);
 bool rsm_cluster_has_node(u32 nodeid);
 
