@@ -382,7 +382,8 @@ void rsm_conn_established_locked(struct rsm_conn *conn, struct rsm_ep *ep)
 	wake_up_all(&rsm_cluster.up_wq);
 	rsm_ctrl_name(ep->ctrl, name, sizeof(name));
 	rsm_info("node %u: connected via %s to %s\n", conn->nodeid, name,
-		 conn->peer_ctlr);	rsm_tp_conn_up(conn, ep);
+		 conn->peer_ctlr);
+	rsm_tp_conn_up(conn, ep);
 }
 
 /**

@@ -21,7 +21,6 @@
 #include "rsm_imc.h"
 
 #define RSM_IMC_DEFAULT_MB	10	/* imc_init's -a and -r defaults */
-#define RSM_IMC_WAIT_MAX_MS	60000
 
 /*
  * struct rsm_imc_peer - what a peer last said about itself over one
@@ -59,6 +58,11 @@ static struct {
 	.gen		= ATOMIC64_INIT(1),
 	.wq		= __WAIT_QUEUE_HEAD_INITIALIZER(rsm_imc.wq),
 };
+
+static u64 rsm_imc_gen(void)
+{
+	return atomic64_read(&rsm_imc.gen);
+}
 
 static void rsm_imc_changed(void)
 {
@@ -104,8 +108,11 @@ static void rsm_imc_name_locked(char *buf, size_t size)
 
 static void rsm_imc_send_host(struct rsm_ep *ep, void *arg)
 {
+	int ret = rsm_msg_send_wait(ep, arg, sizeof(struct rsm_msg_imc_host));
+
 	/* a peer that cannot take it loses its connection, and hears again */
-	rsm_msg_send_wait(ep, arg, sizeof(struct rsm_msg_imc_host));
+	if (ret && ret != -ENOTCONN)
+		rsm_conn_fail(ep, "cannot tell this host's state");
 }
 
 /* Tell every connected peer this host's state. */
@@ -262,6 +269,18 @@ static void rsm_imc_host_serve(struct rsm_ep *ep, const void *msg)
 	rsm_imc_changed();
 }
 
+static enum rsm_tp_merge rsm_imc_req_merge(void *queued, u32 *more,
+					   const void *msg)
+{
+	const struct rsm_msg_hdr *hdr = msg, *qh = queued;
+
+	/* hosts' states go to queue 0 and are not merged */
+	if (le16_to_cpu(hdr->type) == RSM_MSG_IMC_HOST ||
+	    le16_to_cpu(qh->type) == RSM_MSG_IMC_HOST)
+		return RSM_TP_MERGE_STOP;
+	return rsm_imc_region_merge(queued, msg);
+}
+
 static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
 {
 	const struct rsm_msg_hdr *hdr = msg;
@@ -281,6 +300,7 @@ static const struct rsm_tp_client rsm_imc_client = {
 	.types		= rsm_imc_req_types,
 	.ntypes		= ARRAY_SIZE(rsm_imc_req_types),
 	.req_queue	= rsm_imc_req_queue,
+	.req_merge	= rsm_imc_req_merge,
 	.req_serve	= rsm_imc_req_serve,
 	.conn_up	= rsm_imc_conn_up,
 	.conn_down	= rsm_imc_conn_down,
@@ -429,25 +449,37 @@ int rsm_imc_ioctl_info(void __user *uarg)
  * rsm_imc_ioctl_wait - RSM_IOC_IMC_WAIT
  * @uarg: struct rsm_ioc_imc_wait in user memory
  *
- * Return: 0 once the generation differs or the time is up, -EINTR on a
- * signal, -EFAULT, or -EINVAL for a timeout of 0 or reserved bits set.
+ * One interruptible sleep for the whole wait, so that a signal finds the
+ * caller in it (imc_wait_cluster_event()'s IMC_INTR).
+ *
+ * Return: 0 once the generation or the active rails differ or the time is
+ * up, -EINTR on a signal, or -EFAULT.
  */
 int rsm_imc_ioctl_wait(void __user *uarg)
 {
 	struct rsm_ioc_imc_wait req;
-	unsigned long tmo;
+	unsigned long end;
+	u32 nrails, active;
 	long left;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (!req.timeout_ms || req.pad)
-		return -EINVAL;
-	tmo = msecs_to_jiffies(min_t(u32, req.timeout_ms, RSM_IMC_WAIT_MAX_MS));
-	left = wait_event_interruptible_timeout(rsm_imc.wq,
-						(u64)atomic64_read(&rsm_imc.gen) !=
-						req.gen, tmo);
-	/* the caller's IMC_INTR: never restarted behind its back */
-	return left < 0 ? -EINTR : 0;
+	end = jiffies + msecs_to_jiffies(req.timeout_ms);
+	for (;;) {
+		left = wait_event_interruptible_timeout(rsm_imc.wq,
+							rsm_imc_gen() != req.gen,
+							HZ);
+		/* the caller's IMC_INTR: never restarted behind its back */
+		if (left < 0)
+			return -EINTR;
+		if (left)
+			return 0;
+		rsm_cluster_rails(RSM_IMC_RAILS, &nrails, &active);
+		if (active != req.rails)
+			return 0;
+		if (req.timeout_ms && time_after_eq(jiffies, end))
+			return 0;
+	}
 }
 
 /**

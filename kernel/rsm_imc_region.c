@@ -23,19 +23,9 @@
 #include "rsm_imc.h"
 
 #define RSM_IMC_MAX_REGIONS	65536	/* in the registry, cluster-wide */
+#define RSM_IMC_NODE_PARTS	16384	/* regions one peer may have parts in */
 #define RSM_IMC_ALLOC_MS	5000	/* one request to the coordinator */
 #define RSM_IMC_ALLOC_TRIES	3	/* coordinators tried in a row */
-
-/* What a region is: its creator's choices, which never change. */
-struct rsm_imc_attrs {
-	u32			key;
-	u32			perm;
-	u64			size;
-	u32			flags;
-	u32			rail;
-	u32			uid;		/* the owner */
-	u32			gid;
-};
 
 /* The attributes in a checked ALLOC or REGION message (same names). */
 #define RSM_IMC_ATTRS_OF(msg) ({					\
@@ -63,7 +53,6 @@ struct rsm_imc_part {
  * @parts: the peers' parts (struct rsm_imc_part)
  */
 struct rsm_imc_region {
-	struct list_head	list;
 	struct rsm_imc_attrs	a;
 	u32			local;
 	struct list_head	parts;
@@ -76,15 +65,12 @@ struct rsm_imc_region {
  * stale "present" cannot overtake an "absent".
  */
 static DEFINE_MUTEX(rsm_imc_reg_lock);
-static LIST_HEAD(rsm_imc_regions);
+static DEFINE_XARRAY(rsm_imc_regions);		/* key -> region */
 static unsigned int rsm_imc_nregions;
+static u64 rsm_imc_allocated;			/* bytes, all regions */
+/* parts each peer node holds: no node fills the registry alone */
+static unsigned int rsm_imc_node_parts[RSM_WIRE_NODES];
 static DEFINE_MUTEX(rsm_imc_tx_lock);
-
-/* struct rsm_imc_proc - one process's allocations (its libimc descriptor) */
-struct rsm_imc_proc {
-	struct mutex		lock;		/* one request at a time */
-	struct xarray		ids;		/* imc_asid_t -> key */
-};
 
 /* An allocation request, from this host or a peer. */
 struct rsm_imc_areq {
@@ -95,39 +81,54 @@ struct rsm_imc_areq {
 
 static struct rsm_imc_region *rsm_imc_find_locked(u32 key)
 {
-	struct rsm_imc_region *r;
-
 	lockdep_assert_held(&rsm_imc_reg_lock);
-	list_for_each_entry(r, &rsm_imc_regions, list)
-		if (r->a.key == key)
-			return r;
-	return NULL;
+	return xa_load(&rsm_imc_regions, key);
 }
 
 static void rsm_imc_put_if_empty_locked(struct rsm_imc_region *r)
 {
 	if (r->local || !list_empty(&r->parts))
 		return;
-	list_del(&r->list);
+	xa_erase(&rsm_imc_regions, r->a.key);
 	rsm_imc_nregions--;
+	rsm_imc_allocated -= r->a.size;
 	kfree(r);
 }
 
+/* Return: the new region, ERR_PTR(-ENOSPC) when the registry is full. */
 static struct rsm_imc_region *
 rsm_imc_create_locked(const struct rsm_imc_areq *q)
 {
 	struct rsm_imc_region *r;
 
 	if (rsm_imc_nregions >= RSM_IMC_MAX_REGIONS)
-		return NULL;
+		return ERR_PTR(-ENOSPC);
 	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	r->a = q->a;
 	INIT_LIST_HEAD(&r->parts);
-	list_add_tail(&r->list, &rsm_imc_regions);
+	if (xa_insert(&rsm_imc_regions, r->a.key, r, GFP_KERNEL_ACCOUNT)) {
+		kfree(r);
+		return ERR_PTR(-ENOMEM);
+	}
 	rsm_imc_nregions++;
+	rsm_imc_allocated += r->a.size;
 	return r;
+}
+
+/* A copy of @r's attributes, to tell peers without the lock. */
+static void rsm_imc_snapshot(struct rsm_imc_region *dst,
+			     const struct rsm_imc_region *r)
+{
+	*dst = *r;
+	INIT_LIST_HEAD(&dst->parts);
+}
+
+/* An RSM_IMC_ST_* status for a failed rsm_imc_create_locked(). */
+static u32 rsm_imc_create_status(const struct rsm_imc_region *r)
+{
+	return PTR_ERR(r) == -ENOSPC ? RSM_IMC_ST_MCFULL : RSM_IMC_ST_NOMEM;
 }
 
 /* May the requester use @r: some permission bit of its class, or root. */
@@ -166,16 +167,6 @@ static u32 rsm_imc_join_check(const struct rsm_imc_region *r,
 	return rsm_imc_may(r, q) ? 0 : RSM_IMC_ST_PERMIT;
 }
 
-static u64 rsm_imc_allocated_locked(void)
-{
-	struct rsm_imc_region *r;
-	u64 sum = 0;
-
-	list_for_each_entry(r, &rsm_imc_regions, list)
-		sum += r->a.size;
-	return sum;
-}
-
 /*
  * The coordinator's decision: join @q's key or create it.  On success
  * *@out is the region (created if new).  Return: 0 or RSM_IMC_ST_*.
@@ -187,20 +178,38 @@ static u32 rsm_imc_decide_locked(const struct rsm_imc_areq *q,
 	u32 st;
 
 	lockdep_assert_held(&rsm_imc_reg_lock);
+	*out = NULL;
 	if (r) {
 		st = rsm_imc_join_check(r, q);
-		*out = st ? NULL : r;
+		if (!st)
+			*out = r;
 		return st;
 	}
-	if (rsm_imc_allocated_locked() + q->a.size >
-	    (u64)rsm_imc_max_alloc_mb() << 20)
+	if (rsm_imc_allocated + q->a.size > (u64)rsm_imc_max_alloc_mb() << 20)
 		return RSM_IMC_ST_MCFULL;
 	r = rsm_imc_create_locked(q);
+	if (IS_ERR(r))
+		return rsm_imc_create_status(r);
 	*out = r;
-	return r ? 0 : RSM_IMC_ST_MCFULL;
+	return 0;
 }
 
-static void rsm_imc_add_part_locked(struct rsm_imc_region *r, u32 nodeid,
+/* Drop every part told over @ep_id from @r. */
+static void rsm_imc_drop_parts_locked(struct rsm_imc_region *r, u64 ep_id)
+{
+	struct rsm_imc_part *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &r->parts, list) {
+		if (p->ep_id != ep_id)
+			continue;
+		rsm_imc_node_parts[p->nodeid]--;
+		list_del(&p->list);
+		kfree(p);
+	}
+}
+
+/* Consumes @fresh.  Return: false when node @nodeid has too many parts. */
+static bool rsm_imc_add_part_locked(struct rsm_imc_region *r, u32 nodeid,
 				    u64 ep_id, struct rsm_imc_part *fresh)
 {
 	struct rsm_imc_part *p;
@@ -208,11 +217,17 @@ static void rsm_imc_add_part_locked(struct rsm_imc_region *r, u32 nodeid,
 	list_for_each_entry(p, &r->parts, list)
 		if (p->ep_id == ep_id) {
 			kfree(fresh);
-			return;
+			return true;
 		}
+	if (rsm_imc_node_parts[nodeid] >= RSM_IMC_NODE_PARTS) {
+		kfree(fresh);
+		return false;
+	}
+	rsm_imc_node_parts[nodeid]++;
 	fresh->nodeid = nodeid;
 	fresh->ep_id = ep_id;
 	list_add_tail(&fresh->list, &r->parts);
+	return true;
 }
 
 static void rsm_imc_region_msg(struct rsm_msg_imc_region *m, u16 type,
@@ -234,7 +249,11 @@ static void rsm_imc_region_msg(struct rsm_msg_imc_region *m, u16 type,
 
 static void rsm_imc_send_region(struct rsm_ep *ep, void *arg)
 {
-	rsm_msg_send_wait(ep, arg, sizeof(struct rsm_msg_imc_region));
+	int ret = rsm_msg_send_wait(ep, arg, sizeof(struct rsm_msg_imc_region));
+
+	/* a peer that missed it hears everything again when it reconnects */
+	if (ret && ret != -ENOTCONN)
+		rsm_conn_fail(ep, "cannot tell a region's state");
 }
 
 /* Tell every peer whether this host has allocators of @key. */
@@ -253,28 +272,47 @@ static void rsm_imc_tell_locked(u32 key, const struct rsm_imc_region *r)
 /**
  * rsm_imc_regions_announce - tell every peer this host's parts
  *
- * When a connection comes up (rsm_imc.c's announce work).
+ * When a connection comes up (rsm_imc.c's announce work).  Walks the
+ * registry in key order, one region at a time, so that it needs no memory.
  */
 void rsm_imc_regions_announce(void)
 {
-	struct rsm_imc_region *r, *copy;
-	LIST_HEAD(mine);
+	struct rsm_imc_region *r, copy;
+	unsigned long key = 0;
 
 	mutex_lock(&rsm_imc_tx_lock);
-	mutex_lock(&rsm_imc_reg_lock);
-	list_for_each_entry(r, &rsm_imc_regions, list) {
-		if (!r->local)
-			continue;
-		copy = kmemdup(r, sizeof(*r), GFP_KERNEL);
-		if (copy)
-			list_add_tail(&copy->list, &mine);
-	}
-	mutex_unlock(&rsm_imc_reg_lock);
-	list_for_each_entry_safe(r, copy, &mine, list) {
-		rsm_imc_tell_locked(r->a.key, r);
-		kfree(r);
+	for (;;) {
+		bool found = false;
+
+		mutex_lock(&rsm_imc_reg_lock);
+		xa_for_each_start(&rsm_imc_regions, key, r, key) {
+			if (r->local) {
+				rsm_imc_snapshot(&copy, r);
+				found = true;
+				break;
+			}
+		}
+		mutex_unlock(&rsm_imc_reg_lock);
+		if (!found)
+			break;
+		rsm_imc_tell_locked(copy.a.key, &copy);
+		if (key >= U32_MAX)
+			break;
+		key++;
 	}
 	mutex_unlock(&rsm_imc_tx_lock);
+}
+
+/*
+ * Under @conn's lock: is @ep still its connection's usable endpoint?  Only
+ * that one speaks for the peer: what comes over an endpoint after
+ * conn_down() would otherwise outlive it (see the lock order above).
+ */
+static bool rsm_imc_ep_current_locked(struct rsm_conn *conn,
+				      struct rsm_ep *ep)
+{
+	lockdep_assert_held(&conn->lock);
+	return conn->ep == ep && ep->state == RSM_EP_ACTIVE;
 }
 
 /* A peer asks us, the coordinator, for a key; checked by rsm_wire. */
@@ -286,26 +324,40 @@ static void rsm_imc_handle_alloc(struct rsm_ep *ep,
 		.groups = m->groups,
 	};
 	struct rsm_imc_part *fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
+	struct rsm_conn *conn = ep->conn;
 	struct rsm_msg_imc_region ans;
 	struct rsm_imc_region *r = NULL;
-	u32 st = RSM_IMC_ST_MCFULL;
+	u32 st;
 
+	if (!fresh) {
+		rsm_conn_fail(ep, "out of memory for an allocation");
+		return;
+	}
 	/* root elsewhere is nobody here unless rsm.conf trusts it */
 	if ((!q.a.uid || !q.a.gid) && !READ_ONCE(rsm_cluster.remote_root)) {
 		q.a.uid = q.a.uid ?: 65534;
 		q.a.gid = q.a.gid ?: 65534;
 	}
-	mutex_lock(&rsm_imc_reg_lock);
-	if (fresh)
-		st = rsm_imc_decide_locked(&q, &r);
-	if (!st) {
-		/* the requester's part until it says otherwise */
-		rsm_imc_add_part_locked(r, ep->conn->nodeid, ep->id, fresh);
-		fresh = NULL;
+	mutex_lock(&conn->lock);
+	if (!rsm_imc_ep_current_locked(conn, ep)) {
+		/* its request fails with the endpoint */
+		mutex_unlock(&conn->lock);
+		kfree(fresh);
+		return;
 	}
+	mutex_lock(&rsm_imc_reg_lock);
+	st = rsm_imc_decide_locked(&q, &r);
+	/* the requester's part until it says otherwise */
+	if (!st && !rsm_imc_add_part_locked(r, conn->nodeid, ep->id, fresh))
+		st = RSM_IMC_ST_MCFULL;
+	else if (!st)
+		fresh = NULL;
+	if (st && r)
+		rsm_imc_put_if_empty_locked(r);
 	rsm_imc_region_msg(&ans, RSM_MSG_IMC_ALLOC_REPLY, st ? NULL : r,
 			   q.a.key);
 	mutex_unlock(&rsm_imc_reg_lock);
+	mutex_unlock(&conn->lock);
 	kfree(fresh);
 	ans.xid = m->xid;
 	ans.status = cpu_to_le32(st);
@@ -318,9 +370,10 @@ static void rsm_imc_handle_region(struct rsm_ep *ep,
 				  const struct rsm_msg_imc_region *m)
 {
 	struct rsm_imc_areq q = { .a = RSM_IMC_ATTRS_OF(m) };
-	struct rsm_imc_part *p, *tmp, *fresh = NULL;
+	struct rsm_imc_part *fresh = NULL;
+	struct rsm_conn *conn = ep->conn;
 	struct rsm_imc_region *r;
-	bool full = false;
+	const char *bad = NULL;
 
 	if (m->present) {
 		fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
@@ -329,35 +382,71 @@ static void rsm_imc_handle_region(struct rsm_ep *ep,
 			return;
 		}
 	}
+	mutex_lock(&conn->lock);
+	if (!rsm_imc_ep_current_locked(conn, ep)) {
+		mutex_unlock(&conn->lock);
+		kfree(fresh);
+		return;
+	}
 	mutex_lock(&rsm_imc_reg_lock);
 	r = rsm_imc_find_locked(q.a.key);
 	if (!m->present) {
 		if (r) {
-			list_for_each_entry_safe(p, tmp, &r->parts, list)
-				if (p->ep_id == ep->id) {
-					list_del(&p->list);
-					kfree(p);
-				}
+			rsm_imc_drop_parts_locked(r, ep->id);
 			rsm_imc_put_if_empty_locked(r);
 		}
 	} else {
 		if (!r)
 			r = rsm_imc_create_locked(&q);
-		if (r)
-			rsm_imc_add_part_locked(r, ep->conn->nodeid, ep->id,
-						fresh);
-		else
-			full = true;
-		if (r && (r->a.size != q.a.size || r->a.flags != q.a.flags ||
-			  r->a.rail != q.a.rail))
+		if (IS_ERR(r)) {
+			kfree(fresh);
+			bad = "more regions than a cluster may have";
+		} else if (!rsm_imc_add_part_locked(r, conn->nodeid, ep->id,
+						    fresh)) {
+			bad = "more regions than one node may have";
+			rsm_imc_put_if_empty_locked(r);
+		} else if (r->a.size != q.a.size || r->a.flags != q.a.flags ||
+			   r->a.rail != q.a.rail) {
 			rsm_warn_rl("imc: node %u describes key %u otherwise than this host\n",
-				    ep->conn->nodeid, q.a.key);
+				    conn->nodeid, q.a.key);
+		}
 	}
 	mutex_unlock(&rsm_imc_reg_lock);
-	if (full) {
-		kfree(fresh);
-		rsm_conn_fail(ep, "more regions than a cluster may have");
+	mutex_unlock(&conn->lock);
+	if (bad) {
+		atomic64_inc(&rsm_cluster.bad_msgs);
+		rsm_conn_fail(ep, bad);
 	}
+}
+
+/**
+ * rsm_imc_region_merge - merge a region message into one still queued
+ * @queued: a request on the same queue
+ * @msg: the new request, RSM_MSG_IMC_ALLOC or RSM_MSG_IMC_REGION
+ *
+ * Latest wins: a REGION replaces one for the same key still queued, as
+ * long as no ALLOC about that key sits between them.
+ *
+ * Return: as for struct rsm_tp_client's req_merge.
+ */
+enum rsm_tp_merge rsm_imc_region_merge(void *queued, const void *msg)
+{
+	struct rsm_msg_imc_region *old = queued;
+	const struct rsm_msg_imc_region *m = msg;
+	const struct rsm_msg_hdr *qh = queued;
+	u32 qkey;
+
+	if (le16_to_cpu(m->hdr.type) != RSM_MSG_IMC_REGION)
+		return RSM_TP_MERGE_STOP;
+	qkey = le16_to_cpu(qh->type) == RSM_MSG_IMC_ALLOC ?
+	       le32_to_cpu(((const struct rsm_msg_imc_alloc *)queued)->key) :
+	       le32_to_cpu(old->key);
+	if (qkey != le32_to_cpu(m->key))
+		return RSM_TP_MERGE_NEXT;
+	if (le16_to_cpu(qh->type) != RSM_MSG_IMC_REGION)
+		return RSM_TP_MERGE_STOP;
+	memcpy(old, m, sizeof(*old));
+	return RSM_TP_MERGED;
 }
 
 /**
@@ -397,72 +486,63 @@ unsigned int rsm_imc_region_queue(const void *msg)
  */
 void rsm_imc_regions_ep_gone(u64 ep_id)
 {
-	struct rsm_imc_region *r, *rt;
-	struct rsm_imc_part *p, *pt;
+	struct rsm_imc_region *r;
+	unsigned long key;
 
 	mutex_lock(&rsm_imc_reg_lock);
-	list_for_each_entry_safe(r, rt, &rsm_imc_regions, list) {
-		list_for_each_entry_safe(p, pt, &r->parts, list)
-			if (p->ep_id == ep_id) {
-				list_del(&p->list);
-				kfree(p);
-			}
+	xa_for_each(&rsm_imc_regions, key, r) {
+		rsm_imc_drop_parts_locked(r, ep_id);
 		rsm_imc_put_if_empty_locked(r);
 	}
 	mutex_unlock(&rsm_imc_reg_lock);
+}
+
+/* Tell the coordinator (over @ep) that this host does not keep @key. */
+static void rsm_imc_give_back(struct rsm_ep *ep, u32 key)
+{
+	struct rsm_msg_imc_region m;
+	struct rsm_imc_region *r;
+	bool mine;
+
+	mutex_lock(&rsm_imc_tx_lock);
+	mutex_lock(&rsm_imc_reg_lock);
+	r = rsm_imc_find_locked(key);
+	mine = r && r->local;
+	mutex_unlock(&rsm_imc_reg_lock);
+	if (!mine) {
+		rsm_imc_region_msg(&m, RSM_MSG_IMC_REGION, NULL, key);
+		rsm_imc_send_region(ep, &m);
+	}
+	mutex_unlock(&rsm_imc_tx_lock);
 }
 
 /* Our process was killed waiting: give back what the coordinator granted. */
 static void rsm_imc_alloc_orphan(struct rsm_ep *ep, struct rsm_rpc *rpc)
 {
 	const struct rsm_msg_imc_region *ans = (const void *)rpc->reply;
-	struct rsm_msg_imc_region m;
-	struct rsm_imc_region *r;
-	u32 key = rpc->orphan_arg[0];
-	bool mine;
 
-	if (!ans->status) {
-		mutex_lock(&rsm_imc_tx_lock);
-		mutex_lock(&rsm_imc_reg_lock);
-		r = rsm_imc_find_locked(key);
-		mine = r && r->local;
-		mutex_unlock(&rsm_imc_reg_lock);
-		if (!mine) {
-			rsm_imc_region_msg(&m, RSM_MSG_IMC_REGION, NULL, key);
-			rsm_msg_send_wait(ep, &m, sizeof(m));
-		}
-		mutex_unlock(&rsm_imc_tx_lock);
-	}
+	if (!ans->status)
+		rsm_imc_give_back(ep, rpc->orphan_arg[0]);
 	kfree(rpc);
 }
 
-/*
- * Ask coordinator @coord for @q.  Return: 0 with *@ans filled, -EINTR
- * (killed), or -EAGAIN when the coordinator could not answer.
- */
-static int rsm_imc_ask(u32 coord, const struct rsm_imc_areq *q,
-		       struct rsm_msg_imc_region *ans)
+/* Is a grant an answer to @q: the same key, a region @q may join? */
+static bool rsm_imc_grant_ok(const struct rsm_imc_areq *q,
+			     const struct rsm_msg_imc_region *ans)
+{
+	struct rsm_imc_attrs g = RSM_IMC_ATTRS_OF(ans);
+
+	return ans->status || (g.key == q->a.key && g.size >= q->a.size &&
+			       g.rail == q->a.rail &&
+			       !((g.flags ^ q->a.flags) & RSM_IMC_COHERENT));
+}
+
+static void rsm_imc_alloc_msg(struct rsm_msg_imc_alloc *m,
+			      const struct rsm_imc_areq *q)
 {
 	const struct group_info *gi = current_cred()->group_info;
-	struct rsm_msg_imc_alloc *m;
-	struct rsm_conn *conn;
-	struct rsm_rpc *rpc;
-	struct rsm_ep *ep = NULL;
 	u32 i, n = min_t(u32, gi->ngroups, RSM_WIRE_GROUPS);
-	int ret;
 
-	conn = rsm_cluster_find_conn(coord, NULL);
-	if (conn) {
-		ep = rsm_ep_get_active(conn, 0);
-		rsm_conn_put(conn);
-	}
-	if (!ep)
-		return -EAGAIN;
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
-	ret = -ENOMEM;
-	if (!m || !rpc)
-		goto out;
 	m->hdr.type = cpu_to_le16(RSM_MSG_IMC_ALLOC);
 	m->hdr.len = cpu_to_le32(sizeof(*m));
 	m->key = cpu_to_le32(q->a.key);
@@ -476,29 +556,55 @@ static int rsm_imc_ask(u32 coord, const struct rsm_imc_areq *q,
 		m->groups[i] = cpu_to_le32(from_kgid_munged(&init_user_ns,
 							    gi->gid[i]));
 	m->ngroups = cpu_to_le32(n);
+}
+
+/*
+ * Ask coordinator @coord for @q.  Return: 0 with *@ans filled and *@epp
+ * the endpoint it came over (with a user reference), -EINTR (killed),
+ * -ENOMEM, or -EAGAIN when the coordinator could not answer.
+ */
+static int rsm_imc_ask(u32 coord, const struct rsm_imc_areq *q,
+		       struct rsm_msg_imc_region *ans, struct rsm_ep **epp)
+{
+	struct rsm_ep *ep = rsm_cluster_active_ep(coord);
+	struct rsm_msg_imc_alloc *m;
+	struct rsm_rpc *rpc;
+	int ret;
+
+	if (!ep)
+		return -EAGAIN;
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!m || !rpc)
+		goto out;
+	rsm_imc_alloc_msg(m, q);
 	rpc->orphan_arg[0] = q->a.key;
 	ret = rsm_rpc_call(ep, rpc, m, sizeof(*m), RSM_IMC_ALLOC_MS,
 			   rsm_imc_alloc_orphan);
-	if (ret == -EINTR)
+	if (ret == -EINTR) {
 		rpc = NULL;	/* the orphan path frees it */
-	else if (ret)
+	} else if (ret == -ETIMEDOUT) {
+		/* a late grant would count us in: start that peer afresh */
+		rsm_conn_fail(ep, "allocation request timed out");
 		ret = -EAGAIN;
-	else
+	} else if (ret) {
+		ret = -EAGAIN;
+	} else if (!rsm_imc_grant_ok(q, (const void *)rpc->reply)) {
+		atomic64_inc(&rsm_cluster.bad_msgs);
+		rsm_conn_fail(ep, "allocation answer for another region");
+		ret = -EAGAIN;
+	} else {
 		memcpy(ans, rpc->reply, sizeof(*ans));
+		*epp = ep;
+		ep = NULL;
+	}
 out:
 	kfree(rpc);
 	kfree(m);
-	rsm_ep_put_user(ep);
+	if (ep)
+		rsm_ep_put_user(ep);
 	return ret;
-}
-
-/* A copy of @r's attributes, to tell peers without the lock. */
-static void rsm_imc_snapshot(struct rsm_imc_region *dst,
-			     const struct rsm_imc_region *r)
-{
-	*dst = *r;
-	INIT_LIST_HEAD(&dst->list);
-	INIT_LIST_HEAD(&dst->parts);
 }
 
 /*
@@ -517,6 +623,8 @@ static u32 rsm_imc_take_locked(const struct rsm_imc_areq *q,
 	if (!r && ans) {
 		d.a = RSM_IMC_ATTRS_OF(ans);
 		r = rsm_imc_create_locked(&d);
+		if (IS_ERR(r))
+			return rsm_imc_create_status(r);
 	}
 	if (!r)
 		return RSM_IMC_ST_NOMEM;
@@ -525,8 +633,12 @@ static u32 rsm_imc_take_locked(const struct rsm_imc_areq *q,
 	return 0;
 }
 
-/* One local allocation of @key fewer; the peers hear of the last one. */
-static void rsm_imc_drop(u32 key)
+/**
+ * rsm_imc_drop - one local allocation of @key fewer; the peers hear of
+ * the last one
+ * @key: a key this host has allocated
+ */
+void rsm_imc_drop(u32 key)
 {
 	struct rsm_imc_region *r;
 	bool last = false;
@@ -544,15 +656,23 @@ static void rsm_imc_drop(u32 key)
 	mutex_unlock(&rsm_imc_tx_lock);
 }
 
-/*
- * Allocate @q->a.key for this host: locally when this host has allocators
- * of it already, else through the coordinator (this host, or a peer).
+/**
+ * rsm_imc_alloc - one more local allocation of a key, for the calling
+ * process: decided here when this host has allocators of it already or
+ * is the coordinator, else by the coordinator
+ * @a: the key and what the caller asks for; uid and gid its effective ones
+ *
  * Return: 0, an RSM_IMC_ST_* status, or -EINTR.
  */
-static int rsm_imc_alloc(const struct rsm_imc_areq *q)
+int rsm_imc_alloc(const struct rsm_imc_attrs *a)
 {
+	const struct rsm_imc_areq areq = {
+		.a = *a, .ngroups = current_cred()->group_info->ngroups,
+	};
+	const struct rsm_imc_areq *q = &areq;
 	struct rsm_imc_region *r, copy;
 	struct rsm_msg_imc_region ans;
+	struct rsm_ep *ep;
 	bool first = false;
 	int tries, ret;
 	u32 st, coord;
@@ -577,151 +697,33 @@ static int rsm_imc_alloc(const struct rsm_imc_areq *q)
 		mutex_unlock(&rsm_imc_reg_lock);
 		mutex_unlock(&rsm_imc_tx_lock);
 
-		ret = rsm_imc_ask(coord, q, &ans);
-		if (ret == -EINTR || ret == -ENOMEM)
-			return ret == -EINTR ? ret : RSM_IMC_ST_NOMEM;
-		if (ret)
-			continue;	/* the coordinator went: the next one */
-		if (ans.status)
-			return le32_to_cpu(ans.status);
-		mutex_lock(&rsm_imc_tx_lock);
-		mutex_lock(&rsm_imc_reg_lock);
-		st = rsm_imc_take_locked(q, &ans, &copy, &first);
-		mutex_unlock(&rsm_imc_reg_lock);
-		if (!st && first)
-			rsm_imc_tell_locked(copy.a.key, &copy);
-		mutex_unlock(&rsm_imc_tx_lock);
+		ret = rsm_imc_ask(coord, q, &ans, &ep);
+		if (ret == -EINTR)
+			return ret;
+		if (ret == -ENOMEM)
+			return RSM_IMC_ST_NOMEM;
+		if (ret) {
+			/* the coordinator went: wait a little for the next */
+			if (schedule_timeout_killable(msecs_to_jiffies(200 << tries)))
+				return -EINTR;
+			continue;
+		}
+		st = le32_to_cpu(ans.status);
+		if (!st) {
+			mutex_lock(&rsm_imc_tx_lock);
+			mutex_lock(&rsm_imc_reg_lock);
+			st = rsm_imc_take_locked(q, &ans, &copy, &first);
+			mutex_unlock(&rsm_imc_reg_lock);
+			if (!st && first)
+				rsm_imc_tell_locked(copy.a.key, &copy);
+			mutex_unlock(&rsm_imc_tx_lock);
+			if (st)
+				rsm_imc_give_back(ep, q->a.key);
+		}
+		rsm_ep_put_user(ep);
 		return st;
 	}
 	return RSM_IMC_ST_TIMEOUT;
-}
-
-/**
- * rsm_imc_proc_new - the allocations of a process's libimc descriptor
- *
- * Return: a new, empty set, or NULL.
- */
-struct rsm_imc_proc *rsm_imc_proc_new(void)
-{
-	struct rsm_imc_proc *pr = kzalloc(sizeof(*pr), GFP_KERNEL_ACCOUNT);
-
-	if (!pr)
-		return NULL;
-	mutex_init(&pr->lock);
-	xa_init_flags(&pr->ids, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
-	return pr;
-}
-
-/**
- * rsm_imc_proc_release - the descriptor is closed (or its process exited):
- * deallocate what it allocated
- * @pr: from rsm_imc_proc_new()
- */
-void rsm_imc_proc_release(struct rsm_imc_proc *pr)
-{
-	unsigned long id;
-	void *entry;
-
-	xa_for_each(&pr->ids, id, entry)
-		rsm_imc_drop(xa_to_value(entry));
-	xa_destroy(&pr->ids);
-	kfree(pr);
-}
-
-static bool rsm_imc_proc_has(struct rsm_imc_proc *pr, u32 key)
-{
-	unsigned long id;
-	void *entry;
-
-	xa_for_each(&pr->ids, id, entry)
-		if (xa_to_value(entry) == key)
-			return true;
-	return false;
-}
-
-/**
- * rsm_imc_ioctl_asalloc - RSM_IOC_IMC_ASALLOC
- * @pr: the caller's allocations
- * @uarg: struct rsm_ioc_imc_asalloc in user memory
- *
- * Return: 0, a positive RSM_IMC_ST_* status, or a negative errno.
- */
-int rsm_imc_ioctl_asalloc(struct rsm_imc_proc *pr, void __user *uarg)
-{
-	struct rsm_ioc_imc_asalloc req;
-	struct rsm_imc_areq q = { };
-	u32 nrails, active, id;
-	int ret;
-
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	if (!rsm_imc_member())
-		return RSM_IMC_ST_NOTINIT;
-	if ((req.perm & ~RSM_IMC_PERM_MASK) || (req.flags & ~RSM_IMC_COHERENT) ||
-	    req.pad)
-		return RSM_IMC_ST_BADPARM;
-	rsm_cluster_rails(RSM_IMC_RAILS, &nrails, &active);
-	if (req.rail >= nrails)
-		return RSM_IMC_ST_BADRAIL;
-	if (!req.size || req.size > RSM_IMC_SIZE_MAX)
-		return RSM_IMC_ST_BADSIZE;
-	q.a.key = req.key;
-	q.a.perm = req.perm;
-	q.a.size = round_up(req.size, RSM_IMC_PAGE);
-	q.a.flags = req.flags;
-	q.a.rail = req.rail;
-	q.a.uid = from_kuid_munged(&init_user_ns, current_euid());
-	q.a.gid = from_kgid_munged(&init_user_ns, current_egid());
-	q.ngroups = current_cred()->group_info->ngroups;
-
-	mutex_lock(&pr->lock);
-	ret = RSM_IMC_ST_PRIOR;
-	if (rsm_imc_proc_has(pr, q.a.key))
-		goto out;
-	ret = rsm_imc_alloc(&q);
-	if (ret)
-		goto out;
-	if (xa_alloc(&pr->ids, &id, xa_mk_value(q.a.key), xa_limit_31b,
-		     GFP_KERNEL_ACCOUNT)) {
-		rsm_imc_drop(q.a.key);
-		ret = RSM_IMC_ST_NOMEM;
-		goto out;
-	}
-	req.id = id;
-	req.size = q.a.size;
-	if (copy_to_user(uarg, &req, sizeof(req))) {
-		xa_erase(&pr->ids, id);
-		rsm_imc_drop(q.a.key);
-		ret = -EFAULT;
-	}
-out:
-	mutex_unlock(&pr->lock);
-	return ret;
-}
-
-/**
- * rsm_imc_ioctl_asdealloc - RSM_IOC_IMC_ASDEALLOC
- * @pr: the caller's allocations
- * @uarg: struct rsm_ioc_imc_asid in user memory
- *
- * Return: 0, a positive RSM_IMC_ST_* status, or a negative errno.
- */
-int rsm_imc_ioctl_asdealloc(struct rsm_imc_proc *pr, void __user *uarg)
-{
-	struct rsm_ioc_imc_asid req;
-	void *entry;
-
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	if (req.id <= 0)
-		return RSM_IMC_ST_BADPARM;
-	mutex_lock(&pr->lock);
-	entry = xa_erase(&pr->ids, req.id);
-	mutex_unlock(&pr->lock);
-	if (!entry)
-		return RSM_IMC_ST_BADREGION;
-	rsm_imc_drop(xa_to_value(entry));
-	return 0;
 }
 
 static void rsm_imc_region_info(struct rsm_imc_region_info *o,
@@ -756,6 +758,7 @@ int rsm_imc_ioctl_regions(void __user *uarg)
 	struct rsm_ioc_imc_regions req;
 	struct rsm_imc_region_info *out;
 	struct rsm_imc_region *r;
+	unsigned long key;
 	u32 n = 0;
 	int ret = 0;
 
@@ -767,7 +770,7 @@ int rsm_imc_ioctl_regions(void __user *uarg)
 	if (!out)
 		return -ENOMEM;
 	mutex_lock(&rsm_imc_reg_lock);
-	list_for_each_entry(r, &rsm_imc_regions, list) {
+	xa_for_each(&rsm_imc_regions, key, r) {
 		if (n < req.max)
 			rsm_imc_region_info(&out[n], r);
 		n++;
@@ -787,14 +790,17 @@ int rsm_imc_ioctl_regions(void __user *uarg)
  */
 void rsm_imc_regions_exit(void)
 {
-	struct rsm_imc_region *r, *rt;
+	struct rsm_imc_region *r;
 	struct rsm_imc_part *p, *pt;
+	unsigned long key;
 
-	list_for_each_entry_safe(r, rt, &rsm_imc_regions, list) {
+	xa_for_each(&rsm_imc_regions, key, r) {
 		list_for_each_entry_safe(p, pt, &r->parts, list)
 			kfree(p);
-		list_del(&r->list);
 		kfree(r);
 	}
+	xa_destroy(&rsm_imc_regions);
 	rsm_imc_nregions = 0;
+	rsm_imc_allocated = 0;
+	memset(rsm_imc_node_parts, 0, sizeof(rsm_imc_node_parts));
 }

@@ -294,6 +294,30 @@ int rsm_cluster_each_active(void (*fn)(struct rsm_ep *ep, void *arg),
 }
 
 /**
+ * rsm_cluster_active_ep - a usable endpoint to a node, through any of its
+ * connections
+ * @nodeid: the node
+ *
+ * Return: the endpoint with a user reference (rsm_ep_put_user()), or NULL.
+ */
+struct rsm_ep *rsm_cluster_active_ep(u32 nodeid)
+{
+	struct rsm_conn *conn;
+	struct rsm_ep *ep = NULL;
+
+	mutex_lock(&rsm_cluster.lock);
+	list_for_each_entry(conn, &rsm_cluster.conns, list) {
+		if (conn->nodeid != nodeid)
+			continue;
+		ep = rsm_ep_get_active(conn, 0);
+		if (ep)
+			break;
+	}
+	mutex_unlock(&rsm_cluster.lock);
+	return ep;
+}
+
+/**
  * rsm_cluster_rails - the controllers as logical rails
  * @max: rails counted at most
  * @nrails: out: RDMA controllers (at most @max), in the order they came

@@ -73,7 +73,7 @@ static unsigned int rsm_seg_req_queue(const void *msg)
  * adds one event after the earlier post took effect; one with it adds
  * nothing, as the earlier post leaves an event pending.
  */
-static enum rsm_tp_merge rsm_seg_req_merge(const void *queued, u32 *more,
+static enum rsm_tp_merge rsm_seg_req_merge(void *queued, u32 *more,
 					   const void *msg)
 {
 	const struct rsm_msg_signal *old = queued, *sig = msg;

@@ -166,7 +166,17 @@ static int rsm_wire_check_seg_reply(const struct rsm_msg_seg_reply *m)
 	return rsm_wire_check_reply(m, sizeof(*m), NULL);
 }
 
-/* A host name: NUL-terminated, zero after it, not empty for a member. */
+/* Letters, digits, '-', '_' and '.': what rsm.conf allows in a host name. */
+static bool rsm_wire_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
+/*
+ * A host name: NUL-terminated, of rsm_wire_name_char() only, zero after
+ * it, not empty for a member.
+ */
 static int rsm_wire_check_imc_host(const struct rsm_msg_imc_host *m)
 {
 	__u32 flags = le32_to_cpu(m->flags);
@@ -175,7 +185,8 @@ static int rsm_wire_check_imc_host(const struct rsm_msg_imc_host *m)
 	if (m->xid || m->pad || (flags & ~RSM_IMC_HOST_MEMBER))
 		return -EPROTO;
 	for (n = 0; n < sizeof(m->name) && m->name[n]; n++)
-		;
+		if (!rsm_wire_name_char(m->name[n]))
+			return -EPROTO;
 	if (n == sizeof(m->name) || ((flags & RSM_IMC_HOST_MEMBER) && !n))
 		return -EPROTO;
 	return rsm_wire_zero(m->name + n, sizeof(m->name) - n) ? 0 : -EPROTO;

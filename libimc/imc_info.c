@@ -14,9 +14,6 @@
 /* Items one call may ask for (each kind once is 3). */
 #define IMC_MAXITEMS	16
 
-/* How often a waiter samples the rails, which change without a bump. */
-#define IMC_WAIT_POLL_MS	1000
-
 unsigned long imc_hostinfo_size(unsigned int n)
 {
 	return offsetof(imc_hostinfo, name) +
@@ -205,11 +202,14 @@ static int imc_watch_report(struct imc_watch *w, int n,
 	return rail ? IMC_RAIL_CHANGE : IMC_SUCCESS;
 }
 
-/* Sleep until the module's configuration generation moves (or a while). */
-static int imc_wait_gen(int fd, unsigned long long gen)
+/*
+ * Sleep in the module until its configuration moves on from @info (the
+ * generation, or the active rails, which it samples once a second).
+ */
+static int imc_wait_change(int fd, const struct rsm_ioc_imc_info *info)
 {
 	struct rsm_ioc_imc_wait req = {
-		.gen = gen, .timeout_ms = IMC_WAIT_POLL_MS,
+		.gen = info->gen, .rails = info->active_rails,
 	};
 
 	if (ioctl(fd, RSM_IOC_IMC_WAIT, &req) == 0)
@@ -264,7 +264,7 @@ int imc_wait_cluster_event(imc_eventType *i_eventType,
 		st = imc_watch_report(w, (int)i_numEvents, info);
 		if (st != IMC_SUCCESS)
 			break;
-		st = imc_wait_gen(fd, info->gen);
+		st = imc_wait_change(fd, info);
 		if (st != IMC_SUCCESS)
 			break;
 	}

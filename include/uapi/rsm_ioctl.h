@@ -432,15 +432,15 @@ struct rsm_ioc_imc_info {
 };
 
 /*
- * RSM_IOC_IMC_WAIT: sleep until the generation differs from @gen, for at
- * most @timeout_ms; rail state is sampled, so callers poll with a
- * timeout.  Return: 0 (changed or timed out: read RSM_IOC_IMC_INFO), or
- * -1 with EINTR when a signal came.
+ * RSM_IOC_IMC_WAIT: sleep until the generation differs from @gen or the
+ * active rails from @rails (sampled once a second), for at most
+ * @timeout_ms (0: no limit).  Return: 0 (something changed or the time is
+ * up: read RSM_IOC_IMC_INFO), or -1 with EINTR when a signal came.
  */
 struct rsm_ioc_imc_wait {
 	__aligned_u64 gen;
 	__u32 timeout_ms;
-	__u32 pad;
+	__u32 rails;
 };
 
 /*

@@ -177,6 +177,8 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		must(!(le32_to_cpu(m->imc.flags) & ~RSM_IMC_HOST_MEMBER));
 		must(n < sizeof(m->imc.name));
 		must(n || !(le32_to_cpu(m->imc.flags) & RSM_IMC_HOST_MEMBER));
+		for (size_t i = 0; i < n; i++)	/* imcs prints it */
+			must(m->imc.name[i] > ' ' && m->imc.name[i] < 0x7f);
 		break;
 	}
 	case RSM_MSG_IMC_ALLOC:

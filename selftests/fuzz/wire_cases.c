@@ -494,6 +494,13 @@ static void test_imc_host(void)
 	msg_case("imc_host_non_member_without_name_accepted", &m, len,
 		 RSM_MSG_IMC_HOST);
 	len = wire_build(&m, RSM_MSG_IMC_HOST);
+	m.imc.name[2] = '\033';	/* an escape sequence for imcs to print */
+	msg_case("imc_host_name_with_a_control_character_rejected", &m, len,
+		 REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_HOST);
+	m.imc.name[2] = ' ';
+	msg_case("imc_host_name_with_a_blank_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_HOST);
 	m.imc.flags = cpu_to_le32(2);
 	msg_case("imc_host_unknown_flag_rejected", &m, len, REJECT);
 	len = wire_build(&m, RSM_MSG_IMC_HOST);
