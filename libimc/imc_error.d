@@ -1,5 +1,0 @@
-imc_error.o: imc_error.c imc_internal.h ../include/sys/imc.h \
- ../include/uapi/rsm_ioctl.h
-imc_internal.h:
-../include/sys/imc.h:
-../include/uapi/rsm_ioctl.h:
