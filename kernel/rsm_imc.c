@@ -14,7 +14,6 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/capability.h>
-#include <linux/ctype.h>
 #include <linux/sort.h>
 #include <linux/utsname.h>
 
@@ -70,12 +69,6 @@ static void rsm_imc_changed(void)
 	wake_up_all(&rsm_imc.wq);
 }
 
-/* Letters, digits, '-', '_' and '.' */
-static bool rsm_imc_name_char(char c)
-{
-	return isalnum(c) || c == '-' || c == '_' || c == '.';
-}
-
 /*
  * This host's name: as configured, or the initial namespace's node name up
  * to its first '.' (characters outside the set above become '-').  The
@@ -98,7 +91,7 @@ static void rsm_imc_name_locked(char *buf, size_t size)
 
 		if (!c || c == '.')
 			break;
-		buf[i] = rsm_imc_name_char(c) ? c : '-';
+		buf[i] = rsm_wire_name_char(c) ? c : '-';
 	}
 	if (!i)
 		strscpy(buf, "localhost", size);
@@ -247,7 +240,7 @@ static void rsm_imc_host_serve(struct rsm_ep *ep, const void *msg)
 	}
 	/* only the usable endpoint speaks for its node (see rsm_imc.lock) */
 	mutex_lock(&conn->lock);
-	if (conn->ep != ep || ep->state != RSM_EP_ACTIVE) {
+	if (!rsm_ep_usable_locked(conn, ep)) {
 		mutex_unlock(&conn->lock);
 		kfree(fresh);
 		return;
@@ -307,13 +300,13 @@ static const struct rsm_tp_client rsm_imc_client = {
 	.ep_gone	= rsm_imc_ep_gone,
 };
 
-/* Not empty, NUL-terminated, rsm_imc_name_char() only. */
+/* Not empty, NUL-terminated, rsm_wire_name_char() only. */
 static bool rsm_imc_name_ok(const char *name, size_t size)
 {
 	size_t i;
 
 	for (i = 0; i < size && name[i]; i++)
-		if (!rsm_imc_name_char(name[i]))
+		if (!rsm_wire_name_char(name[i]))
 			return false;
 	return i > 0 && i < size;
 }

@@ -303,18 +303,6 @@ void rsm_imc_regions_announce(void)
 	mutex_unlock(&rsm_imc_tx_lock);
 }
 
-/*
- * Under @conn's lock: is @ep still its connection's usable endpoint?  Only
- * that one speaks for the peer: what comes over an endpoint after
- * conn_down() would otherwise outlive it (see the lock order above).
- */
-static bool rsm_imc_ep_current_locked(struct rsm_conn *conn,
-				      struct rsm_ep *ep)
-{
-	lockdep_assert_held(&conn->lock);
-	return conn->ep == ep && ep->state == RSM_EP_ACTIVE;
-}
-
 /* A peer asks us, the coordinator, for a key; checked by rsm_wire. */
 static void rsm_imc_handle_alloc(struct rsm_ep *ep,
 				 const struct rsm_msg_imc_alloc *m)
@@ -338,8 +326,12 @@ static void rsm_imc_handle_alloc(struct rsm_ep *ep,
 		q.a.uid = q.a.uid ?: 65534;
 		q.a.gid = q.a.gid ?: 65534;
 	}
+	/*
+	 * Only the usable endpoint speaks for the peer: what comes over one
+	 * after conn_down() would otherwise outlive it.
+	 */
 	mutex_lock(&conn->lock);
-	if (!rsm_imc_ep_current_locked(conn, ep)) {
+	if (!rsm_ep_usable_locked(conn, ep)) {
 		/* its request fails with the endpoint */
 		mutex_unlock(&conn->lock);
 		kfree(fresh);
@@ -383,7 +375,7 @@ static void rsm_imc_handle_region(struct rsm_ep *ep,
 		}
 	}
 	mutex_lock(&conn->lock);
-	if (!rsm_imc_ep_current_locked(conn, ep)) {
+	if (!rsm_ep_usable_locked(conn, ep)) {
 		mutex_unlock(&conn->lock);
 		kfree(fresh);
 		return;

@@ -453,7 +453,7 @@ static int rsm_import_connect_remote(struct rsm_import *imp)
 	if (ret)
 		list_del_init(&imp->list);
 	/* lost already?  then it is a forced disconnect */
-	else if (conn->ep != ep || ep->state != RSM_EP_ACTIVE)
+	else if (!rsm_ep_usable_locked(conn, ep))
 		rsm_import_abort(imp);
 	mutex_unlock(&conn->lock);
 	rsm_ep_put_user(ep);

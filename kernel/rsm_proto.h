@@ -496,6 +496,7 @@ int rsm_wire_check_hello(const void *data, __u32 len, __u32 version);
 int rsm_wire_check_reply(const void *buf, __u32 len, __u64 *nchunks);
 __u32 rsm_wire_msg_len(unsigned int type);
 enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type);
+bool rsm_wire_name_char(char c);
 unsigned int rsm_wire_answer_type(unsigned int request);
 bool rsm_wire_answer_ok(unsigned int want_type, const void *buf, __u32 len);
 

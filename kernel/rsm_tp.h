@@ -329,6 +329,14 @@ struct rsm_cluster {
 
 extern struct rsm_cluster rsm_cluster;
 
+/* Under @conn's lock: is @ep still the connection's usable endpoint? */
+static inline bool rsm_ep_usable_locked(struct rsm_conn *conn,
+					struct rsm_ep *ep)
+{
+	lockdep_assert_held(&conn->lock);
+	return conn->ep == ep && ep->state == RSM_EP_ACTIVE;
+}
+
 struct rsm_xfer {
 	struct ib_cqe		cqe;
 	struct rsm_ep		*ep;

@@ -166,8 +166,14 @@ static int rsm_wire_check_seg_reply(const struct rsm_msg_seg_reply *m)
 	return rsm_wire_check_reply(m, sizeof(*m), NULL);
 }
 
-/* Letters, digits, '-', '_' and '.': what rsm.conf allows in a host name. */
-static bool rsm_wire_name_char(char c)
+/**
+ * rsm_wire_name_char - whether a host name may hold @c
+ * @c: a byte
+ *
+ * Return: true for ASCII letters, digits, '-', '_' and '.', what rsm.conf
+ * allows in a host name.
+ */
+bool rsm_wire_name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
