@@ -19,29 +19,12 @@
 
 #include "rsm_loc.h"
 
-/* Pages one memory region covers at most (a power of two). */
-#define RSM_CHUNK_PAGES_MAX	512
 /* How long an importer may take to stop using revoked memory. */
 #define RSM_REVOKE_TIMEOUT_MS	5000
 /* Registrations per permission class: none, read, write, read and write. */
 #define RSM_NCLASS		4
 /* Remote uid and gid 0 count as these unless remote root is trusted. */
 #define RSM_SQUASH_ID		65534
-
-/* One memory region over a chunk of a segment's pages. */
-struct rsm_mrchunk {
-	struct sg_table		sgt;
-	bool			sgt_alloc;
-	int			nents;
-	struct ib_mr		*mr;
-};
-
-/* The registration of a segment's pages for one endpoint and class. */
-struct rsm_mrset {
-	struct ib_device	*dev;
-	u32			nchunks;
-	struct rsm_mrchunk	chunk[];
-};
 
 /*
  * struct rsm_expnode - the importers of a segment reached through one
@@ -76,140 +59,6 @@ static int rsm_class_access(unsigned int class)
 	       (class & 2 ? IB_ACCESS_REMOTE_WRITE : 0);
 }
 
-/*
- * Every region has room for one page more than it maps: soft-RoCE (6.1)
- * reads one map pointer past the end of a region when an access ends at a
- * boundary of its page maps (KASAN reports it).  So a chunk is the largest
- * power of two of pages below what the device can map.
- */
-static u32 rsm_chunk_shift(struct rsm_ep *ep)
-{
-	u32 max = ep->ctrl->ibdev->attrs.max_fast_reg_page_list_len;
-	u32 n = min_t(u32, max ? max - 1 : 0, RSM_CHUNK_PAGES_MAX);
-
-	return n ? PAGE_SHIFT + ilog2(n) : 0;
-}
-
-static void rsm_mrset_destroy(struct rsm_mrset *set)
-{
-	u32 i;
-
-	if (!set)
-		return;
-	for (i = 0; i < set->nchunks; i++) {
-		struct rsm_mrchunk *c = &set->chunk[i];
-
-		if (c->mr) {
-			ib_dereg_mr(c->mr);
-			atomic64_dec(&rsm_registrations);
-		}
-		if (c->nents)
-			ib_dma_unmap_sg(set->dev, c->sgt.sgl, c->sgt.orig_nents,
-					DMA_BIDIRECTIONAL);
-		if (c->sgt_alloc)
-			sg_free_table(&c->sgt);
-	}
-	kvfree(set);
-}
-
-/* Map and allocate the region of chunk @k; fill its registration request. */
-static int rsm_mrchunk_init(struct rsm_ep *ep, struct rsm_mrset *set, u32 k,
-			    struct page **pages, unsigned long n, u32 cshift,
-			    int access, struct ib_reg_wr *wr)
-{
-	struct rsm_mrchunk *c = &set->chunk[k];
-	int mapped;
-
-	if (sg_alloc_table_from_pages(&c->sgt, pages, n, 0,
-				      (u64)n << PAGE_SHIFT, GFP_KERNEL))
-		return -ENOMEM;
-	c->sgt_alloc = true;
-	c->nents = ib_dma_map_sg(set->dev, c->sgt.sgl, c->sgt.orig_nents,
-				 DMA_BIDIRECTIONAL);
-	if (!c->nents)
-		return -ENOMEM;
-	c->mr = ib_alloc_mr(ep->pd, IB_MR_TYPE_MEM_REG, n + 1);
-	if (IS_ERR(c->mr)) {
-		int ret = PTR_ERR(c->mr);
-
-		c->mr = NULL;
-		return ret;
-	}
-	atomic64_inc(&rsm_registrations);
-	mapped = ib_map_mr_sg(c->mr, c->sgt.sgl, c->nents, NULL, PAGE_SIZE);
-	if (mapped != c->nents)
-		return mapped < 0 ? mapped : -EINVAL;
-	/* the importer addresses segment offsets (rsm_proto.h) */
-	c->mr->iova = (u64)k << cshift;
-	ib_update_fast_reg_key(c->mr, ib_inc_rkey(c->mr->rkey));
-
-	memset(wr, 0, sizeof(*wr));
-	wr->wr.opcode = IB_WR_REG_MR;
-	wr->wr.send_flags = IB_SEND_SIGNALED;
-	wr->mr = c->mr;
-	wr->key = c->mr->rkey;
-	wr->access = access;
-	return 0;
-}
-
-/*
- * Register @npages pages for the peer of @ep as chunks of 2^cshift bytes,
- * with remote access of permission @class only.  The registrations are
- * posted on @ep's QP; this waits for them.
- */
-static int rsm_mrset_create(struct rsm_ep *ep, struct page **pages,
-			    unsigned long npages, u32 cshift,
-			    unsigned int class, struct rsm_mrset **out)
-{
-	unsigned long cpages = 1UL << (cshift - PAGE_SHIFT);
-	u32 k, nchunks = DIV_ROUND_UP(npages, cpages);
-	struct ib_reg_wr wr[8];
-	struct rsm_mrset *set;
-	struct rsm_xfer x;
-	unsigned int i, nw = 0;
-	int ret = 0, wret;
-
-	if (nchunks > RSM_WIRE_CHUNKS_MAX)
-		return -E2BIG;
-	set = kvzalloc(struct_size(set, chunk, nchunks), GFP_KERNEL_ACCOUNT);
-	if (!set)
-		return -ENOMEM;
-	set->dev = ep->ctrl->ibdev;
-	set->nchunks = nchunks;
-	ret = rsm_sq_exclusive_begin(ep);
-	if (ret) {
-		kvfree(set);
-		return ret;
-	}
-	rsm_xfer_init(&x, ep);
-	for (k = 0; k < nchunks && !ret; k++) {
-		unsigned long n = min(cpages, npages - k * cpages);
-
-		ret = rsm_mrchunk_init(ep, set, k, pages + k * cpages, n,
-				       cshift, rsm_class_access(class),
-				       &wr[nw]);
-		if (ret)
-			break;
-		wr[nw].wr.wr_cqe = &x.cqe;
-		nw++;
-		if (nw == ARRAY_SIZE(wr) || k + 1 == nchunks) {
-			for (i = 0; i + 1 < nw; i++)
-				wr[i].wr.next = &wr[i + 1].wr;
-			wr[nw - 1].wr.next = NULL;
-			ret = rsm_xfer_post_exclusive(&x, &wr[0].wr, nw);
-			nw = 0;
-		}
-	}
-	wret = rsm_xfer_wait(&x);
-	rsm_sq_exclusive_end(ep);
-	if (ret || wret) {
-		rsm_mrset_destroy(set);
-		return ret ?: wret;
-	}
-	*out = set;
-	return 0;
-}
-
 static struct rsm_expnode *rsm_expnode_find(struct rsm_export *exp,
 					    struct rsm_ep *ep)
 {
@@ -233,7 +82,7 @@ static int rsm_expnode_create_locked(struct rsm_export *exp,
 	en = kzalloc(sizeof(*en), GFP_KERNEL_ACCOUNT);
 	if (!en)
 		return RSMERR_INSUFFICIENT_MEM;
-	en->chunk_shift = rsm_chunk_shift(ep);
+	en->chunk_shift = rsm_mr_chunk_shift(ep);
 	if (!en->chunk_shift) {
 		kfree(en);
 		return RSMERR_INSUFFICIENT_RESOURCES;
@@ -279,7 +128,7 @@ static int rsm_expnode_add_import_locked(struct rsm_export *exp,
 	lockdep_assert_held(&exp->lock);
 	if (!en->mrs[class] &&
 	    rsm_mrset_create(en->ep, exp->pages, exp->npages, en->chunk_shift,
-			     class, &en->mrs[class]))
+			     rsm_class_access(class), &en->mrs[class]))
 		return RSMERR_INSUFFICIENT_RESOURCES;
 	en->nimports[class]++;
 	en->total++;
@@ -377,7 +226,8 @@ static bool rsm_expnode_rebind_locked(struct rsm_export *exp,
 		if (!en->mrs[c])
 			continue;
 		if (rsm_mrset_create(en->ep, pages, exp->npages,
-				     en->chunk_shift, c, &set[c])) {
+				     en->chunk_shift, rsm_class_access(c),
+				     &set[c])) {
 			while (c--)
 				rsm_mrset_destroy(set[c]);
 			return false;
@@ -452,7 +302,7 @@ static void rsm_fill_reply(struct rsm_export *exp, struct rsm_expnode *en,
 	if (first < set->nchunks)
 		n = min_t(u32, set->nchunks - first, RSM_WIRE_KEYS);
 	for (i = 0; i < n; i++)
-		rep->keys[i] = cpu_to_le32(set->chunk[first + i].mr->rkey);
+		rep->keys[i] = cpu_to_le32(rsm_mrset_key(set, first + i));
 	rep->first = cpu_to_le32(first);
 	rep->nkeys = cpu_to_le32(n);
 }

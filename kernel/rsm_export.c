@@ -46,7 +46,6 @@ static DEFINE_MUTEX(rsm_auto_id_lock);
 atomic64_t rsm_exported_segments = ATOMIC64_INIT(0);
 atomic64_t rsm_pinned_pages = ATOMIC64_INIT(0);
 atomic64_t rsm_importers = ATOMIC64_INIT(0);
-atomic64_t rsm_registrations = ATOMIC64_INIT(0);
 static atomic64_t rsm_next_instance = ATOMIC64_INIT(0);
 
 /**

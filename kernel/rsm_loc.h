@@ -190,7 +190,6 @@ bool rsm_file_bind(struct rsm_file *rf, enum rsm_file_kind kind, void *obj);
 extern atomic64_t rsm_exported_segments;
 extern atomic64_t rsm_pinned_pages;
 extern atomic64_t rsm_importers;
-extern atomic64_t rsm_registrations;
 int rsm_export_create(struct rsm_file *rf, void __user *uarg);
 int rsm_export_publish(struct rsm_export *exp, void __user *uarg);
 int rsm_export_republish(struct rsm_export *exp, void __user *uarg);

@@ -27,6 +27,7 @@
 #include <linux/completion.h>
 #include <linux/uidgid.h>
 #include <linux/xarray.h>
+#include <linux/scatterlist.h>
 #include <rdma/ib_verbs.h>
 #include <rdma/rdma_cm.h>
 
@@ -469,6 +470,30 @@ int rsm_copy_user_elems(void *kaddr, u64 uaddr, size_t len, bool to_user,
 void rsm_copy_kernel_elems(void *dst, const void *src, size_t len, u32 width);
 int rsm_lbuf_pin_user(struct rsm_lbuf *lb, u64 len, bool write);
 void rsm_lbuf_unpin_user(struct rsm_lbuf *lb, bool write);
+
+/* rsm_mr.c */
+/* One memory region over a chunk of pages. */
+struct rsm_mrchunk {
+	struct sg_table		sgt;
+	bool			sgt_alloc;
+	int			nents;
+	struct ib_mr		*mr;
+};
+
+/* struct rsm_mrset - pages registered for one peer (rsm_mrset_create()) */
+struct rsm_mrset {
+	struct ib_device	*dev;
+	u32			nchunks;
+	struct rsm_mrchunk	chunk[];
+};
+
+extern atomic64_t rsm_registrations;
+u32 rsm_mr_chunk_shift(struct rsm_ep *ep);
+int rsm_mrset_create(struct rsm_ep *ep, struct page **pages,
+		     unsigned long npages, u32 cshift, int access,
+		     struct rsm_mrset **out);
+void rsm_mrset_destroy(struct rsm_mrset *set);
+u32 rsm_mrset_key(const struct rsm_mrset *set, u32 k);
 
 /* rsm_rw.c */
 void rsm_rw_setup(struct rsm_ep *ep, struct ib_qp_init_attr *qa);

@@ -95,7 +95,7 @@ run_check lint.checkpatch_strict_is_clean "$out/checkpatch.log" checkpatch_clean
 # a call from the transport into the segment layer does not compile.
 transport_is_a_layer() {
 	local f bad=0
-	for f in tp ctrl membership conn cm auth msg wire rpc xfer rw lbuf; do
+	for f in tp ctrl membership conn cm auth msg wire rpc xfer rw lbuf mr; do
 		f=kernel/rsm_$f.c
 		if grep -E '^#include "' "$f" |
 		   grep -qvE '"rsm_(tp|proto|wire_host)\.h"'; then
