@@ -137,48 +137,68 @@ static struct rsm_imc_peer *rsm_imc_find_locked(u64 ep_id)
 	return NULL;
 }
 
-/* Forget what came over endpoint @ep_id. */
-static void rsm_imc_forget(u64 ep_id)
+/* Forget what came over endpoint @ep_id.  Return: it was a member's. */
+static bool rsm_imc_forget(u64 ep_id)
 {
 	struct rsm_imc_peer *p;
+	bool member = false;
 
 	mutex_lock(&rsm_imc.lock);
 	p = rsm_imc_find_locked(ep_id);
 	if (p) {
+		member = p->member;
 		list_del(&p->list);
 		kfree(p);
 	}
 	mutex_unlock(&rsm_imc.lock);
+	return member;
 }
 
 static void rsm_imc_conn_up(struct rsm_conn *conn, struct rsm_ep *ep)
 {
 	/* the new peer learns our state; the rails may have changed */
 	queue_work(rsm_wq, &rsm_imc.announce_work);
+	rsm_imc_errcnt_announce();
 	rsm_imc_changed();
+}
+
+/* A member lost is an error on every rail: its writes may be lost. */
+static void rsm_imc_lost(u64 ep_id)
+{
+	u32 r;
+
+	if (!rsm_imc_forget(ep_id))
+		return;
+	for (r = 0; r < RSM_IMC_RAILS_MAX; r++)
+		rsm_imc_errcnt_bump(r);
 }
 
 static void rsm_imc_conn_down(struct rsm_conn *conn, u64 ep_id)
 {
-	rsm_imc_forget(ep_id);
+	rsm_imc_lost(ep_id);
 	rsm_imc_regions_ep_gone(ep_id);
 	rsm_imc_changed();
 }
 
 static void rsm_imc_ep_gone(struct rsm_ep *ep)
 {
-	rsm_imc_forget(ep->id);
+	rsm_imc_lost(ep->id);
 	rsm_imc_regions_ep_gone(ep->id);
+	rsm_imc_rx_ep_gone(ep);
 }
 
 static unsigned int rsm_imc_req_queue(const void *msg)
 {
 	const struct rsm_msg_hdr *hdr = msg;
 
-	/* one peer's host states in order; its region messages by key */
-	if (le16_to_cpu(hdr->type) == RSM_MSG_IMC_HOST)
+	/* one peer's host states and counts in order; the rest by key */
+	switch (le16_to_cpu(hdr->type)) {
+	case RSM_MSG_IMC_HOST:
+	case RSM_MSG_IMC_ERRCNT:
 		return 0;
-	return rsm_imc_region_queue(msg);
+	default:
+		return rsm_imc_region_queue(msg);
+	}
 }
 
 /**
@@ -204,6 +224,65 @@ bool rsm_imc_member(void)
 u32 rsm_imc_max_alloc_mb(void)
 {
 	return READ_ONCE(rsm_imc.max_alloc_mb);
+}
+
+/**
+ * rsm_imc_max_recv_mb - this host's receive memory limit (imc_init -r)
+ *
+ * Return: megabytes.
+ */
+u32 rsm_imc_max_recv_mb(void)
+{
+	return READ_ONCE(rsm_imc.max_recv_mb);
+}
+
+/**
+ * rsm_imc_host_node - the node of a member host, by its name
+ * @name: NUL-terminated
+ * @nodeid: out
+ *
+ * Return: 0; RSM_IMC_ST_BADHOST for a name no connected member has, or
+ * RSM_IMC_ST_PTPERR for this host's own.
+ */
+int rsm_imc_host_node(const char *name, u32 *nodeid)
+{
+	char self[RSM_IMC_HOSTNAME];
+	struct rsm_imc_peer *p;
+	int st = RSM_IMC_ST_BADHOST;
+
+	mutex_lock(&rsm_imc.lock);
+	rsm_imc_name_locked(self, sizeof(self));
+	if (!strcmp(self, name))
+		st = RSM_IMC_ST_PTPERR;
+	list_for_each_entry(p, &rsm_imc.peers, list) {
+		if (st == RSM_IMC_ST_BADHOST && p->member &&
+		    !strcmp(p->name, name)) {
+			*nodeid = p->nodeid;
+			st = 0;
+		}
+	}
+	mutex_unlock(&rsm_imc.lock);
+	return st;
+}
+
+/**
+ * rsm_imc_member_peers - the connected members other than this host
+ * @nodes: out: their node ids
+ * @max: room in @nodes
+ *
+ * Return: how many were stored.
+ */
+unsigned int rsm_imc_member_peers(u32 *nodes, unsigned int max)
+{
+	struct rsm_imc_peer *p;
+	unsigned int n = 0;
+
+	mutex_lock(&rsm_imc.lock);
+	list_for_each_entry(p, &rsm_imc.peers, list)
+		if (p->member && n < max)
+			nodes[n++] = p->nodeid;
+	mutex_unlock(&rsm_imc.lock);
+	return n;
 }
 
 /**
@@ -265,11 +344,10 @@ static void rsm_imc_host_serve(struct rsm_ep *ep, const void *msg)
 static enum rsm_tp_merge rsm_imc_req_merge(void *queued, u32 *more,
 					   const void *msg)
 {
-	const struct rsm_msg_hdr *hdr = msg, *qh = queued;
+	const struct rsm_msg_hdr *hdr = msg;
 
-	/* hosts' states go to queue 0 and are not merged */
-	if (le16_to_cpu(hdr->type) == RSM_MSG_IMC_HOST ||
-	    le16_to_cpu(qh->type) == RSM_MSG_IMC_HOST)
+	/* only a region's state merges into an earlier one */
+	if (le16_to_cpu(hdr->type) != RSM_MSG_IMC_REGION)
 		return RSM_TP_MERGE_STOP;
 	return rsm_imc_region_merge(queued, msg);
 }
@@ -278,14 +356,25 @@ static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
 {
 	const struct rsm_msg_hdr *hdr = msg;
 
-	if (le16_to_cpu(hdr->type) == RSM_MSG_IMC_HOST)
+	switch (le16_to_cpu(hdr->type)) {
+	case RSM_MSG_IMC_HOST:
 		rsm_imc_host_serve(ep, msg);
-	else
+		break;
+	case RSM_MSG_IMC_ERRCNT:
+		rsm_imc_errcnt_serve(ep, msg);
+		break;
+	case RSM_MSG_IMC_RXKEYS:
+	case RSM_MSG_IMC_RXUP:
+		rsm_imc_rx_serve(ep, msg);
+		break;
+	default:
 		rsm_imc_region_serve(ep, msg);
+	}
 }
 
 static const u16 rsm_imc_req_types[] = {
 	RSM_MSG_IMC_HOST, RSM_MSG_IMC_ALLOC, RSM_MSG_IMC_REGION,
+	RSM_MSG_IMC_RXKEYS, RSM_MSG_IMC_RXUP, RSM_MSG_IMC_ERRCNT,
 };
 
 static const struct rsm_tp_client rsm_imc_client = {
@@ -495,9 +584,11 @@ void rsm_imc_exit(void)
 
 	cancel_work_sync(&rsm_imc.announce_work);
 	rsm_tp_unregister(&rsm_imc_client);
+	rsm_imc_tx_exit();
 	list_for_each_entry_safe(p, tmp, &rsm_imc.peers, list) {
 		list_del(&p->list);
 		kfree(p);
 	}
 	rsm_imc_regions_exit();
+	rsm_imc_mem_exit();
 }

@@ -12,15 +12,26 @@
 #define RSM_IMC_ST_BADPARM	2
 #define RSM_IMC_ST_PRIOR	12
 #define RSM_IMC_ST_NOTINIT	14
+#define RSM_IMC_ST_ATTACHED	4
+#define RSM_IMC_ST_RXFULL	6
+#define RSM_IMC_ST_SHARERR	8
+#define RSM_IMC_ST_NONSHARERR	9
 #define RSM_IMC_ST_BADREGION	20
+#define RSM_IMC_ST_RECMAPPED	21
+#define RSM_IMC_ST_XMITMAPPED	22
+#define RSM_IMC_ST_MC_ERROR	24
 #define RSM_IMC_ST_TIMEOUT	25
+#define RSM_IMC_ST_LOOPBACKERR	38
+#define RSM_IMC_ST_BADHOST	39
 #define RSM_IMC_ST_NOMEM	46
+#define RSM_IMC_ST_PTPERR	49
 #define RSM_IMC_ST_BADRAIL	57
 
 /* rsm_imc_coordinator(): this host */
 #define RSM_IMC_SELF		U32_MAX
 
 struct rsm_imc_proc;
+struct rsm_imc_tx;
 
 /* What a region is: its creator's choices, which never change. */
 struct rsm_imc_attrs {
@@ -31,6 +42,32 @@ struct rsm_imc_attrs {
 	u32			rail;
 	u32			uid;		/* the owner */
 	u32			gid;
+};
+
+/*
+ * struct rsm_imc_mem - this host's side of a region: its receive memory,
+ * how it is attached here, and what this host's transmitters know of the
+ * receiving peers.  It exists while the region is in this host's registry
+ * (the region holds a reference) and while anything here uses it.
+ * @lock protects what follows it but @tx_lock and @tx_fail; @tx_lock
+ * serializes this host's sends of the region (so they go out in order)
+ * and nests outside @lock.
+ */
+struct rsm_imc_mem {
+	struct kref		ref;
+	struct rsm_imc_attrs	a;
+	unsigned long		npages;
+	struct work_struct	free_work;
+	struct mutex		tx_lock;	/* see above */
+	struct mutex		lock;		/* see above */
+	bool			gone;		/* left the registry */
+	struct page		**rx;		/* receive memory, or NULL */
+	struct list_head	regs;		/* struct rsm_imc_rxreg */
+	struct list_head	dests;		/* struct rsm_imc_dest */
+	u32			mode;		/* RSM_IMC_SHARED.., 0: none */
+	const void		*owner;		/* of a non-shared attach */
+	u32			nrx, ntx;	/* attaches here */
+	int			loopback;	/* -1 until a transmit attach */
 };
 
 /* rsm_imc.c */
@@ -44,11 +81,49 @@ int rsm_imc_ioctl_hostname(void __user *uarg);
 int rsm_imc_ioctl_info(void __user *uarg);
 int rsm_imc_ioctl_wait(void __user *uarg);
 
+u32 rsm_imc_max_recv_mb(void);
+int rsm_imc_host_node(const char *name, u32 *nodeid);
+unsigned int rsm_imc_member_peers(u32 *nodes, unsigned int max);
+
+/* rsm_imc_mem.c */
+struct rsm_imc_mem *rsm_imc_mem_new(const struct rsm_imc_attrs *a);
+void rsm_imc_mem_put(struct rsm_imc_mem *m);
+void rsm_imc_mem_gone(struct rsm_imc_mem *m);
+int rsm_imc_mem_attach(struct rsm_imc_mem *m, const void *owner, u32 dir,
+		       u32 mode, u32 flags);
+void rsm_imc_mem_detach(struct rsm_imc_mem *m, u32 dir);
+int rsm_imc_mem_mmap_rx(struct rsm_imc_mem *m, struct vm_area_struct *vma);
+void rsm_imc_mem_loopback(struct rsm_imc_mem *m, struct page **src,
+			  u64 off, u64 len);
+void rsm_imc_rx_serve(struct rsm_ep *ep, const void *msg);
+void rsm_imc_rx_ep_gone(struct rsm_ep *ep);
+void rsm_imc_mem_exit(void);
+
+/* rsm_imc_tx.c */
+struct rsm_imc_tx *rsm_imc_tx_new(struct rsm_imc_mem *m, u32 ptp_node);
+void rsm_imc_tx_free(struct rsm_imc_tx *tx);
+int rsm_imc_tx_mmap(struct rsm_imc_tx *tx, struct vm_area_struct *vma);
+int rsm_imc_tx_send(struct rsm_imc_tx *tx, u64 off, u64 len, bool all);
+u32 rsm_imc_tx_rail(const struct rsm_imc_tx *tx);
+void rsm_imc_dests_rxup(struct rsm_ep *ep, u32 key);
+void rsm_imc_dests_free(struct rsm_imc_mem *m);
+s32 rsm_imc_errcnt(u32 rail);
+void rsm_imc_errcnt_bump(u32 rail);
+void rsm_imc_errcnt_serve(struct rsm_ep *ep, const void *msg);
+void rsm_imc_errcnt_announce(void);
+void rsm_imc_tx_exit(void);
+
 /* rsm_imc_proc.c */
 struct rsm_imc_proc *rsm_imc_proc_new(void);
 void rsm_imc_proc_release(struct rsm_imc_proc *pr);
 int rsm_imc_ioctl_asalloc(struct rsm_imc_proc *pr, void __user *uarg);
 int rsm_imc_ioctl_asdealloc(struct rsm_imc_proc *pr, void __user *uarg);
+int rsm_imc_ioctl_asattach(struct rsm_imc_proc *pr, void __user *uarg);
+int rsm_imc_ioctl_asdetach(struct rsm_imc_proc *pr, void __user *uarg);
+int rsm_imc_ioctl_put(struct rsm_imc_proc *pr, void __user *uarg);
+int rsm_imc_ioctl_flush(struct rsm_imc_proc *pr, void __user *uarg);
+int rsm_imc_ioctl_errcnt(struct rsm_imc_proc *pr, void __user *uarg);
+int rsm_imc_proc_mmap(struct rsm_imc_proc *pr, struct vm_area_struct *vma);
 
 /* rsm_imc_region.c */
 void rsm_imc_regions_announce(void);
@@ -58,6 +133,14 @@ enum rsm_tp_merge rsm_imc_region_merge(void *queued, const void *msg);
 void rsm_imc_regions_ep_gone(u64 ep_id);
 int rsm_imc_ioctl_regions(void __user *uarg);
 int rsm_imc_alloc(const struct rsm_imc_attrs *a);
+/* rsm_imc_mem_get(): what to do when the region has no memory object yet */
+enum rsm_imc_get {
+	RSM_IMC_FIND,		/* nothing */
+	RSM_IMC_IF_COHERENT,	/* make one if the region is coherent */
+	RSM_IMC_MAKE,		/* make one */
+};
+
+struct rsm_imc_mem *rsm_imc_mem_get(u32 key, enum rsm_imc_get how);
 void rsm_imc_drop(u32 key);
 void rsm_imc_regions_exit(void);
 

@@ -51,11 +51,14 @@ struct rsm_imc_part {
  * struct rsm_imc_region - a region of the registry, under rsm_imc_reg_lock
  * @local: allocations on this host
  * @parts: the peers' parts (struct rsm_imc_part)
+ * @mem: this host's side of it (rsm_imc_mem.c), made when first needed;
+ *	the region holds a reference
  */
 struct rsm_imc_region {
 	struct rsm_imc_attrs	a;
 	u32			local;
 	struct list_head	parts;
+	struct rsm_imc_mem	*mem;
 };
 
 /*
@@ -92,7 +95,36 @@ static void rsm_imc_put_if_empty_locked(struct rsm_imc_region *r)
 	xa_erase(&rsm_imc_regions, r->a.key);
 	rsm_imc_nregions--;
 	rsm_imc_allocated -= r->a.size;
+	if (r->mem)
+		rsm_imc_mem_gone(r->mem);
 	kfree(r);
+}
+
+/**
+ * rsm_imc_mem_get - this host's side of a region in the registry
+ * @key: the region
+ * @how: whether to make it when there is none yet
+ *
+ * Return: a reference to it, or NULL (not in the registry, not made, or
+ * no memory).
+ */
+struct rsm_imc_mem *rsm_imc_mem_get(u32 key, enum rsm_imc_get how)
+{
+	struct rsm_imc_region *r;
+	struct rsm_imc_mem *m = NULL;
+
+	mutex_lock(&rsm_imc_reg_lock);
+	r = rsm_imc_find_locked(key);
+	if (r && !r->mem &&
+	    (how == RSM_IMC_MAKE ||
+	     (how == RSM_IMC_IF_COHERENT && (r->a.flags & RSM_IMC_COHERENT))))
+		r->mem = rsm_imc_mem_new(&r->a);
+	if (r && r->mem) {
+		m = r->mem;
+		kref_get(&m->ref);
+	}
+	mutex_unlock(&rsm_imc_reg_lock);
+	return m;
 }
 
 /* Return: the new region, ERR_PTR(-ENOSPC) when the registry is full. */
@@ -411,13 +443,30 @@ static void rsm_imc_handle_region(struct rsm_ep *ep,
 	}
 }
 
+/* The key a request about a region names. */
+static u32 rsm_imc_msg_key(const void *msg)
+{
+	const struct rsm_msg_hdr *hdr = msg;
+
+	switch (le16_to_cpu(hdr->type)) {
+	case RSM_MSG_IMC_ALLOC:
+		return le32_to_cpu(((const struct rsm_msg_imc_alloc *)msg)->key);
+	case RSM_MSG_IMC_RXKEYS:
+		return le32_to_cpu(((const struct rsm_msg_imc_rxkeys *)msg)->key);
+	case RSM_MSG_IMC_RXUP:
+		return le32_to_cpu(((const struct rsm_msg_imc_rxup *)msg)->key);
+	default:
+		return le32_to_cpu(((const struct rsm_msg_imc_region *)msg)->key);
+	}
+}
+
 /**
  * rsm_imc_region_merge - merge a region message into one still queued
  * @queued: a request on the same queue
  * @msg: the new request, RSM_MSG_IMC_ALLOC or RSM_MSG_IMC_REGION
  *
  * Latest wins: a REGION replaces one for the same key still queued, as
- * long as no ALLOC about that key sits between them.
+ * long as no other request about that key sits between them.
  *
  * Return: as for struct rsm_tp_client's req_merge.
  */
@@ -430,9 +479,7 @@ enum rsm_tp_merge rsm_imc_region_merge(void *queued, const void *msg)
 
 	if (le16_to_cpu(m->hdr.type) != RSM_MSG_IMC_REGION)
 		return RSM_TP_MERGE_STOP;
-	qkey = le16_to_cpu(qh->type) == RSM_MSG_IMC_ALLOC ?
-	       le32_to_cpu(((const struct rsm_msg_imc_alloc *)queued)->key) :
-	       le32_to_cpu(old->key);
+	qkey = rsm_imc_msg_key(queued);
 	if (qkey != le32_to_cpu(m->key))
 		return RSM_TP_MERGE_NEXT;
 	if (le16_to_cpu(qh->type) != RSM_MSG_IMC_REGION)
@@ -458,16 +505,13 @@ void rsm_imc_region_serve(struct rsm_ep *ep, const void *msg)
 
 /**
  * rsm_imc_region_queue - the request queue of a message about a key
- * @msg: RSM_MSG_IMC_ALLOC or RSM_MSG_IMC_REGION
+ * @msg: RSM_MSG_IMC_ALLOC, _REGION, _RXKEYS or _RXUP
  *
  * Return: 1 .. RSM_CTL_QUEUES - 1 by key (queue 0 is for hosts' states).
  */
 unsigned int rsm_imc_region_queue(const void *msg)
 {
-	const struct rsm_msg_hdr *hdr = msg;
-	u32 key = le16_to_cpu(hdr->type) == RSM_MSG_IMC_ALLOC ?
-		  le32_to_cpu(((const struct rsm_msg_imc_alloc *)msg)->key) :
-		  le32_to_cpu(((const struct rsm_msg_imc_region *)msg)->key);
+	u32 key = rsm_imc_msg_key(msg);
 
 	return 1 + hash_32(key, 16) % (RSM_CTL_QUEUES - 1);
 }
@@ -789,6 +833,8 @@ void rsm_imc_regions_exit(void)
 	xa_for_each(&rsm_imc_regions, key, r) {
 		list_for_each_entry_safe(p, pt, &r->parts, list)
 			kfree(p);
+		if (r->mem)
+			rsm_imc_mem_gone(r->mem);
 		kfree(r);
 	}
 	xa_destroy(&rsm_imc_regions);

@@ -212,9 +212,22 @@ static long rsm_ioctl_imc(struct rsm_file *rf, unsigned int cmd,
 				return -EINVAL;
 		}
 	}
-	if (cmd == RSM_IOC_IMC_ASALLOC)
+	switch (cmd) {
+	case RSM_IOC_IMC_ASALLOC:
 		return rsm_imc_ioctl_asalloc(pr, uarg);
-	return rsm_imc_ioctl_asdealloc(pr, uarg);
+	case RSM_IOC_IMC_ASDEALLOC:
+		return rsm_imc_ioctl_asdealloc(pr, uarg);
+	case RSM_IOC_IMC_ASATTACH:
+		return rsm_imc_ioctl_asattach(pr, uarg);
+	case RSM_IOC_IMC_ASDETACH:
+		return rsm_imc_ioctl_asdetach(pr, uarg);
+	case RSM_IOC_IMC_PUT:
+		return rsm_imc_ioctl_put(pr, uarg);
+	case RSM_IOC_IMC_FLUSH:
+		return rsm_imc_ioctl_flush(pr, uarg);
+	default:
+		return rsm_imc_ioctl_errcnt(pr, uarg);
+	}
 }
 
 static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -267,6 +280,11 @@ static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return rsm_imc_ioctl_regions(uarg);
 	case RSM_IOC_IMC_ASALLOC:
 	case RSM_IOC_IMC_ASDEALLOC:
+	case RSM_IOC_IMC_ASATTACH:
+	case RSM_IOC_IMC_ASDETACH:
+	case RSM_IOC_IMC_PUT:
+	case RSM_IOC_IMC_FLUSH:
+	case RSM_IOC_IMC_ERRCNT:
 		return rsm_ioctl_imc(rf, cmd, uarg);
 	case RSM_IOC_IMC_INFO:
 		return rsm_imc_ioctl_info(uarg);
@@ -293,7 +311,11 @@ static int rsm_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct rsm_import *imp = rsm_file_bound(file->private_data,
 						RSM_FILE_IMPORT);
+	struct rsm_imc_proc *pr = rsm_file_bound(file->private_data,
+						 RSM_FILE_IMC);
 
+	if (pr)
+		return rsm_imc_proc_mmap(pr, vma);
 	if (!imp)
 		return -ENODEV;
 	return rsm_map_mmap(imp, file, vma);

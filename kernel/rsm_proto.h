@@ -24,7 +24,7 @@
 #include <linux/types.h>
 
 /* The RSMAPI kernel-agent version (spec: RSM_VERSION). */
-#define RSM_PROTO_VERSION	8
+#define RSM_PROTO_VERSION	9
 #define RSM_WIRE_MAGIC		0x314d5352	/* "RSM1" */
 
 /* Largest control message, header included. */
@@ -155,7 +155,11 @@ enum rsm_msg_type {
 	RSM_MSG_IMC_ALLOC	= 11,	/* host -> coordinator: allocate a key */
 	RSM_MSG_IMC_ALLOC_REPLY	= 12,	/* coordinator -> host: granted or not */
 	RSM_MSG_IMC_REGION	= 13,	/* either way: a host's part in a region */
-	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_REGION
+	RSM_MSG_IMC_RXKEYS	= 14,	/* transmitter -> receiver: your keys */
+	RSM_MSG_IMC_RXKEYS_REPLY = 15,	/* receiver -> transmitter: keys */
+	RSM_MSG_IMC_RXUP	= 16,	/* receiver -> all: receive memory made */
+	RSM_MSG_IMC_ERRCNT	= 17,	/* either way: a rail's error count */
+	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_ERRCNT
 };
 
 /*
@@ -357,7 +361,7 @@ struct rsm_msg_revoke {
 };
 
 /*
- * struct rsm_msg_ack - answer to REVOKE
+ * struct rsm_msg_ack - answer to REVOKE and to IMC_RXUP
  * @hdr:	type RSM_MSG_ACK
  * @xid:	of the request
  * @status:	0
@@ -484,6 +488,91 @@ struct rsm_msg_imc_region {
 	__le32 rail;
 	__le32 uid;
 	__le32 gid;
+};
+
+/*
+ * Receive memory (rsm_imc_rx.c).  A host that has receive memory of a
+ * region (from its first receive attach, or from the start for a coherent
+ * region) registers it for each transmitting peer that asks, with remote
+ * write and read access, addressed by region offset in chunks of
+ * 2^chunk_shift bytes like a segment; it keeps it while the region is in
+ * its registry.  Making it, it tells every peer (RXUP), so that a peer
+ * told "none" before asks again.
+ */
+
+/*
+ * struct rsm_msg_imc_rxkeys - the keys of the receiver's memory of @key
+ * @hdr:	type RSM_MSG_IMC_RXKEYS
+ * @xid:	transaction id, not zero
+ * @key:	the region
+ * @first:	index of the first key wanted, below RSM_WIRE_CHUNKS_MAX
+ */
+struct rsm_msg_imc_rxkeys {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 key;
+	__le32 first;
+};
+
+#define RSM_IMC_RX_NONE		1	/* no receive memory of the region */
+
+/*
+ * struct rsm_msg_imc_rxkeys_reply - answer to RSM_MSG_IMC_RXKEYS
+ * @hdr:	type RSM_MSG_IMC_RXKEYS_REPLY
+ * @xid:	of the request
+ * @flags:	RSM_IMC_RX_NONE (then everything after @key is zero) or 0
+ * @key:	the region asked for
+ * @size:	bytes of receive memory, as for a region
+ * @chunk_shift: RSM_WIRE_CHUNK_SHIFT_MIN .. RSM_WIRE_CHUNK_SHIFT_MAX
+ * @nchunks:	size / 2^chunk_shift rounded up, below RSM_WIRE_CHUNKS_MAX
+ * @first:	index of @keys[0], below @nchunks
+ * @nkeys:	keys carried: 1 .. RSM_WIRE_KEYS, @first + @nkeys at most
+ *		@nchunks; the rest of @keys zero
+ * @pad:	zero
+ */
+struct rsm_msg_imc_rxkeys_reply {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 flags;
+	__le32 key;
+	__le64 size;
+	__le32 chunk_shift;
+	__le32 nchunks;
+	__le32 first;
+	__le32 nkeys;
+	__le32 pad;
+	__le32 keys[RSM_WIRE_KEYS];
+};
+
+/*
+ * struct rsm_msg_imc_rxup - the sender now has receive memory of @key;
+ * answered with RSM_MSG_ACK once the receiver will ask for its keys
+ * @hdr:	type RSM_MSG_IMC_RXUP
+ * @xid:	transaction id, not zero
+ * @key:	the region
+ * @pad:	zero
+ */
+struct rsm_msg_imc_rxup {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 key;
+	__le32 pad;
+};
+
+/*
+ * struct rsm_msg_imc_errcnt - the error count of a rail as the sender
+ * knows it (imc_rderrcnt_mr(3)); every host keeps the largest it heard
+ * @hdr:	type RSM_MSG_IMC_ERRCNT
+ * @xid:	zero
+ * @rail:	below RSM_IMC_RAILS_MAX
+ * @count:	0 .. RSM_IMC_ERRCNT_MAX
+ */
+#define RSM_IMC_ERRCNT_MAX	0x7fffffffU
+struct rsm_msg_imc_errcnt {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 rail;
+	__le32 count;
 };
 
 /*

@@ -59,6 +59,14 @@ __u32 rsm_wire_msg_len(unsigned int type)
 	case RSM_MSG_IMC_ALLOC_REPLY:
 	case RSM_MSG_IMC_REGION:
 		return sizeof(struct rsm_msg_imc_region);
+	case RSM_MSG_IMC_RXKEYS:
+		return sizeof(struct rsm_msg_imc_rxkeys);
+	case RSM_MSG_IMC_RXKEYS_REPLY:
+		return sizeof(struct rsm_msg_imc_rxkeys_reply);
+	case RSM_MSG_IMC_RXUP:
+		return sizeof(struct rsm_msg_imc_rxup);
+	case RSM_MSG_IMC_ERRCNT:
+		return sizeof(struct rsm_msg_imc_errcnt);
 	default:
 		return 0;
 	}
@@ -84,10 +92,14 @@ enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type)
 	case RSM_MSG_IMC_HOST:
 	case RSM_MSG_IMC_ALLOC:
 	case RSM_MSG_IMC_REGION:
+	case RSM_MSG_IMC_RXKEYS:
+	case RSM_MSG_IMC_RXUP:
+	case RSM_MSG_IMC_ERRCNT:
 		return RSM_WIRE_REQUEST;
 	case RSM_MSG_SEG_REPLY:
 	case RSM_MSG_ACK:
 	case RSM_MSG_IMC_ALLOC_REPLY:
+	case RSM_MSG_IMC_RXKEYS_REPLY:
 		return RSM_WIRE_ANSWER;
 	default:
 		return RSM_WIRE_UNKNOWN;
@@ -107,9 +119,12 @@ unsigned int rsm_wire_answer_type(unsigned int request)
 	case RSM_MSG_KEYS_REQ:
 		return RSM_MSG_SEG_REPLY;
 	case RSM_MSG_REVOKE:
+	case RSM_MSG_IMC_RXUP:
 		return RSM_MSG_ACK;
 	case RSM_MSG_IMC_ALLOC:
 		return RSM_MSG_IMC_ALLOC_REPLY;
+	case RSM_MSG_IMC_RXKEYS:
+		return RSM_MSG_IMC_RXKEYS_REPLY;
 	default:
 		return 0;
 	}
@@ -255,6 +270,51 @@ static int rsm_wire_check_imc_region(const struct rsm_msg_imc_region *m,
 	return rsm_wire_imc_desc_ok(m) ? 0 : -EPROTO;
 }
 
+/* Keys of receive memory: a region's size in chunks the wire allows. */
+static int rsm_wire_check_rxkeys_reply(const struct rsm_msg_imc_rxkeys_reply *m)
+{
+	__u32 flags = le32_to_cpu(m->flags), shift = le32_to_cpu(m->chunk_shift);
+	__u32 nchunks = le32_to_cpu(m->nchunks), first = le32_to_cpu(m->first);
+	__u32 nkeys = le32_to_cpu(m->nkeys);
+	__u64 size = le64_to_cpu(m->size);
+
+	if (!m->xid || (flags & ~RSM_IMC_RX_NONE) || m->pad)
+		return -EPROTO;
+	if (flags)
+		return rsm_wire_zero(&m->size, sizeof(*m) -
+				     offsetof(struct rsm_msg_imc_rxkeys_reply,
+					      size)) ? 0 : -EPROTO;
+	if (!rsm_wire_imc_size_ok(size) || shift < RSM_WIRE_CHUNK_SHIFT_MIN ||
+	    shift > RSM_WIRE_CHUNK_SHIFT_MAX ||
+	    nchunks >= RSM_WIRE_CHUNKS_MAX ||
+	    ((size - 1) >> shift) + 1 != nchunks)
+		return -EPROTO;
+	if (first >= nchunks || !nkeys || nkeys > RSM_WIRE_KEYS ||
+	    nkeys > nchunks - first)
+		return -EPROTO;
+	return rsm_wire_zero(&m->keys[nkeys], (RSM_WIRE_KEYS - nkeys) *
+			     sizeof(m->keys[0])) ? 0 : -EPROTO;
+}
+
+static int rsm_wire_check_imc_small(unsigned int type, const void *buf)
+{
+	const struct rsm_msg_imc_rxkeys *rk = buf;
+	const struct rsm_msg_imc_rxup *up = buf;
+	const struct rsm_msg_imc_errcnt *ec = buf;
+
+	switch (type) {
+	case RSM_MSG_IMC_RXKEYS:
+		return rk->xid &&
+		       le32_to_cpu(rk->first) < RSM_WIRE_CHUNKS_MAX ? 0 : -EPROTO;
+	case RSM_MSG_IMC_RXUP:
+		return up->xid && !up->pad ? 0 : -EPROTO;
+	default:
+		return !ec->xid && le32_to_cpu(ec->rail) < RSM_IMC_RAILS_MAX &&
+		       le32_to_cpu(ec->count) <= RSM_IMC_ERRCNT_MAX ?
+		       0 : -EPROTO;
+	}
+}
+
 static int rsm_wire_check_payload(unsigned int type, const void *buf)
 {
 	const struct rsm_msg_keys_req *kr = buf;
@@ -302,6 +362,12 @@ static int rsm_wire_check_payload(unsigned int type, const void *buf)
 	case RSM_MSG_IMC_REGION:
 		return rsm_wire_check_imc_region(buf,
 						 type == RSM_MSG_IMC_ALLOC_REPLY);
+	case RSM_MSG_IMC_RXKEYS_REPLY:
+		return rsm_wire_check_rxkeys_reply(buf);
+	case RSM_MSG_IMC_RXKEYS:
+	case RSM_MSG_IMC_RXUP:
+	case RSM_MSG_IMC_ERRCNT:
+		return rsm_wire_check_imc_small(type, buf);
 	default:
 		return -EPROTO;
 	}

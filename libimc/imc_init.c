@@ -28,6 +28,7 @@ static void imc_atfork_child(void)
 	imc_dev_fd = -1;
 	imc_dev_pid = 0;
 	pthread_mutex_init(&imc_lock, NULL);
+	imc_maps_forget();
 }
 
 static pthread_once_t imc_once = PTHREAD_ONCE_INIT;

@@ -32,4 +32,7 @@ IMC_HIDDEN unsigned long imc_hostinfo_size(unsigned int n);
 IMC_HIDDEN void imc_hostinfo_fill(imc_hostinfo *hi,
 				  const struct rsm_ioc_imc_info *info);
 
+/* A child after fork() has no mappings of its parent's (imc_attach.c). */
+IMC_HIDDEN void imc_maps_forget(void);
+
 #endif

@@ -164,7 +164,21 @@ void imc_perror(const char *s, int status);
 int imc_asalloc(imc_key_t key, imc_size_t size, imc_perm_t perm, int flag,
 		imc_asid_t *id, int logical_rail);
 int imc_asdealloc(imc_asid_t id);
+int imc_asattach(imc_asid_t id, imc_dir_t dir, int mode, int flag,
+		 caddr_t *address);
+int imc_asattach_ptp(imc_asid_t id, int mode, int flag, char *hostname,
+		     caddr_t *address);
+int imc_asdetach(imc_asid_t id);
+long imc_bcopy(void *src, void *dest, long length, long dest_write_only,
+	       long first_dest_quad);
+int imc_flush(imc_asid_t id);
 const char *imc_strerror(int status);
+
+/* Error counts */
+int imc_rderrcnt_mr(int logical_rail);
+int imc_ckerrcnt_mr(int *errcnt, int logical_rail);
+int imc_rderrcnt(void);
+int imc_ckerrcnt(int *errcnt);
 
 #ifdef __cplusplus
 }

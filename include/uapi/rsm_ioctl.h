@@ -491,6 +491,66 @@ struct rsm_ioc_imc_regions {
 	__u32 pad2;
 };
 
+/*
+ * Attaching regions (imc_asattach(3), imc_asattach_ptp(3)) and sending.
+ *
+ * RSM_IOC_IMC_ASATTACH: attach allocation @id for @dir (RSM_IMC_DIR_TX or
+ * _RX) in @mode (RSM_IMC_SHARED or _NONSHARED) with @flags
+ * (RSM_IMC_LOOPBACK for transmit); @host names the one receiving host of
+ * a point-to-point transmit attach (RSM_IMC_DIR_PTP), "" otherwise.  Out:
+ * @offset and @size to mmap(2) the descriptor with (PROT_READ for
+ * receive, PROT_READ|PROT_WRITE for transmit, MAP_SHARED).  Receive
+ * mappings are this host's receive memory; transmit mappings are staging
+ * pages whose stores go out at RSM_IOC_IMC_PUT and RSM_IOC_IMC_FLUSH.
+ * RSM_IOC_IMC_ASDETACH: detach @id in the directions @dirs (0: both);
+ * transmit data not sent yet goes first.  The caller unmaps.
+ * RSM_IOC_IMC_PUT: send @len bytes of the transmit mapping of @id from
+ * @offset now (imc_bcopy(3)), to every receiving host, in order.
+ * RSM_IOC_IMC_FLUSH: send what changed in the transmit mappings of @id
+ * (0: of all) since they were last sent (imc_flush(3)).
+ * RSM_IOC_IMC_ERRCNT: the error count of @rail (RSM_IMC_ALL_RAILS: the sum)
+ * in @count; with @check (imc_ckerrcnt_mr(3)) first send what changed in
+ * the caller's transmit mappings on the rail and wait for it, then
+ * return IMC_MC_ERROR's status if a send failed since the last check, if
+ * recovery is under way, or if the count is above the @count passed in.
+ */
+#define RSM_IMC_DIR_TX		1
+#define RSM_IMC_DIR_RX		2
+#define RSM_IMC_DIR_PTP		4
+#define RSM_IMC_SHARED		1
+#define RSM_IMC_NONSHARED	2
+#define RSM_IMC_LOOPBACK	1
+#define RSM_IMC_ALL_RAILS	0xffffffffU
+
+struct rsm_ioc_imc_attach {
+	__s32 id;
+	__u32 dir;
+	__u32 mode;
+	__u32 flags;
+	char host[RSM_IMC_HOSTNAME];
+	__aligned_u64 offset;		/* out */
+	__aligned_u64 size;		/* out */
+};
+
+struct rsm_ioc_imc_detach {
+	__s32 id;
+	__u32 dirs;
+};
+
+struct rsm_ioc_imc_put {
+	__s32 id;
+	__u32 pad;
+	__aligned_u64 offset;
+	__aligned_u64 len;
+};
+
+struct rsm_ioc_imc_errcnt {
+	__u32 rail;
+	__u32 check;
+	__s32 count;			/* in (check) and out */
+	__u32 pad;
+};
+
 #define RSM_IOC_MAGIC		0xb7
 #define RSM_IOC_VERSION		_IOR(RSM_IOC_MAGIC, 0x00, struct rsm_ioc_version)
 #define RSM_IOC_CTLR_ATTR	_IOWR(RSM_IOC_MAGIC, 0x01, struct rsm_ioc_ctlr_attr)
@@ -521,6 +581,11 @@ struct rsm_ioc_imc_regions {
 #define RSM_IOC_IMC_ASALLOC	_IOWR(RSM_IOC_MAGIC, 0x54, struct rsm_ioc_imc_asalloc)
 #define RSM_IOC_IMC_ASDEALLOC	_IOW(RSM_IOC_MAGIC, 0x55, struct rsm_ioc_imc_asid)
 #define RSM_IOC_IMC_REGIONS	_IOWR(RSM_IOC_MAGIC, 0x56, struct rsm_ioc_imc_regions)
+#define RSM_IOC_IMC_ASATTACH	_IOWR(RSM_IOC_MAGIC, 0x57, struct rsm_ioc_imc_attach)
+#define RSM_IOC_IMC_ASDETACH	_IOW(RSM_IOC_MAGIC, 0x58, struct rsm_ioc_imc_detach)
+#define RSM_IOC_IMC_PUT		_IOW(RSM_IOC_MAGIC, 0x59, struct rsm_ioc_imc_put)
+#define RSM_IOC_IMC_FLUSH	_IOW(RSM_IOC_MAGIC, 0x5a, struct rsm_ioc_imc_detach)
+#define RSM_IOC_IMC_ERRCNT	_IOWR(RSM_IOC_MAGIC, 0x5b, struct rsm_ioc_imc_errcnt)
 
 /*
  * RSM_IOC_TEST_RDMA exists only in modules built with RSM_TEST_HOOKS=1 for

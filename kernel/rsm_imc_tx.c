@@ -1,0 +1,667 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: transmitting to a Memory Channel region (imc_asattach(3) with
+ * IMC_TRANSMIT, imc_asattach_ptp(3), imc_bcopy(3), imc_flush(3)), and the
+ * rails' error counts (imc_rderrcnt_mr(3), imc_ckerrcnt_mr(3)).
+ *
+ * A transmit mapping is staging pages of the process's own plus a twin of
+ * what was last sent from them.  imc_bcopy sends its range at once; a
+ * flush point sends the 8-byte words that differ from the twin.  Either
+ * way the bytes are first copied to snapshot pages, which are what goes
+ * out, so a thread still storing cannot make the twin disagree with what
+ * the receivers got.  A send is RDMA WRITEs to every receiving host in
+ * turn (software fan-out), each complete before the next starts, so one
+ * host's writes reach each receiver in the order they were sent; the
+ * host's own receive memory gets them (loopback) only after every remote
+ * write of the send completed.
+ */
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/highmem.h>
+
+#include "rsm_imc.h"
+
+#define RSM_IMC_BATCH		64	/* pages (pieces) per send */
+#define RSM_IMC_KEYS_MS		5000	/* a receiver answers for its keys */
+
+/*
+ * struct rsm_imc_dest - a peer as this host's transmitters of a region know
+ * it; on the region's @dests.  @gen and @none_gen are under the region's
+ * lock, the rest under its tx_lock.
+ */
+struct rsm_imc_dest {
+	struct list_head	list;
+	u32			nodeid;
+	u32			gen;		/* RXUPs heard from it */
+	u64			ep_id;		/* what follows is for it */
+	bool			none;		/* it said it has no memory */
+	u32			none_gen;	/* ... while @gen was this */
+	u32			cshift;
+	u32			nchunks;
+	u32			*keys;
+};
+
+/* struct rsm_imc_tx - a process's transmit mapping of a region */
+struct rsm_imc_tx {
+	struct rsm_imc_mem	*m;
+	u32			ptp;		/* its one host, or NONE */
+	unsigned long		npages;
+	struct page		**stage;
+	struct page		**twin;
+};
+
+/* What one send carries. */
+struct rsm_imc_batch {
+	unsigned int		n;
+	u64			roff[RSM_IMC_BATCH];
+	u64			len[RSM_IMC_BATCH];
+	struct rsm_lbuf		lb[RSM_IMC_BATCH];
+	struct page		*snap[RSM_IMC_BATCH];
+	unsigned long		pidx[RSM_IMC_BATCH];	/* flush: page index */
+};
+
+/* The rails' error counts, as the largest any host told us. */
+static atomic_t rsm_imc_errcnts[RSM_IMC_RAILS_MAX];
+static void rsm_imc_errcnt_work(struct work_struct *work);
+static DECLARE_WORK(rsm_imc_errcnt_announce_work, rsm_imc_errcnt_work);
+
+static void rsm_imc_pages_free(struct page **p, unsigned long n)
+{
+	unsigned long i;
+
+	if (!p)
+		return;
+	for (i = 0; i < n; i++)
+		if (p[i])
+			put_page(p[i]);
+	kvfree(p);
+}
+
+static struct page **rsm_imc_pages_alloc(unsigned long n)
+{
+	struct page **p = kvcalloc(n, sizeof(*p), GFP_KERNEL_ACCOUNT);
+	unsigned long i;
+
+	for (i = 0; p && i < n; i++) {
+		p[i] = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
+		if (!p[i]) {
+			rsm_imc_pages_free(p, n);
+			return NULL;
+		}
+		cond_resched();
+	}
+	return p;
+}
+
+/**
+ * rsm_imc_tx_new - a transmit mapping's pages
+ * @m: the region, referenced by the caller for the mapping's life
+ * @ptp: the one receiving node of a point-to-point mapping, or
+ *	RSM_NODEID_NONE to send to every receiving host
+ *
+ * Return: the mapping, or NULL without memory.
+ */
+struct rsm_imc_tx *rsm_imc_tx_new(struct rsm_imc_mem *m, u32 ptp)
+{
+	struct rsm_imc_tx *tx = kzalloc(sizeof(*tx), GFP_KERNEL_ACCOUNT);
+
+	if (!tx)
+		return NULL;
+	tx->m = m;
+	tx->ptp = ptp;
+	tx->npages = m->npages;
+	tx->stage = rsm_imc_pages_alloc(tx->npages);
+	tx->twin = tx->stage ? rsm_imc_pages_alloc(tx->npages) : NULL;
+	if (!tx->twin) {
+		rsm_imc_tx_free(tx);
+		return NULL;
+	}
+	return tx;
+}
+
+/**
+ * rsm_imc_tx_free - free a transmit mapping's pages (a mapping of them
+ * keeps its own references)
+ * @tx: from rsm_imc_tx_new()
+ */
+void rsm_imc_tx_free(struct rsm_imc_tx *tx)
+{
+	rsm_imc_pages_free(tx->stage, tx->npages);
+	rsm_imc_pages_free(tx->twin, tx->npages);
+	kfree(tx);
+}
+
+/**
+ * rsm_imc_tx_rail - the rail a transmit mapping sends on
+ * @tx: the mapping
+ *
+ * Return: its region's logical rail.
+ */
+u32 rsm_imc_tx_rail(const struct rsm_imc_tx *tx)
+{
+	return tx->m->a.rail;
+}
+
+/**
+ * rsm_imc_tx_mmap - map the staging pages, readable and writable
+ * @tx: the mapping
+ * @vma: the whole region, shared
+ *
+ * Return: 0 or a negative errno.
+ */
+int rsm_imc_tx_mmap(struct rsm_imc_tx *tx, struct vm_area_struct *vma)
+{
+	unsigned long n = vma_pages(vma);
+
+	if (n != tx->npages || !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+#ifdef RSM_HAVE_VM_FLAGS_MOD
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
+#else
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
+#endif
+	return vm_insert_pages(vma, vma->vm_start, tx->stage, &n);
+}
+
+static struct rsm_imc_dest *rsm_imc_dest_find_locked(struct rsm_imc_mem *m,
+						     u32 nodeid)
+{
+	struct rsm_imc_dest *d;
+
+	lockdep_assert_held(&m->lock);
+	list_for_each_entry(d, &m->dests, list)
+		if (d->nodeid == nodeid)
+			return d;
+	return NULL;
+}
+
+/**
+ * rsm_imc_dests_rxup - a peer made receive memory of a region: ask it for
+ * its keys next time, even if it said it had none
+ * @ep: the peer's endpoint
+ * @key: the region
+ */
+void rsm_imc_dests_rxup(struct rsm_ep *ep, u32 key)
+{
+	struct rsm_imc_mem *m = rsm_imc_mem_get(key, RSM_IMC_FIND);
+	struct rsm_imc_dest *d;
+
+	if (!m)
+		return;
+	mutex_lock(&m->lock);
+	d = rsm_imc_dest_find_locked(m, ep->conn->nodeid);
+	if (d)
+		d->gen++;
+	mutex_unlock(&m->lock);
+	rsm_imc_mem_put(m);
+}
+
+/**
+ * rsm_imc_dests_free - the region object goes: forget the receivers
+ * @m: the region
+ */
+void rsm_imc_dests_free(struct rsm_imc_mem *m)
+{
+	struct rsm_imc_dest *d, *tmp;
+
+	list_for_each_entry_safe(d, tmp, &m->dests, list) {
+		kvfree(d->keys);
+		kfree(d);
+	}
+}
+
+/*
+ * One request for keys from @first; on success the answer is in
+ * @rpc->reply.  Return: 0, -EINTR or -EAGAIN (the peer is not usable).
+ */
+static int rsm_imc_ask_keys(struct rsm_ep *ep, u32 key, u32 first,
+			    struct rsm_rpc **rpcp)
+{
+	struct rsm_msg_imc_rxkeys req = {
+		.hdr.type = cpu_to_le16(RSM_MSG_IMC_RXKEYS),
+		.hdr.len = cpu_to_le32(sizeof(req)),
+		.key = cpu_to_le32(key),
+		.first = cpu_to_le32(first),
+	};
+	struct rsm_rpc *rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
+	int ret;
+
+	if (!rpc)
+		return -ENOMEM;
+	ret = rsm_rpc_call(ep, rpc, &req, sizeof(req), RSM_IMC_KEYS_MS,
+			   rsm_rpc_orphan_free);
+	if (ret == -EINTR)
+		return ret;
+	if (ret == -ETIMEDOUT)
+		rsm_conn_fail(ep, "receive keys not answered");
+	if (ret) {
+		kfree(rpc);
+		return -EAGAIN;
+	}
+	*rpcp = rpc;
+	return 0;
+}
+
+/* Is @rep an answer about @m from @first, consistent with what came so far? */
+static bool rsm_imc_keys_ok(const struct rsm_imc_mem *m,
+			    const struct rsm_msg_imc_rxkeys_reply *rep,
+			    u32 first, u32 nchunks, u32 cshift)
+{
+	if (le32_to_cpu(rep->key) != m->a.key)
+		return false;
+	if (rep->flags)
+		return !first;
+	if (le64_to_cpu(rep->size) != m->a.size ||
+	    le32_to_cpu(rep->first) != first)
+		return false;
+	return !first || (le32_to_cpu(rep->nchunks) == nchunks &&
+			  le32_to_cpu(rep->chunk_shift) == cshift);
+}
+
+/*
+ * Fetch @d's keys over @ep.  Under @m's tx_lock.  Return: 0 (keys in @d,
+ * or @d->none), -EINTR, -ENOMEM or -EAGAIN.
+ */
+static int rsm_imc_dest_fetch(struct rsm_imc_mem *m, struct rsm_imc_dest *d,
+			      struct rsm_ep *ep, u32 gen)
+{
+	const struct rsm_msg_imc_rxkeys_reply *rep;
+	u32 first = 0, nchunks = 0, cshift = 0, *keys = NULL;
+	struct rsm_rpc *rpc;
+	int ret;
+
+	do {
+		ret = rsm_imc_ask_keys(ep, m->a.key, first, &rpc);
+		if (ret)
+			break;
+		rep = (const void *)rpc->reply;
+		if (!rsm_imc_keys_ok(m, rep, first, nchunks, cshift)) {
+			atomic64_inc(&rsm_cluster.bad_msgs);
+			rsm_conn_fail(ep, "receive keys for another region");
+			ret = -EAGAIN;
+		} else if (rep->flags) {
+			mutex_lock(&m->lock);
+			d->none = true;
+			d->none_gen = gen;
+			mutex_unlock(&m->lock);
+			d->ep_id = ep->id;
+		} else {
+			u32 i, n = le32_to_cpu(rep->nkeys);
+
+			if (!first) {
+				nchunks = le32_to_cpu(rep->nchunks);
+				cshift = le32_to_cpu(rep->chunk_shift);
+				keys = kvcalloc(nchunks, sizeof(*keys),
+						GFP_KERNEL_ACCOUNT);
+			}
+			for (i = 0; keys && i < n; i++)
+				keys[first + i] = le32_to_cpu(rep->keys[i]);
+			ret = keys ? 0 : -ENOMEM;
+			first += n;
+		}
+		kfree(rpc);
+	} while (!ret && keys && first < nchunks);
+	if (ret || !keys) {
+		kvfree(keys);
+		return ret;
+	}
+	kvfree(d->keys);
+	d->keys = keys;
+	d->nchunks = nchunks;
+	d->cshift = cshift;
+	d->none = false;
+	d->ep_id = ep->id;
+	return 0;
+}
+
+/*
+ * The receiver @nodeid as the sends of @m see it over @ep: NULL when it has
+ * no receive memory (or cannot be asked now).  Under @m's tx_lock.
+ */
+static struct rsm_imc_dest *rsm_imc_dest_get(struct rsm_imc_mem *m,
+					     struct rsm_ep *ep, u32 nodeid,
+					     int *err)
+{
+	struct rsm_imc_dest *d, *fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
+	bool fetch;
+	u32 gen;
+
+	lockdep_assert_held(&m->tx_lock);
+	*err = 0;
+	mutex_lock(&m->lock);
+	d = rsm_imc_dest_find_locked(m, nodeid);
+	if (!d && fresh) {
+		d = fresh;
+		fresh = NULL;
+		d->nodeid = nodeid;
+		list_add_tail(&d->list, &m->dests);
+	}
+	gen = d ? d->gen : 0;
+	fetch = d && (d->ep_id != ep->id ||
+		      (d->none ? d->none_gen != gen : !d->keys));
+	mutex_unlock(&m->lock);
+	kfree(fresh);
+	if (!d) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (fetch)
+		*err = rsm_imc_dest_fetch(m, d, ep, gen);
+	return *err || d->none || d->ep_id != ep->id ? NULL : d;
+}
+
+/* Send @b to node @nodeid.  Return: 0 (sent, or not a receiver) or < 0. */
+static int rsm_imc_send_one(struct rsm_imc_mem *m, struct rsm_imc_batch *b,
+			    u32 nodeid)
+{
+	struct rsm_ep *ep = rsm_cluster_active_ep(nodeid);
+	struct rsm_imc_dest *d;
+	unsigned int done;
+	int ret;
+
+	if (!ep)
+		return 0;	/* not connected: not receiving */
+	d = rsm_imc_dest_get(m, ep, nodeid, &ret);
+	if (d)
+		ret = rsm_rdma_rw_vec(ep, true, d->keys, d->cshift, b->n,
+				      b->roff, b->lb, b->len, NULL, true,
+				      &done);
+	rsm_ep_put_user(ep);
+	return ret == -EAGAIN ? -EIO : ret;
+}
+
+/* Send @b to every receiver of @tx, then to this host if it loops back. */
+static int rsm_imc_send(struct rsm_imc_tx *tx, struct rsm_imc_batch *b)
+{
+	struct rsm_imc_mem *m = tx->m;
+	u32 nodes[RSM_IMC_HOSTS];
+	unsigned int i, n = 1;
+	int ret = 0, r;
+
+	if (!b->n)
+		return 0;
+	if (tx->ptp == RSM_NODEID_NONE)
+		n = rsm_imc_member_peers(nodes, ARRAY_SIZE(nodes));
+	else
+		nodes[0] = tx->ptp;
+	for (i = 0; i < n && ret != -EINTR; i++) {
+		r = rsm_imc_send_one(m, b, nodes[i]);
+		if (r && !ret)
+			ret = r;
+	}
+	if (ret) {
+		if (ret != -EINTR)
+			rsm_imc_errcnt_bump(m->a.rail);
+		return ret;
+	}
+	if (tx->ptp == RSM_NODEID_NONE && READ_ONCE(m->loopback) == 1)
+		for (i = 0; i < b->n; i++)
+			rsm_imc_mem_loopback(m, b->lb[i].pages, b->roff[i],
+					     b->len[i]);
+	return 0;
+}
+
+static void rsm_imc_batch_reset(struct rsm_imc_batch *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < RSM_IMC_BATCH; i++)
+		if (b->snap[i])
+			__free_page(b->snap[i]);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Send @len bytes from @off now (imc_bcopy). */
+static int rsm_imc_tx_range(struct rsm_imc_tx *tx, struct rsm_imc_batch *b,
+			    u64 off, u64 len)
+{
+	while (len) {
+		u64 n = min_t(u64, len, (u64)RSM_IMC_BATCH * PAGE_SIZE -
+			      (off & ~PAGE_MASK));
+		unsigned long p0 = off >> PAGE_SHIFT, k;
+		unsigned long np = ((off + n - 1) >> PAGE_SHIFT) - p0 + 1;
+		int ret;
+
+		for (k = 0; k < np; k++) {
+			b->snap[k] = alloc_page(GFP_KERNEL_ACCOUNT);
+			if (!b->snap[k])
+				return -ENOMEM;
+			copy_highpage(b->snap[k], tx->stage[p0 + k]);
+		}
+		b->n = 1;
+		b->roff[0] = off;
+		b->len[0] = n;
+		b->lb[0].pages = b->snap;
+		b->lb[0].pgoff = off & ~PAGE_MASK;
+		ret = rsm_imc_send(tx, b);
+		/* what went out is what the twin holds now */
+		for (k = 0; !ret && k < np; k++) {
+			u64 s = max_t(u64, off, (u64)(p0 + k) << PAGE_SHIFT);
+			u64 e = min_t(u64, off + n,
+				      (u64)(p0 + k + 1) << PAGE_SHIFT);
+			void *to = kmap_local_page(tx->twin[p0 + k]);
+			void *from = kmap_local_page(b->snap[k]);
+
+			memcpy(to + (s & ~PAGE_MASK), from + (s & ~PAGE_MASK),
+			       e - s);
+			kunmap_local(from);
+			kunmap_local(to);
+		}
+		rsm_imc_batch_reset(b);
+		if (ret)
+			return ret;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+#define RSM_IMC_WORDS	(PAGE_SIZE / sizeof(u64))
+
+/*
+ * Add the runs of words of page @idx (snapshot @k) that differ from its
+ * twin to @b, from word @w on, until @b is full.  Return: the word to go on
+ * from, RSM_IMC_WORDS when the page is done.
+ */
+static unsigned int rsm_imc_diff_page(struct rsm_imc_tx *tx,
+				      struct rsm_imc_batch *b,
+				      unsigned long idx, unsigned int k,
+				      unsigned int w)
+{
+	const u64 *new = kmap_local_page(b->snap[k]);
+	const u64 *old = kmap_local_page(tx->twin[idx]);
+
+	while (b->n < RSM_IMC_BATCH) {
+		unsigned int s;
+
+		while (w < RSM_IMC_WORDS && new[w] == old[w])
+			w++;
+		if (w == RSM_IMC_WORDS)
+			break;
+		s = w;
+		while (w < RSM_IMC_WORDS && new[w] != old[w])
+			w++;
+		b->roff[b->n] = ((u64)idx << PAGE_SHIFT) + s * sizeof(u64);
+		b->len[b->n] = (w - s) * sizeof(u64);
+		b->lb[b->n].pages = &b->snap[k];
+		b->lb[b->n].pgoff = s * sizeof(u64);
+		b->n++;
+	}
+	/* a full batch may have ended the page's last run exactly */
+	while (w < RSM_IMC_WORDS && new[w] == old[w])
+		w++;
+	kunmap_local(old);
+	kunmap_local(new);
+	return w;
+}
+
+static bool rsm_imc_page_same(struct page *a, struct page *b)
+{
+	const void *pa = kmap_local_page(a), *pb = kmap_local_page(b);
+	bool same = !memcmp(pa, pb, PAGE_SIZE);
+
+	kunmap_local(pb);
+	kunmap_local(pa);
+	return same;
+}
+
+/* Send @b; the first @nsnap snapshots become their pages' twins. */
+static int rsm_imc_flush_batch(struct rsm_imc_tx *tx, struct rsm_imc_batch *b,
+			       unsigned int nsnap)
+{
+	int ret = rsm_imc_send(tx, b);
+	unsigned int k;
+
+	for (k = 0; !ret && k < nsnap; k++)
+		copy_highpage(tx->twin[b->pidx[k]], b->snap[k]);
+	b->n = 0;
+	return ret;
+}
+
+/*
+ * Send what changed since the last send (a flush point).  A page's twin
+ * changes only once all of its runs went out; a page with more runs than a
+ * batch holds goes out over several.
+ */
+static int rsm_imc_tx_changes(struct rsm_imc_tx *tx, struct rsm_imc_batch *b)
+{
+	unsigned int k = 0, w;
+	unsigned long i;
+	int ret;
+
+	for (i = 0; i < tx->npages; i++) {
+		if (rsm_imc_page_same(tx->stage[i], tx->twin[i]))
+			continue;
+		if (!b->snap[k]) {
+			b->snap[k] = alloc_page(GFP_KERNEL_ACCOUNT);
+			if (!b->snap[k])
+				return -ENOMEM;
+		}
+		copy_highpage(b->snap[k], tx->stage[i]);
+		b->pidx[k] = i;
+		w = 0;
+		for (;;) {
+			w = rsm_imc_diff_page(tx, b, i, k, w);
+			if (w == RSM_IMC_WORDS)
+				break;
+			/* full in the middle of page @i: it waits in slot 0 */
+			ret = rsm_imc_flush_batch(tx, b, k);
+			if (ret)
+				return ret;
+			swap(b->snap[0], b->snap[k]);
+			b->pidx[0] = i;
+			k = 0;
+		}
+		if (++k == RSM_IMC_BATCH || b->n == RSM_IMC_BATCH) {
+			ret = rsm_imc_flush_batch(tx, b, k);
+			if (ret)
+				return ret;
+			k = 0;
+		}
+		cond_resched();
+	}
+	return rsm_imc_flush_batch(tx, b, k);
+}
+
+/**
+ * rsm_imc_tx_send - send from a transmit mapping
+ * @tx: the mapping
+ * @off: region offset (@all false)
+ * @len: bytes from @off, within the region (@all false)
+ * @all: send every word that changed since it was last sent instead
+ *
+ * Return: 0 when every receiving host has the bytes; -EIO when a write
+ * failed (the rail's error count went up), -ENOMEM, or -EINTR.
+ */
+int rsm_imc_tx_send(struct rsm_imc_tx *tx, u64 off, u64 len, bool all)
+{
+	struct rsm_imc_batch *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	int ret;
+
+	if (!b)
+		return -ENOMEM;
+	if (mutex_lock_killable(&tx->m->tx_lock)) {
+		kfree(b);
+		return -EINTR;
+	}
+	ret = all ? rsm_imc_tx_changes(tx, b) : rsm_imc_tx_range(tx, b, off, len);
+	mutex_unlock(&tx->m->tx_lock);
+	rsm_imc_batch_reset(b);
+	kfree(b);
+	return ret;
+}
+
+/**
+ * rsm_imc_errcnt - a rail's error count
+ * @rail: below RSM_IMC_RAILS_MAX
+ *
+ * Return: the count, never negative.
+ */
+s32 rsm_imc_errcnt(u32 rail)
+{
+	return atomic_read(&rsm_imc_errcnts[rail]);
+}
+
+/**
+ * rsm_imc_errcnt_bump - a transmission error on a rail: count it here and
+ * tell every peer
+ * @rail: below RSM_IMC_RAILS_MAX
+ */
+void rsm_imc_errcnt_bump(u32 rail)
+{
+	atomic_add_unless(&rsm_imc_errcnts[rail], 1, RSM_IMC_ERRCNT_MAX);
+	rsm_imc_errcnt_announce();
+}
+
+static void rsm_imc_send_errcnt(struct rsm_ep *ep, void *arg)
+{
+	struct rsm_msg_imc_errcnt m = {
+		.hdr.type = cpu_to_le16(RSM_MSG_IMC_ERRCNT),
+		.hdr.len = cpu_to_le32(sizeof(m)),
+	};
+	u32 r;
+
+	for (r = 0; r < RSM_IMC_RAILS_MAX; r++) {
+		m.rail = cpu_to_le32(r);
+		m.count = cpu_to_le32(rsm_imc_errcnt(r));
+		if (rsm_msg_send_wait(ep, &m, sizeof(m)))
+			return;	/* it hears them again when it reconnects */
+	}
+}
+
+static void rsm_imc_errcnt_work(struct work_struct *work)
+{
+	if (rsm_cluster_each_active(rsm_imc_send_errcnt, NULL))
+		rsm_warn_rl("imc: out of memory telling error counts\n");
+}
+
+/**
+ * rsm_imc_errcnt_announce - tell every peer the error counts (soon)
+ */
+void rsm_imc_errcnt_announce(void)
+{
+	queue_work(rsm_wq, &rsm_imc_errcnt_announce_work);
+}
+
+/**
+ * rsm_imc_errcnt_serve - a peer's error count of a rail: keep the larger
+ * @ep: endpoint it came on
+ * @msg: RSM_MSG_IMC_ERRCNT, checked
+ */
+void rsm_imc_errcnt_serve(struct rsm_ep *ep, const void *msg)
+{
+	const struct rsm_msg_imc_errcnt *m = msg;
+	atomic_t *c = &rsm_imc_errcnts[le32_to_cpu(m->rail)];
+	int want = le32_to_cpu(m->count), old = atomic_read(c);
+
+	while (old < want && !atomic_try_cmpxchg(c, &old, want))
+		;
+}
+
+/**
+ * rsm_imc_tx_exit - module unload
+ */
+void rsm_imc_tx_exit(void)
+{
+	cancel_work_sync(&rsm_imc_errcnt_announce_work);
+}
