@@ -454,7 +454,8 @@ int rsm_imc_ioctl_errcnt(struct rsm_imc_proc *pr, void __user *uarg)
 	if (req.pad || req.check > 1 ||
 	    (req.rail != RSM_IMC_ALL_RAILS && req.rail >= nrails))
 		return RSM_IMC_ST_BADRAIL;
-	mask = req.rail == RSM_IMC_ALL_RAILS ? GENMASK(RSM_IMC_RAILS - 1, 0) :
+	/* the legacy calls sum the rails there are */
+	mask = req.rail == RSM_IMC_ALL_RAILS ? (u32)BIT(nrails) - 1 :
 	       BIT(req.rail);
 	mutex_lock(&pr->lock);
 	if (req.check)

@@ -20,25 +20,10 @@
 #include <linux/cred.h>
 #include <linux/hash.h>
 
-#include "rsm_imc.h"
+#include "rsm_imc_reg.h"
 
 #define RSM_IMC_MAX_REGIONS	65536	/* in the registry, cluster-wide */
 #define RSM_IMC_NODE_PARTS	16384	/* regions one peer may have parts in */
-#define RSM_IMC_ALLOC_MS	5000	/* one request to the coordinator */
-#define RSM_IMC_ALLOC_TRIES	3	/* coordinators tried in a row */
-
-/* The attributes in a checked ALLOC or REGION message (same names). */
-#define RSM_IMC_ATTRS_OF(msg) ({					\
-	typeof(msg) m_ = (msg);						\
-	(struct rsm_imc_attrs){						\
-		.key = le32_to_cpu(m_->key),				\
-		.perm = le32_to_cpu(m_->perm),				\
-		.size = le64_to_cpu(m_->size),				\
-		.flags = le32_to_cpu(m_->flags),			\
-		.rail = le32_to_cpu(m_->rail),				\
-		.uid = le32_to_cpu(m_->uid),				\
-		.gid = le32_to_cpu(m_->gid) };				\
-})
 
 /* A peer's part in a region: it has allocators (told over @ep_id). */
 struct rsm_imc_part {
@@ -48,47 +33,36 @@ struct rsm_imc_part {
 };
 
 /*
- * struct rsm_imc_region - a region of the registry, under rsm_imc_reg_lock
- * @local: allocations on this host
- * @parts: the peers' parts (struct rsm_imc_part)
- * @mem: this host's side of it (rsm_imc_mem.c), made when first needed;
- *	the region holds a reference
- */
-struct rsm_imc_region {
-	struct rsm_imc_attrs	a;
-	u32			local;
-	struct list_head	parts;
-	struct rsm_imc_mem	*mem;
-};
-
-/*
  * The registry.  rsm_imc_reg_lock nests inside a connection's lock (the
  * transport's callbacks take it) and inside rsm_imc_tx_lock, which
  * serializes what this host tells its peers about its parts, so that a
  * stale "present" cannot overtake an "absent".
  */
-static DEFINE_MUTEX(rsm_imc_reg_lock);
+DEFINE_MUTEX(rsm_imc_reg_lock);
 static DEFINE_XARRAY(rsm_imc_regions);		/* key -> region */
 static unsigned int rsm_imc_nregions;
 static u64 rsm_imc_allocated;			/* bytes, all regions */
 /* parts each peer node holds: no node fills the registry alone */
 static unsigned int rsm_imc_node_parts[RSM_WIRE_NODES];
-static DEFINE_MUTEX(rsm_imc_tx_lock);
+DEFINE_MUTEX(rsm_imc_tx_lock);	/* see rsm_imc_reg.h */
 
-/* An allocation request, from this host or a peer. */
-struct rsm_imc_areq {
-	struct rsm_imc_attrs	a;		/* uid, gid: the caller's */
-	u32			ngroups;
-	const __le32		*groups;	/* a peer's; NULL: local */
-};
-
-static struct rsm_imc_region *rsm_imc_find_locked(u32 key)
+/**
+ * rsm_imc_find_locked - a region of the registry by key
+ * @key: the key
+ *
+ * Return: the region, or NULL.
+ */
+struct rsm_imc_region *rsm_imc_find_locked(u32 key)
 {
 	lockdep_assert_held(&rsm_imc_reg_lock);
 	return xa_load(&rsm_imc_regions, key);
 }
 
-static void rsm_imc_put_if_empty_locked(struct rsm_imc_region *r)
+/**
+ * rsm_imc_put_if_empty_locked - drop a region nobody allocates any more
+ * @r: the region; freed if neither this host nor a peer has allocators
+ */
+void rsm_imc_put_if_empty_locked(struct rsm_imc_region *r)
 {
 	if (r->local || !list_empty(&r->parts))
 		return;
@@ -127,9 +101,14 @@ struct rsm_imc_mem *rsm_imc_mem_get(u32 key, enum rsm_imc_get how)
 	return m;
 }
 
-/* Return: the new region, ERR_PTR(-ENOSPC) when the registry is full. */
-static struct rsm_imc_region *
-rsm_imc_create_locked(const struct rsm_imc_areq *q)
+/**
+ * rsm_imc_create_locked - enter a new region in the registry
+ * @q: its attributes
+ *
+ * Return: the new region, ERR_PTR(-ENOSPC) when the registry is full, or
+ * ERR_PTR(-ENOMEM).
+ */
+struct rsm_imc_region *rsm_imc_create_locked(const struct rsm_imc_areq *q)
 {
 	struct rsm_imc_region *r;
 
@@ -149,16 +128,26 @@ rsm_imc_create_locked(const struct rsm_imc_areq *q)
 	return r;
 }
 
-/* A copy of @r's attributes, to tell peers without the lock. */
-static void rsm_imc_snapshot(struct rsm_imc_region *dst,
-			     const struct rsm_imc_region *r)
+/**
+ * rsm_imc_snapshot - a copy of a region's attributes, to tell peers
+ * without the registry's lock
+ * @dst: the copy (no parts)
+ * @r: the region
+ */
+void rsm_imc_snapshot(struct rsm_imc_region *dst,
+		      const struct rsm_imc_region *r)
 {
 	*dst = *r;
 	INIT_LIST_HEAD(&dst->parts);
 }
 
-/* An RSM_IMC_ST_* status for a failed rsm_imc_create_locked(). */
-static u32 rsm_imc_create_status(const struct rsm_imc_region *r)
+/**
+ * rsm_imc_create_status - the status of a failed rsm_imc_create_locked()
+ * @r: its error pointer
+ *
+ * Return: RSM_IMC_ST_MCFULL or RSM_IMC_ST_NOMEM.
+ */
+u32 rsm_imc_create_status(const struct rsm_imc_region *r)
 {
 	return PTR_ERR(r) == -ENOSPC ? RSM_IMC_ST_MCFULL : RSM_IMC_ST_NOMEM;
 }
@@ -186,9 +175,15 @@ static bool rsm_imc_may(const struct rsm_imc_region *r,
 	return bits & 06;
 }
 
-/* Can @q join @r?  0 or an RSM_IMC_ST_* refusal. */
-static u32 rsm_imc_join_check(const struct rsm_imc_region *r,
-			      const struct rsm_imc_areq *q)
+/**
+ * rsm_imc_join_check - may a request join a region?
+ * @r: the region
+ * @q: the request
+ *
+ * Return: 0 or an RSM_IMC_ST_* refusal.
+ */
+u32 rsm_imc_join_check(const struct rsm_imc_region *r,
+		       const struct rsm_imc_areq *q)
 {
 	if ((r->a.flags ^ q->a.flags) & RSM_IMC_COHERENT)
 		return RSM_IMC_ST_COHERENCY;
@@ -199,12 +194,16 @@ static u32 rsm_imc_join_check(const struct rsm_imc_region *r,
 	return rsm_imc_may(r, q) ? 0 : RSM_IMC_ST_PERMIT;
 }
 
-/*
- * The coordinator's decision: join @q's key or create it.  On success
- * *@out is the region (created if new).  Return: 0 or RSM_IMC_ST_*.
+/**
+ * rsm_imc_decide_locked - the coordinator's decision: join @q's key or
+ * create it
+ * @q: the request
+ * @out: on success the region (created if new)
+ *
+ * Return: 0 or an RSM_IMC_ST_* refusal.
  */
-static u32 rsm_imc_decide_locked(const struct rsm_imc_areq *q,
-				 struct rsm_imc_region **out)
+u32 rsm_imc_decide_locked(const struct rsm_imc_areq *q,
+			  struct rsm_imc_region **out)
 {
 	struct rsm_imc_region *r = rsm_imc_find_locked(q->a.key);
 	u32 st;
@@ -262,8 +261,15 @@ static bool rsm_imc_add_part_locked(struct rsm_imc_region *r, u32 nodeid,
 	return true;
 }
 
-static void rsm_imc_region_msg(struct rsm_msg_imc_region *m, u16 type,
-			       const struct rsm_imc_region *r, u32 key)
+/**
+ * rsm_imc_region_msg - a message describing a region
+ * @m: the message
+ * @type: RSM_MSG_IMC_REGION or RSM_MSG_IMC_ALLOC_REPLY
+ * @r: the region, or NULL for one with nothing but its key
+ * @key: its key
+ */
+void rsm_imc_region_msg(struct rsm_msg_imc_region *m, u16 type,
+			const struct rsm_imc_region *r, u32 key)
 {
 	memset(m, 0, sizeof(*m));
 	m->hdr.type = cpu_to_le16(type);
@@ -279,7 +285,12 @@ static void rsm_imc_region_msg(struct rsm_msg_imc_region *m, u16 type,
 	m->gid = cpu_to_le32(r->a.gid);
 }
 
-static void rsm_imc_send_region(struct rsm_ep *ep, void *arg)
+/**
+ * rsm_imc_send_region - send a region message to one peer
+ * @ep: the peer's endpoint
+ * @arg: the struct rsm_msg_imc_region
+ */
+void rsm_imc_send_region(struct rsm_ep *ep, void *arg)
 {
 	int ret = rsm_msg_send_wait(ep, arg, sizeof(struct rsm_msg_imc_region));
 
@@ -288,8 +299,13 @@ static void rsm_imc_send_region(struct rsm_ep *ep, void *arg)
 		rsm_conn_fail(ep, "cannot tell a region's state");
 }
 
-/* Tell every peer whether this host has allocators of @key. */
-static void rsm_imc_tell_locked(u32 key, const struct rsm_imc_region *r)
+/**
+ * rsm_imc_tell_locked - tell every peer whether this host has allocators
+ * of a region
+ * @key: the region
+ * @r: a snapshot of it, or NULL for "none here"
+ */
+void rsm_imc_tell_locked(u32 key, const struct rsm_imc_region *r)
 {
 	struct rsm_msg_imc_region m;
 
@@ -531,235 +547,6 @@ void rsm_imc_regions_ep_gone(u64 ep_id)
 		rsm_imc_put_if_empty_locked(r);
 	}
 	mutex_unlock(&rsm_imc_reg_lock);
-}
-
-/* Tell the coordinator (over @ep) that this host does not keep @key. */
-static void rsm_imc_give_back(struct rsm_ep *ep, u32 key)
-{
-	struct rsm_msg_imc_region m;
-	struct rsm_imc_region *r;
-	bool mine;
-
-	mutex_lock(&rsm_imc_tx_lock);
-	mutex_lock(&rsm_imc_reg_lock);
-	r = rsm_imc_find_locked(key);
-	mine = r && r->local;
-	mutex_unlock(&rsm_imc_reg_lock);
-	if (!mine) {
-		rsm_imc_region_msg(&m, RSM_MSG_IMC_REGION, NULL, key);
-		rsm_imc_send_region(ep, &m);
-	}
-	mutex_unlock(&rsm_imc_tx_lock);
-}
-
-/* Our process was killed waiting: give back what the coordinator granted. */
-static void rsm_imc_alloc_orphan(struct rsm_ep *ep, struct rsm_rpc *rpc)
-{
-	const struct rsm_msg_imc_region *ans = (const void *)rpc->reply;
-
-	if (!ans->status)
-		rsm_imc_give_back(ep, rpc->orphan_arg[0]);
-	kfree(rpc);
-}
-
-/* Is a grant an answer to @q: the same key, a region @q may join? */
-static bool rsm_imc_grant_ok(const struct rsm_imc_areq *q,
-			     const struct rsm_msg_imc_region *ans)
-{
-	struct rsm_imc_attrs g = RSM_IMC_ATTRS_OF(ans);
-
-	return ans->status || (g.key == q->a.key && g.size >= q->a.size &&
-			       g.rail == q->a.rail &&
-			       !((g.flags ^ q->a.flags) & RSM_IMC_COHERENT));
-}
-
-static void rsm_imc_alloc_msg(struct rsm_msg_imc_alloc *m,
-			      const struct rsm_imc_areq *q)
-{
-	const struct group_info *gi = current_cred()->group_info;
-	u32 i, n = min_t(u32, gi->ngroups, RSM_WIRE_GROUPS);
-
-	m->hdr.type = cpu_to_le16(RSM_MSG_IMC_ALLOC);
-	m->hdr.len = cpu_to_le32(sizeof(*m));
-	m->key = cpu_to_le32(q->a.key);
-	m->perm = cpu_to_le32(q->a.perm);
-	m->size = cpu_to_le64(q->a.size);
-	m->flags = cpu_to_le32(q->a.flags);
-	m->rail = cpu_to_le32(q->a.rail);
-	m->uid = cpu_to_le32(q->a.uid);
-	m->gid = cpu_to_le32(q->a.gid);
-	for (i = 0; i < n; i++)
-		m->groups[i] = cpu_to_le32(from_kgid_munged(&init_user_ns,
-							    gi->gid[i]));
-	m->ngroups = cpu_to_le32(n);
-}
-
-/*
- * Ask coordinator @coord for @q.  Return: 0 with *@ans filled and *@epp
- * the endpoint it came over (with a user reference), -EINTR (killed),
- * -ENOMEM, or -EAGAIN when the coordinator could not answer.
- */
-static int rsm_imc_ask(u32 coord, const struct rsm_imc_areq *q,
-		       struct rsm_msg_imc_region *ans, struct rsm_ep **epp)
-{
-	struct rsm_ep *ep = rsm_cluster_active_ep(coord);
-	struct rsm_msg_imc_alloc *m;
-	struct rsm_rpc *rpc;
-	int ret;
-
-	if (!ep)
-		return -EAGAIN;
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
-	ret = -ENOMEM;
-	if (!m || !rpc)
-		goto out;
-	rsm_imc_alloc_msg(m, q);
-	rpc->orphan_arg[0] = q->a.key;
-	ret = rsm_rpc_call(ep, rpc, m, sizeof(*m), RSM_IMC_ALLOC_MS,
-			   rsm_imc_alloc_orphan);
-	if (ret == -EINTR) {
-		rpc = NULL;	/* the orphan path frees it */
-	} else if (ret == -ETIMEDOUT) {
-		/* a late grant would count us in: start that peer afresh */
-		rsm_conn_fail(ep, "allocation request timed out");
-		ret = -EAGAIN;
-	} else if (ret) {
-		ret = -EAGAIN;
-	} else if (!rsm_imc_grant_ok(q, (const void *)rpc->reply)) {
-		atomic64_inc(&rsm_cluster.bad_msgs);
-		rsm_conn_fail(ep, "allocation answer for another region");
-		ret = -EAGAIN;
-	} else {
-		memcpy(ans, rpc->reply, sizeof(*ans));
-		*epp = ep;
-		ep = NULL;
-	}
-out:
-	kfree(rpc);
-	kfree(m);
-	if (ep)
-		rsm_ep_put_user(ep);
-	return ret;
-}
-
-/*
- * One more local allocation of @q->a.key, whose region the registry has or
- * @ans describes.  *@first: the peers must hear of it (tell them @copy
- * once rsm_imc_reg_lock is dropped).  Return: 0 or RSM_IMC_ST_NOMEM.
- */
-static u32 rsm_imc_take_locked(const struct rsm_imc_areq *q,
-			       const struct rsm_msg_imc_region *ans,
-			       struct rsm_imc_region *copy, bool *first)
-{
-	struct rsm_imc_region *r = rsm_imc_find_locked(q->a.key);
-	struct rsm_imc_areq d = *q;
-
-	lockdep_assert_held(&rsm_imc_tx_lock);
-	if (!r && ans) {
-		d.a = RSM_IMC_ATTRS_OF(ans);
-		r = rsm_imc_create_locked(&d);
-		if (IS_ERR(r))
-			return rsm_imc_create_status(r);
-	}
-	if (!r)
-		return RSM_IMC_ST_NOMEM;
-	*first = !r->local++;
-	rsm_imc_snapshot(copy, r);
-	return 0;
-}
-
-/**
- * rsm_imc_drop - one local allocation of @key fewer; the peers hear of
- * the last one
- * @key: a key this host has allocated
- */
-void rsm_imc_drop(u32 key)
-{
-	struct rsm_imc_region *r;
-	bool last = false;
-
-	mutex_lock(&rsm_imc_tx_lock);
-	mutex_lock(&rsm_imc_reg_lock);
-	r = rsm_imc_find_locked(key);
-	if (!WARN_ON_ONCE(!r || !r->local)) {
-		last = !--r->local;
-		rsm_imc_put_if_empty_locked(r);
-	}
-	mutex_unlock(&rsm_imc_reg_lock);
-	if (last)
-		rsm_imc_tell_locked(key, NULL);
-	mutex_unlock(&rsm_imc_tx_lock);
-}
-
-/**
- * rsm_imc_alloc - one more local allocation of a key, for the calling
- * process: decided here when this host has allocators of it already or
- * is the coordinator, else by the coordinator
- * @a: the key and what the caller asks for; uid and gid its effective ones
- *
- * Return: 0, an RSM_IMC_ST_* status, or -EINTR.
- */
-int rsm_imc_alloc(const struct rsm_imc_attrs *a)
-{
-	const struct rsm_imc_areq areq = {
-		.a = *a, .ngroups = current_cred()->group_info->ngroups,
-	};
-	const struct rsm_imc_areq *q = &areq;
-	struct rsm_imc_region *r, copy;
-	struct rsm_msg_imc_region ans;
-	struct rsm_ep *ep;
-	bool first = false;
-	int tries, ret;
-	u32 st, coord;
-
-	for (tries = 0; tries < RSM_IMC_ALLOC_TRIES; tries++) {
-		mutex_lock(&rsm_imc_tx_lock);
-		mutex_lock(&rsm_imc_reg_lock);
-		r = rsm_imc_find_locked(q->a.key);
-		coord = rsm_imc_coordinator();
-		if ((r && r->local) || coord == RSM_IMC_SELF) {
-			/* decided here, from the registry */
-			st = r && r->local ? rsm_imc_join_check(r, q) :
-			     rsm_imc_decide_locked(q, &r);
-			if (!st)
-				st = rsm_imc_take_locked(q, NULL, &copy, &first);
-			mutex_unlock(&rsm_imc_reg_lock);
-			if (!st && first)
-				rsm_imc_tell_locked(copy.a.key, &copy);
-			mutex_unlock(&rsm_imc_tx_lock);
-			return st;
-		}
-		mutex_unlock(&rsm_imc_reg_lock);
-		mutex_unlock(&rsm_imc_tx_lock);
-
-		ret = rsm_imc_ask(coord, q, &ans, &ep);
-		if (ret == -EINTR)
-			return ret;
-		if (ret == -ENOMEM)
-			return RSM_IMC_ST_NOMEM;
-		if (ret) {
-			/* the coordinator went: wait a little for the next */
-			if (schedule_timeout_killable(msecs_to_jiffies(200 << tries)))
-				return -EINTR;
-			continue;
-		}
-		st = le32_to_cpu(ans.status);
-		if (!st) {
-			mutex_lock(&rsm_imc_tx_lock);
-			mutex_lock(&rsm_imc_reg_lock);
-			st = rsm_imc_take_locked(q, &ans, &copy, &first);
-			mutex_unlock(&rsm_imc_reg_lock);
-			if (!st && first)
-				rsm_imc_tell_locked(copy.a.key, &copy);
-			mutex_unlock(&rsm_imc_tx_lock);
-			if (st)
-				rsm_imc_give_back(ep, q->a.key);
-		}
-		rsm_ep_put_user(ep);
-		return st;
-	}
-	return RSM_IMC_ST_TIMEOUT;
 }
 
 static void rsm_imc_region_info(struct rsm_imc_region_info *o,

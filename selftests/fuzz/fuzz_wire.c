@@ -203,6 +203,36 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		     le64_to_cpu(m->ireg.size) <= RSM_IMC_SIZE_MAX);
 		must(le32_to_cpu(m->ireg.rail) < RSM_IMC_RAILS_MAX);
 		break;
+	case RSM_MSG_IMC_RXKEYS:
+		must(m->rxk.xid && le32_to_cpu(m->rxk.first) < RSM_WIRE_CHUNKS_MAX);
+		break;
+	case RSM_MSG_IMC_RXKEYS_REPLY: {
+		/* the transmitter stores keys[first .. first + nkeys) */
+		__u32 nc = le32_to_cpu(m->rxr.nchunks);
+		__u32 sh = le32_to_cpu(m->rxr.chunk_shift);
+
+		if (m->rxr.flags) {
+			must(!m->rxr.size && !m->rxr.nkeys);
+			break;
+		}
+		must(sh >= RSM_WIRE_CHUNK_SHIFT_MIN &&
+		     sh <= RSM_WIRE_CHUNK_SHIFT_MAX);
+		must(nc && nc < RSM_WIRE_CHUNKS_MAX);
+		must(((le64_to_cpu(m->rxr.size) - 1) >> sh) + 1 == nc);
+		must(le32_to_cpu(m->rxr.nkeys) >= 1 &&
+		     le32_to_cpu(m->rxr.nkeys) <= RSM_WIRE_KEYS);
+		must(le32_to_cpu(m->rxr.first) + le32_to_cpu(m->rxr.nkeys) <=
+		     nc);
+		break;
+	}
+	case RSM_MSG_IMC_RXUP:
+		must(m->rxup.xid && !m->rxup.pad);
+		break;
+	case RSM_MSG_IMC_ERRCNT:
+		/* indexes the rails' counts; kept as a signed int */
+		must(le32_to_cpu(m->errc.rail) < RSM_IMC_RAILS_MAX);
+		must(le32_to_cpu(m->errc.count) <= RSM_IMC_ERRCNT_MAX);
+		break;
 	default:
 		must(!"an unknown type accepted");
 	}

@@ -224,6 +224,10 @@ static void test_every_type_valid(void)
 		[RSM_MSG_IMC_ALLOC] = "imc_alloc_valid_accepted",
 		[RSM_MSG_IMC_ALLOC_REPLY] = "imc_alloc_reply_valid_accepted",
 		[RSM_MSG_IMC_REGION] = "imc_region_valid_accepted",
+		[RSM_MSG_IMC_RXKEYS] = "imc_rxkeys_valid_accepted",
+		[RSM_MSG_IMC_RXKEYS_REPLY] = "imc_rxkeys_reply_valid_accepted",
+		[RSM_MSG_IMC_RXUP] = "imc_rxup_valid_accepted",
+		[RSM_MSG_IMC_ERRCNT] = "imc_errcnt_valid_accepted",
 	};
 	union wire_msg m;
 	unsigned int t;
@@ -571,6 +575,67 @@ static void test_imc_regions(void)
 	msg_case("imc_region_size_100_rejected", &m, len, REJECT);
 }
 
+static void test_imc_receive_memory(void)
+{
+	union wire_msg m;
+	__u32 len;
+
+	len = wire_build(&m, RSM_MSG_IMC_RXKEYS);
+	m.rxk.xid = 0;
+	msg_case("imc_rxkeys_xid_0_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_RXKEYS);
+	m.rxk.first = cpu_to_le32(RSM_WIRE_CHUNKS_MAX);
+	msg_case("imc_rxkeys_first_past_the_wire_limit_rejected", &m, len,
+		 REJECT);
+
+	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
+	m.rxr.nchunks = cpu_to_le32(2);
+	msg_case("imc_rxkeys_reply_chunks_not_the_size_rejected", &m, len,
+		 REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
+	m.rxr.nkeys = cpu_to_le32(2);
+	msg_case("imc_rxkeys_reply_keys_past_nchunks_rejected", &m, len,
+		 REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
+	m.rxr.nkeys = 0;
+	msg_case("imc_rxkeys_reply_no_keys_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
+	m.rxr.keys[1] = cpu_to_le32(7);
+	msg_case("imc_rxkeys_reply_key_past_nkeys_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
+	m.rxr.chunk_shift = cpu_to_le32(RSM_WIRE_CHUNK_SHIFT_MAX + 1);
+	msg_case("imc_rxkeys_reply_chunk_shift_31_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
+	m.rxr.size = cpu_to_le64(4097);
+	msg_case("imc_rxkeys_reply_size_not_pages_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
+	m.rxr.flags = cpu_to_le32(RSM_IMC_RX_NONE);
+	msg_case("imc_rxkeys_reply_none_with_keys_rejected", &m, len, REJECT);
+	memset(&m.rxr.size, 0,
+	       len - offsetof(struct rsm_msg_imc_rxkeys_reply, size));
+	msg_case("imc_rxkeys_reply_bare_none_accepted", &m, len,
+		 RSM_MSG_IMC_RXKEYS_REPLY);
+	m.rxr.flags = cpu_to_le32(2);
+	msg_case("imc_rxkeys_reply_unknown_flag_rejected", &m, len, REJECT);
+
+	len = wire_build(&m, RSM_MSG_IMC_RXUP);
+	m.rxup.xid = 0;
+	msg_case("imc_rxup_xid_0_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_RXUP);
+	m.rxup.pad = cpu_to_le32(1);
+	msg_case("imc_rxup_nonzero_pad_rejected", &m, len, REJECT);
+
+	len = wire_build(&m, RSM_MSG_IMC_ERRCNT);
+	m.errc.rail = cpu_to_le32(RSM_IMC_RAILS_MAX);
+	msg_case("imc_errcnt_rail_4_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_ERRCNT);
+	m.errc.count = cpu_to_le32(RSM_IMC_ERRCNT_MAX + 1);
+	msg_case("imc_errcnt_negative_count_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_ERRCNT);
+	m.errc.xid = cpu_to_le64(3);
+	msg_case("imc_errcnt_nonzero_xid_rejected", &m, len, REJECT);
+}
+
 static void test_signal_info(void)
 {
 	union wire_msg m;
@@ -689,6 +754,14 @@ static void test_answer_matching(void)
 		    RSM_MSG_SEG_REPLY, false);
 	answer_case("signal_is_no_answer", RSM_MSG_SEG_REPLY, RSM_MSG_SIGNAL,
 		    false);
+	answer_case("rxkeys_reply_answers_an_rxkeys",
+		    rsm_wire_answer_type(RSM_MSG_IMC_RXKEYS),
+		    RSM_MSG_IMC_RXKEYS_REPLY, true);
+	answer_case("ack_answers_an_rxup", rsm_wire_answer_type(RSM_MSG_IMC_RXUP),
+		    RSM_MSG_ACK, true);
+	answer_case("alloc_reply_is_no_answer_to_an_rxkeys",
+		    rsm_wire_answer_type(RSM_MSG_IMC_RXKEYS),
+		    RSM_MSG_IMC_ALLOC_REPLY, false);
 	len = wire_build(&m, RSM_MSG_SEG_REPLY);
 	verdict("short_seg_reply_is_no_answer",
 		!rsm_wire_answer_ok(RSM_MSG_SEG_REPLY, &m, len - 4), 1, 0);
@@ -713,6 +786,7 @@ int main(int argc, char **argv)
 	test_signal_info();
 	test_imc_host();
 	test_imc_regions();
+	test_imc_receive_memory();
 	test_hello();
 	test_answer_matching();
 	seed_built();

@@ -125,6 +125,29 @@ static void wire_build_payload(union wire_msg *m, unsigned int type)
 		m->ireg.uid = cpu_to_le32(1000);
 		m->ireg.gid = cpu_to_le32(1000);
 		break;
+	case RSM_MSG_IMC_RXKEYS:
+		m->rxk.xid = cpu_to_le64(12);
+		m->rxk.key = cpu_to_le32(0x6b001);
+		m->rxk.first = cpu_to_le32(96);
+		break;
+	case RSM_MSG_IMC_RXKEYS_REPLY:
+		/* 200 pages in 2 MiB chunks: keys 0..0 of 1 */
+		m->rxr.xid = cpu_to_le64(12);
+		m->rxr.key = cpu_to_le32(0x6b001);
+		m->rxr.size = cpu_to_le64(200 * 4096);
+		m->rxr.chunk_shift = cpu_to_le32(21);
+		m->rxr.nchunks = cpu_to_le32(1);
+		m->rxr.nkeys = cpu_to_le32(1);
+		m->rxr.keys[0] = cpu_to_le32(0x1234);
+		break;
+	case RSM_MSG_IMC_RXUP:
+		m->rxup.xid = cpu_to_le64(13);
+		m->rxup.key = cpu_to_le32(0x6b001);
+		break;
+	case RSM_MSG_IMC_ERRCNT:
+		m->errc.rail = cpu_to_le32(1);
+		m->errc.count = cpu_to_le32(42);
+		break;
 	}
 }
 

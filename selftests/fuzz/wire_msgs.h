@@ -46,11 +46,15 @@ union wire_msg {
 	struct rsm_msg_imc_host imc;
 	struct rsm_msg_imc_alloc ialloc;
 	struct rsm_msg_imc_region ireg;
+	struct rsm_msg_imc_rxkeys rxk;
+	struct rsm_msg_imc_rxkeys_reply rxr;
+	struct rsm_msg_imc_rxup rxup;
+	struct rsm_msg_imc_errcnt errc;
 	__u8 bytes[2 * RSM_MSG_MAX];
 };
 
 #define WIRE_TYPE_FIRST	RSM_MSG_INFO
-#define WIRE_TYPE_LAST	RSM_MSG_IMC_REGION
+#define WIRE_TYPE_LAST	RSM_MSG_IMC_ERRCNT
 
 /*
  * The numbers of a segment description, the input of WIRE_T_REPLY_FIELDS:

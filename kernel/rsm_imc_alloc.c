@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: allocating a Memory Channel region (imc_asalloc(3),
+ * imc_asdealloc(3)): decided here from the registry when this host
+ * already has allocators of the key or is the coordinator, else asked of
+ * the coordinator (RSM_MSG_IMC_ALLOC) and entered in the registry with
+ * what it granted.
+ */
+#include <linux/slab.h>
+#include <linux/cred.h>
+
+#include "rsm_imc_reg.h"
+
+#define RSM_IMC_ALLOC_MS	5000	/* one request to the coordinator */
+#define RSM_IMC_ALLOC_TRIES	3	/* coordinators tried in a row */
+
+/* Tell the coordinator (over @ep) that this host does not keep @key. */
+static void rsm_imc_give_back(struct rsm_ep *ep, u32 key)
+{
+	struct rsm_msg_imc_region m;
+	struct rsm_imc_region *r;
+	bool mine;
+
+	mutex_lock(&rsm_imc_tx_lock);
+	mutex_lock(&rsm_imc_reg_lock);
+	r = rsm_imc_find_locked(key);
+	mine = r && r->local;
+	mutex_unlock(&rsm_imc_reg_lock);
+	if (!mine) {
+		rsm_imc_region_msg(&m, RSM_MSG_IMC_REGION, NULL, key);
+		rsm_imc_send_region(ep, &m);
+	}
+	mutex_unlock(&rsm_imc_tx_lock);
+}
+
+/* Our process was killed waiting: give back what the coordinator granted. */
+static void rsm_imc_alloc_orphan(struct rsm_ep *ep, struct rsm_rpc *rpc)
+{
+	const struct rsm_msg_imc_region *ans = (const void *)rpc->reply;
+
+	if (!ans->status)
+		rsm_imc_give_back(ep, rpc->orphan_arg[0]);
+	kfree(rpc);
+}
+
+/* Is a grant an answer to @q: the same key, a region @q may join? */
+static bool rsm_imc_grant_ok(const struct rsm_imc_areq *q,
+			     const struct rsm_msg_imc_region *ans)
+{
+	struct rsm_imc_attrs g = RSM_IMC_ATTRS_OF(ans);
+
+	return ans->status || (g.key == q->a.key && g.size >= q->a.size &&
+			       g.rail == q->a.rail &&
+			       !((g.flags ^ q->a.flags) & RSM_IMC_COHERENT));
+}
+
+static void rsm_imc_alloc_msg(struct rsm_msg_imc_alloc *m,
+			      const struct rsm_imc_areq *q)
+{
+	const struct group_info *gi = current_cred()->group_info;
+	u32 i, n = min_t(u32, gi->ngroups, RSM_WIRE_GROUPS);
+
+	m->hdr.type = cpu_to_le16(RSM_MSG_IMC_ALLOC);
+	m->hdr.len = cpu_to_le32(sizeof(*m));
+	m->key = cpu_to_le32(q->a.key);
+	m->perm = cpu_to_le32(q->a.perm);
+	m->size = cpu_to_le64(q->a.size);
+	m->flags = cpu_to_le32(q->a.flags);
+	m->rail = cpu_to_le32(q->a.rail);
+	m->uid = cpu_to_le32(q->a.uid);
+	m->gid = cpu_to_le32(q->a.gid);
+	for (i = 0; i < n; i++)
+		m->groups[i] = cpu_to_le32(from_kgid_munged(&init_user_ns,
+							    gi->gid[i]));
+	m->ngroups = cpu_to_le32(n);
+}
+
+/*
+ * Ask coordinator @coord for @q.  Return: 0 with *@ans filled and *@epp
+ * the endpoint it came over (with a user reference), -EINTR (killed),
+ * -ENOMEM, or -EAGAIN when the coordinator could not answer.
+ */
+static int rsm_imc_ask(u32 coord, const struct rsm_imc_areq *q,
+		       struct rsm_msg_imc_region *ans, struct rsm_ep **epp)
+{
+	struct rsm_ep *ep = rsm_cluster_active_ep(coord);
+	struct rsm_msg_imc_alloc *m;
+	struct rsm_rpc *rpc;
+	int ret;
+
+	if (!ep)
+		return -EAGAIN;
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!m || !rpc)
+		goto out;
+	rsm_imc_alloc_msg(m, q);
+	rpc->orphan_arg[0] = q->a.key;
+	ret = rsm_rpc_call(ep, rpc, m, sizeof(*m), RSM_IMC_ALLOC_MS,
+			   rsm_imc_alloc_orphan);
+	if (ret == -EINTR) {
+		rpc = NULL;	/* the orphan path frees it */
+	} else if (ret == -ETIMEDOUT) {
+		/* a late grant would count us in: start that peer afresh */
+		rsm_conn_fail(ep, "allocation request timed out");
+		ret = -EAGAIN;
+	} else if (ret) {
+		ret = -EAGAIN;
+	} else if (!rsm_imc_grant_ok(q, (const void *)rpc->reply)) {
+		atomic64_inc(&rsm_cluster.bad_msgs);
+		rsm_conn_fail(ep, "allocation answer for another region");
+		ret = -EAGAIN;
+	} else {
+		memcpy(ans, rpc->reply, sizeof(*ans));
+		*epp = ep;
+		ep = NULL;
+	}
+out:
+	kfree(rpc);
+	kfree(m);
+	if (ep)
+		rsm_ep_put_user(ep);
+	return ret;
+}
+
+/*
+ * One more local allocation of @q->a.key, whose region the registry has or
+ * @ans describes.  *@first: the peers must hear of it (tell them @copy
+ * once rsm_imc_reg_lock is dropped).  Return: 0 or RSM_IMC_ST_NOMEM.
+ */
+static u32 rsm_imc_take_locked(const struct rsm_imc_areq *q,
+			       const struct rsm_msg_imc_region *ans,
+			       struct rsm_imc_region *copy, bool *first)
+{
+	struct rsm_imc_region *r = rsm_imc_find_locked(q->a.key);
+	struct rsm_imc_areq d = *q;
+
+	lockdep_assert_held(&rsm_imc_tx_lock);
+	if (!r && ans) {
+		d.a = RSM_IMC_ATTRS_OF(ans);
+		r = rsm_imc_create_locked(&d);
+		if (IS_ERR(r))
+			return rsm_imc_create_status(r);
+	}
+	if (!r)
+		return RSM_IMC_ST_NOMEM;
+	*first = !r->local++;
+	rsm_imc_snapshot(copy, r);
+	return 0;
+}
+
+/**
+ * rsm_imc_drop - one local allocation of @key fewer; the peers hear of
+ * the last one
+ * @key: a key this host has allocated
+ */
+void rsm_imc_drop(u32 key)
+{
+	struct rsm_imc_region *r;
+	bool last = false;
+
+	mutex_lock(&rsm_imc_tx_lock);
+	mutex_lock(&rsm_imc_reg_lock);
+	r = rsm_imc_find_locked(key);
+	if (!WARN_ON_ONCE(!r || !r->local)) {
+		last = !--r->local;
+		rsm_imc_put_if_empty_locked(r);
+	}
+	mutex_unlock(&rsm_imc_reg_lock);
+	if (last)
+		rsm_imc_tell_locked(key, NULL);
+	mutex_unlock(&rsm_imc_tx_lock);
+}
+
+/**
+ * rsm_imc_alloc - one more local allocation of a key, for the calling
+ * process: decided here when this host has allocators of it already or
+ * is the coordinator, else by the coordinator
+ * @a: the key and what the caller asks for; uid and gid its effective ones
+ *
+ * Return: 0, an RSM_IMC_ST_* status, or -EINTR.
+ */
+int rsm_imc_alloc(const struct rsm_imc_attrs *a)
+{
+	const struct rsm_imc_areq areq = {
+		.a = *a, .ngroups = current_cred()->group_info->ngroups,
+	};
+	const struct rsm_imc_areq *q = &areq;
+	struct rsm_imc_region *r, copy;
+	struct rsm_msg_imc_region ans;
+	struct rsm_ep *ep;
+	bool first = false;
+	int tries, ret;
+	u32 st, coord;
+
+	for (tries = 0; tries < RSM_IMC_ALLOC_TRIES; tries++) {
+		mutex_lock(&rsm_imc_tx_lock);
+		mutex_lock(&rsm_imc_reg_lock);
+		r = rsm_imc_find_locked(q->a.key);
+		coord = rsm_imc_coordinator();
+		if ((r && r->local) || coord == RSM_IMC_SELF) {
+			/* decided here, from the registry */
+			st = r && r->local ? rsm_imc_join_check(r, q) :
+			     rsm_imc_decide_locked(q, &r);
+			if (!st)
+				st = rsm_imc_take_locked(q, NULL, &copy, &first);
+			mutex_unlock(&rsm_imc_reg_lock);
+			if (!st && first)
+				rsm_imc_tell_locked(copy.a.key, &copy);
+			mutex_unlock(&rsm_imc_tx_lock);
+			return st;
+		}
+		mutex_unlock(&rsm_imc_reg_lock);
+		mutex_unlock(&rsm_imc_tx_lock);
+
+		ret = rsm_imc_ask(coord, q, &ans, &ep);
+		if (ret == -EINTR)
+			return ret;
+		if (ret == -ENOMEM)
+			return RSM_IMC_ST_NOMEM;
+		if (ret) {
+			/* the coordinator went: wait a little for the next */
+			if (schedule_timeout_killable(msecs_to_jiffies(200 << tries)))
+				return -EINTR;
+			continue;
+		}
+		st = le32_to_cpu(ans.status);
+		if (!st) {
+			mutex_lock(&rsm_imc_tx_lock);
+			mutex_lock(&rsm_imc_reg_lock);
+			st = rsm_imc_take_locked(q, &ans, &copy, &first);
+			mutex_unlock(&rsm_imc_reg_lock);
+			if (!st && first)
+				rsm_imc_tell_locked(copy.a.key, &copy);
+			mutex_unlock(&rsm_imc_tx_lock);
+			if (st)
+				rsm_imc_give_back(ep, q->a.key);
+		}
+		rsm_ep_put_user(ep);
+		return st;
+	}
+	return RSM_IMC_ST_TIMEOUT;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rsm: the Memory Channel region registry's own header, shared by
+ * rsm_imc_region.c (the registry and what peers tell it) and
+ * rsm_imc_alloc.c (allocating: asking the coordinator).
+ */
+#ifndef _RSM_IMC_REG_H
+#define _RSM_IMC_REG_H
+
+#include "rsm_imc.h"
+
+/* The attributes in a checked ALLOC or REGION message (same names). */
+#define RSM_IMC_ATTRS_OF(msg) ({					\
+	typeof(msg) m_ = (msg);						\
+	(struct rsm_imc_attrs){						\
+		.key = le32_to_cpu(m_->key),				\
+		.perm = le32_to_cpu(m_->perm),				\
+		.size = le64_to_cpu(m_->size),				\
+		.flags = le32_to_cpu(m_->flags),			\
+		.rail = le32_to_cpu(m_->rail),				\
+		.uid = le32_to_cpu(m_->uid),				\
+		.gid = le32_to_cpu(m_->gid) };				\
+})
+
+/*
+ * struct rsm_imc_region - a region of the registry, under rsm_imc_reg_lock
+ * @local: allocations on this host
+ * @parts: the peers' parts (struct rsm_imc_part)
+ * @mem: this host's side of it (rsm_imc_mem.c), made when first needed;
+ *	the region holds a reference
+ */
+struct rsm_imc_region {
+	struct rsm_imc_attrs	a;
+	u32			local;
+	struct list_head	parts;
+	struct rsm_imc_mem	*mem;
+};
+
+/* An allocation request, from this host or a peer. */
+struct rsm_imc_areq {
+	struct rsm_imc_attrs	a;		/* uid, gid: the caller's */
+	u32			ngroups;
+	const __le32		*groups;	/* a peer's; NULL: local */
+};
+
+/*
+ * The registry's locks (rsm_imc_region.c): rsm_imc_reg_lock protects the
+ * registry and nests inside a connection's lock (the transport's
+ * callbacks take it) and inside rsm_imc_tx_lock, which serializes what
+ * this host tells its peers about its parts, so that a stale "present"
+ * cannot overtake an "absent".
+ */
+extern struct mutex rsm_imc_reg_lock;
+extern struct mutex rsm_imc_tx_lock;
+
+struct rsm_imc_region *rsm_imc_find_locked(u32 key);
+void rsm_imc_put_if_empty_locked(struct rsm_imc_region *r);
+struct rsm_imc_region *rsm_imc_create_locked(const struct rsm_imc_areq *q);
+void rsm_imc_snapshot(struct rsm_imc_region *dst,
+		      const struct rsm_imc_region *r);
+u32 rsm_imc_create_status(const struct rsm_imc_region *r);
+u32 rsm_imc_join_check(const struct rsm_imc_region *r,
+		       const struct rsm_imc_areq *q);
+u32 rsm_imc_decide_locked(const struct rsm_imc_areq *q,
+			  struct rsm_imc_region **out);
+void rsm_imc_region_msg(struct rsm_msg_imc_region *m, u16 type,
+			const struct rsm_imc_region *r, u32 key);
+void rsm_imc_send_region(struct rsm_ep *ep, void *arg);
+void rsm_imc_tell_locked(u32 key, const struct rsm_imc_region *r);
+
+#endif /* _RSM_IMC_REG_H */
