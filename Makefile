@@ -81,7 +81,7 @@ check-debug: deps
 
 demo: deps
 	$(MAKE) all
-	utils/rsm-vcluster -n 2 -- examples/rsm-demo
+	utils/rsm-vcluster -n 2 --imc -- examples/rsm-demo
 
 # rsm put/get against perftest in the same two virtual nodes; about 5 min.
 # TRANSPORT=siw runs it over soft-iWARP instead of soft-RoCE.

@@ -46,6 +46,9 @@ static struct {
 	u32			max_recv_mb;
 	char			conf_name[RSM_IMC_HOSTNAME];	/* "": default */
 	struct list_head	peers;		/* struct rsm_imc_peer */
+	/* members lost and not back yet, and until when that counts */
+	DECLARE_BITMAP(lost, RSM_WIRE_NODES);
+	unsigned long		lost_until;	/* jiffies */
 	atomic64_t		gen;
 	wait_queue_head_t	wq;
 	struct work_struct	announce_work;
@@ -162,27 +165,54 @@ static void rsm_imc_conn_up(struct rsm_conn *conn, struct rsm_ep *ep)
 	rsm_imc_changed();
 }
 
-/* A member lost is an error on every rail: its writes may be lost. */
-static void rsm_imc_lost(u64 ep_id)
+/*
+ * A member lost is an error on every rail: writes to it may be lost.  The
+ * rails are recovering until it is back or, if it does not come back,
+ * for two heartbeat timeouts.
+ */
+static void rsm_imc_lost(u32 nodeid, u64 ep_id)
 {
 	u32 r;
 
 	if (!rsm_imc_forget(ep_id))
 		return;
+	mutex_lock(&rsm_imc.lock);
+	if (nodeid < RSM_WIRE_NODES)
+		set_bit(nodeid, rsm_imc.lost);
+	rsm_imc.lost_until = jiffies +
+			     msecs_to_jiffies(2 * READ_ONCE(rsm_hb_timeout_ms));
+	mutex_unlock(&rsm_imc.lock);
 	for (r = 0; r < RSM_IMC_RAILS_MAX; r++)
 		rsm_imc_errcnt_bump(r);
 }
 
+/**
+ * rsm_imc_recovering - whether the rails are recovering from a lost
+ * member (imc_rderrcnt_mr(3) is negative meanwhile)
+ *
+ * Return: true while a member lost lately has not come back.
+ */
+bool rsm_imc_recovering(void)
+{
+	bool rec;
+
+	mutex_lock(&rsm_imc.lock);
+	rec = !bitmap_empty(rsm_imc.lost, RSM_WIRE_NODES) &&
+	      time_before(jiffies, rsm_imc.lost_until);
+	mutex_unlock(&rsm_imc.lock);
+	return rec;
+}
+
 static void rsm_imc_conn_down(struct rsm_conn *conn, u64 ep_id)
 {
-	rsm_imc_lost(ep_id);
+	rsm_imc_lost(conn->nodeid, ep_id);
 	rsm_imc_regions_ep_gone(ep_id);
 	rsm_imc_changed();
 }
 
 static void rsm_imc_ep_gone(struct rsm_ep *ep)
 {
-	rsm_imc_lost(ep->id);
+	rsm_imc_lost(ep->conn->nodeid, ep->id);
 	rsm_imc_regions_ep_gone(ep->id);
 	rsm_imc_rx_ep_gone(ep);
 }
@@ -334,6 +364,8 @@ static void rsm_imc_host_serve(struct rsm_ep *ep, const void *msg)
 		list_add_tail(&p->list, &rsm_imc.peers);
 	}
 	p->member = le32_to_cpu(m->flags) & RSM_IMC_HOST_MEMBER;
+	if (p->member && p->nodeid < RSM_WIRE_NODES)
+		clear_bit(p->nodeid, rsm_imc.lost);	/* back */
 	strscpy(p->name, m->name, sizeof(p->name));
 	mutex_unlock(&rsm_imc.lock);
 	mutex_unlock(&conn->lock);

@@ -82,6 +82,7 @@ int rsm_imc_ioctl_info(void __user *uarg);
 int rsm_imc_ioctl_wait(void __user *uarg);
 
 u32 rsm_imc_max_recv_mb(void);
+bool rsm_imc_recovering(void);
 int rsm_imc_host_node(const char *name, u32 *nodeid);
 unsigned int rsm_imc_member_peers(u32 *nodes, unsigned int max);
 
@@ -111,6 +112,7 @@ s32 rsm_imc_errcnt(u32 rail);
 void rsm_imc_errcnt_bump(u32 rail);
 void rsm_imc_errcnt_serve(struct rsm_ep *ep, const void *msg);
 void rsm_imc_errcnt_announce(void);
+u32 rsm_imc_err_epoch(void);
 void rsm_imc_tx_exit(void);
 
 /* rsm_imc_proc.c */

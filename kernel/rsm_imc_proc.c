@@ -463,9 +463,12 @@ int rsm_imc_ioctl_errcnt(struct rsm_imc_proc *pr, void __user *uarg)
 	for (r = 0; r < RSM_IMC_RAILS; r++)
 		if (mask & BIT(r))
 			sum += rsm_imc_errcnt(r);
-	sum = min_t(s64, sum, RSM_IMC_ERRCNT_MAX);
+	sum = min_t(s64, sum, RSM_IMC_ERRCNT_MAX - 1);
+	/* while the rails recover, the count reads negative */
+	if (rsm_imc_recovering())
+		sum = -sum - 1;
 	if (!ret && req.check) {
-		if ((pr->failed & mask) || sum > req.count)
+		if ((pr->failed & mask) || sum < 0 || sum > req.count)
 			ret = RSM_IMC_ST_MC_ERROR;
 		pr->failed &= ~mask;
 	}

@@ -9,7 +9,10 @@
  * flush point sends the 8-byte words that differ from the twin.  Either
  * way the bytes are first copied to snapshot pages, which are what goes
  * out, so a thread still storing cannot make the twin disagree with what
- * the receivers got.  A send is RDMA WRITEs to every receiving host in
+ * the receivers got.  After an error anywhere (the error epoch moved), the
+ * next flush point sends again every word the mapping ever sent, so a
+ * process that answers IMC_MC_ERROR by storing its record again - the
+ * same values - does retransmit it (imc_ckerrcnt_mr(3)).  A send is RDMA WRITEs to every receiving host in
  * turn (software fan-out), each complete before the next starts, so one
  * host's writes reach each receiver in the order they were sent; the
  * host's own receive memory gets them (loopback) only after every remote
@@ -41,13 +44,20 @@ struct rsm_imc_dest {
 	u32			*keys;
 };
 
-/* struct rsm_imc_tx - a process's transmit mapping of a region */
+/*
+ * struct rsm_imc_tx - a process's transmit mapping of a region; used under
+ * its region's tx_lock
+ * @sent: bit n: the mapping sent 8-byte word n at least once
+ * @epoch: rsm_imc_err_epoch() when every sent word last went out
+ */
 struct rsm_imc_tx {
 	struct rsm_imc_mem	*m;
 	u32			ptp;		/* its one host, or NONE */
 	unsigned long		npages;
 	struct page		**stage;
 	struct page		**twin;
+	unsigned long		*sent;
+	u32			epoch;
 };
 
 /* What one send carries. */
@@ -60,8 +70,12 @@ struct rsm_imc_batch {
 	unsigned long		pidx[RSM_IMC_BATCH];	/* flush: page index */
 };
 
+#define RSM_IMC_WORDS	(PAGE_SIZE / sizeof(u64))
+
 /* The rails' error counts, as the largest any host told us. */
 static atomic_t rsm_imc_errcnts[RSM_IMC_RAILS_MAX];
+/* Moves whenever a count does: transmit mappings send everything again. */
+static atomic_t rsm_imc_epoch = ATOMIC_INIT(0);
 static void rsm_imc_errcnt_work(struct work_struct *work);
 static DECLARE_WORK(rsm_imc_errcnt_announce_work, rsm_imc_errcnt_work);
 
@@ -110,7 +124,10 @@ struct rsm_imc_tx *rsm_imc_tx_new(struct rsm_imc_mem *m, u32 ptp)
 	tx->m = m;
 	tx->ptp = ptp;
 	tx->npages = m->npages;
-	tx->stage = rsm_imc_pages_alloc(tx->npages);
+	tx->epoch = rsm_imc_err_epoch();
+	tx->sent = bitmap_zalloc(tx->npages * RSM_IMC_WORDS,
+				 GFP_KERNEL_ACCOUNT);
+	tx->stage = tx->sent ? rsm_imc_pages_alloc(tx->npages) : NULL;
 	tx->twin = tx->stage ? rsm_imc_pages_alloc(tx->npages) : NULL;
 	if (!tx->twin) {
 		rsm_imc_tx_free(tx);
@@ -128,6 +145,7 @@ void rsm_imc_tx_free(struct rsm_imc_tx *tx)
 {
 	rsm_imc_pages_free(tx->stage, tx->npages);
 	rsm_imc_pages_free(tx->twin, tx->npages);
+	bitmap_free(tx->sent);
 	kfree(tx);
 }
 
@@ -380,6 +398,12 @@ static int rsm_imc_send(struct rsm_imc_tx *tx, struct rsm_imc_batch *b)
 
 	if (!b->n)
 		return 0;
+	for (i = 0; i < b->n; i++) {
+		u64 w0 = b->roff[i] / sizeof(u64);
+
+		bitmap_set(tx->sent, w0, DIV_ROUND_UP(b->roff[i] + b->len[i],
+						      sizeof(u64)) - w0);
+	}
 	if (tx->ptp == RSM_NODEID_NONE)
 		n = rsm_imc_member_peers(nodes, ARRAY_SIZE(nodes));
 	else
@@ -456,17 +480,25 @@ static int rsm_imc_tx_range(struct rsm_imc_tx *tx, struct rsm_imc_batch *b,
 	return 0;
 }
 
-#define RSM_IMC_WORDS	(PAGE_SIZE / sizeof(u64))
+/* Does word @w of page @idx go out: changed, or sent before and resent? */
+static bool rsm_imc_word_out(struct rsm_imc_tx *tx, const u64 *new,
+			     const u64 *old, unsigned long idx, unsigned int w,
+			     bool resend)
+{
+	return new[w] != old[w] ||
+	       (resend && test_bit(idx * RSM_IMC_WORDS + w, tx->sent));
+}
 
 /*
  * Add the runs of words of page @idx (snapshot @k) that differ from its
- * twin to @b, from word @w on, until @b is full.  Return: the word to go on
+ * twin (or, with @resend, were ever sent) to @b, from word @w on, until
+ * @b is full.  Return: the word to go on
  * from, RSM_IMC_WORDS when the page is done.
  */
 static unsigned int rsm_imc_diff_page(struct rsm_imc_tx *tx,
 				      struct rsm_imc_batch *b,
 				      unsigned long idx, unsigned int k,
-				      unsigned int w)
+				      unsigned int w, bool resend)
 {
 	const u64 *new = kmap_local_page(b->snap[k]);
 	const u64 *old = kmap_local_page(tx->twin[idx]);
@@ -474,12 +506,14 @@ static unsigned int rsm_imc_diff_page(struct rsm_imc_tx *tx,
 	while (b->n < RSM_IMC_BATCH) {
 		unsigned int s;
 
-		while (w < RSM_IMC_WORDS && new[w] == old[w])
+		while (w < RSM_IMC_WORDS &&
+		       !rsm_imc_word_out(tx, new, old, idx, w, resend))
 			w++;
 		if (w == RSM_IMC_WORDS)
 			break;
 		s = w;
-		while (w < RSM_IMC_WORDS && new[w] != old[w])
+		while (w < RSM_IMC_WORDS &&
+		       rsm_imc_word_out(tx, new, old, idx, w, resend))
 			w++;
 		b->roff[b->n] = ((u64)idx << PAGE_SHIFT) + s * sizeof(u64);
 		b->len[b->n] = (w - s) * sizeof(u64);
@@ -488,7 +522,8 @@ static unsigned int rsm_imc_diff_page(struct rsm_imc_tx *tx,
 		b->n++;
 	}
 	/* a full batch may have ended the page's last run exactly */
-	while (w < RSM_IMC_WORDS && new[w] == old[w])
+	while (w < RSM_IMC_WORDS &&
+	       !rsm_imc_word_out(tx, new, old, idx, w, resend))
 		w++;
 	kunmap_local(old);
 	kunmap_local(new);
@@ -525,12 +560,18 @@ static int rsm_imc_flush_batch(struct rsm_imc_tx *tx, struct rsm_imc_batch *b,
  */
 static int rsm_imc_tx_changes(struct rsm_imc_tx *tx, struct rsm_imc_batch *b)
 {
+	u32 epoch = rsm_imc_err_epoch();
+	bool resend = epoch != tx->epoch;
 	unsigned int k = 0, w;
 	unsigned long i;
 	int ret;
 
+	tx->epoch = epoch;
 	for (i = 0; i < tx->npages; i++) {
-		if (rsm_imc_page_same(tx->stage[i], tx->twin[i]))
+		if ((!resend ||
+		     find_next_bit(tx->sent, (i + 1) * RSM_IMC_WORDS,
+				   i * RSM_IMC_WORDS) >= (i + 1) * RSM_IMC_WORDS) &&
+		    rsm_imc_page_same(tx->stage[i], tx->twin[i]))
 			continue;
 		if (!b->snap[k]) {
 			b->snap[k] = alloc_page(GFP_KERNEL_ACCOUNT);
@@ -541,7 +582,7 @@ static int rsm_imc_tx_changes(struct rsm_imc_tx *tx, struct rsm_imc_batch *b)
 		b->pidx[k] = i;
 		w = 0;
 		for (;;) {
-			w = rsm_imc_diff_page(tx, b, i, k, w);
+			w = rsm_imc_diff_page(tx, b, i, k, w, resend);
 			if (w == RSM_IMC_WORDS)
 				break;
 			/* full in the middle of page @i: it waits in slot 0 */
@@ -610,7 +651,18 @@ s32 rsm_imc_errcnt(u32 rail)
 void rsm_imc_errcnt_bump(u32 rail)
 {
 	atomic_add_unless(&rsm_imc_errcnts[rail], 1, RSM_IMC_ERRCNT_MAX);
+	atomic_inc(&rsm_imc_epoch);
 	rsm_imc_errcnt_announce();
+}
+
+/**
+ * rsm_imc_err_epoch - a number that moves whenever an error count does
+ *
+ * Return: the current epoch.
+ */
+u32 rsm_imc_err_epoch(void)
+{
+	return atomic_read(&rsm_imc_epoch);
 }
 
 static void rsm_imc_send_errcnt(struct rsm_ep *ep, void *arg)
@@ -654,8 +706,12 @@ void rsm_imc_errcnt_serve(struct rsm_ep *ep, const void *msg)
 	atomic_t *c = &rsm_imc_errcnts[le32_to_cpu(m->rail)];
 	int want = le32_to_cpu(m->count), old = atomic_read(c);
 
-	while (old < want && !atomic_try_cmpxchg(c, &old, want))
-		;
+	while (old < want) {
+		if (atomic_try_cmpxchg(c, &old, want)) {
+			atomic_inc(&rsm_imc_epoch);
+			break;
+		}
+	}
 }
 
 /**

@@ -162,7 +162,7 @@ TEST_F(imc, stores_go_out_at_flush_points_without_clobbering_others)
 	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
 }
 
-TEST_F(imc, a_reader_that_sees_record_k_sees_records_1_to_k)
+TEST_F_TIMEOUT(imc, a_reader_that_sees_record_k_sees_records_1_to_k, 900)
 {
 	uint64_t *rec;
 	uint64_t k, last = 0, seen = 0;
@@ -303,7 +303,8 @@ static void bcopy_image(unsigned char *img, size_t size)
 			}
 }
 
-TEST_F(imc, bcopy_into_a_transmit_mapping_sends_exactly_its_bytes)
+TEST_F_TIMEOUT(imc, bcopy_into_a_transmit_mapping_sends_exactly_its_bytes,
+	       600)
 {
 	const size_t size = 8 * 8 * 64 * 128;
 	unsigned char *img = malloc(size), src[128];
