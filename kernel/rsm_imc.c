@@ -553,6 +553,9 @@ int rsm_imc_ioctl_info(void __user *uarg)
 	mutex_unlock(&rsm_imc.lock);
 	sort(info->hosts, info->nhosts, sizeof(info->hosts[0]),
 	     rsm_imc_host_cmp, NULL);
+	info->counters.regions = rsm_imc_region_count();
+	rsm_imc_mem_counters(&info->counters);
+	rsm_imc_tx_counters(&info->counters);
 	if (copy_to_user(uarg, info, sizeof(*info)))
 		ret = -EFAULT;
 	kfree(info);

@@ -98,6 +98,7 @@ void rsm_imc_mem_loopback(struct rsm_imc_mem *m, struct page **src,
 			  u64 off, u64 len);
 void rsm_imc_rx_serve(struct rsm_ep *ep, const void *msg);
 void rsm_imc_rx_ep_gone(struct rsm_ep *ep);
+void rsm_imc_mem_counters(struct rsm_imc_counters *c);
 void rsm_imc_mem_exit(void);
 
 /* rsm_imc_tx.c */
@@ -113,6 +114,7 @@ void rsm_imc_errcnt_bump(u32 rail);
 void rsm_imc_errcnt_serve(struct rsm_ep *ep, const void *msg);
 void rsm_imc_errcnt_announce(void);
 u32 rsm_imc_err_epoch(void);
+void rsm_imc_tx_counters(struct rsm_imc_counters *c);
 void rsm_imc_tx_exit(void);
 
 /* rsm_imc_proc.c */
@@ -134,6 +136,7 @@ unsigned int rsm_imc_region_queue(const void *msg);
 enum rsm_tp_merge rsm_imc_region_merge(void *queued, const void *msg);
 void rsm_imc_regions_ep_gone(u64 ep_id);
 int rsm_imc_ioctl_regions(void __user *uarg);
+u32 rsm_imc_region_count(void);
 int rsm_imc_alloc(const struct rsm_imc_attrs *a);
 /* rsm_imc_mem_get(): what to do when the region has no memory object yet */
 enum rsm_imc_get {

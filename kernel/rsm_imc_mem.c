@@ -44,6 +44,8 @@ struct rsm_imc_rxreg {
 static DEFINE_MUTEX(rsm_imc_regs_lock);
 /* receive memory on this host, bytes (imc_init -r) */
 static atomic64_t rsm_imc_rx_bytes = ATOMIC64_INIT(0);
+/* region objects on this host */
+static atomic_t rsm_imc_mem_objs = ATOMIC_INIT(0);
 
 static struct rsm_tp_objs *rsm_imc_objs(struct rsm_ep *ep)
 {
@@ -88,6 +90,7 @@ static void rsm_imc_mem_free_work(struct work_struct *work)
 		atomic64_sub(m->a.size, &rsm_imc_rx_bytes);
 	rsm_imc_rx_free(m->rx, m->npages);
 	kfree(m);
+	atomic_dec(&rsm_imc_mem_objs);
 }
 
 static void rsm_imc_mem_release(struct kref *ref)
@@ -119,6 +122,7 @@ struct rsm_imc_mem *rsm_imc_mem_new(const struct rsm_imc_attrs *a)
 	INIT_LIST_HEAD(&m->regs);
 	INIT_LIST_HEAD(&m->dests);
 	m->loopback = -1;
+	atomic_inc(&rsm_imc_mem_objs);
 	return m;
 }
 
@@ -464,10 +468,21 @@ void rsm_imc_rx_ep_gone(struct rsm_ep *ep)
 }
 
 /**
+ * rsm_imc_mem_counters - this host's region objects and receive memory
+ * @c: filled in part
+ */
+void rsm_imc_mem_counters(struct rsm_imc_counters *c)
+{
+	c->region_objs = atomic_read(&rsm_imc_mem_objs);
+	c->rx_bytes = atomic64_read(&rsm_imc_rx_bytes);
+}
+
+/**
  * rsm_imc_mem_exit - module unload: region objects' frees have run
  */
 void rsm_imc_mem_exit(void)
 {
 	flush_workqueue(rsm_wq);
-	WARN_ON(atomic64_read(&rsm_imc_rx_bytes));
+	WARN_ON(atomic64_read(&rsm_imc_rx_bytes) ||
+		atomic_read(&rsm_imc_mem_objs));
 }

@@ -609,6 +609,21 @@ int rsm_imc_ioctl_regions(void __user *uarg)
 }
 
 /**
+ * rsm_imc_region_count - regions in the registry
+ *
+ * Return: how many.
+ */
+u32 rsm_imc_region_count(void)
+{
+	u32 n;
+
+	mutex_lock(&rsm_imc_reg_lock);
+	n = rsm_imc_nregions;
+	mutex_unlock(&rsm_imc_reg_lock);
+	return n;
+}
+
+/**
  * rsm_imc_regions_exit - forget the registry (module exit)
  */
 void rsm_imc_regions_exit(void)

@@ -76,6 +76,12 @@ struct rsm_imc_batch {
 static atomic_t rsm_imc_errcnts[RSM_IMC_RAILS_MAX];
 /* Moves whenever a count does: transmit mappings send everything again. */
 static atomic_t rsm_imc_epoch = ATOMIC_INIT(0);
+/* For imcs -s. */
+static atomic_t rsm_imc_tx_maps = ATOMIC_INIT(0);
+static atomic64_t rsm_imc_tx_pages = ATOMIC64_INIT(0);
+static atomic64_t rsm_imc_sends = ATOMIC64_INIT(0);
+static atomic64_t rsm_imc_send_bytes = ATOMIC64_INIT(0);
+static atomic64_t rsm_imc_send_errors = ATOMIC64_INIT(0);
 static void rsm_imc_errcnt_work(struct work_struct *work);
 static DECLARE_WORK(rsm_imc_errcnt_announce_work, rsm_imc_errcnt_work);
 
@@ -129,10 +135,12 @@ struct rsm_imc_tx *rsm_imc_tx_new(struct rsm_imc_mem *m, u32 ptp)
 				 GFP_KERNEL_ACCOUNT);
 	tx->stage = tx->sent ? rsm_imc_pages_alloc(tx->npages) : NULL;
 	tx->twin = tx->stage ? rsm_imc_pages_alloc(tx->npages) : NULL;
+	atomic_inc(&rsm_imc_tx_maps);
 	if (!tx->twin) {
 		rsm_imc_tx_free(tx);
 		return NULL;
 	}
+	atomic64_add(2 * tx->npages, &rsm_imc_tx_pages);
 	return tx;
 }
 
@@ -143,10 +151,13 @@ struct rsm_imc_tx *rsm_imc_tx_new(struct rsm_imc_mem *m, u32 ptp)
  */
 void rsm_imc_tx_free(struct rsm_imc_tx *tx)
 {
+	if (tx->twin)
+		atomic64_sub(2 * tx->npages, &rsm_imc_tx_pages);
 	rsm_imc_pages_free(tx->stage, tx->npages);
 	rsm_imc_pages_free(tx->twin, tx->npages);
 	bitmap_free(tx->sent);
 	kfree(tx);
+	atomic_dec(&rsm_imc_tx_maps);
 }
 
 /**
@@ -380,10 +391,16 @@ static int rsm_imc_send_one(struct rsm_imc_mem *m, struct rsm_imc_batch *b,
 	if (!ep)
 		return 0;	/* not connected: not receiving */
 	d = rsm_imc_dest_get(m, ep, nodeid, &ret);
-	if (d)
+	if (d) {
 		ret = rsm_rdma_rw_vec(ep, true, d->keys, d->cshift, b->n,
 				      b->roff, b->lb, b->len, NULL, true,
 				      &done);
+		atomic64_inc(&rsm_imc_sends);
+		for (done = 0; !ret && done < b->n; done++)
+			atomic64_add(b->len[done], &rsm_imc_send_bytes);
+	}
+	if (ret && ret != -EINTR)
+		atomic64_inc(&rsm_imc_send_errors);
 	rsm_ep_put_user(ep);
 	return ret == -EAGAIN ? -EIO : ret;
 }
@@ -712,6 +729,24 @@ void rsm_imc_errcnt_serve(struct rsm_ep *ep, const void *msg)
 			break;
 		}
 	}
+}
+
+/**
+ * rsm_imc_tx_counters - this host's transmit mappings, sends and counts
+ * @c: filled in part
+ */
+void rsm_imc_tx_counters(struct rsm_imc_counters *c)
+{
+	bool rec = rsm_imc_recovering();
+	u32 r;
+
+	c->tx_mappings = atomic_read(&rsm_imc_tx_maps);
+	c->tx_pages = atomic64_read(&rsm_imc_tx_pages);
+	c->sends = atomic64_read(&rsm_imc_sends);
+	c->send_bytes = atomic64_read(&rsm_imc_send_bytes);
+	c->send_errors = atomic64_read(&rsm_imc_send_errors);
+	for (r = 0; r < RSM_IMC_RAILS_MAX; r++)
+		c->errcnt[r] = rec ? -rsm_imc_errcnt(r) - 1 : rsm_imc_errcnt(r);
 }
 
 /**

@@ -105,7 +105,9 @@ static int imc_attach(struct rsm_ioc_imc_attach *req, void *want,
 		flags |= MAP_FIXED_NOREPLACE;
 	p = mmap(want, req->size, prot, flags, fd, (off_t)req->offset);
 	if (p == MAP_FAILED || (want && p != want)) {
-		st = errno == ENOMEM ? IMC_MAPENTRIES : IMC_BADADDR;
+		/* mapped elsewhere (no MAP_FIXED_NOREPLACE): errno is stale */
+		st = p == MAP_FAILED && errno == ENOMEM ? IMC_MAPENTRIES :
+							  IMC_BADADDR;
 		if (p != MAP_FAILED)
 			munmap(p, req->size);
 		imc_undo_attach(fd, req->id, req->dir);

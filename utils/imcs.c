@@ -54,11 +54,23 @@ static void print_stats(const struct rsm_ioc_imc_info *in, int kv)
 {
 	unsigned int r;
 
+	const struct rsm_imc_counters *c = &in->counters;
+
 	if (kv) {
 		printf("member=%u\nmax_alloc_mb=%u\nmax_recv_mb=%u\n"
 		       "rails=%u\nactive_rails=0x%x\n", in->member,
 		       in->max_alloc_mb, in->max_recv_mb, in->nrails,
 		       in->active_rails);
+		printf("regions=%u\nregion_objs=%u\nrx_bytes=%llu\n"
+		       "tx_mappings=%u\ntx_pages=%llu\nsends=%llu\n"
+		       "send_bytes=%llu\nsend_errors=%llu\n", c->regions,
+		       c->region_objs, (unsigned long long)c->rx_bytes,
+		       c->tx_mappings, (unsigned long long)c->tx_pages,
+		       (unsigned long long)c->sends,
+		       (unsigned long long)c->send_bytes,
+		       (unsigned long long)c->send_errors);
+		for (r = 0; r < in->nrails && r < RSM_IMC_RAILS; r++)
+			printf("rail%u_errcnt=%d\n", r, c->errcnt[r]);
 		return;
 	}
 	printf("this host: %s, allocation limit %u MB (cluster-wide), receive limit %u MB\n",
@@ -66,8 +78,17 @@ static void print_stats(const struct rsm_ioc_imc_info *in, int kv)
 	       in->max_alloc_mb, in->max_recv_mb);
 	printf("logical rails: %u\n", in->nrails);
 	for (r = 0; r < in->nrails; r++)
-		printf("  rail %u: %s\n", r,
-		       in->active_rails & (1U << r) ? "active" : "inactive");
+		printf("  rail %u: %s, error count %d%s\n", r,
+		       in->active_rails & (1U << r) ? "active" : "inactive",
+		       r < RSM_IMC_RAILS ? c->errcnt[r] : 0,
+		       r < RSM_IMC_RAILS && c->errcnt[r] < 0 ?
+		       " (recovering)" : "");
+	printf("regions: %u in the registry, %u with state here, %llu bytes of receive memory\n",
+	       c->regions, c->region_objs, (unsigned long long)c->rx_bytes);
+	printf("transmit mappings: %u (%llu pages); sends: %llu, %llu bytes, %llu failed\n",
+	       c->tx_mappings, (unsigned long long)c->tx_pages,
+	       (unsigned long long)c->sends, (unsigned long long)c->send_bytes,
+	       (unsigned long long)c->send_errors);
 }
 
 /* "rw-r-----" for 0640 */

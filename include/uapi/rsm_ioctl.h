@@ -420,6 +420,24 @@ struct rsm_imc_host {
 	char name[RSM_IMC_HOSTNAME];
 };
 
+/*
+ * What this host's part of the API holds and did (imcs -s).  The objects
+ * (@regions on, @region_objs, @rx_bytes, @tx_mappings, @tx_pages) go back to
+ * zero when nothing uses the API any more.
+ */
+struct rsm_imc_counters {
+	__u32 regions;			/* in the registry */
+	__u32 region_objs;		/* regions with state on this host */
+	__aligned_u64 rx_bytes;		/* receive memory on this host */
+	__u32 tx_mappings;		/* transmit mappings of its processes */
+	__u32 pad;
+	__aligned_u64 tx_pages;		/* their staging and twin pages */
+	__aligned_u64 sends;		/* writes to one receiving host */
+	__aligned_u64 send_bytes;
+	__aligned_u64 send_errors;
+	__s32 errcnt[RSM_IMC_RAILS];	/* negative while recovering */
+};
+
 struct rsm_ioc_imc_info {
 	__aligned_u64 gen;
 	__u32 member;			/* this host ran imc_init */
@@ -429,6 +447,7 @@ struct rsm_ioc_imc_info {
 	__u32 active_rails;		/* bit r: rail r is active */
 	__u32 nhosts;
 	struct rsm_imc_host hosts[RSM_IMC_HOSTS];
+	struct rsm_imc_counters counters;
 };
 
 /*

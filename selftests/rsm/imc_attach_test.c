@@ -58,9 +58,11 @@ FIXTURE_SETUP(imc)
 
 FIXTURE_TEARDOWN(imc)
 {
+	/* the process's mappings and regions are gone here and everywhere */
+	EXPECT_EQ(0, rsmt_imc_idle(30, false));
 }
 
-TEST_F(imc, attach_and_detach_check_their_arguments)
+TEST_F_TIMEOUT(imc, attach_and_detach_check_their_arguments, 300)
 {
 	caddr_t a = NULL;
 	imc_asid_t id;
@@ -100,7 +102,7 @@ TEST_F(imc, attach_and_detach_check_their_arguments)
 	EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
 }
 
-TEST_F(imc, dealloc_of_an_attached_region_waits_for_detach)
+TEST_F_TIMEOUT(imc, dealloc_of_an_attached_region_waits_for_detach, 300)
 {
 	caddr_t rx = NULL, tx = NULL;
 	imc_asid_t id;
@@ -151,7 +153,7 @@ static int faults(volatile char *p, int store)
 	return hit;
 }
 
-TEST_F(imc, a_receive_mapping_is_read_only_and_gone_after_detach)
+TEST_F_TIMEOUT(imc, a_receive_mapping_is_read_only_and_gone_after_detach, 300)
 {
 	volatile char *rx = NULL;
 	caddr_t a = NULL;
@@ -171,7 +173,7 @@ TEST_F(imc, a_receive_mapping_is_read_only_and_gone_after_detach)
 	EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
 }
 
-TEST_F(imc, a_receive_mapping_goes_where_it_is_asked)
+TEST_F_TIMEOUT(imc, a_receive_mapping_goes_where_it_is_asked, 300)
 {
 	caddr_t a;
 	void *free_spot;
@@ -215,7 +217,7 @@ static int attach_in_child(unsigned int key, imc_dir_t dir, int mode,
 	return -child_status(pid);
 }
 
-TEST_F(imc, sharing_mode_and_loopback_are_the_first_attachers_per_host)
+TEST_F_TIMEOUT(imc, sharing_mode_and_loopback_are_the_first_attachers_per_host, 300)
 {
 	caddr_t a, b;
 	imc_asid_t id, id2;
@@ -277,7 +279,7 @@ TEST_F(imc, sharing_mode_and_loopback_are_the_first_attachers_per_host)
 	ASSERT_EQ(0, rsmt_step("done", STEP_S));
 }
 
-TEST_F(imc, attaching_needs_the_permission_of_the_direction)
+TEST_F_TIMEOUT(imc, attaching_needs_the_permission_of_the_direction, 300)
 {
 	caddr_t a;
 	imc_asid_t id;
@@ -296,7 +298,7 @@ TEST_F(imc, attaching_needs_the_permission_of_the_direction)
 	EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
 }
 
-TEST_F(imc, receive_memory_beyond_the_host_limit_is_imc_rxfull)
+TEST_F_TIMEOUT(imc, receive_memory_beyond_the_host_limit_is_imc_rxfull, 300)
 {
 	caddr_t a;
 	imc_asid_t id, id2;
@@ -321,7 +323,7 @@ TEST_F(imc, receive_memory_beyond_the_host_limit_is_imc_rxfull)
 	EXPECT_EQ(0, rsmt_sh("%s/utils/imc_init -r 10", rsmt_top()));
 }
 
-TEST_F(imc, bcopy_between_ordinary_buffers_is_memmove)
+TEST_F_TIMEOUT(imc, bcopy_between_ordinary_buffers_is_memmove, 300)
 {
 	unsigned char a[256], b[256], want[256];
 	int s, d, len;

@@ -61,9 +61,16 @@ FIXTURE_SETUP(imc)
 FIXTURE_TEARDOWN(imc)
 {
 	if (self->id > 0) {
-		imc_asdetach(self->id);
-		imc_asdealloc(self->id);
+		EXPECT_EQ(IMC_SUCCESS, imc_asdetach(self->id));
+		EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(self->id));
 	}
+	/*
+	 * every node deallocated: nothing of the test is left anywhere (no
+	 * node starts the next test before every node looked)
+	 */
+	EXPECT_EQ(0, rsmt_step("released", STEP_S));
+	EXPECT_EQ(0, rsmt_imc_idle(WAIT_S, true));
+	EXPECT_EQ(0, rsmt_step("idle", STEP_S));
 }
 
 /* Every node allocates @key (@size, @flag) and attaches for receive. */
@@ -78,7 +85,7 @@ static int alloc_rx(struct __test_metadata *_metadata,
 	return 0;
 }
 
-TEST_F(imc, a_broadcast_reaches_every_receiver_but_not_its_sender)
+TEST_F_TIMEOUT(imc, a_broadcast_reaches_every_receiver_but_not_its_sender, 300)
 {
 	unsigned char want[PAGE], zero[PAGE] = { 0 };
 	int n;
@@ -104,7 +111,7 @@ TEST_F(imc, a_broadcast_reaches_every_receiver_but_not_its_sender)
 	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
 }
 
-TEST_F(imc, seeing_a_looped_back_write_means_every_receiver_has_it)
+TEST_F_TIMEOUT(imc, seeing_a_looped_back_write_means_every_receiver_has_it, 300)
 {
 	unsigned char rec[64];
 
@@ -125,7 +132,7 @@ TEST_F(imc, seeing_a_looped_back_write_means_every_receiver_has_it)
 	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
 }
 
-TEST_F(imc, stores_go_out_at_flush_points_without_clobbering_others)
+TEST_F_TIMEOUT(imc, stores_go_out_at_flush_points_without_clobbering_others, 300)
 {
 	unsigned char want[2 * PAGE];
 	volatile uint64_t *w;
@@ -202,7 +209,7 @@ TEST_F_TIMEOUT(imc, a_reader_that_sees_record_k_sees_records_1_to_k, 900)
 	ASSERT_EQ(0, rsmt_step("read", 900));
 }
 
-TEST_F(imc, point_to_point_reaches_only_the_named_host)
+TEST_F_TIMEOUT(imc, point_to_point_reaches_only_the_named_host, 300)
 {
 	unsigned char want[256], zero[256] = { 0 };
 
@@ -229,7 +236,7 @@ TEST_F(imc, point_to_point_reaches_only_the_named_host)
 	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
 }
 
-TEST_F(imc, a_late_receiver_gets_every_write_after_its_attach)
+TEST_F_TIMEOUT(imc, a_late_receiver_gets_every_write_after_its_attach, 300)
 {
 	unsigned char first[64], second[64];
 	int n;
@@ -262,7 +269,7 @@ TEST_F(imc, a_late_receiver_gets_every_write_after_its_attach)
 	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
 }
 
-TEST_F(imc, a_coherent_region_holds_what_was_written_before_a_host_joined)
+TEST_F_TIMEOUT(imc, a_coherent_region_holds_what_was_written_before_a_host_joined, 300)
 {
 	unsigned char want[3 * PAGE];
 	int n;
@@ -341,7 +348,7 @@ TEST_F_TIMEOUT(imc, bcopy_into_a_transmit_mapping_sends_exactly_its_bytes,
 	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
 }
 
-TEST_F(imc, error_counts_agree_and_pass_in_the_steady_state)
+TEST_F_TIMEOUT(imc, error_counts_agree_and_pass_in_the_steady_state, 300)
 {
 	int n, m, legacy;
 

@@ -221,6 +221,9 @@ TEST_F_TIMEOUT(imc, a_lost_link_raises_every_count_and_the_writer_retransmits,
 	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
 	EXPECT_EQ(IMC_SUCCESS, imc_asdetach(id));
 	EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
+	EXPECT_EQ(0, rsmt_step("released", STEP_S));
+	EXPECT_EQ(0, rsmt_imc_idle(60, true));
+	EXPECT_EQ(0, rsmt_step("idle", STEP_S));
 }
 
 TEST_HARNESS_MAIN

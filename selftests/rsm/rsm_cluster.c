@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -364,5 +365,40 @@ long rsmt_check_pattern(const void *buf, size_t len, size_t off,
 	for (i = 0; i < len; i++)
 		if (p[i] != rsmt_pattern_byte(seed, off + i))
 			return i;
+	return -1;
+}
+
+static int rsmt_imc_counters(struct rsm_imc_counters *c)
+{
+	struct rsm_ioc_imc_info *info = calloc(1, sizeof(*info));
+	int fd = open(RSM_DEVICE_PATH, O_RDONLY | O_CLOEXEC), ret = -1;
+
+	if (info && fd >= 0 && !ioctl(fd, RSM_IOC_IMC_INFO, info)) {
+		*c = info->counters;
+		ret = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(info);
+	return ret;
+}
+
+int rsmt_imc_idle(int timeout_s, bool registry)
+{
+	double end = rsmt_time() + timeout_s;
+	struct rsm_imc_counters c;
+
+	do {
+		if (rsmt_imc_counters(&c))
+			return -1;
+		if ((!registry || !c.regions) && !c.region_objs && !c.rx_bytes &&
+		    !c.tx_mappings && !c.tx_pages)
+			return 0;
+		usleep(100 * 1000);
+	} while (rsmt_time() < end);
+	fprintf(stderr, "# imc not idle: %u regions, %u here, %llu receive bytes, %u transmit mappings, %llu pages\n",
+		c.regions, c.region_objs, (unsigned long long)c.rx_bytes,
+		c.tx_mappings, (unsigned long long)c.tx_pages);
+	rsmt_sh("%s/utils/imcs -r -k | sed 's/^/# /' >&2", rsmt_top());
 	return -1;
 }

@@ -109,6 +109,14 @@ bool rsmt_counts_equal(const struct rsmt_counts *a,
 int rsmt_counts_wait(const struct rsmt_counts *base, int timeout_s);
 
 /*
+ * Wait until this host holds nothing of the Memory Channel API: no region
+ * state, receive memory or transmit mapping, and with @registry no region
+ * in the (cluster-wide) registry either.  Returns 0, or -1 after
+ * @timeout_s seconds (it prints what is left).
+ */
+int rsmt_imc_idle(int timeout_s, bool registry);
+
+/*
  * Deterministic test data: the byte at segment offset @off of pattern
  * @seed.  Not periodic in the offset, so data landing at the wrong place
  * is noticed; different seeds give different data at every offset.
