@@ -12,8 +12,10 @@
  * the receivers got.  After an error anywhere (the error epoch moved), the
  * next flush point sends again every word the mapping ever sent, so a
  * process that answers IMC_MC_ERROR by storing its record again - the
- * same values - does retransmit it (imc_ckerrcnt_mr(3)).  A send is RDMA WRITEs to every receiving host in
- * turn (software fan-out), each complete before the next starts, so one
+ * same values - does retransmit it (imc_ckerrcnt_mr(3)).
+ *
+ * A send is RDMA WRITEs to every receiving host in turn (software
+ * fan-out), each complete before the next starts, so one
  * host's writes reach each receiver in the order they were sent; the
  * host's own receive memory gets them (loopback) only after every remote
  * write of the send completed.
