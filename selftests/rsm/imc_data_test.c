@@ -8,6 +8,9 @@
  * imc_cluster_test, which makes every node a member; node N is "nodeN".
  */
 #include <sys/imc.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/wait.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,6 +377,78 @@ TEST_F_TIMEOUT(imc, error_counts_agree_and_pass_in_the_steady_state, 300)
 			     self->node));
 	ASSERT_EQ(0, rsmt_step("told", STEP_S));
 	EXPECT_EQ(0, rsmt_sh("test $(cat \"$RSM_SHARE\"/imc_errcnt.* | sort -u | wc -l) -eq 1"));
+	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
+}
+
+/* In a child: allocate @key, attach for receive, compare @len bytes. */
+static int child_receives(unsigned int key, const unsigned char *want,
+			  size_t len, bool hang)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		caddr_t a;
+		imc_asid_t id;
+
+		if (imc_api_init(NULL) != IMC_SUCCESS ||
+		    imc_asalloc(key, PAGE, IMC_URW, 0, &id, 0) != IMC_SUCCESS ||
+		    imc_asattach(id, IMC_RECEIVE, IMC_SHARED, 0, &a) !=
+		    IMC_SUCCESS)
+			_exit(10);
+		if (hang)
+			pause();
+		_exit(wait_bytes(a, want, len) ? 11 : 0);
+	}
+	if (hang)
+		return pid;
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F_TIMEOUT(imc, a_killed_receiver_comes_back_and_an_exiting_sender_flushes,
+	       300)
+{
+	unsigned char want[512];
+	pid_t victim = 0, pid;
+	int status;
+
+	rsmt_step_test("imc.kill");
+	ASSERT_EQ(IMC_SUCCESS, imc_asalloc(KEY(9), PAGE, IMC_URW, 0,
+					   &self->id, 0));
+	pattern(want, sizeof(want), 9);
+	/* node 2's receiver is killed with its mapping */
+	if (self->node == 2) {
+		victim = child_receives(KEY(9), want, sizeof(want), true);
+		ASSERT_LT(0, victim);
+		usleep(500 * 1000);
+		ASSERT_EQ(0, kill(victim, SIGKILL));
+		ASSERT_EQ(victim, waitpid(victim, &status, 0));
+	}
+	ASSERT_EQ(0, rsmt_step("killed", STEP_S));
+	/* node 1's sender stores and exits: exit sends what it stored */
+	if (self->node == 1) {
+		pid = fork();
+		if (pid == 0) {
+			caddr_t tx;
+			imc_asid_t id;
+
+			if (imc_api_init(NULL) != IMC_SUCCESS ||
+			    imc_asalloc(KEY(9), PAGE, IMC_URW, 0, &id, 0) ||
+			    imc_asattach(id, IMC_TRANSMIT, IMC_SHARED, 0, &tx))
+				_exit(10);
+			memcpy(tx, want, sizeof(want));
+			_exit(0);
+		}
+		ASSERT_LT(0, pid);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+	ASSERT_EQ(0, rsmt_step("sent", STEP_S));
+	/* a new receiver on node 2 finds it in the host's receive memory */
+	if (self->node == 2)
+		EXPECT_EQ(0, child_receives(KEY(9), want, sizeof(want), false));
 	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
 }
 
