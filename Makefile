@@ -8,6 +8,7 @@
 #                        kernel built once from linux-source (long)
 #   make demo            boot a 2-node virtual cluster and show rsm at work
 #   make bench           rsm put/get and mapped access next to perftest
+#   make bench-imc       imc_bcopy to 1..3 receivers next to perftest
 #                        (TRANSPORT=siw: over soft-iWARP)
 #   make install         install librsm, headers, man pages and utilities
 #   make modules_install install rsm.ko for the kernel in KDIR
@@ -90,10 +91,17 @@ bench: deps
 	$(MAKE) all
 	bench/run-bench.sh --transport $(TRANSPORT)
 
+# imc_bcopy to 1, 2 and 3 receiving hosts against perftest, 4 virtual
+# nodes; about 10 min.
+bench-imc: deps
+	$(MAKE) all
+	bench/run-imc-bench.sh
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	for d in $(SUBDIRS); do $(MAKE) -C $$d clean; done
 	$(MAKE) -C selftests/rsm clean 2>/dev/null || true
 
 .PHONY: all modules $(SUBDIRS) selftests modules_install install dkms-src \
-	dkms-install dkms-remove deps check check-debug demo bench clean
+	dkms-install dkms-remove deps check check-debug demo bench bench-imc \
+	clean

@@ -219,6 +219,11 @@ cluster_run() {
 		killed=$2
 		c=cluster$n-kill
 		shift 2
+		# --as NAME: a second kill run needs its own logs
+		if [ "${1:-}" = --as ]; then
+			c=cluster$n-$2
+			shift 2
+		fi
 	elif [ "${1:-}" = --trust ]; then
 		c=cluster$n-trust
 		vcargs=(--rsm-ko "$ko_testhooks" --remote-root squash)
@@ -306,6 +311,8 @@ cluster_run 3 rsm_topology_test rsm_remote_test rsm_revoke_test rsm_importers_te
 	imc_fault_test
 # the exporter's VM killed inside open barrier spans: node 3 does not return
 cluster_run 3 --kill 3 rsm_peerkill_test
+# a Memory Channel host killed while it holds references: node 3 again
+cluster_run 3 --kill 3 --as kill-imc imc_cluster_test imc_hostkill_test
 # the trust model: forged peers, keys, registrations, loopback, root squash
 cluster_run 3 --trust rsm_trust_test
 # iWARP (soft-iWARP, controller siw0): the whole 2-node suite again

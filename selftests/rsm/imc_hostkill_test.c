@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A Memory Channel host killed while it holds references (3 nodes; the
+ * runner kills node 3's VM): the survivors keep the region and its data,
+ * drop the dead host's part and its entry in the host list, count the
+ * loss as an error, and go on allocating, sending and receiving.  Runs
+ * after imc_cluster_test, which makes every node a member.
+ */
+#include <sys/imc.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+#include "rsm_cluster.h"
+#include "rsm_ioctl.h"
+
+#define STEP_S		120
+#define KILL_S		60	/* the runner kills within this */
+#define DETECT_S	30	/* the survivors notice within this */
+#define KEY		0x6e001
+#define KEY2		0x6e002
+#define PAGE		4096
+
+/* Nodes with allocators of @key, as this node sees them (bit n: node n). */
+static unsigned long long hosts_of(unsigned int key)
+{
+	struct rsm_imc_region_info buf[64];
+	struct rsm_ioc_imc_regions req = { .buf = (unsigned long)buf, .max = 64 };
+	int fd = open(RSM_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+	unsigned long long m = 0;
+	unsigned int i;
+
+	if (fd < 0)
+		return 0;
+	if (!ioctl(fd, RSM_IOC_IMC_REGIONS, &req))
+		for (i = 0; i < req.count && i < req.max; i++)
+			if (buf[i].key == key)
+				m = buf[i].hosts[0] |
+				    (buf[i].self ? 1ULL << rsmt_local_nodeid() : 0);
+	close(fd);
+	return m;
+}
+
+static int wait_hosts_of(unsigned int key, unsigned long long want)
+{
+	double end = rsmt_time() + DETECT_S;
+
+	while (hosts_of(key) != want) {
+		if (rsmt_time() > end) {
+			fprintf(stderr, "# key %#x: hosts %#llx, want %#llx\n",
+				key, hosts_of(key), want);
+			return -1;
+		}
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
+/* The API cluster's host count, once it is @want.  0 or -1. */
+static int wait_nhosts(unsigned int want)
+{
+	double end = rsmt_time() + DETECT_S;
+	imc_infoType items[] = { IMC_GET_HOSTS, 0 };
+	imc_hostinfo hi;
+
+	do {
+		if (imc_getclusterinfo(items, 1, &hi, sizeof(hi)) ==
+		    IMC_SUCCESS && hi.num_hosts == want)
+			return 0;
+		usleep(100 * 1000);
+	} while (rsmt_time() < end);
+	return -1;
+}
+
+/* Ask the runner to kill node @k; wait until it did.  0 or -1. */
+static int kill_node(int k)
+{
+	const char *share = getenv("RSM_SHARE");
+	double end = rsmt_time() + KILL_S;
+	char path[512];
+	FILE *f;
+
+	if (!share)
+		return -1;
+	if (rsmt_node_id() == 1) {
+		snprintf(path, sizeof(path), "%s/kill-node%d", share, k);
+		f = fopen(path, "w");
+		if (!f)
+			return -1;
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/killed-node%d", share, k);
+	while (access(path, F_OK)) {
+		if (rsmt_time() > end)
+			return -1;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
+/* Send @len bytes until a check passes (the rails may be recovering). */
+static int send_checked(caddr_t tx, const void *src, long len)
+{
+	double end = rsmt_time() + DETECT_S;
+	int n;
+
+	do {
+		while ((n = imc_rderrcnt_mr(0)) < 0 && rsmt_time() < end)
+			usleep(10 * 1000);
+		imc_bcopy((void *)src, tx, len, 1, 0);
+		if (n >= 0 && imc_ckerrcnt_mr(&n, 0) == IMC_SUCCESS)
+			return 0;
+	} while (rsmt_time() < end);
+	return -1;
+}
+
+FIXTURE(imc) {
+	int unused;
+};
+
+FIXTURE_SETUP(imc)
+{
+}
+
+FIXTURE_TEARDOWN(imc)
+{
+}
+
+TEST_F_TIMEOUT(imc, a_killed_host_drops_out_and_the_others_keep_the_region,
+	       600)
+{
+	int node = rsmt_node_id(), before = 0, after, i;
+	unsigned char want[PAGE], got_zero[PAGE] = { 0 };
+	caddr_t rx = NULL, tx = NULL;
+	imc_asid_t id, id2;
+
+	if (rsmt_nodes() != 3 || !getenv("RSM_ALLOW_KILL") ||
+	    strcmp(getenv("RSM_ALLOW_KILL"), "1"))
+		SKIP(return, "needs 3 nodes and a runner that kills node 3");
+	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
+	rsmt_step_test("imc.hostkill");
+	ASSERT_EQ(IMC_SUCCESS, imc_asalloc(KEY, PAGE, IMC_URW, 0, &id, 0));
+	ASSERT_EQ(IMC_SUCCESS, imc_asattach(id, IMC_RECEIVE, IMC_SHARED, 0,
+					    &rx));
+	ASSERT_EQ(IMC_SUCCESS, imc_asattach(id, IMC_TRANSMIT, IMC_SHARED, 0,
+					    &tx));
+	EXPECT_EQ(0, wait_hosts_of(KEY, 0xe));
+	before = imc_rderrcnt_mr(0);
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, rsmt_step("held", STEP_S));
+	if (node == 3) {
+		pause();	/* holding everything until the VM dies */
+		return;
+	}
+	ASSERT_EQ(0, kill_node(3));
+
+	/* the dead host's part and its place in the host list go */
+	EXPECT_EQ(0, wait_hosts_of(KEY, 0x6));
+	EXPECT_EQ(0, wait_nhosts(2));
+	after = imc_rderrcnt_mr(0);
+	for (i = 0; i < DETECT_S * 10 && after < 0; i++) {
+		usleep(100 * 1000);
+		after = imc_rderrcnt_mr(0);
+	}
+	EXPECT_LT(before, after);
+	EXPECT_EQ(0, rsmt_sh("%s/utils/imcs -m -k | grep -qx hosts=2",
+			     rsmt_top()));
+
+	/* data still flows between the survivors */
+	for (i = 0; i < PAGE; i++)
+		want[i] = (unsigned char)(i * 13 + 7);
+	if (node == 1)
+		EXPECT_EQ(0, send_checked(tx, want, PAGE));
+	ASSERT_EQ(0, rsmt_step("sent", STEP_S));
+	if (node == 2) {
+		EXPECT_EQ(0, memcmp(rx, want, PAGE));
+	} else {
+		EXPECT_EQ(0, memcmp(rx, got_zero, PAGE));	/* no loopback */
+	}
+
+	/* and the registry takes new regions */
+	if (node == 2)
+		EXPECT_EQ(IMC_SUCCESS, imc_asalloc(KEY2, PAGE, IMC_URW, 0,
+						   &id2, 0));
+	ASSERT_EQ(0, rsmt_step("allocated", STEP_S));
+	if (node == 1)
+		EXPECT_EQ(0, wait_hosts_of(KEY2, 0x4));
+	ASSERT_EQ(0, rsmt_step("seen", STEP_S));
+	if (node == 2)
+		EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id2));
+	EXPECT_EQ(IMC_SUCCESS, imc_asdetach(id));
+	EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
+	ASSERT_EQ(0, rsmt_step("released", STEP_S));
+	EXPECT_EQ(0, rsmt_imc_idle(DETECT_S, true));
+	ASSERT_EQ(0, rsmt_step("idle", STEP_S));
+}
+
+TEST_HARNESS_MAIN
