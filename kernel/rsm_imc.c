@@ -304,12 +304,15 @@ int rsm_imc_host_node(const char *name, u32 *nodeid)
  */
 unsigned int rsm_imc_member_peers(u32 *nodes, unsigned int max)
 {
+	DECLARE_BITMAP(seen, RSM_WIRE_NODES) = { 0 };
 	struct rsm_imc_peer *p;
 	unsigned int n = 0;
 
+	/* one entry per usable endpoint: a node may have several */
 	mutex_lock(&rsm_imc.lock);
 	list_for_each_entry(p, &rsm_imc.peers, list)
-		if (p->member && n < max)
+		if (p->member && p->nodeid < RSM_WIRE_NODES &&
+		    !test_and_set_bit(p->nodeid, seen) && n < max)
 			nodes[n++] = p->nodeid;
 	mutex_unlock(&rsm_imc.lock);
 	return n;
@@ -341,6 +344,7 @@ static void rsm_imc_host_serve(struct rsm_ep *ep, const void *msg)
 	const struct rsm_msg_imc_host *m = msg;
 	struct rsm_conn *conn = ep->conn;
 	struct rsm_imc_peer *p, *fresh;
+	bool back;
 
 	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
 	if (!fresh) {
@@ -363,6 +367,7 @@ static void rsm_imc_host_serve(struct rsm_ep *ep, const void *msg)
 		p->nodeid = conn->nodeid;
 		list_add_tail(&p->list, &rsm_imc.peers);
 	}
+	back = !p->member && (le32_to_cpu(m->flags) & RSM_IMC_HOST_MEMBER);
 	p->member = le32_to_cpu(m->flags) & RSM_IMC_HOST_MEMBER;
 	if (p->member && p->nodeid < RSM_WIRE_NODES)
 		clear_bit(p->nodeid, rsm_imc.lost);	/* back */
@@ -370,6 +375,9 @@ static void rsm_imc_host_serve(struct rsm_ep *ep, const void *msg)
 	mutex_unlock(&rsm_imc.lock);
 	mutex_unlock(&conn->lock);
 	kfree(fresh);
+	/* a member (back) here: what was sent without it goes out again */
+	if (back)
+		rsm_imc_epoch_next();
 	rsm_imc_changed();
 }
 

@@ -49,9 +49,10 @@ struct rsm_imc_attrs {
  * how it is attached here, and what this host's transmitters know of the
  * receiving peers.  It exists while the region is in this host's registry
  * (the region holds a reference) and while anything here uses it.
- * @lock protects what follows it but @tx_lock and @tx_fail; @tx_lock
- * serializes this host's sends of the region (so they go out in order)
- * and nests outside @lock.
+ * @lock protects what follows it but @tx_lock; @tx_lock serializes this
+ * host's sends of the region (so they go out in order) and nests outside
+ * @lock.  @lock nests inside rsm_imc_reg_lock (rsm_imc_mem_gone()) and
+ * outside rsm_imc_regs_lock.
  */
 struct rsm_imc_mem {
 	struct kref		ref;
@@ -114,6 +115,7 @@ void rsm_imc_errcnt_bump(u32 rail);
 void rsm_imc_errcnt_serve(struct rsm_ep *ep, const void *msg);
 void rsm_imc_errcnt_announce(void);
 u32 rsm_imc_err_epoch(void);
+void rsm_imc_epoch_next(void);
 void rsm_imc_tx_counters(struct rsm_imc_counters *c);
 void rsm_imc_tx_exit(void);
 

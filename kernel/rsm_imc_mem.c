@@ -109,7 +109,11 @@ static void rsm_imc_mem_release(struct kref *ref)
  */
 struct rsm_imc_mem *rsm_imc_mem_new(const struct rsm_imc_attrs *a)
 {
-	struct rsm_imc_mem *m = kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
+	struct rsm_imc_mem *m;
+
+	/* regions are multiples of RSM_IMC_PAGE, mapped page by page */
+	BUILD_BUG_ON(PAGE_SIZE != RSM_IMC_PAGE);
+	m = kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
 
 	if (!m)
 		return NULL;
@@ -162,6 +166,9 @@ static int rsm_imc_rx_make_locked(struct rsm_imc_mem *m)
 	}
 	rx = kvcalloc(m->npages, sizeof(*rx), GFP_KERNEL_ACCOUNT);
 	for (i = 0; rx && i < m->npages; i++) {
+		/* an OOM-killed task's charges are forced: stop at once */
+		if (fatal_signal_pending(current))
+			break;
 		rx[i] = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
 		if (!rx[i])
 			break;

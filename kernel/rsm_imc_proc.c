@@ -26,7 +26,10 @@
  * @failed: bit r: a send on rail r failed since the last imc_ckerrcnt_mr
  */
 struct rsm_imc_proc {
-	struct mutex		lock;		/* one request at a time; all */
+	/* one request at a time; all below.  mmap takes it under mmap_lock:
+	 * never touch user memory while holding it
+	 */
+	struct mutex		lock;
 	struct xarray		ids;
 	u32			failed;
 };
@@ -180,13 +183,22 @@ int rsm_imc_ioctl_asalloc(struct rsm_imc_proc *pr, void __user *uarg)
 	req.id = id;
 	req.size = a.size;
 	e = NULL;
-	if (copy_to_user(uarg, &req, sizeof(req))) {
-		rsm_imc_pid_free(xa_erase(&pr->ids, id));
-		ret = -EFAULT;
-	}
 out:
 	mutex_unlock(&pr->lock);
 	kfree(e);
+	/* never fault on user memory under @pr->lock (mmap takes it) */
+	if (!ret && copy_to_user(uarg, &req, sizeof(req))) {
+		mutex_lock(&pr->lock);
+		e = xa_load(&pr->ids, req.id);
+		if (e && !e->rx && !e->tx)
+			xa_erase(&pr->ids, req.id);
+		else
+			e = NULL;
+		mutex_unlock(&pr->lock);
+		if (e)
+			rsm_imc_pid_free(e);
+		ret = -EFAULT;
+	}
 	return ret;
 }
 
@@ -317,17 +329,21 @@ int rsm_imc_ioctl_asattach(struct rsm_imc_proc *pr, void __user *uarg)
 	e = xa_load(&pr->ids, req.id);
 	st = e ? rsm_imc_pid_attach(pr, e, &req, ptp) : RSM_IMC_ST_BADREGION;
 	if (!st) {
-		bool tx = req.dir != RSM_IMC_DIR_RX;
-
-		req.offset = ((u64)req.id * 2 + tx) << RSM_IMC_OFF_SHIFT;
+		req.offset = ((u64)req.id * 2 + (req.dir != RSM_IMC_DIR_RX)) <<
+			     RSM_IMC_OFF_SHIFT;
 		req.size = e->m->a.size;
-		if (copy_to_user(uarg, &req, sizeof(req))) {
-			rsm_imc_pid_detach(pr, e, tx ? RSM_IMC_DIR_TX :
-					   RSM_IMC_DIR_RX);
-			st = -EFAULT;
-		}
 	}
 	mutex_unlock(&pr->lock);
+	/* never fault on user memory under @pr->lock (mmap takes it) */
+	if (!st && copy_to_user(uarg, &req, sizeof(req))) {
+		mutex_lock(&pr->lock);
+		e = xa_load(&pr->ids, req.id);
+		if (e)
+			rsm_imc_pid_detach(pr, e, req.dir == RSM_IMC_DIR_RX ?
+					   RSM_IMC_DIR_RX : RSM_IMC_DIR_TX);
+		mutex_unlock(&pr->lock);
+		st = -EFAULT;
+	}
 	return st;
 }
 
@@ -451,8 +467,9 @@ int rsm_imc_ioctl_errcnt(struct rsm_imc_proc *pr, void __user *uarg)
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
 	rsm_cluster_rails(RSM_IMC_RAILS, &nrails, &active);
-	if (req.pad || req.check > 1 ||
-	    (req.rail != RSM_IMC_ALL_RAILS && req.rail >= nrails))
+	if (req.pad || req.check > 1)
+		return RSM_IMC_ST_BADPARM;
+	if (req.rail != RSM_IMC_ALL_RAILS && req.rail >= nrails)
 		return RSM_IMC_ST_BADRAIL;
 	/* the legacy calls sum the rails there are */
 	mask = req.rail == RSM_IMC_ALL_RAILS ? (u32)BIT(nrails) - 1 :

@@ -105,7 +105,9 @@ static struct page **rsm_imc_pages_alloc(unsigned long n)
 	unsigned long i;
 
 	for (i = 0; p && i < n; i++) {
-		p[i] = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
+		/* an OOM-killed task's charges are forced: stop at once */
+		p[i] = fatal_signal_pending(current) ? NULL :
+		       alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
 		if (!p[i]) {
 			rsm_imc_pages_free(p, n);
 			return NULL;
@@ -133,8 +135,9 @@ struct rsm_imc_tx *rsm_imc_tx_new(struct rsm_imc_mem *m, u32 ptp)
 	tx->ptp = ptp;
 	tx->npages = m->npages;
 	tx->epoch = rsm_imc_err_epoch();
-	tx->sent = bitmap_zalloc(tx->npages * RSM_IMC_WORDS,
-				 GFP_KERNEL_ACCOUNT);
+	/* words can pass 2^32 (bitmap_zalloc() counts bits in an int) */
+	tx->sent = kvcalloc(BITS_TO_LONGS(tx->npages * RSM_IMC_WORDS),
+			    sizeof(long), GFP_KERNEL_ACCOUNT);
 	tx->stage = tx->sent ? rsm_imc_pages_alloc(tx->npages) : NULL;
 	tx->twin = tx->stage ? rsm_imc_pages_alloc(tx->npages) : NULL;
 	atomic_inc(&rsm_imc_tx_maps);
@@ -157,7 +160,7 @@ void rsm_imc_tx_free(struct rsm_imc_tx *tx)
 		atomic64_sub(2 * tx->npages, &rsm_imc_tx_pages);
 	rsm_imc_pages_free(tx->stage, tx->npages);
 	rsm_imc_pages_free(tx->twin, tx->npages);
-	bitmap_free(tx->sent);
+	kvfree(tx->sent);
 	kfree(tx);
 	atomic_dec(&rsm_imc_tx_maps);
 }
@@ -419,9 +422,11 @@ static int rsm_imc_send(struct rsm_imc_tx *tx, struct rsm_imc_batch *b)
 		return 0;
 	for (i = 0; i < b->n; i++) {
 		u64 w0 = b->roff[i] / sizeof(u64);
+		u64 nw = DIV_ROUND_UP(b->roff[i] + b->len[i], sizeof(u64)) - w0;
 
-		bitmap_set(tx->sent, w0, DIV_ROUND_UP(b->roff[i] + b->len[i],
-						      sizeof(u64)) - w0);
+		/* a piece is at most a batch of pages: its bits fit an int */
+		bitmap_set(tx->sent + w0 / BITS_PER_LONG, w0 % BITS_PER_LONG,
+			   nw);
 	}
 	if (tx->ptp == RSM_NODEID_NONE)
 		n = rsm_imc_member_peers(nodes, ARRAY_SIZE(nodes));
@@ -433,7 +438,8 @@ static int rsm_imc_send(struct rsm_imc_tx *tx, struct rsm_imc_batch *b)
 			ret = r;
 	}
 	if (ret) {
-		if (ret != -EINTR)
+		/* a write that failed on the wire: every host hears of it */
+		if (ret == -EIO || ret == -ENOTCONN)
 			rsm_imc_errcnt_bump(m->a.rail);
 		return ret;
 	}
@@ -495,6 +501,9 @@ static int rsm_imc_tx_range(struct rsm_imc_tx *tx, struct rsm_imc_batch *b,
 			return ret;
 		off += n;
 		len -= n;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
 	}
 	return 0;
 }
@@ -585,7 +594,6 @@ static int rsm_imc_tx_changes(struct rsm_imc_tx *tx, struct rsm_imc_batch *b)
 	unsigned long i;
 	int ret;
 
-	tx->epoch = epoch;
 	for (i = 0; i < tx->npages; i++) {
 		if ((!resend ||
 		     find_next_bit(tx->sent, (i + 1) * RSM_IMC_WORDS,
@@ -620,7 +628,11 @@ static int rsm_imc_tx_changes(struct rsm_imc_tx *tx, struct rsm_imc_batch *b)
 		}
 		cond_resched();
 	}
-	return rsm_imc_flush_batch(tx, b, k);
+	ret = rsm_imc_flush_batch(tx, b, k);
+	/* only a complete flush sent everything again */
+	if (!ret)
+		tx->epoch = epoch;
+	return ret;
 }
 
 /**
@@ -672,6 +684,15 @@ void rsm_imc_errcnt_bump(u32 rail)
 	atomic_add_unless(&rsm_imc_errcnts[rail], 1, RSM_IMC_ERRCNT_MAX);
 	atomic_inc(&rsm_imc_epoch);
 	rsm_imc_errcnt_announce();
+}
+
+/**
+ * rsm_imc_epoch_next - make every transmit mapping send all it ever sent
+ * at its next flush point (a member came back, or joined)
+ */
+void rsm_imc_epoch_next(void)
+{
+	atomic_inc(&rsm_imc_epoch);
 }
 
 /**

@@ -524,7 +524,7 @@ struct rsm_msg_imc_rxkeys {
  * @key:	the region asked for
  * @size:	bytes of receive memory, as for a region
  * @chunk_shift: RSM_WIRE_CHUNK_SHIFT_MIN .. RSM_WIRE_CHUNK_SHIFT_MAX
- * @nchunks:	size / 2^chunk_shift rounded up, below RSM_WIRE_CHUNKS_MAX
+ * @nchunks:	size / 2^chunk_shift rounded up, at most RSM_WIRE_CHUNKS_MAX
  * @first:	index of @keys[0], below @nchunks
  * @nkeys:	keys carried: 1 .. RSM_WIRE_KEYS, @first + @nkeys at most
  *		@nchunks; the rest of @keys zero

@@ -286,7 +286,7 @@ static int rsm_wire_check_rxkeys_reply(const struct rsm_msg_imc_rxkeys_reply *m)
 					      size)) ? 0 : -EPROTO;
 	if (!rsm_wire_imc_size_ok(size) || shift < RSM_WIRE_CHUNK_SHIFT_MIN ||
 	    shift > RSM_WIRE_CHUNK_SHIFT_MAX ||
-	    nchunks >= RSM_WIRE_CHUNKS_MAX ||
+	    nchunks > RSM_WIRE_CHUNKS_MAX ||
 	    ((size - 1) >> shift) + 1 != nchunks)
 		return -EPROTO;
 	if (first >= nchunks || !nkeys || nkeys > RSM_WIRE_KEYS ||

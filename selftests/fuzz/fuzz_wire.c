@@ -217,7 +217,7 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		}
 		must(sh >= RSM_WIRE_CHUNK_SHIFT_MIN &&
 		     sh <= RSM_WIRE_CHUNK_SHIFT_MAX);
-		must(nc && nc < RSM_WIRE_CHUNKS_MAX);
+		must(nc && nc <= RSM_WIRE_CHUNKS_MAX);
 		must(((le64_to_cpu(m->rxr.size) - 1) >> sh) + 1 == nc);
 		must(le32_to_cpu(m->rxr.nkeys) >= 1 &&
 		     le32_to_cpu(m->rxr.nkeys) <= RSM_WIRE_KEYS);
