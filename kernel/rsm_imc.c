@@ -405,6 +405,7 @@ static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
 		break;
 	case RSM_MSG_IMC_RXKEYS:
 	case RSM_MSG_IMC_RXUP:
+	case RSM_MSG_IMC_RXDOWN:
 		rsm_imc_rx_serve(ep, msg);
 		break;
 	default:
@@ -414,7 +415,8 @@ static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
 
 static const u16 rsm_imc_req_types[] = {
 	RSM_MSG_IMC_HOST, RSM_MSG_IMC_ALLOC, RSM_MSG_IMC_REGION,
-	RSM_MSG_IMC_RXKEYS, RSM_MSG_IMC_RXUP, RSM_MSG_IMC_ERRCNT,
+	RSM_MSG_IMC_RXKEYS, RSM_MSG_IMC_RXUP, RSM_MSG_IMC_RXDOWN,
+	RSM_MSG_IMC_ERRCNT,
 };
 
 static const struct rsm_tp_client rsm_imc_client = {

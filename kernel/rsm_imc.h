@@ -51,7 +51,7 @@ struct rsm_imc_attrs {
  * (the region holds a reference) and while anything here uses it.
  * @lock protects what follows it but @tx_lock; @tx_lock serializes this
  * host's sends of the region (so they go out in order) and nests outside
- * @lock.  @lock nests inside rsm_imc_reg_lock (rsm_imc_mem_gone()) and
+ * @lock, as @rxup_lock does.  @lock nests inside rsm_imc_reg_lock (rsm_imc_mem_gone()) and
  * outside rsm_imc_regs_lock.
  */
 struct rsm_imc_mem {
@@ -59,6 +59,8 @@ struct rsm_imc_mem {
 	struct rsm_imc_attrs	a;
 	unsigned long		npages;
 	struct work_struct	free_work;
+	/* a receive attach waits for the first one's RXUP round */
+	struct mutex		rxup_lock;
 	struct mutex		tx_lock;	/* see above */
 	struct mutex		lock;		/* see above */
 	bool			gone;		/* left the registry */
@@ -109,15 +111,19 @@ int rsm_imc_tx_mmap(struct rsm_imc_tx *tx, struct vm_area_struct *vma);
 int rsm_imc_tx_send(struct rsm_imc_tx *tx, u64 off, u64 len, bool all);
 u32 rsm_imc_tx_rail(const struct rsm_imc_tx *tx);
 void rsm_imc_dests_rxup(struct rsm_ep *ep, u32 key);
+void rsm_imc_dests_rxdown(struct rsm_ep *ep, u32 key);
 void rsm_imc_dests_free(struct rsm_imc_mem *m);
+void rsm_imc_tx_counters(struct rsm_imc_counters *c);
+void rsm_imc_tx_exit(void);
+
+/* rsm_imc_errcnt.c */
 s32 rsm_imc_errcnt(u32 rail);
 void rsm_imc_errcnt_bump(u32 rail);
 void rsm_imc_errcnt_serve(struct rsm_ep *ep, const void *msg);
 void rsm_imc_errcnt_announce(void);
 u32 rsm_imc_err_epoch(void);
 void rsm_imc_epoch_next(void);
-void rsm_imc_tx_counters(struct rsm_imc_counters *c);
-void rsm_imc_tx_exit(void);
+void rsm_imc_errcnt_exit(void);
 
 /* rsm_imc_proc.c */
 struct rsm_imc_proc *rsm_imc_proc_new(void);
@@ -148,6 +154,7 @@ enum rsm_imc_get {
 };
 
 struct rsm_imc_mem *rsm_imc_mem_get(u32 key, enum rsm_imc_get how);
+bool rsm_imc_mem_known(u32 key);
 void rsm_imc_drop(u32 key);
 void rsm_imc_regions_exit(void);
 

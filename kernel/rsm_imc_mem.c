@@ -13,7 +13,11 @@
  * are complete when it deallocates (imc_asdetach(3) waits for them).
  * Making it, this host tells every peer (RSM_MSG_IMC_RXUP) and waits for
  * their acknowledgment, so that a write that follows the attach reaches
- * it.
+ * it.  Before it deregisters the memory, every peer it registered it for
+ * forgets the keys, after its writes with them completed
+ * (RSM_MSG_IMC_RXDOWN, acknowledged): a key a peer still holds never
+ * meets a dead registration, which would cost the node pair its
+ * connection.
  */
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -21,7 +25,7 @@
 
 #include "rsm_imc.h"
 
-#define RSM_IMC_RXUP_MS		5000	/* a peer acknowledges RXUP */
+#define RSM_IMC_RXUP_MS		5000	/* a peer acknowledges RXUP, RXDOWN */
 
 /*
  * struct rsm_imc_rxreg - receive memory registered for one peer; on its
@@ -75,12 +79,75 @@ static void rsm_imc_rx_free(struct page **rx, unsigned long n)
 	kvfree(rx);
 }
 
+/* Tell @ep's peer about receive memory of @key, and wait for its answer. */
+static void rsm_imc_send_rxmsg(struct rsm_ep *ep, u32 key, u16 type)
+{
+	struct rsm_msg_imc_rxup m = {
+		.hdr.type = cpu_to_le16(type),
+		.hdr.len = cpu_to_le32(sizeof(m)),
+		.key = cpu_to_le32(key),
+	};
+	struct rsm_rpc *rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
+	int ret;
+
+	/* a peer that cannot hear it starts afresh: keys die with its QP */
+	if (!rpc) {
+		rsm_conn_fail(ep, "out of memory telling of receive memory");
+		return;
+	}
+	ret = rsm_rpc_call(ep, rpc, &m, sizeof(m), RSM_IMC_RXUP_MS,
+			   rsm_rpc_orphan_free);
+	if (ret == -EINTR)
+		return;		/* the orphan path frees @rpc */
+	if (ret && ret != -ENOTCONN)
+		rsm_conn_fail(ep, "receive memory change not acknowledged");
+	kfree(rpc);
+}
+
+static void rsm_imc_send_rxup(struct rsm_ep *ep, void *arg)
+{
+	rsm_imc_send_rxmsg(ep, *(u32 *)arg, RSM_MSG_IMC_RXUP);
+}
+
+/*
+ * Every peer the memory of @m is registered for forgets its keys.  @m is
+ * unreachable (no reference left), so no registration is added meanwhile.
+ */
+static void rsm_imc_rx_revoke(struct rsm_imc_mem *m)
+{
+	struct rsm_imc_rxreg *rr;
+	struct rsm_ep **eps;
+	unsigned int n = 0, i;
+
+	mutex_lock(&rsm_imc_regs_lock);
+	list_for_each_entry(rr, &m->regs, mem_list)
+		n++;
+	eps = n ? kcalloc(n, sizeof(*eps), GFP_KERNEL) : NULL;
+	n = 0;
+	/* listed, so the endpoint has not gone (rsm_imc_rx_ep_gone()) */
+	list_for_each_entry(rr, &m->regs, mem_list) {
+		if (!eps) {
+			rsm_conn_fail(rr->ep, "out of memory revoking keys");
+			continue;
+		}
+		rsm_ep_get_user(rr->ep);
+		eps[n++] = rr->ep;
+	}
+	mutex_unlock(&rsm_imc_regs_lock);
+	for (i = 0; i < n; i++) {
+		rsm_imc_send_rxmsg(eps[i], m->a.key, RSM_MSG_IMC_RXDOWN);
+		rsm_ep_put_user(eps[i]);
+	}
+	kfree(eps);
+}
+
 static void rsm_imc_mem_free_work(struct work_struct *work)
 {
 	struct rsm_imc_mem *m = container_of(work, struct rsm_imc_mem,
 					     free_work);
 	struct rsm_imc_rxreg *rr, *tmp;
 
+	rsm_imc_rx_revoke(m);
 	mutex_lock(&rsm_imc_regs_lock);
 	list_for_each_entry_safe(rr, tmp, &m->regs, mem_list)
 		rsm_imc_rxreg_free(rr);
@@ -121,6 +188,7 @@ struct rsm_imc_mem *rsm_imc_mem_new(const struct rsm_imc_attrs *a)
 	m->a = *a;
 	m->npages = a->size >> PAGE_SHIFT;
 	INIT_WORK(&m->free_work, rsm_imc_mem_free_work);
+	mutex_init(&m->rxup_lock);
 	mutex_init(&m->tx_lock);
 	mutex_init(&m->lock);
 	INIT_LIST_HEAD(&m->regs);
@@ -183,30 +251,6 @@ static int rsm_imc_rx_make_locked(struct rsm_imc_mem *m)
 	return 0;
 }
 
-static void rsm_imc_send_rxup(struct rsm_ep *ep, void *arg)
-{
-	struct rsm_msg_imc_rxup m = {
-		.hdr.type = cpu_to_le16(RSM_MSG_IMC_RXUP),
-		.hdr.len = cpu_to_le32(sizeof(m)),
-		.key = cpu_to_le32(*(u32 *)arg),
-	};
-	struct rsm_rpc *rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
-	int ret;
-
-	if (!rpc) {
-		rsm_conn_fail(ep, "out of memory telling of receive memory");
-		return;
-	}
-	ret = rsm_rpc_call(ep, rpc, &m, sizeof(m), RSM_IMC_RXUP_MS,
-			   rsm_rpc_orphan_free);
-	if (ret == -EINTR)
-		return;		/* the orphan path frees @rpc */
-	/* a peer that missed it asks again after it reconnects */
-	if (ret == -ETIMEDOUT)
-		rsm_conn_fail(ep, "receive memory not acknowledged");
-	kfree(rpc);
-}
-
 /**
  * rsm_imc_mem_attach - count an attach of this host, checking the host's
  * sharing mode and loopback setting; the first receive attach makes the
@@ -217,7 +261,7 @@ static void rsm_imc_send_rxup(struct rsm_ep *ep, void *arg)
  * @mode: RSM_IMC_SHARED or RSM_IMC_NONSHARED
  * @flags: RSM_IMC_LOOPBACK or 0 for RSM_IMC_DIR_TX
  *
- * Return: 0, or an RSM_IMC_ST_* status (nothing counted then).
+ * Return: 0, an RSM_IMC_ST_* status (nothing counted then), or -EINTR.
  */
 int rsm_imc_mem_attach(struct rsm_imc_mem *m, const void *owner, u32 dir,
 		       u32 mode, u32 flags)
@@ -225,6 +269,9 @@ int rsm_imc_mem_attach(struct rsm_imc_mem *m, const void *owner, u32 dir,
 	int loop = !!(flags & RSM_IMC_LOOPBACK), st = 0;
 	bool made = false;
 
+	/* returns only once every peer heard of the memory (RXUP) */
+	if (dir == RSM_IMC_DIR_RX && mutex_lock_killable(&m->rxup_lock))
+		return -EINTR;
 	mutex_lock(&m->lock);
 	if (m->mode && m->mode != mode) {
 		st = m->mode == RSM_IMC_SHARED ? RSM_IMC_ST_SHARERR :
@@ -250,8 +297,11 @@ int rsm_imc_mem_attach(struct rsm_imc_mem *m, const void *owner, u32 dir,
 		}
 	}
 	mutex_unlock(&m->lock);
-	if (made)
-		rsm_cluster_each_active(rsm_imc_send_rxup, &m->a.key);
+	/* a peer that missed it (no memory here) is asked again below */
+	if (made && rsm_cluster_each_active(rsm_imc_send_rxup, &m->a.key))
+		rsm_cluster_reset_conns("out of memory telling of receive memory");
+	if (dir == RSM_IMC_DIR_RX)
+		mutex_unlock(&m->rxup_lock);
 	return st;
 }
 
@@ -365,26 +415,30 @@ static struct rsm_imc_rxreg *rsm_imc_rxreg_get(struct rsm_imc_mem *m,
 	return rr;
 }
 
-/* Fill @rep with the keys of @m for @ep from @first; false: none. */
-static bool rsm_imc_rx_fill(struct rsm_imc_mem *m, struct rsm_ep *ep,
-			    u32 first, struct rsm_msg_imc_rxkeys_reply *rep)
+/*
+ * Fill @rep with the keys of @m for @ep from @first.  Return: 0,
+ * RSM_IMC_RX_NONE (no receive memory here: the peer may remember that
+ * until RXUP) or RSM_IMC_RX_FAILED (memory, but no keys now).
+ */
+static u32 rsm_imc_rx_fill(struct rsm_imc_mem *m, struct rsm_ep *ep,
+			   u32 first, struct rsm_msg_imc_rxkeys_reply *rep)
 {
+	bool coherent = m->a.flags & RSM_IMC_COHERENT;
 	struct rsm_imc_rxreg *rr;
 	u32 i, n;
 
 	mutex_lock(&m->lock);
-	if (!m->rx && (m->a.flags & RSM_IMC_COHERENT) && !m->gone &&
-	    rsm_imc_rx_make_locked(m))
+	if (!m->rx && coherent && !m->gone && rsm_imc_rx_make_locked(m))
 		rsm_warn_rl("imc: no receive memory for coherent key %u\n",
 			    m->a.key);
 	mutex_unlock(&m->lock);
 	if (!m->rx)
-		return false;
+		return coherent ? RSM_IMC_RX_FAILED : RSM_IMC_RX_NONE;
 	mutex_lock(&rsm_imc_regs_lock);
 	rr = rsm_imc_rxreg_get(m, ep);
 	if (!rr || first >= rr->set->nchunks) {
 		mutex_unlock(&rsm_imc_regs_lock);
-		return false;
+		return RSM_IMC_RX_FAILED;
 	}
 	n = min_t(u32, rr->set->nchunks - first, RSM_WIRE_KEYS);
 	for (i = 0; i < n; i++)
@@ -395,24 +449,34 @@ static bool rsm_imc_rx_fill(struct rsm_imc_mem *m, struct rsm_ep *ep,
 	rep->first = cpu_to_le32(first);
 	rep->nkeys = cpu_to_le32(n);
 	mutex_unlock(&rsm_imc_regs_lock);
-	return true;
+	return 0;
 }
 
 static void rsm_imc_rx_keys(struct rsm_ep *ep,
 			    const struct rsm_msg_imc_rxkeys *req)
 {
 	struct rsm_msg_imc_rxkeys_reply *rep = kzalloc(sizeof(*rep), GFP_KERNEL);
-	u32 key = le32_to_cpu(req->key);
+	u32 key = le32_to_cpu(req->key), st;
 	struct rsm_imc_mem *m;
 
 	if (!rep) {
 		rsm_conn_fail(ep, "out of memory for receive keys");
 		return;
 	}
+	/*
+	 * A peer tells its allocations before it asks (same queue), so a
+	 * region not in the registry is one this host lost track of for
+	 * the moment: not an answer to remember.
+	 */
 	m = rsm_imc_mem_get(key, RSM_IMC_IF_COHERENT);
-	if (!m || !rsm_imc_rx_fill(m, ep, le32_to_cpu(req->first), rep)) {
+	if (!rsm_imc_mem_known(key))
+		st = RSM_IMC_RX_FAILED;
+	else
+		st = m ? rsm_imc_rx_fill(m, ep, le32_to_cpu(req->first), rep) :
+		     RSM_IMC_RX_NONE;
+	if (st) {
 		memset(rep, 0, sizeof(*rep));
-		rep->flags = cpu_to_le32(RSM_IMC_RX_NONE);
+		rep->flags = cpu_to_le32(st);
 	}
 	rsm_imc_mem_put(m);
 	rep->hdr.type = cpu_to_le16(RSM_MSG_IMC_RXKEYS_REPLY);
@@ -432,7 +496,10 @@ static void rsm_imc_rx_up(struct rsm_ep *ep, const struct rsm_msg_imc_rxup *m)
 		.xid = m->xid,
 	};
 
-	rsm_imc_dests_rxup(ep, le32_to_cpu(m->key));
+	if (le16_to_cpu(m->hdr.type) == RSM_MSG_IMC_RXUP)
+		rsm_imc_dests_rxup(ep, le32_to_cpu(m->key));
+	else
+		rsm_imc_dests_rxdown(ep, le32_to_cpu(m->key));
 	if (rsm_msg_send_wait(ep, &ack, sizeof(ack)))
 		rsm_conn_fail(ep, "cannot acknowledge receive memory");
 }
@@ -440,7 +507,7 @@ static void rsm_imc_rx_up(struct rsm_ep *ep, const struct rsm_msg_imc_rxup *m)
 /**
  * rsm_imc_rx_serve - a peer's request about receive memory
  * @ep: endpoint it came on
- * @msg: RSM_MSG_IMC_RXKEYS or RSM_MSG_IMC_RXUP, checked
+ * @msg: RSM_MSG_IMC_RXKEYS, _RXUP or _RXDOWN, checked
  */
 void rsm_imc_rx_serve(struct rsm_ep *ep, const void *msg)
 {

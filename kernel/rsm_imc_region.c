@@ -470,6 +470,7 @@ static u32 rsm_imc_msg_key(const void *msg)
 	case RSM_MSG_IMC_RXKEYS:
 		return le32_to_cpu(((const struct rsm_msg_imc_rxkeys *)msg)->key);
 	case RSM_MSG_IMC_RXUP:
+	case RSM_MSG_IMC_RXDOWN:
 		return le32_to_cpu(((const struct rsm_msg_imc_rxup *)msg)->key);
 	default:
 		return le32_to_cpu(((const struct rsm_msg_imc_region *)msg)->key);
@@ -606,6 +607,22 @@ int rsm_imc_ioctl_regions(void __user *uarg)
 		ret = -EFAULT;
 	kvfree(out);
 	return ret;
+}
+
+/**
+ * rsm_imc_mem_known - whether a region is in the registry
+ * @key: the region
+ *
+ * Return: true if it is.
+ */
+bool rsm_imc_mem_known(u32 key)
+{
+	bool known;
+
+	mutex_lock(&rsm_imc_reg_lock);
+	known = rsm_imc_find_locked(key);
+	mutex_unlock(&rsm_imc_reg_lock);
+	return known;
 }
 
 /**

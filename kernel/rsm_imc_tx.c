@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * rsm: transmitting to a Memory Channel region (imc_asattach(3) with
- * IMC_TRANSMIT, imc_asattach_ptp(3), imc_bcopy(3), imc_flush(3)), and the
- * rails' error counts (imc_rderrcnt_mr(3), imc_ckerrcnt_mr(3)).
+ * IMC_TRANSMIT, imc_asattach_ptp(3), imc_bcopy(3), imc_flush(3)).
  *
  * A transmit mapping is staging pages of the process's own plus a twin of
  * what was last sent from them.  imc_bcopy sends its range at once; a
@@ -27,7 +26,9 @@
 #include "rsm_imc.h"
 
 #define RSM_IMC_BATCH		64	/* pages (pieces) per send */
-#define RSM_IMC_KEYS_MS		5000	/* a receiver answers for its keys */
+/* a receiver answers for its keys: it may drain its queue (5 s) first */
+#define RSM_IMC_KEYS_MS		15000
+#define RSM_IMC_NO_EP		U64_MAX	/* a dest's keys are for no endpoint */
 
 /*
  * struct rsm_imc_dest - a peer as this host's transmitters of a region know
@@ -74,18 +75,12 @@ struct rsm_imc_batch {
 
 #define RSM_IMC_WORDS	(PAGE_SIZE / sizeof(u64))
 
-/* The rails' error counts, as the largest any host told us. */
-static atomic_t rsm_imc_errcnts[RSM_IMC_RAILS_MAX];
-/* Moves whenever a count does: transmit mappings send everything again. */
-static atomic_t rsm_imc_epoch = ATOMIC_INIT(0);
 /* For imcs -s. */
 static atomic_t rsm_imc_tx_maps = ATOMIC_INIT(0);
 static atomic64_t rsm_imc_tx_pages = ATOMIC64_INIT(0);
 static atomic64_t rsm_imc_sends = ATOMIC64_INIT(0);
 static atomic64_t rsm_imc_send_bytes = ATOMIC64_INIT(0);
 static atomic64_t rsm_imc_send_errors = ATOMIC64_INIT(0);
-static void rsm_imc_errcnt_work(struct work_struct *work);
-static DECLARE_WORK(rsm_imc_errcnt_announce_work, rsm_imc_errcnt_work);
 
 static void rsm_imc_pages_free(struct page **p, unsigned long n)
 {
@@ -231,6 +226,35 @@ void rsm_imc_dests_rxup(struct rsm_ep *ep, u32 key)
 }
 
 /**
+ * rsm_imc_dests_rxdown - a peer drops its receive memory of a region:
+ * forget its keys once no send with them is in flight
+ * @ep: the peer's endpoint
+ * @key: the region
+ */
+void rsm_imc_dests_rxdown(struct rsm_ep *ep, u32 key)
+{
+	struct rsm_imc_mem *m = rsm_imc_mem_get(key, RSM_IMC_FIND);
+	struct rsm_imc_dest *d;
+
+	if (!m)
+		return;
+	/* sends are bounded: a dead peer's fail at the heartbeat timeout */
+	mutex_lock(&m->tx_lock);
+	mutex_lock(&m->lock);
+	d = rsm_imc_dest_find_locked(m, ep->conn->nodeid);
+	if (d) {
+		kvfree(d->keys);
+		d->keys = NULL;
+		d->none = false;
+		d->ep_id = RSM_IMC_NO_EP;
+		d->gen++;
+	}
+	mutex_unlock(&m->lock);
+	mutex_unlock(&m->tx_lock);
+	rsm_imc_mem_put(m);
+}
+
+/**
  * rsm_imc_dests_free - the region object goes: forget the receivers
  * @m: the region
  */
@@ -313,6 +337,9 @@ static int rsm_imc_dest_fetch(struct rsm_imc_mem *m, struct rsm_imc_dest *d,
 			atomic64_inc(&rsm_cluster.bad_msgs);
 			rsm_conn_fail(ep, "receive keys for another region");
 			ret = -EAGAIN;
+		} else if (rep->flags == cpu_to_le32(RSM_IMC_RX_FAILED)) {
+			/* not now: not remembered, and the send failed */
+			ret = -EIO;
 		} else if (rep->flags) {
 			mutex_lock(&m->lock);
 			d->none = true;
@@ -368,6 +395,7 @@ static struct rsm_imc_dest *rsm_imc_dest_get(struct rsm_imc_mem *m,
 		d = fresh;
 		fresh = NULL;
 		d->nodeid = nodeid;
+		d->ep_id = RSM_IMC_NO_EP;
 		list_add_tail(&d->list, &m->dests);
 	}
 	gen = d ? d->gen : 0;
@@ -664,97 +692,6 @@ int rsm_imc_tx_send(struct rsm_imc_tx *tx, u64 off, u64 len, bool all)
 }
 
 /**
- * rsm_imc_errcnt - a rail's error count
- * @rail: below RSM_IMC_RAILS_MAX
- *
- * Return: the count, never negative.
- */
-s32 rsm_imc_errcnt(u32 rail)
-{
-	return atomic_read(&rsm_imc_errcnts[rail]);
-}
-
-/**
- * rsm_imc_errcnt_bump - a transmission error on a rail: count it here and
- * tell every peer
- * @rail: below RSM_IMC_RAILS_MAX
- */
-void rsm_imc_errcnt_bump(u32 rail)
-{
-	atomic_add_unless(&rsm_imc_errcnts[rail], 1, RSM_IMC_ERRCNT_MAX);
-	atomic_inc(&rsm_imc_epoch);
-	rsm_imc_errcnt_announce();
-}
-
-/**
- * rsm_imc_epoch_next - make every transmit mapping send all it ever sent
- * at its next flush point (a member came back, or joined)
- */
-void rsm_imc_epoch_next(void)
-{
-	atomic_inc(&rsm_imc_epoch);
-}
-
-/**
- * rsm_imc_err_epoch - a number that moves whenever an error count does
- *
- * Return: the current epoch.
- */
-u32 rsm_imc_err_epoch(void)
-{
-	return atomic_read(&rsm_imc_epoch);
-}
-
-static void rsm_imc_send_errcnt(struct rsm_ep *ep, void *arg)
-{
-	struct rsm_msg_imc_errcnt m = {
-		.hdr.type = cpu_to_le16(RSM_MSG_IMC_ERRCNT),
-		.hdr.len = cpu_to_le32(sizeof(m)),
-	};
-	u32 r;
-
-	for (r = 0; r < RSM_IMC_RAILS_MAX; r++) {
-		m.rail = cpu_to_le32(r);
-		m.count = cpu_to_le32(rsm_imc_errcnt(r));
-		if (rsm_msg_send_wait(ep, &m, sizeof(m)))
-			return;	/* it hears them again when it reconnects */
-	}
-}
-
-static void rsm_imc_errcnt_work(struct work_struct *work)
-{
-	if (rsm_cluster_each_active(rsm_imc_send_errcnt, NULL))
-		rsm_warn_rl("imc: out of memory telling error counts\n");
-}
-
-/**
- * rsm_imc_errcnt_announce - tell every peer the error counts (soon)
- */
-void rsm_imc_errcnt_announce(void)
-{
-	queue_work(rsm_wq, &rsm_imc_errcnt_announce_work);
-}
-
-/**
- * rsm_imc_errcnt_serve - a peer's error count of a rail: keep the larger
- * @ep: endpoint it came on
- * @msg: RSM_MSG_IMC_ERRCNT, checked
- */
-void rsm_imc_errcnt_serve(struct rsm_ep *ep, const void *msg)
-{
-	const struct rsm_msg_imc_errcnt *m = msg;
-	atomic_t *c = &rsm_imc_errcnts[le32_to_cpu(m->rail)];
-	int want = le32_to_cpu(m->count), old = atomic_read(c);
-
-	while (old < want) {
-		if (atomic_try_cmpxchg(c, &old, want)) {
-			atomic_inc(&rsm_imc_epoch);
-			break;
-		}
-	}
-}
-
-/**
  * rsm_imc_tx_counters - this host's transmit mappings, sends and counts
  * @c: filled in part
  */
@@ -777,5 +714,5 @@ void rsm_imc_tx_counters(struct rsm_imc_counters *c)
  */
 void rsm_imc_tx_exit(void)
 {
-	cancel_work_sync(&rsm_imc_errcnt_announce_work);
+	rsm_imc_errcnt_exit();
 }

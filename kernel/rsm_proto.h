@@ -159,7 +159,8 @@ enum rsm_msg_type {
 	RSM_MSG_IMC_RXKEYS_REPLY = 15,	/* receiver -> transmitter: keys */
 	RSM_MSG_IMC_RXUP	= 16,	/* receiver -> all: receive memory made */
 	RSM_MSG_IMC_ERRCNT	= 17,	/* either way: a rail's error count */
-	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_ERRCNT
+	RSM_MSG_IMC_RXDOWN	= 18,	/* receiver -> transmitters: keys go */
+	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_RXDOWN
 };
 
 /*
@@ -497,7 +498,8 @@ struct rsm_msg_imc_region {
  * write and read access, addressed by region offset in chunks of
  * 2^chunk_shift bytes like a segment; it keeps it while the region is in
  * its registry.  Making it, it tells every peer (RXUP), so that a peer
- * told "none" before asks again.
+ * told "none" before asks again; before it deregisters, every peer it
+ * registered for forgets the keys (RXDOWN).
  */
 
 /*
@@ -515,12 +517,14 @@ struct rsm_msg_imc_rxkeys {
 };
 
 #define RSM_IMC_RX_NONE		1	/* no receive memory of the region */
+#define RSM_IMC_RX_FAILED	2	/* keys not available now: ask again */
 
 /*
  * struct rsm_msg_imc_rxkeys_reply - answer to RSM_MSG_IMC_RXKEYS
  * @hdr:	type RSM_MSG_IMC_RXKEYS_REPLY
  * @xid:	of the request
- * @flags:	RSM_IMC_RX_NONE (then everything after @key is zero) or 0
+ * @flags:	RSM_IMC_RX_NONE or RSM_IMC_RX_FAILED (then everything after
+ *		@key is zero), or 0
  * @key:	the region asked for
  * @size:	bytes of receive memory, as for a region
  * @chunk_shift: RSM_WIRE_CHUNK_SHIFT_MIN .. RSM_WIRE_CHUNK_SHIFT_MAX
@@ -545,9 +549,11 @@ struct rsm_msg_imc_rxkeys_reply {
 };
 
 /*
- * struct rsm_msg_imc_rxup - the sender now has receive memory of @key;
- * answered with RSM_MSG_ACK once the receiver will ask for its keys
- * @hdr:	type RSM_MSG_IMC_RXUP
+ * struct rsm_msg_imc_rxup - the sender now has receive memory of @key
+ * (RXUP: answered with RSM_MSG_ACK once the receiver will ask for its
+ * keys), or is about to drop it (RXDOWN: answered once the receiver
+ * forgot the keys and has no write with them in flight)
+ * @hdr:	type RSM_MSG_IMC_RXUP or RSM_MSG_IMC_RXDOWN
  * @xid:	transaction id, not zero
  * @key:	the region
  * @pad:	zero

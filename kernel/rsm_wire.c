@@ -64,6 +64,7 @@ __u32 rsm_wire_msg_len(unsigned int type)
 	case RSM_MSG_IMC_RXKEYS_REPLY:
 		return sizeof(struct rsm_msg_imc_rxkeys_reply);
 	case RSM_MSG_IMC_RXUP:
+	case RSM_MSG_IMC_RXDOWN:
 		return sizeof(struct rsm_msg_imc_rxup);
 	case RSM_MSG_IMC_ERRCNT:
 		return sizeof(struct rsm_msg_imc_errcnt);
@@ -94,6 +95,7 @@ enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type)
 	case RSM_MSG_IMC_REGION:
 	case RSM_MSG_IMC_RXKEYS:
 	case RSM_MSG_IMC_RXUP:
+	case RSM_MSG_IMC_RXDOWN:
 	case RSM_MSG_IMC_ERRCNT:
 		return RSM_WIRE_REQUEST;
 	case RSM_MSG_SEG_REPLY:
@@ -120,6 +122,7 @@ unsigned int rsm_wire_answer_type(unsigned int request)
 		return RSM_MSG_SEG_REPLY;
 	case RSM_MSG_REVOKE:
 	case RSM_MSG_IMC_RXUP:
+	case RSM_MSG_IMC_RXDOWN:
 		return RSM_MSG_ACK;
 	case RSM_MSG_IMC_ALLOC:
 		return RSM_MSG_IMC_ALLOC_REPLY;
@@ -278,7 +281,8 @@ static int rsm_wire_check_rxkeys_reply(const struct rsm_msg_imc_rxkeys_reply *m)
 	__u32 nkeys = le32_to_cpu(m->nkeys);
 	__u64 size = le64_to_cpu(m->size);
 
-	if (!m->xid || (flags & ~RSM_IMC_RX_NONE) || m->pad)
+	if (!m->xid || m->pad ||
+	    (flags && flags != RSM_IMC_RX_NONE && flags != RSM_IMC_RX_FAILED))
 		return -EPROTO;
 	if (flags)
 		return rsm_wire_zero(&m->size, sizeof(*m) -
@@ -307,6 +311,7 @@ static int rsm_wire_check_imc_small(unsigned int type, const void *buf)
 		return rk->xid &&
 		       le32_to_cpu(rk->first) < RSM_WIRE_CHUNKS_MAX ? 0 : -EPROTO;
 	case RSM_MSG_IMC_RXUP:
+	case RSM_MSG_IMC_RXDOWN:
 		return up->xid && !up->pad ? 0 : -EPROTO;
 	default:
 		return !ec->xid && le32_to_cpu(ec->rail) < RSM_IMC_RAILS_MAX &&
@@ -366,6 +371,7 @@ static int rsm_wire_check_payload(unsigned int type, const void *buf)
 		return rsm_wire_check_rxkeys_reply(buf);
 	case RSM_MSG_IMC_RXKEYS:
 	case RSM_MSG_IMC_RXUP:
+	case RSM_MSG_IMC_RXDOWN:
 	case RSM_MSG_IMC_ERRCNT:
 		return rsm_wire_check_imc_small(type, buf);
 	default:

@@ -212,6 +212,8 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		__u32 sh = le32_to_cpu(m->rxr.chunk_shift);
 
 		if (m->rxr.flags) {
+			must(le32_to_cpu(m->rxr.flags) == RSM_IMC_RX_NONE ||
+			     le32_to_cpu(m->rxr.flags) == RSM_IMC_RX_FAILED);
 			must(!m->rxr.size && !m->rxr.nkeys);
 			break;
 		}
@@ -226,6 +228,7 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		break;
 	}
 	case RSM_MSG_IMC_RXUP:
+	case RSM_MSG_IMC_RXDOWN:
 		must(m->rxup.xid && !m->rxup.pad);
 		break;
 	case RSM_MSG_IMC_ERRCNT:

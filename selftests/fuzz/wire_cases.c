@@ -228,6 +228,7 @@ static void test_every_type_valid(void)
 		[RSM_MSG_IMC_RXKEYS_REPLY] = "imc_rxkeys_reply_valid_accepted",
 		[RSM_MSG_IMC_RXUP] = "imc_rxup_valid_accepted",
 		[RSM_MSG_IMC_ERRCNT] = "imc_errcnt_valid_accepted",
+		[RSM_MSG_IMC_RXDOWN] = "imc_rxdown_valid_accepted",
 	};
 	union wire_msg m;
 	unsigned int t;
@@ -615,8 +616,16 @@ static void test_imc_receive_memory(void)
 	       len - offsetof(struct rsm_msg_imc_rxkeys_reply, size));
 	msg_case("imc_rxkeys_reply_bare_none_accepted", &m, len,
 		 RSM_MSG_IMC_RXKEYS_REPLY);
-	m.rxr.flags = cpu_to_le32(2);
+	m.rxr.flags = cpu_to_le32(RSM_IMC_RX_FAILED);
+	msg_case("imc_rxkeys_reply_bare_failed_accepted", &m, len,
+		 RSM_MSG_IMC_RXKEYS_REPLY);
+	m.rxr.flags = cpu_to_le32(RSM_IMC_RX_NONE | RSM_IMC_RX_FAILED);
+	msg_case("imc_rxkeys_reply_none_and_failed_rejected", &m, len, REJECT);
+	m.rxr.flags = cpu_to_le32(4);
 	msg_case("imc_rxkeys_reply_unknown_flag_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_RXDOWN);
+	m.rxup.xid = 0;
+	msg_case("imc_rxdown_xid_0_rejected", &m, len, REJECT);
 
 	len = wire_build(&m, RSM_MSG_IMC_RXUP);
 	m.rxup.xid = 0;
@@ -759,6 +768,8 @@ static void test_answer_matching(void)
 		    RSM_MSG_IMC_RXKEYS_REPLY, true);
 	answer_case("ack_answers_an_rxup", rsm_wire_answer_type(RSM_MSG_IMC_RXUP),
 		    RSM_MSG_ACK, true);
+	answer_case("ack_answers_an_rxdown",
+		    rsm_wire_answer_type(RSM_MSG_IMC_RXDOWN), RSM_MSG_ACK, true);
 	answer_case("alloc_reply_is_no_answer_to_an_rxkeys",
 		    rsm_wire_answer_type(RSM_MSG_IMC_RXKEYS),
 		    RSM_MSG_IMC_ALLOC_REPLY, false);

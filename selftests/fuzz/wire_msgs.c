@@ -141,6 +141,7 @@ static void wire_build_payload(union wire_msg *m, unsigned int type)
 		m->rxr.keys[0] = cpu_to_le32(0x1234);
 		break;
 	case RSM_MSG_IMC_RXUP:
+	case RSM_MSG_IMC_RXDOWN:
 		m->rxup.xid = cpu_to_le64(13);
 		m->rxup.key = cpu_to_le32(0x6b001);
 		break;

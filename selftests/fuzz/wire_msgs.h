@@ -54,7 +54,7 @@ union wire_msg {
 };
 
 #define WIRE_TYPE_FIRST	RSM_MSG_INFO
-#define WIRE_TYPE_LAST	RSM_MSG_IMC_ERRCNT
+#define WIRE_TYPE_LAST	RSM_MSG_IMC_RXDOWN
 
 /*
  * The numbers of a segment description, the input of WIRE_T_REPLY_FIELDS:
