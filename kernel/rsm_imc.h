@@ -62,6 +62,8 @@ struct rsm_imc_mem {
 	/* a receive attach waits for the first one's RXUP round */
 	struct mutex		rxup_lock;
 	struct mutex		tx_lock;	/* see above */
+	/* senders use peers' keys under it (read); RXDOWN takes it (write) */
+	struct rw_semaphore	keys_sem;
 	struct mutex		lock;		/* see above */
 	bool			gone;		/* left the registry */
 	struct page		**rx;		/* receive memory, or NULL */
@@ -154,7 +156,8 @@ enum rsm_imc_get {
 };
 
 struct rsm_imc_mem *rsm_imc_mem_get(u32 key, enum rsm_imc_get how);
-bool rsm_imc_mem_known(u32 key);
+struct rsm_imc_mem *rsm_imc_mem_get_known(u32 key, enum rsm_imc_get how,
+					  bool *known);
 void rsm_imc_drop(u32 key);
 void rsm_imc_regions_exit(void);
 

@@ -25,7 +25,11 @@
 
 #include "rsm_imc.h"
 
-#define RSM_IMC_RXUP_MS		5000	/* a peer acknowledges RXUP, RXDOWN */
+/*
+ * A peer acknowledges RXUP, and RXDOWN after its writes in flight, which
+ * end by the heartbeat timeout at the latest.
+ */
+#define RSM_IMC_RXUP_MS		10000
 
 /*
  * struct rsm_imc_rxreg - receive memory registered for one peer; on its
@@ -124,14 +128,21 @@ static void rsm_imc_rx_revoke(struct rsm_imc_mem *m)
 		n++;
 	eps = n ? kcalloc(n, sizeof(*eps), GFP_KERNEL) : NULL;
 	n = 0;
-	/* listed, so the endpoint has not gone (rsm_imc_rx_ep_gone()) */
+	/*
+	 * Listed, so the endpoint is not freed (rsm_imc_rx_ep_gone() takes
+	 * our lock); but it may be past waiting for its users: only an
+	 * active one is used.  The keys of one that is not die with its QP.
+	 */
 	list_for_each_entry(rr, &m->regs, mem_list) {
-		if (!eps) {
-			rsm_conn_fail(rr->ep, "out of memory revoking keys");
-			continue;
+		struct rsm_ep *ep = rsm_ep_get_active(rr->ep->conn,
+						      rr->ep->id);
+
+		if (ep && !eps) {
+			rsm_conn_fail(ep, "out of memory revoking keys");
+			rsm_ep_put_user(ep);
+		} else if (ep) {
+			eps[n++] = ep;
 		}
-		rsm_ep_get_user(rr->ep);
-		eps[n++] = rr->ep;
 	}
 	mutex_unlock(&rsm_imc_regs_lock);
 	for (i = 0; i < n; i++) {
@@ -189,6 +200,7 @@ struct rsm_imc_mem *rsm_imc_mem_new(const struct rsm_imc_attrs *a)
 	m->npages = a->size >> PAGE_SHIFT;
 	INIT_WORK(&m->free_work, rsm_imc_mem_free_work);
 	mutex_init(&m->rxup_lock);
+	init_rwsem(&m->keys_sem);
 	mutex_init(&m->tx_lock);
 	mutex_init(&m->lock);
 	INIT_LIST_HEAD(&m->regs);
@@ -297,7 +309,7 @@ int rsm_imc_mem_attach(struct rsm_imc_mem *m, const void *owner, u32 dir,
 		}
 	}
 	mutex_unlock(&m->lock);
-	/* a peer that missed it (no memory here) is asked again below */
+	/* peers that cannot hear it start afresh (and ask again) */
 	if (made && rsm_cluster_each_active(rsm_imc_send_rxup, &m->a.key))
 		rsm_cluster_reset_conns("out of memory telling of receive memory");
 	if (dir == RSM_IMC_DIR_RX)
@@ -427,13 +439,17 @@ static u32 rsm_imc_rx_fill(struct rsm_imc_mem *m, struct rsm_ep *ep,
 	struct rsm_imc_rxreg *rr;
 	u32 i, n;
 
+	/*
+	 * Coherent memory that cannot be made (the host's receive limit)
+	 * stays unmade: "none", as for a region not received here.
+	 */
 	mutex_lock(&m->lock);
 	if (!m->rx && coherent && !m->gone && rsm_imc_rx_make_locked(m))
-		rsm_warn_rl("imc: no receive memory for coherent key %u\n",
+		rsm_warn_rl("imc: no receive memory for coherent key %u (imc_init -r)\n",
 			    m->a.key);
 	mutex_unlock(&m->lock);
 	if (!m->rx)
-		return coherent ? RSM_IMC_RX_FAILED : RSM_IMC_RX_NONE;
+		return RSM_IMC_RX_NONE;
 	mutex_lock(&rsm_imc_regs_lock);
 	rr = rsm_imc_rxreg_get(m, ep);
 	if (!rr || first >= rr->set->nchunks) {
@@ -458,6 +474,7 @@ static void rsm_imc_rx_keys(struct rsm_ep *ep,
 	struct rsm_msg_imc_rxkeys_reply *rep = kzalloc(sizeof(*rep), GFP_KERNEL);
 	u32 key = le32_to_cpu(req->key), st;
 	struct rsm_imc_mem *m;
+	bool known;
 
 	if (!rep) {
 		rsm_conn_fail(ep, "out of memory for receive keys");
@@ -468,8 +485,8 @@ static void rsm_imc_rx_keys(struct rsm_ep *ep,
 	 * region not in the registry is one this host lost track of for
 	 * the moment: not an answer to remember.
 	 */
-	m = rsm_imc_mem_get(key, RSM_IMC_IF_COHERENT);
-	if (!rsm_imc_mem_known(key))
+	m = rsm_imc_mem_get_known(key, RSM_IMC_IF_COHERENT, &known);
+	if (!known)
 		st = RSM_IMC_RX_FAILED;
 	else
 		st = m ? rsm_imc_rx_fill(m, ep, le32_to_cpu(req->first), rep) :

@@ -75,20 +75,24 @@ void rsm_imc_put_if_empty_locked(struct rsm_imc_region *r)
 }
 
 /**
- * rsm_imc_mem_get - this host's side of a region in the registry
+ * rsm_imc_mem_get_known - this host's side of a region in the registry
  * @key: the region
  * @how: whether to make it when there is none yet
+ * @known: out: whether the region is in the registry (or NULL)
  *
  * Return: a reference to it, or NULL (not in the registry, not made, or
  * no memory).
  */
-struct rsm_imc_mem *rsm_imc_mem_get(u32 key, enum rsm_imc_get how)
+struct rsm_imc_mem *rsm_imc_mem_get_known(u32 key, enum rsm_imc_get how,
+					  bool *known)
 {
 	struct rsm_imc_region *r;
 	struct rsm_imc_mem *m = NULL;
 
 	mutex_lock(&rsm_imc_reg_lock);
 	r = rsm_imc_find_locked(key);
+	if (known)
+		*known = r;
 	if (r && !r->mem &&
 	    (how == RSM_IMC_MAKE ||
 	     (how == RSM_IMC_IF_COHERENT && (r->a.flags & RSM_IMC_COHERENT))))
@@ -99,6 +103,18 @@ struct rsm_imc_mem *rsm_imc_mem_get(u32 key, enum rsm_imc_get how)
 	}
 	mutex_unlock(&rsm_imc_reg_lock);
 	return m;
+}
+
+/**
+ * rsm_imc_mem_get - rsm_imc_mem_get_known() without asking
+ * @key: the region
+ * @how: whether to make it when there is none yet
+ *
+ * Return: as rsm_imc_mem_get_known().
+ */
+struct rsm_imc_mem *rsm_imc_mem_get(u32 key, enum rsm_imc_get how)
+{
+	return rsm_imc_mem_get_known(key, how, NULL);
 }
 
 /**
@@ -522,7 +538,7 @@ void rsm_imc_region_serve(struct rsm_ep *ep, const void *msg)
 
 /**
  * rsm_imc_region_queue - the request queue of a message about a key
- * @msg: RSM_MSG_IMC_ALLOC, _REGION, _RXKEYS or _RXUP
+ * @msg: RSM_MSG_IMC_ALLOC, _REGION, _RXKEYS, _RXUP or _RXDOWN
  *
  * Return: 1 .. RSM_CTL_QUEUES - 1 by key (queue 0 is for hosts' states).
  */
@@ -607,22 +623,6 @@ int rsm_imc_ioctl_regions(void __user *uarg)
 		ret = -EFAULT;
 	kvfree(out);
 	return ret;
-}
-
-/**
- * rsm_imc_mem_known - whether a region is in the registry
- * @key: the region
- *
- * Return: true if it is.
- */
-bool rsm_imc_mem_known(u32 key)
-{
-	bool known;
-
-	mutex_lock(&rsm_imc_reg_lock);
-	known = rsm_imc_find_locked(key);
-	mutex_unlock(&rsm_imc_reg_lock);
-	return known;
 }
 
 /**

@@ -33,7 +33,9 @@
 /*
  * struct rsm_imc_dest - a peer as this host's transmitters of a region know
  * it; on the region's @dests.  @gen and @none_gen are under the region's
- * lock, the rest under its tx_lock.
+ * lock; @keys, @ep_id, @cshift and @nchunks change under its keys_sem
+ * (written) and its lock, and senders, who hold its tx_lock, read them
+ * under keys_sem; the rest is under tx_lock.
  */
 struct rsm_imc_dest {
 	struct list_head	list;
@@ -238,8 +240,8 @@ void rsm_imc_dests_rxdown(struct rsm_ep *ep, u32 key)
 
 	if (!m)
 		return;
-	/* sends are bounded: a dead peer's fail at the heartbeat timeout */
-	mutex_lock(&m->tx_lock);
+	/* writes in flight end, at the heartbeat timeout at the latest */
+	down_write(&m->keys_sem);
 	mutex_lock(&m->lock);
 	d = rsm_imc_dest_find_locked(m, ep->conn->nodeid);
 	if (d) {
@@ -250,7 +252,7 @@ void rsm_imc_dests_rxdown(struct rsm_ep *ep, u32 key)
 		d->gen++;
 	}
 	mutex_unlock(&m->lock);
-	mutex_unlock(&m->tx_lock);
+	up_write(&m->keys_sem);
 	rsm_imc_mem_put(m);
 }
 
@@ -308,7 +310,7 @@ static bool rsm_imc_keys_ok(const struct rsm_imc_mem *m,
 	if (le32_to_cpu(rep->key) != m->a.key)
 		return false;
 	if (rep->flags)
-		return !first;
+		return !first || rep->flags == cpu_to_le32(RSM_IMC_RX_FAILED);
 	if (le64_to_cpu(rep->size) != m->a.size ||
 	    le32_to_cpu(rep->first) != first)
 		return false;
@@ -318,7 +320,8 @@ static bool rsm_imc_keys_ok(const struct rsm_imc_mem *m,
 
 /*
  * Fetch @d's keys over @ep.  Under @m's tx_lock.  Return: 0 (keys in @d,
- * or @d->none), -EINTR, -ENOMEM or -EAGAIN.
+ * or @d->none), -EINTR, -ENOMEM, -EIO (no keys there for now) or -EAGAIN
+ * (the peer is not usable, or changed its memory meanwhile).
  */
 static int rsm_imc_dest_fetch(struct rsm_imc_mem *m, struct rsm_imc_dest *d,
 			      struct rsm_ep *ep, u32 gen)
@@ -341,11 +344,16 @@ static int rsm_imc_dest_fetch(struct rsm_imc_mem *m, struct rsm_imc_dest *d,
 			/* not now: not remembered, and the send failed */
 			ret = -EIO;
 		} else if (rep->flags) {
+			/* remembered until the peer says it made memory */
+			down_write(&m->keys_sem);
 			mutex_lock(&m->lock);
-			d->none = true;
-			d->none_gen = gen;
+			if (d->gen == gen) {
+				d->none = true;
+				d->none_gen = gen;
+				d->ep_id = ep->id;
+			}
 			mutex_unlock(&m->lock);
-			d->ep_id = ep->id;
+			up_write(&m->keys_sem);
 		} else {
 			u32 i, n = le32_to_cpu(rep->nkeys);
 
@@ -366,12 +374,23 @@ static int rsm_imc_dest_fetch(struct rsm_imc_mem *m, struct rsm_imc_dest *d,
 		kvfree(keys);
 		return ret;
 	}
+	/* an RXDOWN (or RXUP) since we asked: these keys may be stale */
+	down_write(&m->keys_sem);
+	mutex_lock(&m->lock);
+	if (d->gen != gen) {
+		mutex_unlock(&m->lock);
+		up_write(&m->keys_sem);
+		kvfree(keys);
+		return -EAGAIN;
+	}
 	kvfree(d->keys);
 	d->keys = keys;
 	d->nchunks = nchunks;
 	d->cshift = cshift;
 	d->none = false;
 	d->ep_id = ep->id;
+	mutex_unlock(&m->lock);
+	up_write(&m->keys_sem);
 	return 0;
 }
 
@@ -424,7 +443,9 @@ static int rsm_imc_send_one(struct rsm_imc_mem *m, struct rsm_imc_batch *b,
 	if (!ep)
 		return 0;	/* not connected: not receiving */
 	d = rsm_imc_dest_get(m, ep, nodeid, &ret);
-	if (d) {
+	/* RXDOWN may take the keys until the writes are done */
+	down_read(&m->keys_sem);
+	if (d && d->keys && d->ep_id == ep->id) {
 		ret = rsm_rdma_rw_vec(ep, true, d->keys, d->cshift, b->n,
 				      b->roff, b->lb, b->len, NULL, true,
 				      &done);
@@ -432,6 +453,7 @@ static int rsm_imc_send_one(struct rsm_imc_mem *m, struct rsm_imc_batch *b,
 		for (done = 0; !ret && done < b->n; done++)
 			atomic64_add(b->len[done], &rsm_imc_send_bytes);
 	}
+	up_read(&m->keys_sem);
 	if (ret && ret != -EINTR)
 		atomic64_inc(&rsm_imc_send_errors);
 	rsm_ep_put_user(ep);

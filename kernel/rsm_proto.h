@@ -362,7 +362,7 @@ struct rsm_msg_revoke {
 };
 
 /*
- * struct rsm_msg_ack - answer to REVOKE and to IMC_RXUP
+ * struct rsm_msg_ack - answer to REVOKE, IMC_RXUP and IMC_RXDOWN
  * @hdr:	type RSM_MSG_ACK
  * @xid:	of the request
  * @status:	0

@@ -626,6 +626,9 @@ static void test_imc_receive_memory(void)
 	len = wire_build(&m, RSM_MSG_IMC_RXDOWN);
 	m.rxup.xid = 0;
 	msg_case("imc_rxdown_xid_0_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_RXDOWN);
+	m.rxup.pad = cpu_to_le32(1);
+	msg_case("imc_rxdown_nonzero_pad_rejected", &m, len, REJECT);
 
 	len = wire_build(&m, RSM_MSG_IMC_RXUP);
 	m.rxup.xid = 0;
