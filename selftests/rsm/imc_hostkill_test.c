@@ -76,32 +76,6 @@ static int wait_nhosts(unsigned int want)
 	return -1;
 }
 
-/* Ask the runner to kill node @k; wait until it did.  0 or -1. */
-static int kill_node(int k)
-{
-	const char *share = getenv("RSM_SHARE");
-	double end = rsmt_time() + KILL_S;
-	char path[512];
-	FILE *f;
-
-	if (!share)
-		return -1;
-	if (rsmt_node_id() == 1) {
-		snprintf(path, sizeof(path), "%s/kill-node%d", share, k);
-		f = fopen(path, "w");
-		if (!f)
-			return -1;
-		fclose(f);
-	}
-	snprintf(path, sizeof(path), "%s/killed-node%d", share, k);
-	while (access(path, F_OK)) {
-		if (rsmt_time() > end)
-			return -1;
-		usleep(100 * 1000);
-	}
-	return 0;
-}
-
 /* Send @len bytes until a check passes (the rails may be recovering). */
 static int send_checked(caddr_t tx, const void *src, long len)
 {
@@ -156,7 +130,7 @@ TEST_F_TIMEOUT(imc, a_killed_host_drops_out_and_the_others_keep_the_region,
 		pause();	/* holding everything until the VM dies */
 		return;
 	}
-	ASSERT_EQ(0, kill_node(3));
+	ASSERT_EQ(0, rsmt_kill_node(3, KILL_S));
 
 	/* the dead host's part and its place in the host list go */
 	EXPECT_EQ(0, wait_hosts_of(KEY, 0x6));

@@ -407,3 +407,28 @@ int rsmt_imc_idle(int timeout_s, bool registry)
 	rsmt_sh("%s/utils/imcs -r -k | sed 's/^/# /' >&2", rsmt_top());
 	return -1;
 }
+
+int rsmt_kill_node(int k, int timeout_s)
+{
+	const char *share = getenv("RSM_SHARE");
+	double end = rsmt_time() + timeout_s;
+	char path[512];
+	FILE *f;
+
+	if (!share)
+		return -1;
+	if (rsmt_node_id() == 1) {
+		snprintf(path, sizeof(path), "%s/kill-node%d", share, k);
+		f = fopen(path, "w");
+		if (!f)
+			return -1;
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/killed-node%d", share, k);
+	while (access(path, F_OK)) {
+		if (rsmt_time() > end)
+			return -1;
+		usleep(100 * 1000);
+	}
+	return 0;
+}

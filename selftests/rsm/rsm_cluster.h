@@ -117,6 +117,13 @@ int rsmt_counts_wait(const struct rsmt_counts *base, int timeout_s);
 int rsmt_imc_idle(int timeout_s, bool registry);
 
 /*
+ * Have the runner kill node @k's VM (node 1 asks; every node waits until
+ * it is done; needs RSM_ALLOW_KILL=1).  Returns 0, or -1 after
+ * @timeout_s seconds.
+ */
+int rsmt_kill_node(int k, int timeout_s);
+
+/*
  * Deterministic test data: the byte at segment offset @off of pattern
  * @seed.  Not periodic in the offset, so data landing at the wrong place
  * is noticed; different seeds give different data at every offset.

@@ -29,32 +29,6 @@
 #define CLOSE_S		30	/* a close on a dead path returns within this */
 #define DETECT_S	20	/* the module notices a dead peer within this */
 
-/* Ask the runner to kill node @k; wait until it did.  0 or -1. */
-static int kill_node(int k)
-{
-	const char *share = getenv("RSM_SHARE");
-	char path[512];
-	double end = rsmt_time() + KILL_S;
-	FILE *f;
-
-	if (!share)
-		return -1;
-	if (rsmt_node_id() == 1) {
-		snprintf(path, sizeof(path), "%s/kill-node%d", share, k);
-		f = fopen(path, "w");
-		if (!f)
-			return -1;
-		fclose(f);
-	}
-	snprintf(path, sizeof(path), "%s/killed-node%d", share, k);
-	while (access(path, F_OK)) {
-		if (rsmt_time() > end)
-			return -1;
-		usleep(100 * 1000);
-	}
-	return 0;
-}
-
 /* An explicit-mode span on import @k with a put and mapped stores in it. */
 static void open_dirty_span(struct __test_metadata *_metadata,
 			    FIXTURE_DATA(node) *self, unsigned int k,
@@ -121,7 +95,7 @@ NODE_TEST(killed_exporter_node_fails_open_spans_and_leaves_no_trace, 600)
 		for (;;)
 			pause();
 	}
-	ASSERT_EQ(0, kill_node(victim));
+	ASSERT_EQ(0, rsmt_kill_node(victim, KILL_S));
 	/* from now on, steps wait for the survivors only */
 	snprintf(nodes, sizeof(nodes), "%d", self->n - 1);
 	setenv("RSM_NODES", nodes, 1);
