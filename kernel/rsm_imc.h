@@ -92,6 +92,8 @@ int rsm_imc_host_node(const char *name, u32 *nodeid);
 unsigned int rsm_imc_member_peers(u32 *nodes, unsigned int max);
 
 /* rsm_imc_mem.c */
+struct page **rsm_imc_pages_alloc(unsigned long n);
+void rsm_imc_pages_free(struct page **p, unsigned long n);
 struct rsm_imc_mem *rsm_imc_mem_new(const struct rsm_imc_attrs *a);
 void rsm_imc_mem_put(struct rsm_imc_mem *m);
 void rsm_imc_mem_gone(struct rsm_imc_mem *m);

@@ -71,16 +71,46 @@ static void rsm_imc_rxreg_free(struct rsm_imc_rxreg *rr)
 	kfree(rr);
 }
 
-static void rsm_imc_rx_free(struct page **rx, unsigned long n)
+/**
+ * rsm_imc_pages_free - drop pages from rsm_imc_pages_alloc() (a mapping
+ * of them keeps its own references)
+ * @p: the array, or NULL
+ * @n: its length
+ */
+void rsm_imc_pages_free(struct page **p, unsigned long n)
 {
 	unsigned long i;
 
-	if (!rx)
+	if (!p)
 		return;
 	for (i = 0; i < n; i++)
-		if (rx[i])
-			put_page(rx[i]);
-	kvfree(rx);
+		if (p[i])
+			put_page(p[i]);
+	kvfree(p);
+}
+
+/**
+ * rsm_imc_pages_alloc - zeroed pages, charged to the caller's memory cgroup
+ * @n: how many
+ *
+ * Return: an array of @n pages, or NULL (no memory, or a fatal signal).
+ */
+struct page **rsm_imc_pages_alloc(unsigned long n)
+{
+	struct page **p = kvcalloc(n, sizeof(*p), GFP_KERNEL_ACCOUNT);
+	unsigned long i;
+
+	for (i = 0; p && i < n; i++) {
+		/* an OOM-killed task's charges are forced: stop at once */
+		p[i] = fatal_signal_pending(current) ? NULL :
+		       alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
+		if (!p[i]) {
+			rsm_imc_pages_free(p, n);
+			return NULL;
+		}
+		cond_resched();
+	}
+	return p;
 }
 
 /* Tell @ep's peer about receive memory of @key, and wait for its answer. */
@@ -166,7 +196,7 @@ static void rsm_imc_mem_free_work(struct work_struct *work)
 	rsm_imc_dests_free(m);
 	if (m->rx)
 		atomic64_sub(m->a.size, &rsm_imc_rx_bytes);
-	rsm_imc_rx_free(m->rx, m->npages);
+	rsm_imc_pages_free(m->rx, m->npages);
 	kfree(m);
 	atomic_dec(&rsm_imc_mem_objs);
 }
@@ -237,25 +267,14 @@ static int rsm_imc_rx_make_locked(struct rsm_imc_mem *m)
 {
 	u64 limit = (u64)rsm_imc_max_recv_mb() << 20;
 	struct page **rx;
-	unsigned long i;
 
 	lockdep_assert_held(&m->lock);
 	if (atomic64_add_return(m->a.size, &rsm_imc_rx_bytes) > limit) {
 		atomic64_sub(m->a.size, &rsm_imc_rx_bytes);
 		return RSM_IMC_ST_RXFULL;
 	}
-	rx = kvcalloc(m->npages, sizeof(*rx), GFP_KERNEL_ACCOUNT);
-	for (i = 0; rx && i < m->npages; i++) {
-		/* an OOM-killed task's charges are forced: stop at once */
-		if (fatal_signal_pending(current))
-			break;
-		rx[i] = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
-		if (!rx[i])
-			break;
-		cond_resched();
-	}
-	if (!rx || i < m->npages) {
-		rsm_imc_rx_free(rx, m->npages);
+	rx = rsm_imc_pages_alloc(m->npages);
+	if (!rx) {
 		atomic64_sub(m->a.size, &rsm_imc_rx_bytes);
 		return RSM_IMC_ST_NOMEM;
 	}

@@ -84,36 +84,6 @@ static atomic64_t rsm_imc_sends = ATOMIC64_INIT(0);
 static atomic64_t rsm_imc_send_bytes = ATOMIC64_INIT(0);
 static atomic64_t rsm_imc_send_errors = ATOMIC64_INIT(0);
 
-static void rsm_imc_pages_free(struct page **p, unsigned long n)
-{
-	unsigned long i;
-
-	if (!p)
-		return;
-	for (i = 0; i < n; i++)
-		if (p[i])
-			put_page(p[i]);
-	kvfree(p);
-}
-
-static struct page **rsm_imc_pages_alloc(unsigned long n)
-{
-	struct page **p = kvcalloc(n, sizeof(*p), GFP_KERNEL_ACCOUNT);
-	unsigned long i;
-
-	for (i = 0; p && i < n; i++) {
-		/* an OOM-killed task's charges are forced: stop at once */
-		p[i] = fatal_signal_pending(current) ? NULL :
-		       alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
-		if (!p[i]) {
-			rsm_imc_pages_free(p, n);
-			return NULL;
-		}
-		cond_resched();
-	}
-	return p;
-}
-
 /**
  * rsm_imc_tx_new - a transmit mapping's pages
  * @m: the region, referenced by the caller for the mapping's life
