@@ -324,6 +324,30 @@ int rsm_ctrl_fill_stat(struct rsm_stat_ctlr *out, unsigned int max)
 }
 
 /**
+ * rsm_ctrl_nth_index - the index of a controller by its place in the list
+ * @nth: 0 for the first controller (the order rsm_ctrl_fill_stat() gives)
+ * @index: out: its index
+ *
+ * Return: 0, or -ENODEV when there are not that many controllers.
+ */
+int rsm_ctrl_nth_index(u32 nth, u32 *index)
+{
+	struct rsm_ctrl *ctrl;
+	int ret = -ENODEV;
+
+	mutex_lock(&rsm_ctrl_lock);
+	list_for_each_entry(ctrl, &rsm_ctrls, list) {
+		if (!nth--) {
+			*index = ctrl->index;
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&rsm_ctrl_lock);
+	return ret;
+}
+
+/**
  * rsm_ctrl_fill_topo - append the topology records of every controller
  * @buf: kernel buffer (at least @len bytes) or NULL when @count_only
  * @len: size of @buf

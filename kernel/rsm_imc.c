@@ -166,21 +166,29 @@ static void rsm_imc_conn_up(struct rsm_conn *conn, struct rsm_ep *ep)
 }
 
 /*
- * A member lost is an error on every rail: writes to it may be lost.  The
- * rails are recovering until it is back or, if it does not come back,
- * for two heartbeat timeouts.
+ * A member's endpoint lost is an error on every rail: writes through it may
+ * be lost.  When it was the member's last one, the rails are recovering
+ * until the member is back or, if it does not come back, for two heartbeat
+ * timeouts.  A member still reachable through another controller (another
+ * rail) is not lost.
  */
 static void rsm_imc_lost(u32 nodeid, u64 ep_id)
 {
+	struct rsm_imc_peer *p;
+	bool reachable = false;
 	u32 r;
 
 	if (!rsm_imc_forget(ep_id))
 		return;
 	mutex_lock(&rsm_imc.lock);
-	if (nodeid < RSM_WIRE_NODES)
+	list_for_each_entry(p, &rsm_imc.peers, list)
+		if (p->member && p->nodeid == nodeid)
+			reachable = true;
+	if (!reachable && nodeid < RSM_WIRE_NODES) {
 		set_bit(nodeid, rsm_imc.lost);
-	rsm_imc.lost_until = jiffies +
-			     msecs_to_jiffies(2 * READ_ONCE(rsm_hb_timeout_ms));
+		rsm_imc.lost_until = jiffies +
+			msecs_to_jiffies(2 * READ_ONCE(rsm_hb_timeout_ms));
+	}
 	mutex_unlock(&rsm_imc.lock);
 	for (r = 0; r < RSM_IMC_RAILS_MAX; r++)
 		rsm_imc_errcnt_bump(r);

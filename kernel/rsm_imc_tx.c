@@ -405,7 +405,7 @@ static struct rsm_imc_dest *rsm_imc_dest_get(struct rsm_imc_mem *m,
 static int rsm_imc_send_one(struct rsm_imc_mem *m, struct rsm_imc_batch *b,
 			    u32 nodeid)
 {
-	struct rsm_ep *ep = rsm_cluster_active_ep(nodeid);
+	struct rsm_ep *ep = rsm_cluster_rail_ep(nodeid, m->a.rail);
 	struct rsm_imc_dest *d;
 	unsigned int done;
 	int ret;

@@ -318,6 +318,47 @@ struct rsm_ep *rsm_cluster_active_ep(u32 nodeid)
 }
 
 /**
+ * rsm_cluster_rail_ep - an active endpoint to a node on a logical rail
+ * @nodeid: peer node id
+ * @rail: logical rail, the controller at that place (rsm_cluster_rails())
+ *
+ * A rail that does not reach the node fails over: any other active
+ * endpoint to it serves (the rail's loss already raised its error count).
+ *
+ * Return: the endpoint with a user reference (rsm_ep_put_user()), one
+ * through the rail's controller when there is one, or NULL.
+ */
+struct rsm_ep *rsm_cluster_rail_ep(u32 nodeid, u32 rail)
+{
+	struct rsm_ep *ep, *best = NULL;
+	struct rsm_conn *conn;
+	u32 index;
+
+	if (rsm_ctrl_nth_index(rail, &index))
+		return rsm_cluster_active_ep(nodeid);
+	mutex_lock(&rsm_cluster.lock);
+	list_for_each_entry(conn, &rsm_cluster.conns, list) {
+		if (conn->nodeid != nodeid)
+			continue;
+		ep = rsm_ep_get_active(conn, 0);
+		if (!ep)
+			continue;
+		if (!best) {
+			best = ep;
+		} else if (ep->ctrl->index == index) {
+			rsm_ep_put_user(best);
+			best = ep;
+		} else {
+			rsm_ep_put_user(ep);
+		}
+		if (best->ctrl->index == index)
+			break;
+	}
+	mutex_unlock(&rsm_cluster.lock);
+	return best;
+}
+
+/**
  * rsm_cluster_rails - the controllers as logical rails
  * @max: rails counted at most
  * @nrails: out: RDMA controllers (at most @max), in the order they came

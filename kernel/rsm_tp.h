@@ -410,6 +410,7 @@ struct rsm_ctrl *rsm_ctrl_get_by_port(struct ib_device *ibdev, u32 port);
 void rsm_ctrl_put(struct rsm_ctrl *ctrl);
 int rsm_ctrl_ioctl_attr(void __user *uarg);
 int rsm_ctrl_fill_stat(struct rsm_stat_ctlr *out, unsigned int max);
+int rsm_ctrl_nth_index(u32 nth, u32 *index);
 int rsm_ctrl_fill_topo(void *buf, size_t len, size_t *used, bool count_only);
 void rsm_ctrl_netdev_name(struct rsm_ctrl *ctrl, char *name, size_t len);
 void rsm_ctrl_name(struct rsm_ctrl *ctrl, char *buf, size_t len);
@@ -426,6 +427,7 @@ void rsm_cluster_reset_conns(const char *why);
 int rsm_cluster_each_active(void (*fn)(struct rsm_ep *ep, void *arg),
 			    void *arg);
 struct rsm_ep *rsm_cluster_active_ep(u32 nodeid);
+struct rsm_ep *rsm_cluster_rail_ep(u32 nodeid, u32 rail);
 void rsm_cluster_rails(u32 max, u32 *nrails, u32 *active);
 bool rsm_cluster_has_node(u32 nodeid);
 

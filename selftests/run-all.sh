@@ -210,7 +210,9 @@ fi	# cluster_only
 # any key, for the security tests) and squash remote root, the default of
 # a real cluster; the verdicts are named clusterN-trust.  With --siw the
 # nodes run soft-iWARP (controller siw0) instead of soft-RoCE; the
-# verdicts are named clusterN-siw.
+# verdicts are named clusterN-siw.  With --rails every node has a second
+# controller (rxe1 on eth1): two Memory Channel rails; the verdicts are
+# named clusterN-rails.
 cluster_run() {
 	local n=$1 killed=0 c vcargs=()
 	shift
@@ -231,6 +233,10 @@ cluster_run() {
 	elif [ "${1:-}" = --siw ]; then
 		c=cluster$n-siw
 		vcargs=(--transport siw)
+		shift
+	elif [ "${1:-}" = --rails ]; then
+		c=cluster$n-rails
+		vcargs=(--rails 2)
 		shift
 	fi
 	# RSM_CLUSTERS="cluster3 cluster3-trust": only these (default: all)
@@ -313,6 +319,9 @@ cluster_run 3 rsm_topology_test rsm_remote_test rsm_revoke_test rsm_importers_te
 cluster_run 3 --kill 3 rsm_peerkill_test
 # a Memory Channel host killed while it holds references: node 3 again
 cluster_run 3 --kill 3 --as kill-imc imc_cluster_test imc_hostkill_test
+# two controllers per node, two logical rails: WRONGRAIL, rail events,
+# a region's data while its rail is down on one node
+cluster_run 3 --rails imc_cluster_test imc_rail_test imc_data_test
 # the trust model: forged peers, keys, registrations, loopback, root squash
 cluster_run 3 --trust rsm_trust_test
 # iWARP (soft-iWARP, controller siw0): the whole 2-node suite again

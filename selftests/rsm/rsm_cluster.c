@@ -28,6 +28,13 @@ int rsmt_nodes(void)
 	return s ? atoi(s) : 0;
 }
 
+int rsmt_rails(void)
+{
+	const char *s = getenv("RSM_RAILS");
+
+	return s && atoi(s) == 2 ? 2 : 1;
+}
+
 const char *rsmt_top(void)
 {
 	const char *s = getenv("RSM_TOP");

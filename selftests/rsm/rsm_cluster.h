@@ -20,6 +20,8 @@
 int rsmt_node_id(void);
 /* Number of nodes, or 0. */
 int rsmt_nodes(void);
+/* RDMA controllers per node (rsm-vcluster --rails): 1 or 2. */
+int rsmt_rails(void);
 /* Path of the source tree. */
 const char *rsmt_top(void);
 

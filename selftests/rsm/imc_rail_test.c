@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Memory Channel logical rails (IMC.md 6, checks 10 and 63): every RDMA
+ * controller is a rail, so this needs the virtual cluster's second
+ * controller (rsm-vcluster --rails 2, rxe1 on eth1) and skips without it.
+ * A key lives on one rail; rail 1's port going down wakes a rail waiter
+ * with bit 1 cleared and raises the count; a region on rail 1 keeps
+ * carrying data while rail 1 is down on one node (its writes fail over to
+ * the other controller, and the retransmit protocol of imc_ckerrcnt_mr(3)
+ * ends with identical copies).  2 or 3 nodes; runs after
+ * imc_cluster_test, which makes every node a member.
+ */
+#include <sys/imc.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+#include "rsm_cluster.h"
+
+#define STEP_S		180
+#define KEY_RAIL	0x6d001
+#define KEY_DATA	0x6d002
+#define PAGE		4096
+#define RECORDS		40
+#define KEY_BULK	0x6d003
+#define BULK		(1 << 20)
+
+#define NEED_TWO_RAILS()						\
+	do {								\
+		if (rsmt_rails() != 2)					\
+			SKIP(return, "one controller per node (rsm-vcluster --rails 2)"); \
+	} while (0)
+
+static int active_rails(imc_railinfo *r)
+{
+	imc_infoType items[] = { IMC_GET_ACTIVERAILS, 0 };
+
+	return imc_getclusterinfo(items, 1, (char *)r, (int)sizeof(*r));
+}
+
+/* Poll until the active rails are @want; IMC_SUCCESS or IMC_TIMEOUT. */
+static int wait_rails(imc_railinfo want, int timeout_s)
+{
+	double end = rsmt_time() + timeout_s;
+	imc_railinfo r = 0;
+	int st;
+
+	do {
+		st = active_rails(&r);
+		if (st != IMC_SUCCESS || r == want)
+			return st;
+		usleep(100 * 1000);
+	} while (rsmt_time() < end);
+	fprintf(stderr, "# active rails 0x%x, waited for 0x%x\n", r, want);
+	return IMC_TIMEOUT;
+}
+
+/* Poll until rail @rail's count is above @than; the count, or -1. */
+static int wait_count_above(int rail, int than, int timeout_s)
+{
+	double end = rsmt_time() + timeout_s;
+	int n;
+
+	do {
+		n = imc_rderrcnt_mr(rail);
+		if (n > than)
+			return n;
+		usleep(100 * 1000);
+	} while (rsmt_time() < end);
+	return -1;
+}
+
+/* In a child: wait for a rail change from @base; exit 0 when bit 1 went. */
+static pid_t rail_waiter(imc_railinfo base)
+{
+	imc_eventType ev[] = { IMC_CC_EVENT_RAIL };
+	pid_t pid = fork();
+	imc_railinfo r = base;
+	int st;
+
+	if (pid)
+		return pid;
+	if (imc_api_init(NULL) != IMC_SUCCESS)
+		_exit(10);
+	alarm(STEP_S);
+	st = imc_wait_cluster_event(ev, 1, 0, &r, sizeof(r));
+	if (st != IMC_RAIL_CHANGE)
+		_exit(20 + (st < 0 ? -st : st) % 80);
+	_exit(r == (base & ~2U) ? 0 : 11);
+}
+
+FIXTURE(imc) {
+	int unused;
+};
+
+FIXTURE_SETUP(imc)
+{
+}
+
+FIXTURE_TEARDOWN(imc)
+{
+}
+
+TEST_F_TIMEOUT(imc, a_key_lives_on_one_rail_another_rail_is_wrongrail, 300)
+{
+	int node = rsmt_node_id(), status;
+	imc_asid_t id, other;
+	pid_t pid;
+
+	NEED_TWO_RAILS();
+	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
+	rsmt_step_test("imc.wrongrail");
+	if (node == 1)
+		ASSERT_EQ(IMC_SUCCESS, imc_asalloc(KEY_RAIL, PAGE, IMC_URW, 0,
+						   &id, 0));
+	ASSERT_EQ(0, rsmt_step("allocated", STEP_S));
+	/* check 10, from every node: another process, the other rail */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (imc_api_init(NULL) != IMC_SUCCESS)
+			_exit(10);
+		if (imc_asalloc(KEY_RAIL, PAGE, IMC_URW, 0, &other, 1) !=
+		    IMC_WRONGRAIL)
+			_exit(11);
+		/* rails are numbered below IMC_GET_NRAILS */
+		if (imc_asalloc(KEY_RAIL + 100, PAGE, IMC_URW, 0, &other, 2) !=
+		    IMC_BADRAIL)
+			_exit(12);
+		/* the key's own rail joins it */
+		if (imc_asalloc(KEY_RAIL, PAGE, IMC_URW, 0, &other, 0) !=
+		    IMC_SUCCESS || imc_asdealloc(other) != IMC_SUCCESS)
+			_exit(13);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
+	if (node == 1)
+		EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
+	ASSERT_EQ(0, rsmt_step("released", STEP_S));
+	/* gone everywhere: rail 1 may have it now */
+	EXPECT_EQ(0, rsmt_imc_idle(60, true));
+	ASSERT_EQ(0, rsmt_step("idle", STEP_S));
+	EXPECT_EQ(IMC_SUCCESS, imc_asalloc(KEY_RAIL, PAGE, IMC_URW, 0, &id, 1));
+	EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
+	ASSERT_EQ(0, rsmt_step("rail1", STEP_S));
+	EXPECT_EQ(0, rsmt_imc_idle(60, true));
+	EXPECT_EQ(0, rsmt_step("idle1", STEP_S));
+}
+
+TEST_F_TIMEOUT(imc, rail_1_port_down_wakes_a_rail_waiter_and_clears_bit_1, 600)
+{
+	int node = rsmt_node_id(), n = rsmt_nodes(), before, status;
+	imc_railinfo r = 0;
+	pid_t pid;
+
+	NEED_TWO_RAILS();
+	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
+	rsmt_step_test("imc.raildown");
+	ASSERT_EQ(IMC_SUCCESS, wait_rails(3, 60));
+	before = imc_rderrcnt_mr(1);
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, rsmt_step("ready", STEP_S));
+	if (node == n) {
+		/* check 63: the waiter wakes with bit 1 cleared */
+		pid = rail_waiter(3);
+		ASSERT_LE(0, pid);
+		usleep(500 * 1000);	/* the child is waiting */
+		ASSERT_EQ(0, rsmt_sh("ip link set eth1 down"));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+		ASSERT_EQ(IMC_SUCCESS, active_rails(&r));
+		EXPECT_EQ(1, r);
+	}
+	/* a port down is an error on the rail, counted cluster-wide */
+	EXPECT_LT(before, wait_count_above(1, before, 60));
+	ASSERT_EQ(0, rsmt_step("down", STEP_S));
+	if (node == n)
+		ASSERT_EQ(0, rsmt_sh("ip link set eth1 up"));
+	/* back: both rails active everywhere, every connection up */
+	EXPECT_EQ(IMC_SUCCESS, wait_rails(3, 120));
+	EXPECT_EQ(0, rsmt_wait_all_active(120));
+	ASSERT_EQ(0, rsmt_step("up", STEP_S));
+}
+
+/* Packets controller @dev sent (rxe's counters); -1 without them. */
+static long long sent_pkts(const char *dev)
+{
+	char path[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path),
+		 "/sys/class/infiniband/%s/ports/1/hw_counters/sent_pkts", dev);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/*
+ * Node 1 sends @BULK bytes on a region of rail @rail.  Return: the packets
+ * each controller sent meanwhile, in @d[0] and @d[1].
+ */
+static int bulk_on_rail(int rail, long long d[2])
+{
+	const char *dev[2] = { "rxe0", "rxe1" };
+	long long b[2];
+	char *src, *tx;
+	imc_asid_t id;
+	int i, n = 0, ret = -1;
+
+	src = malloc(BULK);
+	if (!src || imc_asalloc(KEY_BULK + rail, BULK, IMC_URW, 0, &id,
+				rail) != IMC_SUCCESS)
+		goto out;
+	if (imc_asattach(id, IMC_TRANSMIT, IMC_SHARED, 0, &tx) != IMC_SUCCESS)
+		goto dealloc;
+	rsmt_fill_pattern(src, BULK, 0, (unsigned int)rail + 1);
+	for (i = 0; i < 2; i++)
+		b[i] = sent_pkts(dev[i]);
+	n = imc_rderrcnt_mr(rail);
+	if (n < 0 || imc_bcopy(src, tx, BULK, 0, 0) != 0 ||
+	    imc_ckerrcnt_mr(&n, rail) != IMC_SUCCESS)
+		goto detach;
+	for (i = 0; i < 2; i++)
+		d[i] = sent_pkts(dev[i]) - b[i];
+	ret = 0;
+detach:
+	imc_asdetach(id);
+dealloc:
+	imc_asdealloc(id);
+out:
+	free(src);
+	return ret;
+}
+
+TEST_F_TIMEOUT(imc, a_region_sends_through_its_own_rails_controller, 300)
+{
+	int node = rsmt_node_id(), n = rsmt_nodes(), rail;
+	long long d[2];
+	caddr_t rxa;
+	imc_asid_t id;
+
+	NEED_TWO_RAILS();
+	if (sent_pkts("rxe0") < 0 || sent_pkts("rxe1") < 0)
+		SKIP(return, "no packet counters (siw)");
+	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
+	rsmt_step_test("imc.railpath");
+	for (rail = 0; rail < 2; rail++) {
+		if (node != 1) {
+			ASSERT_EQ(IMC_SUCCESS,
+				  imc_asalloc(KEY_BULK + rail, BULK, IMC_URW, 0,
+					      &id, rail));
+			ASSERT_EQ(IMC_SUCCESS,
+				  imc_asattach(id, IMC_RECEIVE, IMC_SHARED, 0,
+					       &rxa));
+		}
+		ASSERT_EQ(0, rsmt_step(rail ? "attached1" : "attached0",
+				       STEP_S));
+		if (node == 1) {
+			ASSERT_EQ(0, bulk_on_rail(rail, d));
+			TH_LOG("rail %d: rxe0 sent %lld packets, rxe1 %lld",
+			       rail, d[0], d[1]);
+			/* 1 KiB packets (rxe's MTU on Ethernet) at most */
+			EXPECT_LE(1024LL * (n - 1), d[rail]);
+			EXPECT_GT(200LL * (n - 1), d[!rail]);
+		}
+		ASSERT_EQ(0, rsmt_step(rail ? "sent1" : "sent0", STEP_S));
+		if (node != 1) {
+			EXPECT_EQ(-1, rsmt_check_pattern(rxa, BULK, 0,
+							(unsigned int)rail + 1));
+			EXPECT_EQ(IMC_SUCCESS, imc_asdetach(id));
+			EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
+		}
+	}
+	ASSERT_EQ(0, rsmt_step("released", STEP_S));
+	EXPECT_EQ(0, rsmt_imc_idle(60, true));
+	EXPECT_EQ(0, rsmt_step("idle", STEP_S));
+}
+
+struct rec {
+	uint64_t seq;
+	uint64_t val[7];
+};
+
+static void store_rec(volatile struct rec *tx, uint64_t seq)
+{
+	int i;
+
+	for (i = 0; i < 7; i++)
+		tx->val[i] = seq * 100 + (uint64_t)i;
+	__sync_synchronize();
+	tx->seq = seq;
+	__sync_synchronize();
+}
+
+/* Node 1 writes RECORDS records on rail 1 by the retransmit protocol. */
+static int write_records(volatile struct rec *tx, int *retries)
+{
+	uint64_t seq;
+	int n, tries;
+
+	for (seq = 1; seq <= RECORDS; seq++) {
+		for (tries = 0; tries < 3000; tries++) {
+			n = imc_rderrcnt_mr(1);
+			if (n < 0) {
+				usleep(10 * 1000);
+				continue;
+			}
+			store_rec(tx, seq);
+			if (imc_ckerrcnt_mr(&n, 1) == IMC_SUCCESS)
+				break;
+			(*retries)++;
+		}
+		if (tries == 3000)
+			return -1;
+		usleep(100 * 1000);	/* spread over the outage */
+	}
+	return 0;
+}
+
+TEST_F_TIMEOUT(imc,
+	       a_region_on_rail_1_keeps_its_data_while_rail_1_is_down_on_a_node,
+	       600)
+{
+	int node = rsmt_node_id(), n = rsmt_nodes(), retries = 0, i;
+	volatile struct rec *rx, *tx = NULL;
+	caddr_t rxa, txa;
+	imc_asid_t id;
+
+	NEED_TWO_RAILS();
+	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
+	rsmt_step_test("imc.raildata");
+	ASSERT_EQ(IMC_SUCCESS, imc_asalloc(KEY_DATA, PAGE, IMC_URW, 0, &id, 1));
+	ASSERT_EQ(IMC_SUCCESS, imc_asattach(id, IMC_RECEIVE, IMC_SHARED, 0,
+					    &rxa));
+	rx = (volatile struct rec *)rxa;
+	if (node == 1) {
+		ASSERT_EQ(IMC_SUCCESS, imc_asattach(id, IMC_TRANSMIT,
+						    IMC_SHARED, IMC_LOOPBACK,
+						    &txa));
+		tx = (volatile struct rec *)txa;
+	}
+	ASSERT_EQ(0, rsmt_step("attached", STEP_S));
+	if (node == n)
+		ASSERT_EQ(0, rsmt_sh("ip link set eth1 down"));
+	ASSERT_EQ(0, rsmt_step("down", STEP_S));
+	if (node == 1) {
+		ASSERT_EQ(0, write_records(tx, &retries));
+		TH_LOG("%d records on rail 1, %d retransmissions", RECORDS,
+		       retries);
+	}
+	ASSERT_EQ(0, rsmt_step("written", STEP_S));
+	/* every copy, the one behind the down rail included, is whole */
+	for (i = 0; i < 3000 && rx->seq != RECORDS; i++)
+		usleep(10 * 1000);
+	EXPECT_EQ(RECORDS, rx->seq);
+	for (i = 0; i < 7; i++)
+		EXPECT_EQ(RECORDS * 100 + i, rx->val[i]);
+	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
+	if (node == n)
+		ASSERT_EQ(0, rsmt_sh("ip link set eth1 up"));
+	EXPECT_EQ(IMC_SUCCESS, imc_asdetach(id));
+	EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
+	EXPECT_EQ(IMC_SUCCESS, wait_rails(3, 120));
+	EXPECT_EQ(0, rsmt_wait_all_active(120));
+	ASSERT_EQ(0, rsmt_step("released", STEP_S));
+	EXPECT_EQ(0, rsmt_imc_idle(60, true));
+	EXPECT_EQ(0, rsmt_step("idle", STEP_S));
+}
+
+TEST_HARNESS_MAIN
