@@ -231,6 +231,11 @@ static unsigned int rsm_imc_req_queue(const void *msg)
 
 	/* one peer's host states and counts in order; the rest by key */
 	switch (le16_to_cpu(hdr->type)) {
+	case RSM_MSG_IMC_RXKEYS:
+		/* a snapshot's request never waits behind the region's */
+		if (((const struct rsm_msg_imc_rxkeys *)msg)->flags)
+			return 0;
+		return rsm_imc_region_queue(msg);
 	case RSM_MSG_IMC_HOST:
 	case RSM_MSG_IMC_ERRCNT:
 		return 0;

@@ -21,6 +21,7 @@
 #define RSM_IMC_ST_XMITMAPPED	22
 #define RSM_IMC_ST_MC_ERROR	24
 #define RSM_IMC_ST_TIMEOUT	25
+#define RSM_IMC_ST_LATEJOIN	37
 #define RSM_IMC_ST_LOOPBACKERR	38
 #define RSM_IMC_ST_BADHOST	39
 #define RSM_IMC_ST_NOMEM	46
@@ -73,6 +74,7 @@ struct rsm_imc_mem {
 	const void		*owner;		/* of a non-shared attach */
 	u32			nrx, ntx;	/* attaches here */
 	int			loopback;	/* -1 until a transmit attach */
+	u32			rxdowns;	/* RXDOWNs heard, under @lock */
 };
 
 /* rsm_imc.c */
@@ -119,6 +121,16 @@ void rsm_imc_dests_rxdown(struct rsm_ep *ep, u32 key);
 void rsm_imc_dests_free(struct rsm_imc_mem *m);
 void rsm_imc_tx_counters(struct rsm_imc_counters *c);
 void rsm_imc_tx_exit(void);
+
+int rsm_imc_ask_keys(struct rsm_ep *ep, u32 key, u32 first, u32 flags,
+		     struct rsm_rpc **rpcp);
+struct rsm_msg_imc_rxkeys_reply;
+bool rsm_imc_keys_ok(const struct rsm_imc_mem *m,
+		     const struct rsm_msg_imc_rxkeys_reply *rep,
+		     u32 first, u32 nchunks, u32 cshift);
+
+/* rsm_imc_snap.c */
+int rsm_imc_rx_copy(struct rsm_imc_mem *m, struct page **rx);
 
 /* rsm_imc_errcnt.c */
 s32 rsm_imc_errcnt(u32 rail);

@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/highmem.h>
+#include <linux/delay.h>
 
 #include "rsm_imc.h"
 
@@ -262,23 +263,58 @@ void rsm_imc_mem_gone(struct rsm_imc_mem *m)
 	rsm_imc_mem_put(m);
 }
 
-/* Make @m's receive memory.  Return: 0 or an RSM_IMC_ST_* status. */
-static int rsm_imc_rx_make_locked(struct rsm_imc_mem *m)
+/*
+ * New receive memory for @m, zeroed and charged to the host's limit
+ * (imc_init -r).  Return: 0 with @rxp, or an RSM_IMC_ST_* status.
+ */
+static int rsm_imc_rx_alloc(struct rsm_imc_mem *m, struct page ***rxp)
 {
 	u64 limit = (u64)rsm_imc_max_recv_mb() << 20;
-	struct page **rx;
 
-	lockdep_assert_held(&m->lock);
 	if (atomic64_add_return(m->a.size, &rsm_imc_rx_bytes) > limit) {
 		atomic64_sub(m->a.size, &rsm_imc_rx_bytes);
 		return RSM_IMC_ST_RXFULL;
 	}
-	rx = rsm_imc_pages_alloc(m->npages);
-	if (!rx) {
+	*rxp = rsm_imc_pages_alloc(m->npages);
+	if (!*rxp) {
 		atomic64_sub(m->a.size, &rsm_imc_rx_bytes);
 		return RSM_IMC_ST_NOMEM;
 	}
-	m->rx = rx;
+	return 0;
+}
+
+/*
+ * Make the receive memory of coherent @m, with the region's contents from
+ * a member that has them (rsm_imc_snap.c).  Under @m's rxup_lock, which
+ * every maker of receive memory holds.  Return: 0 once it is made (@made:
+ * by this call), -ENOENT when the region left the registry, an
+ * RSM_IMC_ST_* status, or -EINTR.
+ */
+static int rsm_imc_rx_make_coherent(struct rsm_imc_mem *m, bool *made)
+{
+	struct page **rx;
+	int st;
+
+	lockdep_assert_held(&m->rxup_lock);
+	*made = false;
+	mutex_lock(&m->lock);
+	st = m->rx ? 0 : m->gone ? -ENOENT : 1;
+	mutex_unlock(&m->lock);
+	if (st <= 0)
+		return st;
+	st = rsm_imc_rx_alloc(m, &rx);
+	if (st)
+		return st;
+	st = rsm_imc_rx_copy(m, rx);
+	if (st) {
+		rsm_imc_pages_free(rx, m->npages);
+		atomic64_sub(m->a.size, &rsm_imc_rx_bytes);
+		return st == -EINTR ? st : RSM_IMC_ST_LATEJOIN;
+	}
+	mutex_lock(&m->lock);
+	WRITE_ONCE(m->rx, rx);
+	mutex_unlock(&m->lock);
+	*made = true;
 	return 0;
 }
 
@@ -303,6 +339,14 @@ int rsm_imc_mem_attach(struct rsm_imc_mem *m, const void *owner, u32 dir,
 	/* returns only once every peer heard of the memory (RXUP) */
 	if (dir == RSM_IMC_DIR_RX && mutex_lock_killable(&m->rxup_lock))
 		return -EINTR;
+	if (dir == RSM_IMC_DIR_RX && (m->a.flags & RSM_IMC_COHERENT)) {
+		/* backed on every host anyway: made before the checks */
+		st = rsm_imc_rx_make_coherent(m, &made);
+		if (st) {
+			mutex_unlock(&m->rxup_lock);
+			return st;
+		}
+	}
 	mutex_lock(&m->lock);
 	if (m->mode && m->mode != mode) {
 		st = m->mode == RSM_IMC_SHARED ? RSM_IMC_ST_SHARERR :
@@ -313,7 +357,7 @@ int rsm_imc_mem_attach(struct rsm_imc_mem *m, const void *owner, u32 dir,
 		   m->loopback != loop) {
 		st = RSM_IMC_ST_LOOPBACKERR;
 	} else if (dir == RSM_IMC_DIR_RX && !m->rx) {
-		st = rsm_imc_rx_make_locked(m);
+		st = rsm_imc_rx_alloc(m, &m->rx);
 		made = !st;
 	}
 	if (!st) {
@@ -452,22 +496,41 @@ static struct rsm_imc_rxreg *rsm_imc_rxreg_get(struct rsm_imc_mem *m,
  * until RXUP) or RSM_IMC_RX_FAILED (memory, but no keys now).
  */
 static u32 rsm_imc_rx_fill(struct rsm_imc_mem *m, struct rsm_ep *ep,
-			   u32 first, struct rsm_msg_imc_rxkeys_reply *rep)
+			   u32 first, bool snapshot,
+			   struct rsm_msg_imc_rxkeys_reply *rep)
 {
-	bool coherent = m->a.flags & RSM_IMC_COHERENT;
 	struct rsm_imc_rxreg *rr;
+	bool made;
 	u32 i, n;
+	int st;
 
 	/*
 	 * Coherent memory that cannot be made (the host's receive limit)
-	 * stays unmade: "none", as for a region not received here.
+	 * stays unmade: "none", as for a region not received here.  One
+	 * whose copy failed is not an answer to remember.  A snapshot's
+	 * request never makes memory.
 	 */
-	mutex_lock(&m->lock);
-	if (!m->rx && coherent && !m->gone && rsm_imc_rx_make_locked(m))
+	st = 0;
+	while (!snapshot && (m->a.flags & RSM_IMC_COHERENT) &&
+	       !READ_ONCE(m->rx)) {
+		/*
+		 * Not behind an attacher's RXUP round, which may wait for
+		 * this host's queue: that one made the memory already.
+		 */
+		if (!mutex_trylock(&m->rxup_lock)) {
+			msleep(20);
+			continue;
+		}
+		st = rsm_imc_rx_make_coherent(m, &made);
+		mutex_unlock(&m->rxup_lock);
+		break;
+	}
+	if (st == RSM_IMC_ST_LATEJOIN)
+		return RSM_IMC_RX_FAILED;
+	if (st == RSM_IMC_ST_RXFULL)
 		rsm_warn_rl("imc: no receive memory for coherent key %u (imc_init -r)\n",
 			    m->a.key);
-	mutex_unlock(&m->lock);
-	if (!m->rx)
+	if (!READ_ONCE(m->rx))
 		return RSM_IMC_RX_NONE;
 	mutex_lock(&rsm_imc_regs_lock);
 	rr = rsm_imc_rxreg_get(m, ep);
@@ -491,6 +554,7 @@ static void rsm_imc_rx_keys(struct rsm_ep *ep,
 			    const struct rsm_msg_imc_rxkeys *req)
 {
 	struct rsm_msg_imc_rxkeys_reply *rep = kzalloc(sizeof(*rep), GFP_KERNEL);
+	bool snapshot = le32_to_cpu(req->flags) & RSM_IMC_RXKEYS_SNAPSHOT;
 	u32 key = le32_to_cpu(req->key), st;
 	struct rsm_imc_mem *m;
 	bool known;
@@ -504,12 +568,13 @@ static void rsm_imc_rx_keys(struct rsm_ep *ep,
 	 * region not in the registry is one this host lost track of for
 	 * the moment: not an answer to remember.
 	 */
-	m = rsm_imc_mem_get_known(key, RSM_IMC_IF_COHERENT, &known);
+	m = rsm_imc_mem_get_known(key, snapshot ? RSM_IMC_FIND :
+				  RSM_IMC_IF_COHERENT, &known);
 	if (!known)
 		st = RSM_IMC_RX_FAILED;
 	else
-		st = m ? rsm_imc_rx_fill(m, ep, le32_to_cpu(req->first), rep) :
-		     RSM_IMC_RX_NONE;
+		st = m ? rsm_imc_rx_fill(m, ep, le32_to_cpu(req->first),
+					 snapshot, rep) : RSM_IMC_RX_NONE;
 	if (st) {
 		memset(rep, 0, sizeof(*rep));
 		rep->flags = cpu_to_le32(st);

@@ -213,6 +213,7 @@ void rsm_imc_dests_rxdown(struct rsm_ep *ep, u32 key)
 	/* writes in flight end, at the heartbeat timeout at the latest */
 	down_write(&m->keys_sem);
 	mutex_lock(&m->lock);
+	m->rxdowns++;
 	d = rsm_imc_dest_find_locked(m, ep->conn->nodeid);
 	if (d) {
 		kvfree(d->keys);
@@ -240,18 +241,25 @@ void rsm_imc_dests_free(struct rsm_imc_mem *m)
 	}
 }
 
-/*
- * One request for keys from @first; on success the answer is in
- * @rpc->reply.  Return: 0, -EINTR or -EAGAIN (the peer is not usable).
+/**
+ * rsm_imc_ask_keys - one request for a peer's receive keys
+ * @ep: active endpoint to the peer, with a user reference
+ * @key: the region
+ * @first: index of the first key wanted
+ * @flags: 0 or RSM_IMC_RXKEYS_SNAPSHOT
+ * @rpcp: out: the answered call; its reply is the answer (kfree() it)
+ *
+ * Return: 0, -EINTR, -ENOMEM or -EAGAIN (the peer is not usable).
  */
-static int rsm_imc_ask_keys(struct rsm_ep *ep, u32 key, u32 first,
-			    struct rsm_rpc **rpcp)
+int rsm_imc_ask_keys(struct rsm_ep *ep, u32 key, u32 first, u32 flags,
+		     struct rsm_rpc **rpcp)
 {
 	struct rsm_msg_imc_rxkeys req = {
 		.hdr.type = cpu_to_le16(RSM_MSG_IMC_RXKEYS),
 		.hdr.len = cpu_to_le32(sizeof(req)),
 		.key = cpu_to_le32(key),
 		.first = cpu_to_le32(first),
+		.flags = cpu_to_le32(flags),
 	};
 	struct rsm_rpc *rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
 	int ret;
@@ -272,10 +280,20 @@ static int rsm_imc_ask_keys(struct rsm_ep *ep, u32 key, u32 first,
 	return 0;
 }
 
-/* Is @rep an answer about @m from @first, consistent with what came so far? */
-static bool rsm_imc_keys_ok(const struct rsm_imc_mem *m,
-			    const struct rsm_msg_imc_rxkeys_reply *rep,
-			    u32 first, u32 nchunks, u32 cshift)
+/**
+ * rsm_imc_keys_ok - whether an answer for keys is about a region, from the
+ * index asked, and consistent with the answers before it
+ * @m: the region
+ * @rep: the answer, checked by rsm_wire_check_msg()
+ * @first: the index asked
+ * @nchunks: for @first > 0, what the first answer said
+ * @cshift: likewise
+ *
+ * Return: true when it may be used.
+ */
+bool rsm_imc_keys_ok(const struct rsm_imc_mem *m,
+		     const struct rsm_msg_imc_rxkeys_reply *rep,
+		     u32 first, u32 nchunks, u32 cshift)
 {
 	if (le32_to_cpu(rep->key) != m->a.key)
 		return false;
@@ -302,7 +320,7 @@ static int rsm_imc_dest_fetch(struct rsm_imc_mem *m, struct rsm_imc_dest *d,
 	int ret;
 
 	do {
-		ret = rsm_imc_ask_keys(ep, m->a.key, first, &rpc);
+		ret = rsm_imc_ask_keys(ep, m->a.key, first, 0, &rpc);
 		if (ret)
 			break;
 		rep = (const void *)rpc->reply;

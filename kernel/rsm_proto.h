@@ -24,7 +24,7 @@
 #include <linux/types.h>
 
 /* The RSMAPI kernel-agent version (spec: RSM_VERSION). */
-#define RSM_PROTO_VERSION	9
+#define RSM_PROTO_VERSION	10
 #define RSM_WIRE_MAGIC		0x314d5352	/* "RSM1" */
 
 /* Largest control message, header included. */
@@ -508,13 +508,25 @@ struct rsm_msg_imc_region {
  * @xid:	transaction id, not zero
  * @key:	the region
  * @first:	index of the first key wanted, below RSM_WIRE_CHUNKS_MAX
+ * @flags:	0 or RSM_IMC_RXKEYS_SNAPSHOT
+ * @pad:	zero
+ *
+ * A host making receive memory of a coherent region copies the region
+ * from a host that has it (RDMA READ) before it answers for its own
+ * memory; it asks with RSM_IMC_RXKEYS_SNAPSHOT: "answer from memory you
+ * have, and make none for this".  Such a request is served in order with
+ * the peer's host states, not behind the region's other requests.
  */
 struct rsm_msg_imc_rxkeys {
 	struct rsm_msg_hdr hdr;
 	__le64 xid;
 	__le32 key;
 	__le32 first;
+	__le32 flags;
+	__le32 pad;
 };
+
+#define RSM_IMC_RXKEYS_SNAPSHOT	1
 
 #define RSM_IMC_RX_NONE		1	/* no receive memory of the region */
 #define RSM_IMC_RX_FAILED	2	/* keys not available now: ask again */

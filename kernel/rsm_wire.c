@@ -309,7 +309,9 @@ static int rsm_wire_check_imc_small(unsigned int type, const void *buf)
 	switch (type) {
 	case RSM_MSG_IMC_RXKEYS:
 		return rk->xid &&
-		       le32_to_cpu(rk->first) < RSM_WIRE_CHUNKS_MAX ? 0 : -EPROTO;
+		       le32_to_cpu(rk->first) < RSM_WIRE_CHUNKS_MAX &&
+		       !(le32_to_cpu(rk->flags) & ~RSM_IMC_RXKEYS_SNAPSHOT) &&
+		       !rk->pad ? 0 : -EPROTO;
 	case RSM_MSG_IMC_RXUP:
 	case RSM_MSG_IMC_RXDOWN:
 		return up->xid && !up->pad ? 0 : -EPROTO;

@@ -205,6 +205,8 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		break;
 	case RSM_MSG_IMC_RXKEYS:
 		must(m->rxk.xid && le32_to_cpu(m->rxk.first) < RSM_WIRE_CHUNKS_MAX);
+		must(!(le32_to_cpu(m->rxk.flags) & ~RSM_IMC_RXKEYS_SNAPSHOT) &&
+		     !m->rxk.pad);
 		break;
 	case RSM_MSG_IMC_RXKEYS_REPLY: {
 		/* the transmitter stores keys[first .. first + nkeys) */

@@ -588,6 +588,16 @@ static void test_imc_receive_memory(void)
 	m.rxk.first = cpu_to_le32(RSM_WIRE_CHUNKS_MAX);
 	msg_case("imc_rxkeys_first_past_the_wire_limit_rejected", &m, len,
 		 REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_RXKEYS);
+	m.rxk.flags = cpu_to_le32(RSM_IMC_RXKEYS_SNAPSHOT);
+	msg_case("imc_rxkeys_for_a_snapshot_accepted", &m, len,
+		 RSM_MSG_IMC_RXKEYS);
+	len = wire_build(&m, RSM_MSG_IMC_RXKEYS);
+	m.rxk.flags = cpu_to_le32(2);
+	msg_case("imc_rxkeys_unknown_flag_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_RXKEYS);
+	m.rxk.pad = cpu_to_le32(1);
+	msg_case("imc_rxkeys_pad_not_zero_rejected", &m, len, REJECT);
 
 	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
 	m.rxr.nchunks = cpu_to_le32(2);

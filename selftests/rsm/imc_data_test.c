@@ -297,6 +297,86 @@ TEST_F_TIMEOUT(imc, a_coherent_region_holds_what_was_written_before_a_host_joine
 	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
 }
 
+/*
+ * A host that joins the API cluster after a coherent region was written
+ * gets a copy of it (IMC.md 5.2): node N leaves, node 1 writes (looping
+ * back into its own receive memory) and detaches, so no later send can
+ * bring the bytes; node N comes back and finds them in its receive copy.
+ */
+TEST_F_TIMEOUT(imc, a_host_joining_late_gets_a_snapshot_of_a_coherent_region,
+	       300)
+{
+	const size_t size = 3 * PAGE;
+	unsigned char *want = malloc(size);
+	imc_hostinfo hi;
+	imc_infoType items[] = { IMC_GET_HOSTS, 0 };
+	int n, i;
+
+	ASSERT_NE(NULL, want);
+	rsmt_step_test("imc.latejoin");
+	rsmt_fill_pattern(want, size, 0, 23);
+	if (self->node == self->nodes) {
+		ASSERT_EQ(0, rsmt_sh("%s/utils/rsmadm clear", rsmt_top()));
+	} else {
+		/* the others see it gone before anything is written */
+		for (i = 0; i < WAIT_S * 10; i++) {
+			ASSERT_EQ(IMC_SUCCESS,
+				  imc_getclusterinfo(items, 1, (char *)&hi,
+						     (int)sizeof(hi)));
+			if ((int)hi.num_hosts == self->nodes - 1)
+				break;
+			usleep(100 * 1000);
+		}
+		EXPECT_EQ(self->nodes - 1, (int)hi.num_hosts);
+		alloc_rx(_metadata, self, KEY(9), size, IMC_COHERENT);
+	}
+	ASSERT_EQ(0, rsmt_step("left", STEP_S));
+	if (self->node == 1) {
+		ASSERT_EQ(IMC_SUCCESS, imc_asattach(self->id, IMC_TRANSMIT,
+						    IMC_SHARED, IMC_LOOPBACK,
+						    &self->tx));
+		/* node N's loss moved the count: the retransmit protocol */
+		for (i = 0; i < WAIT_S * 10; i++) {
+			n = imc_rderrcnt_mr(0);
+			if (n < 0) {
+				usleep(100 * 1000);
+				continue;
+			}
+			imc_bcopy(want, self->tx, (long)size, 1, 0);
+			if (imc_ckerrcnt_mr(&n, 0) == IMC_SUCCESS)
+				break;
+		}
+		EXPECT_GT(WAIT_S * 10, i);
+		EXPECT_EQ(0, wait_bytes(self->rx, want, size));
+		/* the writer is gone: only a copy brings the bytes now */
+		EXPECT_EQ(IMC_SUCCESS, imc_asdetach(self->id));
+		EXPECT_EQ(IMC_SUCCESS, imc_asattach(self->id, IMC_RECEIVE,
+						    IMC_SHARED, 0, &self->rx));
+	}
+	ASSERT_EQ(0, rsmt_step("written", STEP_S));
+	if (self->node == self->nodes) {
+		ASSERT_EQ(0, rsmt_load_config(-1, -1, false));
+		EXPECT_EQ(0, rsmt_wait_all_active(STEP_S));
+		for (i = 0; i < WAIT_S * 10; i++) {
+			ASSERT_EQ(IMC_SUCCESS,
+				  imc_getclusterinfo(items, 1, (char *)&hi,
+						     (int)sizeof(hi)));
+			if ((int)hi.num_hosts == self->nodes)
+				break;
+			usleep(100 * 1000);
+		}
+		ASSERT_EQ(self->nodes, (int)hi.num_hosts);
+		ASSERT_EQ(IMC_SUCCESS, imc_asalloc(KEY(9), size, IMC_URW,
+						   IMC_COHERENT, &self->id,
+						   0));
+		ASSERT_EQ(IMC_SUCCESS, imc_asattach(self->id, IMC_RECEIVE,
+						    IMC_SHARED, 0, &self->rx));
+		EXPECT_EQ(0, memcmp(self->rx, want, size));
+	}
+	free(want);
+	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
+}
+
 /* The image of the misaligned copies: slot (s, d, len) at 128 * index. */
 static void bcopy_image(unsigned char *img, size_t size)
 {
