@@ -43,6 +43,7 @@ struct rsm_imc_attrs {
 	u32			rail;
 	u32			uid;		/* the owner */
 	u32			gid;
+	u32			id;		/* imcs(8)'s region id, not 0 */
 };
 
 /*

@@ -139,6 +139,7 @@ static u32 rsm_imc_take_locked(const struct rsm_imc_areq *q,
 	lockdep_assert_held(&rsm_imc_tx_lock);
 	if (!r && ans) {
 		d.a = RSM_IMC_ATTRS_OF(ans);
+		d.a.id = le32_to_cpu(ans->id);
 		r = rsm_imc_create_locked(&d);
 		if (IS_ERR(r))
 			return rsm_imc_create_status(r);

@@ -42,6 +42,9 @@ DEFINE_MUTEX(rsm_imc_reg_lock);
 static DEFINE_XARRAY(rsm_imc_regions);		/* key -> region */
 static unsigned int rsm_imc_nregions;
 static u64 rsm_imc_allocated;			/* bytes, all regions */
+/* the last region id this host made: node id << 20 | sequence number */
+#define RSM_IMC_ID_SEQ	0xfffffU
+static u32 rsm_imc_seq;
 /* parts each peer node holds: no node fills the registry alone */
 static unsigned int rsm_imc_node_parts[RSM_WIRE_NODES];
 DEFINE_MUTEX(rsm_imc_tx_lock);	/* see rsm_imc_reg.h */
@@ -134,6 +137,14 @@ struct rsm_imc_region *rsm_imc_create_locked(const struct rsm_imc_areq *q)
 	if (!r)
 		return ERR_PTR(-ENOMEM);
 	r->a = q->a;
+	/* created here: unique by this node's id and a sequence number */
+	if (!r->a.id) {
+		rsm_imc_seq = (rsm_imc_seq + 1) & RSM_IMC_ID_SEQ;
+		if (!rsm_imc_seq)
+			rsm_imc_seq = 1;
+		r->a.id = (READ_ONCE(rsm_cluster.local_nodeid) & 0xfff) << 20 |
+			  rsm_imc_seq;
+	}
 	INIT_LIST_HEAD(&r->parts);
 	if (xa_insert(&rsm_imc_regions, r->a.key, r, GFP_KERNEL_ACCOUNT)) {
 		kfree(r);
@@ -299,6 +310,7 @@ void rsm_imc_region_msg(struct rsm_msg_imc_region *m, u16 type,
 	m->rail = cpu_to_le32(r->a.rail);
 	m->uid = cpu_to_le32(r->a.uid);
 	m->gid = cpu_to_le32(r->a.gid);
+	m->id = cpu_to_le32(r->a.id);
 }
 
 /**
@@ -444,6 +456,7 @@ static void rsm_imc_handle_region(struct rsm_ep *ep,
 		kfree(fresh);
 		return;
 	}
+	q.a.id = le32_to_cpu(m->id);
 	mutex_lock(&rsm_imc_reg_lock);
 	r = rsm_imc_find_locked(q.a.key);
 	if (!m->present) {
@@ -580,6 +593,12 @@ static void rsm_imc_region_info(struct rsm_imc_region_info *o,
 	o->uid = r->a.uid;
 	o->gid = r->a.gid;
 	o->local = r->local;
+	o->id = r->a.id;
+	if (r->mem) {
+		/* a glance for imcs(8): not under the object's lock */
+		o->rx_attached = READ_ONCE(r->mem->nrx);
+		o->tx_attached = READ_ONCE(r->mem->ntx);
+	}
 	if (r->local)
 		o->self = 1;
 	list_for_each_entry(p, &r->parts, list)

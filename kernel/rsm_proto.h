@@ -489,6 +489,8 @@ struct rsm_msg_imc_region {
 	__le32 rail;
 	__le32 uid;
 	__le32 gid;
+	__le32 id;
+	__le32 pad;
 };
 
 /*

@@ -242,7 +242,7 @@ static bool rsm_wire_imc_desc_ok(const struct rsm_msg_imc_region *m)
 	return !(le32_to_cpu(m->perm) & ~RSM_IMC_PERM_MASK) &&
 	       !(le32_to_cpu(m->flags) & ~RSM_IMC_COHERENT) &&
 	       le32_to_cpu(m->rail) < RSM_IMC_RAILS_MAX &&
-	       rsm_wire_imc_size_ok(le64_to_cpu(m->size));
+	       rsm_wire_imc_size_ok(le64_to_cpu(m->size)) && m->id && !m->pad;
 }
 
 /* Everything after @key zero: a refusal, or a host without allocators. */

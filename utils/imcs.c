@@ -117,19 +117,21 @@ static void print_region(const struct rsm_imc_region_info *r, unsigned int i,
 			 len ? "," : "");
 	mode_str(r->perm, mode);
 	if (kv) {
-		printf("region.%u.key=%u\nregion.%u.size=%llu\n"
+		printf("region.%u.id=%u\nregion.%u.key=%u\nregion.%u.size=%llu\n"
 		       "region.%u.mode=0%o\nregion.%u.uid=%u\n"
 		       "region.%u.gid=%u\nregion.%u.rail=%u\n"
 		       "region.%u.coherent=%u\nregion.%u.local=%u\n"
-		       "region.%u.hosts=%s\n", i, r->key, i,
+		       "region.%u.rx_attached=%u\nregion.%u.tx_attached=%u\n"
+		       "region.%u.hosts=%s\n", i, r->id, i, r->key, i,
 		       (unsigned long long)r->size, i, r->perm, i, r->uid, i,
 		       r->gid, i, r->rail, i, r->flags & 1, i, r->local, i,
-		       hosts);
+		       r->rx_attached, i, r->tx_attached, i, hosts);
 		return;
 	}
-	printf("  %-4s %-10u %-12llu %-9s %-6u %-6u %-4u %-8s %-5u %s\n",
-	       "IMC", r->key, (unsigned long long)r->size, mode, r->uid,
-	       r->gid, r->rail, r->flags & 1 ? "yes" : "no", r->local, hosts);
+	printf("  %-4s %-10u %-10u %-12llu %-9s %-6u %-6u %-4u %-8s %-5u %-3u %-3u %s\n",
+	       "IMC", r->id, r->key, (unsigned long long)r->size, mode,
+	       r->uid, r->gid, r->rail, r->flags & 1 ? "yes" : "no", r->local,
+	       r->rx_attached, r->tx_attached, hosts);
 }
 
 static int print_regions(int fd, int kv)
@@ -159,9 +161,10 @@ static int print_regions(int fd, int kv)
 	if (kv)
 		printf("regions=%u\n", req.count);
 	else
-		printf("regions: %u\n  %-4s %-10s %-12s %-9s %-6s %-6s %-4s %-8s %-5s %s\n",
-		       req.count, "TYPE", "KEY", "SIZE", "MODE", "OWNER",
-		       "GROUP", "RAIL", "COHERENT", "LOCAL", "HOSTS");
+		printf("regions: %u\n  %-4s %-10s %-10s %-12s %-9s %-6s %-6s %-4s %-8s %-5s %-3s %-3s %s\n",
+		       req.count, "TYPE", "ID", "KEY", "SIZE", "MODE", "OWNER",
+		       "GROUP", "RAIL", "COHERENT", "LOCAL", "RX", "TX",
+		       "HOSTS");
 	for (i = 0; i < req.count; i++)
 		print_region(&buf[i], i, kv);
 	free(buf);

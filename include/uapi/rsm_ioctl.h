@@ -500,6 +500,10 @@ struct rsm_imc_region_info {
 	__u32 local;			/* allocations on this host */
 	__u32 self;			/* 1: this host has allocators */
 	__aligned_u64 hosts[2];		/* bit n: node n has allocators */
+	__u32 id;			/* the region's id, the same everywhere */
+	__u32 rx_attached;		/* receive attaches on this host */
+	__u32 tx_attached;		/* transmit attaches on this host */
+	__u32 pad;
 };
 
 struct rsm_ioc_imc_regions {

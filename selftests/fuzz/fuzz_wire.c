@@ -202,6 +202,7 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		must(le64_to_cpu(m->ireg.size) >= RSM_IMC_PAGE &&
 		     le64_to_cpu(m->ireg.size) <= RSM_IMC_SIZE_MAX);
 		must(le32_to_cpu(m->ireg.rail) < RSM_IMC_RAILS_MAX);
+		must(m->ireg.id && !m->ireg.pad);
 		break;
 	case RSM_MSG_IMC_RXKEYS:
 		must(m->rxk.xid && le32_to_cpu(m->rxk.first) < RSM_WIRE_CHUNKS_MAX);

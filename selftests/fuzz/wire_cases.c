@@ -574,6 +574,12 @@ static void test_imc_regions(void)
 	len = wire_build(&m, RSM_MSG_IMC_REGION);
 	m.ireg.size = cpu_to_le64(100);
 	msg_case("imc_region_size_100_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_REGION);
+	m.ireg.id = 0;
+	msg_case("imc_region_id_0_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_ALLOC_REPLY);
+	m.ireg.pad = cpu_to_le32(1);
+	msg_case("imc_alloc_reply_pad_not_zero_rejected", &m, len, REJECT);
 }
 
 static void test_imc_receive_memory(void)

@@ -124,6 +124,7 @@ static void wire_build_payload(union wire_msg *m, unsigned int type)
 		m->ireg.rail = cpu_to_le32(1);
 		m->ireg.uid = cpu_to_le32(1000);
 		m->ireg.gid = cpu_to_le32(1000);
+		m->ireg.id = cpu_to_le32(1 << 20 | 1);
 		break;
 	case RSM_MSG_IMC_RXKEYS:
 		m->rxk.xid = cpu_to_le64(12);

@@ -104,6 +104,7 @@ TEST_F_TIMEOUT(imc, attach_and_detach_check_their_arguments, 300)
 
 TEST_F_TIMEOUT(imc, dealloc_of_an_attached_region_waits_for_detach, 300)
 {
+	struct rsm_imc_region_info r;
 	caddr_t rx = NULL, tx = NULL;
 	imc_asid_t id;
 
@@ -120,8 +121,15 @@ TEST_F_TIMEOUT(imc, dealloc_of_an_attached_region_waits_for_detach, 300)
 	EXPECT_EQ(IMC_XMITMAPPED, imc_asattach_ptp(id, IMC_SHARED, 0,
 						   self->node == 1 ? "node2" :
 						   "node1", &tx));
+	/* imcs -r counts the attaches on this host */
+	ASSERT_EQ(0, rsmt_imc_region_of(KEY(10) + self->node, &r));
+	EXPECT_EQ(1, r.rx_attached);
+	EXPECT_EQ(1, r.tx_attached);
 	EXPECT_EQ(IMC_ATTACHED, imc_asdealloc(id));
 	EXPECT_EQ(IMC_SUCCESS, imc_asdetach(id));
+	ASSERT_EQ(0, rsmt_imc_region_of(KEY(10) + self->node, &r));
+	EXPECT_EQ(0, r.rx_attached);
+	EXPECT_EQ(0, r.tx_attached);
 	EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
 	EXPECT_EQ(IMC_BADREGION, imc_asdetach(id));
 }

@@ -25,39 +25,9 @@
 #define KEY2		0x6e002
 #define PAGE		4096
 
-/* Nodes with allocators of @key, as this node sees them (bit n: node n). */
-static unsigned long long hosts_of(unsigned int key)
-{
-	struct rsm_imc_region_info buf[64];
-	struct rsm_ioc_imc_regions req = { .buf = (unsigned long)buf, .max = 64 };
-	int fd = open(RSM_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
-	unsigned long long m = 0;
-	unsigned int i;
-
-	if (fd < 0)
-		return 0;
-	if (!ioctl(fd, RSM_IOC_IMC_REGIONS, &req))
-		for (i = 0; i < req.count && i < req.max; i++)
-			if (buf[i].key == key)
-				m = buf[i].hosts[0] |
-				    (buf[i].self ? 1ULL << rsmt_local_nodeid() : 0);
-	close(fd);
-	return m;
-}
-
 static int wait_hosts_of(unsigned int key, unsigned long long want)
 {
-	double end = rsmt_time() + DETECT_S;
-
-	while (hosts_of(key) != want) {
-		if (rsmt_time() > end) {
-			fprintf(stderr, "# key %#x: hosts %#llx, want %#llx\n",
-				key, hosts_of(key), want);
-			return -1;
-		}
-		usleep(100 * 1000);
-	}
-	return 0;
+	return rsmt_imc_wait_hosts_of(key, want, DETECT_S);
 }
 
 /* The API cluster's host count, once it is @want.  0 or -1. */

@@ -26,54 +26,9 @@
 #define PAGE		4096
 
 /* The registry's entry for @key on this node; 0 found, -1 not. */
-static int region_of(unsigned int key, struct rsm_imc_region_info *out)
-{
-	struct rsm_imc_region_info buf[256];
-	struct rsm_ioc_imc_regions req = {
-		.buf = (unsigned long)buf, .max = 256,
-	};
-	int fd = open(RSM_DEVICE_PATH, O_RDONLY | O_CLOEXEC), ret = -1;
-	unsigned int i;
-
-	if (fd < 0)
-		return -1;
-	if (!ioctl(fd, RSM_IOC_IMC_REGIONS, &req))
-		for (i = 0; i < req.count && i < req.max; i++)
-			if (buf[i].key == key) {
-				*out = buf[i];
-				ret = 0;
-			}
-	close(fd);
-	return ret;
-}
-
-/* Nodes with allocators of @key as this node sees them (bit n: node n). */
-static unsigned long long hosts_of(unsigned int key)
-{
-	struct rsm_imc_region_info r;
-	unsigned long long m;
-
-	if (region_of(key, &r))
-		return 0;
-	m = r.hosts[0];
-	if (r.self)
-		m |= 1ULL << rsmt_local_nodeid();
-	return m;
-}
-
-/* Poll until hosts_of(@key) is @want. */
 static int wait_hosts_of(unsigned int key, unsigned long long want)
 {
-	int i;
-
-	for (i = 0; i < SETTLE_S * 10; i++) {
-		if (hosts_of(key) == want)
-			return 0;
-		usleep(100 * 1000);
-	}
-	fprintf(stderr, "# key %#x: hosts %#llx, want %#llx\n", key,
-		hosts_of(key), want);
-	return -1;
+	return rsmt_imc_wait_hosts_of(key, want, SETTLE_S);
 }
 
 static unsigned long long all_nodes(void)
@@ -109,15 +64,17 @@ TEST_F(imc, asalloc_checks_its_arguments)
 	EXPECT_EQ(IMC_BADPARM, imc_asalloc(KEY(1), PAGE, IMC_URW, 4, &id, 0));
 	EXPECT_EQ(IMC_BADPARM, imc_asalloc(KEY(1), PAGE, 0700, 0, &id, 0));
 	EXPECT_EQ(IMC_BADRAIL, imc_asalloc(KEY(1), PAGE, IMC_URW, 0, &id, -1));
-	/* one controller per node: rail 1 does not exist */
-	EXPECT_EQ(IMC_BADRAIL, imc_asalloc(KEY(1), PAGE, IMC_URW, 0, &id, 1));
+	/* a rail per controller: rail 1 does not exist with one */
+	EXPECT_EQ(IMC_BADRAIL, imc_asalloc(KEY(1), PAGE, IMC_URW, 0, &id,
+					   rsmt_rails()));
 	EXPECT_EQ(IMC_BADRAIL, imc_asalloc(KEY(1), PAGE, IMC_URW, 0, &id,
 					   IMC_MAXRAILS));
 	EXPECT_EQ(IMC_BADSIZE, imc_asalloc(KEY(1), 0, IMC_URW, 0, &id, 0));
 	EXPECT_EQ(IMC_BADPARM, imc_asdealloc(0));
 	EXPECT_EQ(IMC_BADPARM, imc_asdealloc(-5));
 	EXPECT_EQ(IMC_BADREGION, imc_asdealloc(9999));
-	EXPECT_EQ(-1, region_of(KEY(1), &(struct rsm_imc_region_info){ 0 }));
+	EXPECT_EQ(-1, rsmt_imc_region_of(KEY(1),
+					 &(struct rsm_imc_region_info){ 0 }));
 }
 
 TEST_F(imc, every_node_allocates_one_key_and_every_registry_lists_all)
@@ -132,14 +89,23 @@ TEST_F(imc, every_node_allocates_one_key_and_every_registry_lists_all)
 	EXPECT_LT(0, id);
 	EXPECT_EQ(IMC_PRIOR, imc_asalloc(KEY(2), 100, IMC_URW, 0, &id2, 0));
 	EXPECT_EQ(0, wait_hosts_of(KEY(2), all_nodes()));
-	ASSERT_EQ(0, region_of(KEY(2), &r));
+	ASSERT_EQ(0, rsmt_imc_region_of(KEY(2), &r));
 	EXPECT_EQ(PAGE, r.size);
 	EXPECT_EQ(IMC_URW | IMC_GR, r.perm);
 	EXPECT_EQ(0, r.flags);
 	EXPECT_EQ(1, r.local);
 	EXPECT_EQ(0, rsmt_sh("%s/utils/imcs -r -k | grep -q '^region.*key=%u$'",
 			     rsmt_top(), KEY(2)));
+	/* check 65: Type IMC, ID, KEY, SIZE, MODE; one id on every host */
+	EXPECT_NE(0, r.id);
+	EXPECT_EQ(0, rsmt_sh("%s/utils/imcs -r | grep -q '^  TYPE  *ID  *KEY  *SIZE  *MODE '",
+			     rsmt_top()));
+	EXPECT_EQ(0, rsmt_sh("%s/utils/imcs -r | grep -qE '^  IMC +%u +%u +%u +rw-r----- '",
+			     rsmt_top(), r.id, KEY(2), PAGE));
+	ASSERT_EQ(0, rsmt_sh("echo %u > \"$RSM_SHARE\"/imc_region_id.%d",
+			     r.id, self->node));
 	ASSERT_EQ(0, rsmt_step("listed", STEP_S));
+	EXPECT_EQ(0, rsmt_sh("test $(sort -u \"$RSM_SHARE\"/imc_region_id.* | wc -l) -eq 1"));
 	EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
 	EXPECT_EQ(IMC_BADREGION, imc_asdealloc(id));
 	EXPECT_EQ(0, wait_hosts_of(KEY(2), 0));

@@ -395,6 +395,55 @@ static int rsmt_imc_counters(struct rsm_imc_counters *c)
 	return ret;
 }
 
+int rsmt_imc_region_of(unsigned int key, struct rsm_imc_region_info *out)
+{
+	struct rsm_imc_region_info *buf = calloc(256, sizeof(*buf));
+	struct rsm_ioc_imc_regions req = { .buf = (unsigned long)buf,
+					   .max = 256 };
+	int fd = open(RSM_DEVICE_PATH, O_RDONLY | O_CLOEXEC), ret = -1;
+	unsigned int i;
+
+	if (fd >= 0 && buf && !ioctl(fd, RSM_IOC_IMC_REGIONS, &req))
+		for (i = 0; i < req.count && i < req.max; i++)
+			if (buf[i].key == key) {
+				*out = buf[i];
+				ret = 0;
+			}
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ret;
+}
+
+unsigned long long rsmt_imc_hosts_of(unsigned int key)
+{
+	struct rsm_imc_region_info r;
+	unsigned long long m;
+
+	if (rsmt_imc_region_of(key, &r))
+		return 0;
+	m = r.hosts[0];
+	if (r.self)
+		m |= 1ULL << rsmt_local_nodeid();
+	return m;
+}
+
+int rsmt_imc_wait_hosts_of(unsigned int key, unsigned long long want,
+			   int timeout_s)
+{
+	double end = rsmt_time() + timeout_s;
+
+	while (rsmt_imc_hosts_of(key) != want) {
+		if (rsmt_time() > end) {
+			fprintf(stderr, "# key %#x: hosts %#llx, want %#llx\n",
+				key, rsmt_imc_hosts_of(key), want);
+			return -1;
+		}
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
 int rsmt_imc_idle(int timeout_s, bool registry)
 {
 	double end = rsmt_time() + timeout_s;

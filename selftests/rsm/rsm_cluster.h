@@ -117,6 +117,14 @@ int rsmt_counts_wait(const struct rsmt_counts *base, int timeout_s);
  * @timeout_s seconds (it prints what is left).
  */
 int rsmt_imc_idle(int timeout_s, bool registry);
+/* The registry's entry of @key on this node.  0, or -1 when absent. */
+struct rsm_imc_region_info;
+int rsmt_imc_region_of(unsigned int key, struct rsm_imc_region_info *out);
+/* Nodes with allocators of @key as this node sees them (bit n: node n). */
+unsigned long long rsmt_imc_hosts_of(unsigned int key);
+/* Poll until rsmt_imc_hosts_of(@key) is @want.  0 or -1. */
+int rsmt_imc_wait_hosts_of(unsigned int key, unsigned long long want,
+			   int timeout_s);
 
 /*
  * Have the runner kill node @k's VM (node 1 asks; every node waits until
