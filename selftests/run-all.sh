@@ -248,7 +248,8 @@ cluster_run() {
 	echo "# booting a $n-node virtual cluster (logs in $logdir)"
 	# the import tests move 64 MiB and publish 10,000 segments under TCG
 	utils/rsm-vcluster -n "$n" --logdir "$logdir" -q "${vcbase[@]}" \
-		"${vcargs[@]}" -- env RSM_ALLOW_KILL=$((killed > 0)) selftests/rsm/run_node.sh "$@" \
+		"${vcargs[@]}" -- env RSM_ALLOW_KILL=$((killed > 0)) RSM_KILL_NODE="$killed" \
+		selftests/rsm/run_node.sh "$@" \
 		>"$out/$c.log" 2>&1
 	tail -n 20 "$out/$c.log" | sed 's/^/# /'
 
@@ -319,6 +320,8 @@ cluster_run 3 rsm_topology_test rsm_remote_test rsm_revoke_test rsm_importers_te
 cluster_run 3 --kill 3 rsm_peerkill_test
 # a Memory Channel host killed while it holds references: node 3 again
 cluster_run 3 --kill 3 --as kill-imc imc_cluster_test imc_hostkill_test
+# and the coordinator (node 1, the lowest id) killed the same way
+cluster_run 3 --kill 1 --as kill-imc-coordinator imc_cluster_test imc_hostkill_test
 # two controllers per node, two logical rails: WRONGRAIL, rail events,
 # a region's data while its rail is down on one node
 cluster_run 3 --rails imc_cluster_test imc_rail_test imc_data_test

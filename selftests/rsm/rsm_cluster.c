@@ -473,7 +473,8 @@ int rsmt_kill_node(int k, int timeout_s)
 
 	if (!share)
 		return -1;
-	if (rsmt_node_id() == 1) {
+	/* node 1 asks, or node 2 when node 1 is the one */
+	if (rsmt_node_id() == (k == 1 ? 2 : 1)) {
 		snprintf(path, sizeof(path), "%s/kill-node%d", share, k);
 		f = fopen(path, "w");
 		if (!f)

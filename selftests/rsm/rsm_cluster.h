@@ -127,9 +127,9 @@ int rsmt_imc_wait_hosts_of(unsigned int key, unsigned long long want,
 			   int timeout_s);
 
 /*
- * Have the runner kill node @k's VM (node 1 asks; every node waits until
- * it is done; needs RSM_ALLOW_KILL=1).  Returns 0, or -1 after
- * @timeout_s seconds.
+ * Have the runner kill node @k's VM (node 1 asks, node 2 for node 1;
+ * every node waits until it is done; needs RSM_ALLOW_KILL=1).  Returns 0,
+ * or -1 after @timeout_s seconds.
  */
 int rsmt_kill_node(int k, int timeout_s);
 
