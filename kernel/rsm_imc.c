@@ -238,6 +238,7 @@ static unsigned int rsm_imc_req_queue(const void *msg)
 		return rsm_imc_region_queue(msg);
 	case RSM_MSG_IMC_HOST:
 	case RSM_MSG_IMC_ERRCNT:
+	case RSM_MSG_IMC_KILL:
 		return 0;
 	default:
 		return rsm_imc_region_queue(msg);
@@ -421,6 +422,9 @@ static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
 	case RSM_MSG_IMC_RXDOWN:
 		rsm_imc_rx_serve(ep, msg);
 		break;
+	case RSM_MSG_IMC_KILL:
+		rsm_imc_kill_serve(ep, msg);
+		break;
 	default:
 		rsm_imc_region_serve(ep, msg);
 	}
@@ -429,7 +433,7 @@ static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
 static const u16 rsm_imc_req_types[] = {
 	RSM_MSG_IMC_HOST, RSM_MSG_IMC_ALLOC, RSM_MSG_IMC_REGION,
 	RSM_MSG_IMC_RXKEYS, RSM_MSG_IMC_RXUP, RSM_MSG_IMC_RXDOWN,
-	RSM_MSG_IMC_ERRCNT,
+	RSM_MSG_IMC_ERRCNT, RSM_MSG_IMC_KILL,
 };
 
 static const struct rsm_tp_client rsm_imc_client = {

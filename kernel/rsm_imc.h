@@ -21,6 +21,10 @@
 #define RSM_IMC_ST_XMITMAPPED	22
 #define RSM_IMC_ST_MC_ERROR	24
 #define RSM_IMC_ST_TIMEOUT	25
+#define RSM_IMC_ST_EINVAL	27
+#define RSM_IMC_ST_ESRCH	28
+#define RSM_IMC_ST_EPERM	31
+#define RSM_IMC_ST_NOROOT	32
 #define RSM_IMC_ST_LATEJOIN	37
 #define RSM_IMC_ST_LOOPBACKERR	38
 #define RSM_IMC_ST_BADHOST	39
@@ -129,6 +133,10 @@ struct rsm_msg_imc_rxkeys_reply;
 bool rsm_imc_keys_ok(const struct rsm_imc_mem *m,
 		     const struct rsm_msg_imc_rxkeys_reply *rep,
 		     u32 first, u32 nchunks, u32 cshift);
+
+/* rsm_imc_kill.c */
+int rsm_imc_ioctl_kill(void __user *uarg);
+void rsm_imc_kill_serve(struct rsm_ep *ep, const void *msg);
 
 /* rsm_imc_snap.c */
 int rsm_imc_rx_copy(struct rsm_imc_mem *m, struct page **rx);

@@ -290,6 +290,8 @@ static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return rsm_imc_ioctl_info(uarg);
 	case RSM_IOC_IMC_WAIT:
 		return rsm_imc_ioctl_wait(uarg);
+	case RSM_IOC_IMC_KILL:
+		return rsm_imc_ioctl_kill(uarg);
 	case RSM_IOC_CLUSTER_SET:
 		if (!capable(CAP_NET_ADMIN))
 			return -EPERM;

@@ -160,7 +160,9 @@ enum rsm_msg_type {
 	RSM_MSG_IMC_RXUP	= 16,	/* receiver -> all: receive memory made */
 	RSM_MSG_IMC_ERRCNT	= 17,	/* either way: a rail's error count */
 	RSM_MSG_IMC_RXDOWN	= 18,	/* receiver -> transmitters: keys go */
-	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_RXDOWN
+	RSM_MSG_IMC_KILL	= 19,	/* either way: signal a process there */
+	RSM_MSG_IMC_KILL_REPLY	= 20,	/* its outcome */
+	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_KILL_REPLY
 };
 
 /*
@@ -593,6 +595,50 @@ struct rsm_msg_imc_errcnt {
 	__le64 xid;
 	__le32 rail;
 	__le32 count;
+};
+
+/*
+ * struct rsm_msg_imc_kill - send signal @sig to process @pid on the
+ * receiving host for a process of uid @uid, euid @euid on the sender
+ * (imc_kill(3)); the receiver applies kill(2)'s rules of permission to
+ * these ids, as if the sender were local, and answers with
+ * RSM_MSG_IMC_KILL_REPLY.  The sender refuses root callers itself; the
+ * receiver refuses uid or euid 0 as well.
+ * @hdr:	type RSM_MSG_IMC_KILL
+ * @xid:	transaction id, not zero
+ * @pid:	1 .. RSM_IMC_PID_MAX (Linux's largest pid_max), in the
+ *		receiver's initial pid namespace
+ * @sig:	0 .. RSM_IMC_SIG_MAX
+ * @uid:	the caller's real uid
+ * @euid:	the caller's effective uid
+ */
+#define RSM_IMC_SIG_MAX		64
+#define RSM_IMC_PID_MAX		0x400000
+struct rsm_msg_imc_kill {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 pid;
+	__le32 sig;
+	__le32 uid;
+	__le32 euid;
+};
+
+/*
+ * struct rsm_msg_imc_kill_reply - the outcome of RSM_MSG_IMC_KILL
+ * @hdr:	type RSM_MSG_IMC_KILL_REPLY
+ * @xid:	the request's
+ * @status:	0, or RSM_IMC_KILL_EINVAL, _ESRCH, _EPERM or _NOROOT
+ * @pad:	zero
+ */
+#define RSM_IMC_KILL_EINVAL	1
+#define RSM_IMC_KILL_ESRCH	2
+#define RSM_IMC_KILL_EPERM	3
+#define RSM_IMC_KILL_NOROOT	4
+struct rsm_msg_imc_kill_reply {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 status;
+	__le32 pad;
 };
 
 /*

@@ -68,6 +68,10 @@ __u32 rsm_wire_msg_len(unsigned int type)
 		return sizeof(struct rsm_msg_imc_rxup);
 	case RSM_MSG_IMC_ERRCNT:
 		return sizeof(struct rsm_msg_imc_errcnt);
+	case RSM_MSG_IMC_KILL:
+		return sizeof(struct rsm_msg_imc_kill);
+	case RSM_MSG_IMC_KILL_REPLY:
+		return sizeof(struct rsm_msg_imc_kill_reply);
 	default:
 		return 0;
 	}
@@ -97,11 +101,13 @@ enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type)
 	case RSM_MSG_IMC_RXUP:
 	case RSM_MSG_IMC_RXDOWN:
 	case RSM_MSG_IMC_ERRCNT:
+	case RSM_MSG_IMC_KILL:
 		return RSM_WIRE_REQUEST;
 	case RSM_MSG_SEG_REPLY:
 	case RSM_MSG_ACK:
 	case RSM_MSG_IMC_ALLOC_REPLY:
 	case RSM_MSG_IMC_RXKEYS_REPLY:
+	case RSM_MSG_IMC_KILL_REPLY:
 		return RSM_WIRE_ANSWER;
 	default:
 		return RSM_WIRE_UNKNOWN;
@@ -128,6 +134,8 @@ unsigned int rsm_wire_answer_type(unsigned int request)
 		return RSM_MSG_IMC_ALLOC_REPLY;
 	case RSM_MSG_IMC_RXKEYS:
 		return RSM_MSG_IMC_RXKEYS_REPLY;
+	case RSM_MSG_IMC_KILL:
+		return RSM_MSG_IMC_KILL_REPLY;
 	default:
 		return 0;
 	}
@@ -305,8 +313,17 @@ static int rsm_wire_check_imc_small(unsigned int type, const void *buf)
 	const struct rsm_msg_imc_rxkeys *rk = buf;
 	const struct rsm_msg_imc_rxup *up = buf;
 	const struct rsm_msg_imc_errcnt *ec = buf;
+	const struct rsm_msg_imc_kill *k = buf;
+	const struct rsm_msg_imc_kill_reply *kr = buf;
 
 	switch (type) {
+	case RSM_MSG_IMC_KILL:
+		return k->xid && le32_to_cpu(k->pid) &&
+		       le32_to_cpu(k->pid) <= RSM_IMC_PID_MAX &&
+		       le32_to_cpu(k->sig) <= RSM_IMC_SIG_MAX ? 0 : -EPROTO;
+	case RSM_MSG_IMC_KILL_REPLY:
+		return kr->xid && le32_to_cpu(kr->status) <= RSM_IMC_KILL_NOROOT &&
+		       !kr->pad ? 0 : -EPROTO;
 	case RSM_MSG_IMC_RXKEYS:
 		return rk->xid &&
 		       le32_to_cpu(rk->first) < RSM_WIRE_CHUNKS_MAX &&
@@ -375,6 +392,8 @@ static int rsm_wire_check_payload(unsigned int type, const void *buf)
 	case RSM_MSG_IMC_RXUP:
 	case RSM_MSG_IMC_RXDOWN:
 	case RSM_MSG_IMC_ERRCNT:
+	case RSM_MSG_IMC_KILL:
+	case RSM_MSG_IMC_KILL_REPLY:
 		return rsm_wire_check_imc_small(type, buf);
 	default:
 		return -EPROTO;

@@ -180,6 +180,9 @@ int imc_ckerrcnt_mr(int *errcnt, int logical_rail);
 int imc_rderrcnt(void);
 int imc_ckerrcnt(int *errcnt);
 
+/* Cluster signals */
+int imc_kill(char *hostname, pid_t pid, int signal);
+
 #ifdef __cplusplus
 }
 #endif

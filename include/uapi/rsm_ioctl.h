@@ -574,6 +574,19 @@ struct rsm_ioc_imc_errcnt {
 	__u32 pad;
 };
 
+/*
+ * RSM_IOC_IMC_KILL: send signal @sig (0 .. 64) to process @pid (> 0) on
+ * the API-cluster host named @host (imc_kill(3)); this host's own name
+ * signals here.  A caller whose real or effective uid is 0 is refused
+ * (IMC_NOROOT's status); the target host applies kill(2)'s rules of
+ * permission to the caller's real and effective uids.
+ */
+struct rsm_ioc_imc_kill {
+	char host[RSM_IMC_HOSTNAME];
+	__s32 pid;
+	__s32 sig;
+};
+
 #define RSM_IOC_MAGIC		0xb7
 #define RSM_IOC_VERSION		_IOR(RSM_IOC_MAGIC, 0x00, struct rsm_ioc_version)
 #define RSM_IOC_CTLR_ATTR	_IOWR(RSM_IOC_MAGIC, 0x01, struct rsm_ioc_ctlr_attr)
@@ -609,6 +622,7 @@ struct rsm_ioc_imc_errcnt {
 #define RSM_IOC_IMC_PUT		_IOW(RSM_IOC_MAGIC, 0x59, struct rsm_ioc_imc_put)
 #define RSM_IOC_IMC_FLUSH	_IOW(RSM_IOC_MAGIC, 0x5a, struct rsm_ioc_imc_detach)
 #define RSM_IOC_IMC_ERRCNT	_IOWR(RSM_IOC_MAGIC, 0x5b, struct rsm_ioc_imc_errcnt)
+#define RSM_IOC_IMC_KILL	_IOW(RSM_IOC_MAGIC, 0x5c, struct rsm_ioc_imc_kill)
 
 /*
  * RSM_IOC_TEST_RDMA exists only in modules built with RSM_TEST_HOOKS=1 for

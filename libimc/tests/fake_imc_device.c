@@ -309,6 +309,9 @@ static int fake_dispatch(unsigned long request, void *arg)
 				   arg, sizeof(fake_imc.last_flush));
 	case RSM_IOC_IMC_ERRCNT:
 		return fake_errcnt(arg);
+	case RSM_IOC_IMC_KILL:
+		return fake_record(&fake_imc.kill_calls, &fake_imc.last_kill,
+				   arg, sizeof(fake_imc.last_kill));
 	default:
 		errno = ENOTTY;
 		return -1;

@@ -98,6 +98,10 @@ struct fake_imc {
 	int32_t errcnt_count;		/* count the kernel reports */
 	int errcnt_code;		/* and the status it returns with it */
 
+	/* RSM_IOC_IMC_KILL, as sent */
+	int kill_calls;
+	struct rsm_ioc_imc_kill last_kill;
+
 	/* mmap() and munmap() of descriptors. */
 	int mmap_calls;
 	struct fake_imc_mmap last_mmap;

@@ -239,6 +239,16 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		must(le32_to_cpu(m->errc.rail) < RSM_IMC_RAILS_MAX);
 		must(le32_to_cpu(m->errc.count) <= RSM_IMC_ERRCNT_MAX);
 		break;
+	case RSM_MSG_IMC_KILL:
+		/* the target takes pid and signal as ints of kill(2) */
+		must(m->kill.xid && le32_to_cpu(m->kill.pid) >= 1 &&
+		     le32_to_cpu(m->kill.pid) <= RSM_IMC_PID_MAX);
+		must(le32_to_cpu(m->kill.sig) <= RSM_IMC_SIG_MAX);
+		break;
+	case RSM_MSG_IMC_KILL_REPLY:
+		must(m->killr.xid && !m->killr.pad &&
+		     le32_to_cpu(m->killr.status) <= RSM_IMC_KILL_NOROOT);
+		break;
 	default:
 		must(!"an unknown type accepted");
 	}

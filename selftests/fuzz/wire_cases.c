@@ -229,6 +229,8 @@ static void test_every_type_valid(void)
 		[RSM_MSG_IMC_RXUP] = "imc_rxup_valid_accepted",
 		[RSM_MSG_IMC_ERRCNT] = "imc_errcnt_valid_accepted",
 		[RSM_MSG_IMC_RXDOWN] = "imc_rxdown_valid_accepted",
+		[RSM_MSG_IMC_KILL] = "imc_kill_valid_accepted",
+		[RSM_MSG_IMC_KILL_REPLY] = "imc_kill_reply_valid_accepted",
 	};
 	union wire_msg m;
 	unsigned int t;
@@ -639,6 +641,25 @@ static void test_imc_receive_memory(void)
 	msg_case("imc_rxkeys_reply_none_and_failed_rejected", &m, len, REJECT);
 	m.rxr.flags = cpu_to_le32(4);
 	msg_case("imc_rxkeys_reply_unknown_flag_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_KILL);
+	m.kill.xid = 0;
+	msg_case("imc_kill_xid_0_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_KILL);
+	m.kill.pid = 0;
+	msg_case("imc_kill_pid_0_rejected", &m, len, REJECT);
+	m.kill.pid = cpu_to_le32(RSM_IMC_PID_MAX + 1);
+	msg_case("imc_kill_pid_past_pid_max_rejected", &m, len, REJECT);
+	m.kill.pid = cpu_to_le32(0xfffffffbU);
+	msg_case("imc_kill_negative_pid_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_KILL);
+	m.kill.sig = cpu_to_le32(RSM_IMC_SIG_MAX + 1);
+	msg_case("imc_kill_signal_past_64_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_KILL_REPLY);
+	m.killr.status = cpu_to_le32(RSM_IMC_KILL_NOROOT + 1);
+	msg_case("imc_kill_reply_unknown_status_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_KILL_REPLY);
+	m.killr.pad = cpu_to_le32(1);
+	msg_case("imc_kill_reply_nonzero_pad_rejected", &m, len, REJECT);
 	len = wire_build(&m, RSM_MSG_IMC_RXDOWN);
 	m.rxup.xid = 0;
 	msg_case("imc_rxdown_xid_0_rejected", &m, len, REJECT);
@@ -789,6 +810,11 @@ static void test_answer_matching(void)
 		    RSM_MSG_ACK, true);
 	answer_case("ack_answers_an_rxdown",
 		    rsm_wire_answer_type(RSM_MSG_IMC_RXDOWN), RSM_MSG_ACK, true);
+	answer_case("kill_reply_answers_a_kill",
+		    rsm_wire_answer_type(RSM_MSG_IMC_KILL),
+		    RSM_MSG_IMC_KILL_REPLY, true);
+	answer_case("ack_is_no_answer_to_a_kill",
+		    rsm_wire_answer_type(RSM_MSG_IMC_KILL), RSM_MSG_ACK, false);
 	answer_case("alloc_reply_is_no_answer_to_an_rxkeys",
 		    rsm_wire_answer_type(RSM_MSG_IMC_RXKEYS),
 		    RSM_MSG_IMC_ALLOC_REPLY, false);

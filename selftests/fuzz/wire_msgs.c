@@ -150,6 +150,17 @@ static void wire_build_payload(union wire_msg *m, unsigned int type)
 		m->errc.rail = cpu_to_le32(1);
 		m->errc.count = cpu_to_le32(42);
 		break;
+	case RSM_MSG_IMC_KILL:
+		m->kill.xid = cpu_to_le64(14);
+		m->kill.pid = cpu_to_le32(4242);
+		m->kill.sig = cpu_to_le32(10);
+		m->kill.uid = cpu_to_le32(1000);
+		m->kill.euid = cpu_to_le32(1000);
+		break;
+	case RSM_MSG_IMC_KILL_REPLY:
+		m->killr.xid = cpu_to_le64(14);
+		m->killr.status = cpu_to_le32(RSM_IMC_KILL_EPERM);
+		break;
 	}
 }
 

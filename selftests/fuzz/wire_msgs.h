@@ -50,11 +50,13 @@ union wire_msg {
 	struct rsm_msg_imc_rxkeys_reply rxr;
 	struct rsm_msg_imc_rxup rxup;
 	struct rsm_msg_imc_errcnt errc;
+	struct rsm_msg_imc_kill kill;
+	struct rsm_msg_imc_kill_reply killr;
 	__u8 bytes[2 * RSM_MSG_MAX];
 };
 
 #define WIRE_TYPE_FIRST	RSM_MSG_INFO
-#define WIRE_TYPE_LAST	RSM_MSG_IMC_RXDOWN
+#define WIRE_TYPE_LAST	RSM_MSG_IMC_KILL_REPLY
 
 /*
  * The numbers of a segment description, the input of WIRE_T_REPLY_FIELDS:

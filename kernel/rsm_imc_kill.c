@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: cluster signals (imc_kill(3)).
+ *
+ * A process sends a signal to a process on any host of the API cluster,
+ * its own included.  Callers running as root (real or effective uid 0)
+ * are refused, as on Tru64.  The caller's host checks the arguments and
+ * asks the target host (RSM_MSG_IMC_KILL) with the caller's real and
+ * effective uid; that host, which trusts the ids because the peer proved
+ * the cluster key, applies kill(2)'s rule: one of them must equal the
+ * target's real or saved uid.  It refuses uid 0 as well, so a peer cannot
+ * borrow root's rights.  Uids are those of the initial user namespace and
+ * are taken to mean the same user on every host, as for regions; pids
+ * are those of the target host's initial pid namespace.
+ */
+#include <linux/cred.h>
+#include <linux/pid.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "rsm_imc.h"
+
+#define RSM_IMC_KILL_MS	5000	/* the target answers at once */
+
+/* A signal number kill(2) takes; none that would stop or end init. */
+static bool rsm_imc_sig_ok(s32 pid, s32 sig)
+{
+	if (sig < 0 || sig > RSM_IMC_SIG_MAX)
+		return false;
+	return pid != 1 || (sig != SIGKILL && sig != SIGSTOP &&
+			    sig != SIGTSTP && sig != SIGCONT);
+}
+
+/*
+ * Send @sig (0: only check) to @pid of this host for a caller with @uid
+ * and @euid.  Return: 0 or an RSM_IMC_KILL_* outcome.
+ */
+static u32 rsm_imc_kill_here(s32 pid, s32 sig, u32 uid, u32 euid)
+{
+	kuid_t ku = make_kuid(&init_user_ns, uid);
+	kuid_t keu = make_kuid(&init_user_ns, euid);
+	const struct cred *tc;
+	struct task_struct *t;
+	struct pid *p;
+	bool may;
+
+	if (!uid || !euid)
+		return RSM_IMC_KILL_NOROOT;
+	if (!rsm_imc_sig_ok(pid, sig))
+		return RSM_IMC_KILL_EINVAL;
+	if (pid <= 0 || pid > RSM_IMC_PID_MAX)
+		return RSM_IMC_KILL_ESRCH;
+	rcu_read_lock();
+	p = find_pid_ns(pid, &init_pid_ns);
+	t = p ? pid_task(p, PIDTYPE_PID) : NULL;
+	if (!t) {
+		rcu_read_unlock();
+		return RSM_IMC_KILL_ESRCH;
+	}
+	tc = __task_cred(t);
+	may = uid_valid(ku) && uid_valid(keu) &&
+	      (uid_eq(keu, tc->suid) || uid_eq(keu, tc->uid) ||
+	       uid_eq(ku, tc->suid) || uid_eq(ku, tc->uid));
+	if (may)
+		p = get_pid(p);
+	rcu_read_unlock();
+	if (!may)
+		return RSM_IMC_KILL_EPERM;
+	/* checked above: sent as the kernel, with no second check */
+	if (sig && kill_pid(p, sig, 1))
+		may = false;
+	put_pid(p);
+	return may ? 0 : RSM_IMC_KILL_ESRCH;
+}
+
+static int rsm_imc_kill_status(u32 outcome)
+{
+	switch (outcome) {
+	case 0:
+		return 0;
+	case RSM_IMC_KILL_EINVAL:
+		return RSM_IMC_ST_EINVAL;
+	case RSM_IMC_KILL_ESRCH:
+		return RSM_IMC_ST_ESRCH;
+	case RSM_IMC_KILL_EPERM:
+		return RSM_IMC_ST_EPERM;
+	default:
+		return RSM_IMC_ST_NOROOT;
+	}
+}
+
+/* Ask @nodeid to signal.  Return: 0, an RSM_IMC_ST_* status or -EINTR. */
+static int rsm_imc_kill_there(u32 nodeid, s32 pid, s32 sig, u32 uid,
+			      u32 euid)
+{
+	struct rsm_msg_imc_kill m = {
+		.hdr.type = cpu_to_le16(RSM_MSG_IMC_KILL),
+		.hdr.len = cpu_to_le32(sizeof(m)),
+		.pid = cpu_to_le32(pid),
+		.sig = cpu_to_le32(sig),
+		.uid = cpu_to_le32(uid),
+		.euid = cpu_to_le32(euid),
+	};
+	const struct rsm_msg_imc_kill_reply *rep;
+	struct rsm_ep *ep = rsm_cluster_active_ep(nodeid);
+	struct rsm_rpc *rpc;
+	int ret;
+
+	if (!ep)
+		return RSM_IMC_ST_BADHOST;	/* not connected any more */
+	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
+	if (!rpc) {
+		rsm_ep_put_user(ep);
+		return RSM_IMC_ST_NOMEM;
+	}
+	ret = rsm_rpc_call(ep, rpc, &m, sizeof(m), RSM_IMC_KILL_MS,
+			   rsm_rpc_orphan_free);
+	if (ret == -EINTR) {
+		rsm_ep_put_user(ep);
+		return ret;		/* the orphan path frees @rpc */
+	}
+	if (ret == -ETIMEDOUT) {
+		rsm_conn_fail(ep, "signal request not answered");
+		ret = RSM_IMC_ST_TIMEOUT;
+	} else if (ret) {
+		ret = RSM_IMC_ST_BADHOST;
+	} else {
+		rep = (const void *)rpc->reply;
+		ret = rsm_imc_kill_status(le32_to_cpu(rep->status));
+	}
+	kfree(rpc);
+	rsm_ep_put_user(ep);
+	return ret;
+}
+
+/**
+ * rsm_imc_ioctl_kill - RSM_IOC_IMC_KILL: signal a process on a host of the
+ * API cluster
+ * @uarg: struct rsm_ioc_imc_kill in user memory
+ *
+ * Return: 0, an RSM_IMC_ST_* status, -EFAULT or -EINTR.
+ */
+int rsm_imc_ioctl_kill(void __user *uarg)
+{
+	u32 uid = from_kuid_munged(&init_user_ns, current_uid());
+	u32 euid = from_kuid_munged(&init_user_ns, current_euid());
+	struct rsm_ioc_imc_kill req;
+	u32 nodeid;
+	int st;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!rsm_imc_member())
+		return RSM_IMC_ST_NOTINIT;
+	if (!memchr(req.host, 0, sizeof(req.host)) || req.pid <= 0)
+		return RSM_IMC_ST_BADPARM;
+	if (!uid || !euid)
+		return RSM_IMC_ST_NOROOT;
+	if (!rsm_imc_sig_ok(req.pid, req.sig))
+		return RSM_IMC_ST_EINVAL;
+	st = rsm_imc_host_node(req.host, &nodeid);
+	if (st == RSM_IMC_ST_PTPERR)	/* this host's own name */
+		return rsm_imc_kill_status(rsm_imc_kill_here(req.pid, req.sig,
+							     uid, euid));
+	if (st)
+		return st;
+	if (req.pid > RSM_IMC_PID_MAX)
+		return RSM_IMC_ST_ESRCH;	/* no host has such a pid */
+	return rsm_imc_kill_there(nodeid, req.pid, req.sig, uid, euid);
+}
+
+/**
+ * rsm_imc_kill_serve - a peer's RSM_MSG_IMC_KILL: signal here, answer
+ * @ep: endpoint it came on
+ * @msg: the request, checked
+ */
+void rsm_imc_kill_serve(struct rsm_ep *ep, const void *msg)
+{
+	const struct rsm_msg_imc_kill *m = msg;
+	struct rsm_msg_imc_kill_reply rep = {
+		.hdr.type = cpu_to_le16(RSM_MSG_IMC_KILL_REPLY),
+		.hdr.len = cpu_to_le32(sizeof(rep)),
+		.xid = m->xid,
+	};
+	u32 st = RSM_IMC_KILL_ESRCH;	/* not in the API cluster here */
+
+	if (rsm_imc_member())
+		st = rsm_imc_kill_here(le32_to_cpu(m->pid),
+				       le32_to_cpu(m->sig),
+				       le32_to_cpu(m->uid),
+				       le32_to_cpu(m->euid));
+	rep.status = cpu_to_le32(st);
+	if (rsm_msg_send_wait(ep, &rep, sizeof(rep)))
+		rsm_conn_fail(ep, "cannot answer a signal request");
+}
