@@ -79,7 +79,6 @@ struct rsm_imc_mem {
 	const void		*owner;		/* of a non-shared attach */
 	u32			nrx, ntx;	/* attaches here */
 	int			loopback;	/* -1 until a transmit attach */
-	u32			rxdowns;	/* RXDOWNs heard, under @lock */
 };
 
 /* rsm_imc.c */
@@ -140,6 +139,7 @@ void rsm_imc_kill_serve(struct rsm_ep *ep, const void *msg);
 
 /* rsm_imc_snap.c */
 int rsm_imc_rx_copy(struct rsm_imc_mem *m, struct page **rx);
+void rsm_imc_snap_fence(void);
 
 /* rsm_imc_errcnt.c */
 s32 rsm_imc_errcnt(u32 rail);

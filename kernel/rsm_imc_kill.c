@@ -7,11 +7,13 @@
  * are refused, as on Tru64.  The caller's host checks the arguments and
  * asks the target host (RSM_MSG_IMC_KILL) with the caller's real and
  * effective uid; that host, which trusts the ids because the peer proved
- * the cluster key, applies kill(2)'s rule: one of them must equal the
- * target's real or saved uid.  It refuses uid 0 as well, so a peer cannot
- * borrow root's rights.  Uids are those of the initial user namespace and
- * are taken to mean the same user on every host, as for regions; pids
- * are those of the target host's initial pid namespace.
+ * the cluster key, signals with credentials of those ids and no
+ * capabilities, so that kill(2)'s own checks decide (one of the ids must
+ * be the target's real or saved uid; security modules have their say).
+ * It refuses uid 0 as well, so a peer cannot borrow root's rights.  Uids
+ * are those of the initial user namespace and are taken to mean the same
+ * user on every host, as for regions; pids are those of the target
+ * host's initial pid namespace, or of the caller's for its own host.
  */
 #include <linux/cred.h>
 #include <linux/pid.h>
@@ -32,46 +34,88 @@ static bool rsm_imc_sig_ok(s32 pid, s32 sig)
 			    sig != SIGTSTP && sig != SIGCONT);
 }
 
+/* kill_pid()'s answer as an RSM_IMC_KILL_* outcome. */
+static u32 rsm_imc_kill_outcome(int err)
+{
+	switch (err) {
+	case 0:
+		return 0;
+	case -EPERM:
+		return RSM_IMC_KILL_EPERM;
+	case -EINVAL:
+		return RSM_IMC_KILL_EINVAL;
+	default:
+		return RSM_IMC_KILL_ESRCH;
+	}
+}
+
 /*
- * Send @sig (0: only check) to @pid of this host for a caller with @uid
- * and @euid.  Return: 0 or an RSM_IMC_KILL_* outcome.
+ * Send @sig (0: only check) to @pid of this host, from a caller on this
+ * host: in its pid namespace, with its credentials, through every check
+ * kill(2) makes (security modules included).
  */
-static u32 rsm_imc_kill_here(s32 pid, s32 sig, u32 uid, u32 euid)
+static u32 rsm_imc_kill_local(s32 pid, s32 sig)
+{
+	struct pid *p = find_get_pid(pid);
+	int err;
+
+	if (!p)
+		return RSM_IMC_KILL_ESRCH;
+	err = kill_pid(p, sig, 0);
+	put_pid(p);
+	return rsm_imc_kill_outcome(err);
+}
+
+/*
+ * Send @sig (0: only check) to @pid of this host for a peer's caller of
+ * @uid and @euid: with credentials of those ids and no capabilities, so
+ * that kill(2)'s checks decide (the initial namespaces).
+ */
+static u32 rsm_imc_kill_remote(s32 pid, s32 sig, u32 uid, u32 euid)
 {
 	kuid_t ku = make_kuid(&init_user_ns, uid);
 	kuid_t keu = make_kuid(&init_user_ns, euid);
-	const struct cred *tc;
-	struct task_struct *t;
+	kgid_t nog = make_kgid(&init_user_ns, 65534);
+	const struct cred *old;
+	struct cred *c;
 	struct pid *p;
-	bool may;
+	int err;
 
 	if (!uid || !euid)
 		return RSM_IMC_KILL_NOROOT;
 	if (!rsm_imc_sig_ok(pid, sig))
 		return RSM_IMC_KILL_EINVAL;
-	if (pid <= 0 || pid > RSM_IMC_PID_MAX)
-		return RSM_IMC_KILL_ESRCH;
+	if (!uid_valid(ku) || !uid_valid(keu))
+		return RSM_IMC_KILL_EPERM;
 	rcu_read_lock();
-	p = find_pid_ns(pid, &init_pid_ns);
-	t = p ? pid_task(p, PIDTYPE_PID) : NULL;
-	if (!t) {
-		rcu_read_unlock();
+	p = get_pid(find_pid_ns(pid, &init_pid_ns));
+	rcu_read_unlock();
+	if (!p)
+		return RSM_IMC_KILL_ESRCH;
+	c = prepare_creds();
+	if (!c) {
+		put_pid(p);
 		return RSM_IMC_KILL_ESRCH;
 	}
-	tc = __task_cred(t);
-	may = uid_valid(ku) && uid_valid(keu) &&
-	      (uid_eq(keu, tc->suid) || uid_eq(keu, tc->uid) ||
-	       uid_eq(ku, tc->suid) || uid_eq(ku, tc->uid));
-	if (may)
-		p = get_pid(p);
-	rcu_read_unlock();
-	if (!may)
-		return RSM_IMC_KILL_EPERM;
-	/* checked above: sent as the kernel, with no second check */
-	if (sig && kill_pid(p, sig, 1))
-		may = false;
+	c->uid = ku;
+	c->suid = ku;
+	c->euid = keu;
+	c->fsuid = keu;
+	c->gid = nog;
+	c->sgid = nog;
+	c->egid = nog;
+	c->fsgid = nog;
+	cap_clear(c->cap_inheritable);
+	cap_clear(c->cap_permitted);
+	cap_clear(c->cap_effective);
+	cap_clear(c->cap_bset);
+	cap_clear(c->cap_ambient);
+	old = override_creds(c);
+	err = kill_pid(p, sig, 0);
+	revert_creds(old);
+	put_cred(c);
 	put_pid(p);
-	return may ? 0 : RSM_IMC_KILL_ESRCH;
+	return rsm_imc_kill_outcome(err);
 }
 
 static int rsm_imc_kill_status(u32 outcome)
@@ -161,8 +205,8 @@ int rsm_imc_ioctl_kill(void __user *uarg)
 		return RSM_IMC_ST_EINVAL;
 	st = rsm_imc_host_node(req.host, &nodeid);
 	if (st == RSM_IMC_ST_PTPERR)	/* this host's own name */
-		return rsm_imc_kill_status(rsm_imc_kill_here(req.pid, req.sig,
-							     uid, euid));
+		return rsm_imc_kill_status(rsm_imc_kill_local(req.pid,
+							      req.sig));
 	if (st)
 		return st;
 	if (req.pid > RSM_IMC_PID_MAX)
@@ -186,10 +230,10 @@ void rsm_imc_kill_serve(struct rsm_ep *ep, const void *msg)
 	u32 st = RSM_IMC_KILL_ESRCH;	/* not in the API cluster here */
 
 	if (rsm_imc_member())
-		st = rsm_imc_kill_here(le32_to_cpu(m->pid),
-				       le32_to_cpu(m->sig),
-				       le32_to_cpu(m->uid),
-				       le32_to_cpu(m->euid));
+		st = rsm_imc_kill_remote(le32_to_cpu(m->pid),
+					 le32_to_cpu(m->sig),
+					 le32_to_cpu(m->uid),
+					 le32_to_cpu(m->euid));
 	rep.status = cpu_to_le32(st);
 	if (rsm_msg_send_wait(ep, &rep, sizeof(rep)))
 		rsm_conn_fail(ep, "cannot answer a signal request");

@@ -312,7 +312,7 @@ static int rsm_imc_rx_make_coherent(struct rsm_imc_mem *m, bool *made)
 		return st == -EINTR ? st : RSM_IMC_ST_LATEJOIN;
 	}
 	mutex_lock(&m->lock);
-	WRITE_ONCE(m->rx, rx);
+	smp_store_release(&m->rx, rx);	/* read without the lock too */
 	mutex_unlock(&m->lock);
 	*made = true;
 	return 0;
@@ -334,6 +334,7 @@ int rsm_imc_mem_attach(struct rsm_imc_mem *m, const void *owner, u32 dir,
 		       u32 mode, u32 flags)
 {
 	int loop = !!(flags & RSM_IMC_LOOPBACK), st = 0;
+	struct page **rx;
 	bool made = false;
 
 	/* returns only once every peer heard of the memory (RXUP) */
@@ -357,8 +358,10 @@ int rsm_imc_mem_attach(struct rsm_imc_mem *m, const void *owner, u32 dir,
 		   m->loopback != loop) {
 		st = RSM_IMC_ST_LOOPBACKERR;
 	} else if (dir == RSM_IMC_DIR_RX && !m->rx) {
-		st = rsm_imc_rx_alloc(m, &m->rx);
+		st = rsm_imc_rx_alloc(m, &rx);
 		made = !st;
+		if (made)	/* rsm_imc_rx_fill() looks without the lock */
+			smp_store_release(&m->rx, rx);
 	}
 	if (!st) {
 		m->mode = mode;
@@ -511,8 +514,10 @@ static u32 rsm_imc_rx_fill(struct rsm_imc_mem *m, struct rsm_ep *ep,
 	 * request never makes memory.
 	 */
 	st = 0;
-	while (!snapshot && (m->a.flags & RSM_IMC_COHERENT) &&
-	       !READ_ONCE(m->rx)) {
+	while (!snapshot && (m->a.flags & RSM_IMC_COHERENT)) {
+		/* pairs with the makers' smp_store_release(): pages there */
+		if (smp_load_acquire(&m->rx))
+			break;
 		/*
 		 * Not behind an attacher's RXUP round, which may wait for
 		 * this host's queue: that one made the memory already.
@@ -530,7 +535,7 @@ static u32 rsm_imc_rx_fill(struct rsm_imc_mem *m, struct rsm_ep *ep,
 	if (st == RSM_IMC_ST_RXFULL)
 		rsm_warn_rl("imc: no receive memory for coherent key %u (imc_init -r)\n",
 			    m->a.key);
-	if (!READ_ONCE(m->rx))
+	if (!smp_load_acquire(&m->rx))	/* as above */
 		return RSM_IMC_RX_NONE;
 	mutex_lock(&rsm_imc_regs_lock);
 	rr = rsm_imc_rxreg_get(m, ep);

@@ -16,6 +16,7 @@
  * the coordinator goes, the next lowest member has the same registry.
  */
 #include <linux/slab.h>
+#include <linux/random.h>
 #include <linux/uaccess.h>
 #include <linux/cred.h>
 #include <linux/hash.h>
@@ -139,6 +140,9 @@ struct rsm_imc_region *rsm_imc_create_locked(const struct rsm_imc_areq *q)
 	r->a = q->a;
 	/* created here: unique by this node's id and a sequence number */
 	if (!r->a.id) {
+		/* from a random start: a reloaded module reuses no id soon */
+		if (!rsm_imc_seq)
+			rsm_imc_seq = get_random_u32() & RSM_IMC_ID_SEQ;
 		rsm_imc_seq = (rsm_imc_seq + 1) & RSM_IMC_ID_SEQ;
 		if (!rsm_imc_seq)
 			rsm_imc_seq = 1;
@@ -475,7 +479,7 @@ static void rsm_imc_handle_region(struct rsm_ep *ep,
 			bad = "more regions than one node may have";
 			rsm_imc_put_if_empty_locked(r);
 		} else if (r->a.size != q.a.size || r->a.flags != q.a.flags ||
-			   r->a.rail != q.a.rail) {
+			   r->a.rail != q.a.rail || r->a.id != q.a.id) {
 			rsm_warn_rl("imc: node %u describes key %u otherwise than this host\n",
 				    conn->nodeid, q.a.key);
 		}
@@ -621,10 +625,17 @@ int rsm_imc_ioctl_regions(void __user *uarg)
 	u32 n = 0;
 	int ret = 0;
 
+	size_t stride, len;
+	u32 i;
+
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (req.max > RSM_IMC_MAX_REGIONS || req.pad)
+	/* callers built before the id and attach counts say 0 */
+	stride = req.entry_size ? req.entry_size : RSM_IMC_REGION_INFO_V1;
+	if (req.max > RSM_IMC_MAX_REGIONS || req.pad2 ||
+	    stride < RSM_IMC_REGION_INFO_V1 || stride > PAGE_SIZE)
 		return -EINVAL;
+	len = min(stride, sizeof(*out));
 	out = kvcalloc(max(req.max, 1U), sizeof(*out), GFP_KERNEL_ACCOUNT);
 	if (!out)
 		return -ENOMEM;
@@ -636,9 +647,11 @@ int rsm_imc_ioctl_regions(void __user *uarg)
 	}
 	mutex_unlock(&rsm_imc_reg_lock);
 	req.count = n;
-	if (copy_to_user(u64_to_user_ptr(req.buf), out,
-			 (size_t)min(n, req.max) * sizeof(*out)) ||
-	    copy_to_user(uarg, &req, sizeof(req)))
+	for (i = 0; i < min(n, req.max) && !ret; i++)
+		if (copy_to_user(u64_to_user_ptr(req.buf) + i * stride,
+				 &out[i], len))
+			ret = -EFAULT;
+	if (!ret && copy_to_user(uarg, &req, sizeof(req)))
 		ret = -EFAULT;
 	kvfree(out);
 	return ret;

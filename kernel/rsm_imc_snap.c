@@ -26,12 +26,30 @@
  * The request for the source's keys is served apart from the region's
  * other requests there and never makes memory, so two hosts copying at
  * once do not wait for each other.  The source deregisters its memory
- * only after this host acknowledged RXDOWN, and that waits for the READ.
+ * only after this host acknowledged RXDOWN, and every RXDOWN, for any
+ * region and whether or not the region is still in this host's registry,
+ * first waits for the copies in flight and voids keys asked for before
+ * it (rsm_imc_snap_fence()).
  */
 #include <linux/slab.h>
 #include <linux/mm.h>
 
 #include "rsm_imc.h"
+
+/* RXDOWNs heard, and the copies' READs in flight (read) against them */
+static atomic_t rsm_imc_rxdowns = ATOMIC_INIT(0);
+static DECLARE_RWSEM(rsm_imc_snap_sem);
+
+/**
+ * rsm_imc_snap_fence - a peer drops receive memory (RXDOWN): return once
+ * no copy reads with keys asked for before
+ */
+void rsm_imc_snap_fence(void)
+{
+	atomic_inc(&rsm_imc_rxdowns);
+	down_write(&rsm_imc_snap_sem);
+	up_write(&rsm_imc_snap_sem);
+}
 
 /*
  * The keys of the source's memory of @m over @ep.  Return: 0 with @keys
@@ -93,26 +111,22 @@ static int rsm_imc_snap_from(struct rsm_imc_mem *m, struct page **rx,
 	struct rsm_lbuf lb = { .pages = rx };
 	u64 roff = 0, len = m->a.size;
 	unsigned int done;
-	u32 *keys, cshift, seen;
+	int seen = atomic_read(&rsm_imc_rxdowns);
+	u32 *keys, cshift;
 	int ret;
 
 	if (!ep)
-		return -EAGAIN;
-	mutex_lock(&m->lock);
-	seen = m->rxdowns;
-	mutex_unlock(&m->lock);
+		return -ENOTCONN;
 	ret = rsm_imc_snap_keys(m, ep, &keys, &cshift);
 	if (ret)
 		goto out;
-	/* an RXDOWN waits for the READ; one since we asked: stale keys */
-	down_read(&m->keys_sem);
-	mutex_lock(&m->lock);
-	ret = m->rxdowns == seen ? 0 : -EAGAIN;
-	mutex_unlock(&m->lock);
+	/* an RXDOWN waits for the READ; one since we asked: maybe stale */
+	down_read(&rsm_imc_snap_sem);
+	ret = atomic_read(&rsm_imc_rxdowns) == seen ? 0 : -EAGAIN;
 	if (!ret)
 		ret = rsm_rdma_rw_vec(ep, false, keys, cshift, 1, &roff, &lb,
 				      &len, NULL, true, &done);
-	up_read(&m->keys_sem);
+	up_read(&rsm_imc_snap_sem);
 	kvfree(keys);
 out:
 	rsm_ep_put_user(ep);
@@ -142,6 +156,8 @@ int rsm_imc_rx_copy(struct rsm_imc_mem *m, struct page **rx)
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		r = rsm_imc_snap_from(m, rx, nodes[i]);
+		if (r == -EAGAIN)	/* an RXDOWN meanwhile: ask again */
+			r = rsm_imc_snap_from(m, rx, nodes[i]);
 		if (!r)
 			copied = true;
 		else if (r != -ENODATA)

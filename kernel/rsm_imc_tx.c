@@ -208,12 +208,13 @@ void rsm_imc_dests_rxdown(struct rsm_ep *ep, u32 key)
 	struct rsm_imc_mem *m = rsm_imc_mem_get(key, RSM_IMC_FIND);
 	struct rsm_imc_dest *d;
 
+	/* copies in flight end first, whatever region they copy */
+	rsm_imc_snap_fence();
 	if (!m)
 		return;
 	/* writes in flight end, at the heartbeat timeout at the latest */
 	down_write(&m->keys_sem);
 	mutex_lock(&m->lock);
-	m->rxdowns++;
 	d = rsm_imc_dest_find_locked(m, ep->conn->nodeid);
 	if (d) {
 		kvfree(d->keys);

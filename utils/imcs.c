@@ -136,7 +136,7 @@ static void print_region(const struct rsm_imc_region_info *r, unsigned int i,
 
 static int print_regions(int fd, int kv)
 {
-	struct rsm_ioc_imc_regions req = { 0 };
+	struct rsm_ioc_imc_regions req = { .entry_size = sizeof(*buf) };
 	struct rsm_imc_region_info *buf = NULL;
 	unsigned int i;
 

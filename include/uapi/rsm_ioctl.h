@@ -506,11 +506,17 @@ struct rsm_imc_region_info {
 	__u32 pad;
 };
 
+/*
+ * @entry_size: bytes of struct rsm_imc_region_info the caller knows, and
+ * the stride of @buf; 0 means 56, the layout without @id and the attach
+ * counts.  Entries get the fields that fit, the rest are not written.
+ */
+#define RSM_IMC_REGION_INFO_V1	56
 struct rsm_ioc_imc_regions {
-	__aligned_u64 buf;		/* struct rsm_imc_region_info[max] */
+	__aligned_u64 buf;		/* @max entries of @entry_size bytes */
 	__u32 max;
 	__u32 count;
-	__u32 pad;
+	__u32 entry_size;
 	__u32 pad2;
 };
 

@@ -302,6 +302,40 @@ TEST_F(imc, allocations_go_on_while_the_coordinator_is_away)
 	ASSERT_EQ(0, rsmt_step("done", STEP_S));
 }
 
+TEST(the_regions_listing_keeps_the_first_layout_for_old_callers)
+{
+	unsigned char buf[2 * RSM_IMC_REGION_INFO_V1 + 64];
+	struct rsm_ioc_imc_regions req = { .buf = (unsigned long)buf,
+					   .max = 2 };
+	struct rsm_imc_region_info e;
+	imc_asid_t id;
+	size_t i;
+	int fd;
+
+	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
+	ASSERT_EQ(IMC_SUCCESS, imc_asalloc(KEY(21), PAGE, IMC_URW, 0, &id, 0));
+	fd = open(RSM_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	/* entry_size 0: 56-byte entries, nothing written past them */
+	memset(buf, 0xa5, sizeof(buf));
+	ASSERT_EQ(0, ioctl(fd, RSM_IOC_IMC_REGIONS, &req));
+	EXPECT_LE(1, req.count);
+	for (i = 2 * RSM_IMC_REGION_INFO_V1; i < sizeof(buf); i++)
+		if (buf[i] != 0xa5)
+			break;
+	EXPECT_EQ(sizeof(buf), i);
+	memset(&e, 0, sizeof(e));
+	memcpy(&e, buf, RSM_IMC_REGION_INFO_V1);
+	EXPECT_NE(0, e.size);
+	EXPECT_EQ(0, e.size % PAGE);
+	/* a stride below the first layout is refused */
+	req.entry_size = RSM_IMC_REGION_INFO_V1 - 1;
+	EXPECT_EQ(-1, ioctl(fd, RSM_IOC_IMC_REGIONS, &req));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+	EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
+}
+
 TEST(a_process_without_imc_api_init_gets_imc_notinit)
 {
 	pid_t pid;

@@ -399,7 +399,8 @@ int rsmt_imc_region_of(unsigned int key, struct rsm_imc_region_info *out)
 {
 	struct rsm_imc_region_info *buf = calloc(256, sizeof(*buf));
 	struct rsm_ioc_imc_regions req = { .buf = (unsigned long)buf,
-					   .max = 256 };
+					   .max = 256,
+					   .entry_size = sizeof(*buf) };
 	int fd = open(RSM_DEVICE_PATH, O_RDONLY | O_CLOEXEC), ret = -1;
 	unsigned int i;
 
