@@ -21,6 +21,7 @@ mkdir -p "$out"
 pass=0 fail=0 skip=0
 failures=()
 bad_clusters=()
+nic_retries=()
 
 record() {	# record STATUS NAME [WHERE]
 	case $1 in
@@ -213,7 +214,7 @@ fi	# cluster_only
 # verdicts are named clusterN-siw.  With --rails every node has a second
 # controller (rxe1 on eth1): two Memory Channel rails; the verdicts are
 # named clusterN-rails.
-cluster_run() {
+cluster_run_once() {
 	local n=$1 killed=0 c vcargs=()
 	shift
 	c=cluster$n
@@ -245,6 +246,7 @@ cluster_run() {
 		return 0
 	fi
 	local logdir=$out/$c fail0=$fail
+	last_cluster=$c last_logdir=$logdir
 	echo "# booting a $n-node virtual cluster (logs in $logdir)"
 	# the import tests move 64 MiB and publish 10,000 segments under TCG
 	utils/rsm-vcluster -n "$n" --logdir "$logdir" -q "${vcbase[@]}" \
@@ -310,6 +312,39 @@ cluster_run() {
 	[ "$fail" -eq "$fail0" ] || bad_clusters+=("$c")
 }
 
+# The nodes of a cluster whose virtual NIC stopped transmitting: the guest
+# kernel's transmit watchdog fired on eth0 or eth1 (QEMU's virtio-net
+# under TCG, seen about once in 50 cluster runs: one direction of a node
+# pair then carries nothing for good, which no protocol survives).
+nic_stalled() {	# nic_stalled LOGDIR
+	grep -l "NETDEV WATCHDOG: .*transmit queue [0-9]* timed out" \
+		"$1"/node*.console.log 2>/dev/null | sed 's|.*/||; s|\.console\.log||' |
+		tr '\n' ' '
+}
+
+# cluster_run ARGS...: cluster_run_once; a run that failed because a
+# virtual NIC stopped transmitting is kept (LOGDIR.nic-stall) and run once
+# more, and only the second run counts.
+cluster_run() {
+	local p0=$pass s0=$skip f0=$fail nf=${#failures[@]} nb=${#bad_clusters[@]}
+	local stalled
+	last_cluster='' last_logdir=''
+	cluster_run_once "$@"
+	[ "$fail" -gt "$f0" ] && [ -n "$last_logdir" ] || return 0
+	stalled=$(nic_stalled "$last_logdir")
+	[ -n "$stalled" ] || return 0
+	echo "# $last_cluster: the virtual NIC of ${stalled}stopped transmitting (guest: NETDEV WATCHDOG); a fault of the emulator, not of rsm"
+	echo "# $last_cluster: the results above do not count; logs kept in $last_logdir.nic-stall; running it once more"
+	rm -rf "$last_logdir.nic-stall"
+	mv "$last_logdir" "$last_logdir.nic-stall"
+	mv "$out/$last_cluster.log" "$last_logdir.nic-stall/runner.log"
+	pass=$p0 skip=$s0 fail=$f0
+	failures=("${failures[@]:0:nf}")
+	bad_clusters=("${bad_clusters[@]:0:nb}")
+	nic_retries+=("$last_cluster ($stalled)")
+	cluster_run_once "$@"
+}
+
 cluster_run 2
 # three nodes: put on one, get on another; importers on two nodes
 cluster_run 3 rsm_topology_test rsm_remote_test rsm_revoke_test rsm_importers_test \
@@ -367,6 +402,10 @@ if [ ${#bad_clusters[@]} -gt 0 ]; then
 	for c in "${bad_clusters[@]}"; do
 		cluster_diagnose "$c"
 	done
+fi
+if [ ${#nic_retries[@]} -gt 0 ]; then
+	echo "clusters run again after a virtual NIC stopped transmitting (first runs kept as *.nic-stall):"
+	printf '  %s\n' "${nic_retries[@]}"
 fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
