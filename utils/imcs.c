@@ -136,7 +136,9 @@ static void print_region(const struct rsm_imc_region_info *r, unsigned int i,
 
 static int print_regions(int fd, int kv)
 {
-	struct rsm_ioc_imc_regions req = { .entry_size = sizeof(*buf) };
+	struct rsm_ioc_imc_regions req = {
+		.entry_size = sizeof(struct rsm_imc_region_info),
+	};
 	struct rsm_imc_region_info *buf = NULL;
 	unsigned int i;
 

@@ -37,18 +37,33 @@ static void host_name(char *buf, size_t len, int node)
 
 /*
  * A target: a child (as nobody if @nobody) that waits up to @wait_s for
- * SIGUSR1 and exits with the number of them it got.
+ * SIGUSR1 and exits with the number of them it got.  Returns once the
+ * child has its ids and its handler.
  */
 static pid_t target(bool nobody, int wait_s)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };
-	pid_t pid = fork();
+	int fds[2];
+	pid_t pid;
+	char c = 0;
 
-	if (pid)
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid) {
+		close(fds[1]);
+		if (pid > 0 && read(fds[0], &c, 1) != 1)
+			pid = -1;
+		close(fds[0]);
 		return pid;
+	}
+	close(fds[0]);
 	if (nobody && (setgid(NOBODY) || setuid(NOBODY)))
 		_exit(100);
 	sigaction(SIGUSR1, &sa, NULL);
+	if (write(fds[1], &c, 1) != 1)
+		_exit(101);
+	close(fds[1]);
 	alarm(wait_s);
 	while (!got_usr1)
 		pause();
