@@ -575,8 +575,8 @@ static void rsm_imc_rx_keys(struct rsm_ep *ep,
 	 */
 	m = rsm_imc_mem_get_known(key, snapshot ? RSM_IMC_FIND :
 				  RSM_IMC_IF_COHERENT, &known);
-	if (!known)
-		st = RSM_IMC_RX_FAILED;
+	if (!known)	/* for a copy: then it has no memory of it */
+		st = snapshot ? RSM_IMC_RX_NONE : RSM_IMC_RX_FAILED;
 	else
 		st = m ? rsm_imc_rx_fill(m, ep, le32_to_cpu(req->first),
 					 snapshot, rep) : RSM_IMC_RX_NONE;

@@ -37,14 +37,6 @@ static int child_status(pid_t pid)
 	return WEXITSTATUS(status);
 }
 
-static void pattern(unsigned char *b, size_t len, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		b[i] = (unsigned char)(seed * 31 + i * 7 + (i >> 8));
-}
-
 FIXTURE(imc) {
 	int node, nodes;
 };
@@ -339,7 +331,7 @@ TEST_F_TIMEOUT(imc, bcopy_between_ordinary_buffers_is_memmove, 300)
 	for (s = 0; s < 8; s++)
 		for (d = 0; d < 8; d++)
 			for (len = 0; len <= 64; len++) {
-				pattern(a, sizeof(a), s + 1);
+				rsmt_fill_pattern(a, sizeof(a), 0, s + 1);
 				memset(b, 0x5a, sizeof(b));
 				memcpy(want, b, sizeof(b));
 				memcpy(want + d, a + s, len);
@@ -347,7 +339,7 @@ TEST_F_TIMEOUT(imc, bcopy_between_ordinary_buffers_is_memmove, 300)
 				ASSERT_EQ(0, memcmp(b, want, sizeof(b)));
 			}
 	/* overlapping, both ways */
-	pattern(a, sizeof(a), 9);
+	rsmt_fill_pattern(a, sizeof(a), 0, 9);
 	memcpy(want, a, sizeof(a));
 	memmove(want + 3, want, 100);
 	imc_bcopy(a, a + 3, 100, 0, 0);

@@ -39,16 +39,9 @@ static int wait_bytes(const volatile void *p, const void *want, size_t len)
 	return -1;
 }
 
-static void pattern(unsigned char *b, size_t len, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		b[i] = (unsigned char)(seed * 31 + i * 7 + (i >> 8) + 1);
-}
-
 FIXTURE(imc) {
 	int node, nodes;
+	bool left;		/* this node left the cluster: back at teardown */
 	imc_asid_t id;
 	caddr_t rx, tx;
 };
@@ -58,11 +51,17 @@ FIXTURE_SETUP(imc)
 	self->node = rsmt_node_id();
 	self->nodes = rsmt_nodes();
 	self->id = 0;
+	self->left = false;
 	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
 }
 
 FIXTURE_TEARDOWN(imc)
 {
+	/* a test that stopped while this node was away: come back */
+	if (self->left) {
+		EXPECT_EQ(0, rsmt_load_config(-1, -1, false));
+		EXPECT_EQ(0, rsmt_wait_all_active(STEP_S));
+	}
 	if (self->id > 0) {
 		EXPECT_EQ(IMC_SUCCESS, imc_asdetach(self->id));
 		EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(self->id));
@@ -96,7 +95,7 @@ TEST_F_TIMEOUT(imc, a_broadcast_reaches_every_receiver_but_not_its_sender, 300)
 	rsmt_step_test("imc.bcast");
 	alloc_rx(_metadata, self, KEY(1), PAGE, 0);
 	ASSERT_EQ(0, rsmt_step("attached", STEP_S));
-	pattern(want, sizeof(want), 1);
+	rsmt_fill_pattern(want, sizeof(want), 0, 1);
 	if (self->node == 1) {
 		ASSERT_EQ(IMC_SUCCESS, imc_asattach(self->id, IMC_TRANSMIT,
 						    IMC_SHARED, 0, &self->tx));
@@ -121,7 +120,7 @@ TEST_F_TIMEOUT(imc, seeing_a_looped_back_write_means_every_receiver_has_it, 300)
 	rsmt_step_test("imc.loop");
 	alloc_rx(_metadata, self, KEY(2), PAGE, 0);
 	ASSERT_EQ(0, rsmt_step("attached", STEP_S));
-	pattern(rec, sizeof(rec), 2);
+	rsmt_fill_pattern(rec, sizeof(rec), 0, 2);
 	if (self->node == 1) {
 		ASSERT_EQ(IMC_SUCCESS, imc_asattach(self->id, IMC_TRANSMIT,
 						    IMC_SHARED, IMC_LOOPBACK,
@@ -219,7 +218,7 @@ TEST_F_TIMEOUT(imc, point_to_point_reaches_only_the_named_host, 300)
 	rsmt_step_test("imc.ptp");
 	alloc_rx(_metadata, self, KEY(5), PAGE, 0);
 	ASSERT_EQ(0, rsmt_step("attached", STEP_S));
-	pattern(want, sizeof(want), 5);
+	rsmt_fill_pattern(want, sizeof(want), 0, 5);
 	if (self->node == 1) {
 		int n = imc_rderrcnt_mr(0);
 
@@ -247,8 +246,8 @@ TEST_F_TIMEOUT(imc, a_late_receiver_gets_every_write_after_its_attach, 300)
 	rsmt_step_test("imc.late");
 	ASSERT_EQ(IMC_SUCCESS, imc_asalloc(KEY(6), PAGE, IMC_URW, 0,
 					   &self->id, 0));
-	pattern(first, sizeof(first), 6);
-	pattern(second, sizeof(second), 7);
+	rsmt_fill_pattern(first, sizeof(first), 0, 6);
+	rsmt_fill_pattern(second, sizeof(second), 0, 7);
 	if (self->node == 1) {
 		ASSERT_EQ(IMC_SUCCESS, imc_asattach(self->id, IMC_TRANSMIT,
 						    IMC_SHARED, 0, &self->tx));
@@ -278,7 +277,7 @@ TEST_F_TIMEOUT(imc, a_coherent_region_holds_what_was_written_before_a_host_joine
 	int n;
 
 	rsmt_step_test("imc.coherent");
-	pattern(want, sizeof(want), 8);
+	rsmt_fill_pattern(want, sizeof(want), 0, 8);
 	if (self->node == 1) {
 		ASSERT_EQ(IMC_SUCCESS, imc_asalloc(KEY(7), sizeof(want),
 						   IMC_URW, IMC_COHERENT,
@@ -316,6 +315,7 @@ TEST_F_TIMEOUT(imc, a_host_joining_late_gets_a_snapshot_of_a_coherent_region,
 	rsmt_step_test("imc.latejoin");
 	rsmt_fill_pattern(want, size, 0, 23);
 	if (self->node == self->nodes) {
+		self->left = true;
 		ASSERT_EQ(0, rsmt_sh("%s/utils/rsmadm clear", rsmt_top()));
 	} else {
 		/* the others see it gone before anything is written */
@@ -356,6 +356,7 @@ TEST_F_TIMEOUT(imc, a_host_joining_late_gets_a_snapshot_of_a_coherent_region,
 	ASSERT_EQ(0, rsmt_step("written", STEP_S));
 	if (self->node == self->nodes) {
 		ASSERT_EQ(0, rsmt_load_config(-1, -1, false));
+		self->left = false;
 		EXPECT_EQ(0, rsmt_wait_all_active(STEP_S));
 		for (i = 0; i < WAIT_S * 10; i++) {
 			ASSERT_EQ(IMC_SUCCESS,
@@ -388,7 +389,8 @@ static void bcopy_image(unsigned char *img, size_t size)
 	for (s = 0; s < 8; s++)
 		for (d = 0; d < 8; d++)
 			for (len = 1; len <= 64; len++, slot++) {
-				pattern(src, sizeof(src), (unsigned int)slot);
+				rsmt_fill_pattern(src, sizeof(src), 0,
+						  (unsigned int)slot);
 				memcpy(img + slot * 128 + d, src + s, len);
 			}
 }
@@ -414,8 +416,8 @@ TEST_F_TIMEOUT(imc, bcopy_into_a_transmit_mapping_sends_exactly_its_bytes,
 		for (s = 0; s < 8; s++)
 			for (d = 0; d < 8; d++)
 				for (len = 1; len <= 64; len++, slot++) {
-					pattern(src, sizeof(src),
-						(unsigned int)slot);
+					rsmt_fill_pattern(src, sizeof(src), 0,
+							  (unsigned int)slot);
 					imc_bcopy(src + s,
 						  self->tx + slot * 128 + d,
 						  len, 1, 0);
@@ -500,7 +502,7 @@ TEST_F_TIMEOUT(imc, a_killed_receiver_comes_back_and_an_exiting_sender_flushes,
 	rsmt_step_test("imc.kill");
 	ASSERT_EQ(IMC_SUCCESS, imc_asalloc(KEY(9), PAGE, IMC_URW, 0,
 					   &self->id, 0));
-	pattern(want, sizeof(want), 9);
+	rsmt_fill_pattern(want, sizeof(want), 0, 9);
 	/* node 2's receiver is killed with its mapping */
 	if (self->node == 2) {
 		victim = child_receives(KEY(9), want, sizeof(want), true);
