@@ -323,26 +323,29 @@ nic_stalled() {	# nic_stalled LOGDIR
 }
 
 # cluster_run ARGS...: cluster_run_once; a run that failed because a
-# virtual NIC stopped transmitting is kept (LOGDIR.nic-stall) and run once
-# more, and only the second run counts.
+# virtual NIC stopped transmitting (rsm-vcluster aborts it at once) is kept
+# (LOGDIR.nic-stallN) and run again, at most twice; only the last run
+# counts.
 cluster_run() {
 	local p0=$pass s0=$skip f0=$fail nf=${#failures[@]} nb=${#bad_clusters[@]}
-	local stalled
-	last_cluster='' last_logdir=''
-	cluster_run_once "$@"
-	[ "$fail" -gt "$f0" ] && [ -n "$last_logdir" ] || return 0
-	stalled=$(nic_stalled "$last_logdir")
-	[ -n "$stalled" ] || return 0
-	echo "# $last_cluster: the virtual NIC of ${stalled}stopped transmitting (guest: NETDEV WATCHDOG); a fault of the emulator, not of rsm"
-	echo "# $last_cluster: the results above do not count; logs kept in $last_logdir.nic-stall; running it once more"
-	rm -rf "$last_logdir.nic-stall"
-	mv "$last_logdir" "$last_logdir.nic-stall"
-	mv "$out/$last_cluster.log" "$last_logdir.nic-stall/runner.log"
-	pass=$p0 skip=$s0 fail=$f0
-	failures=("${failures[@]:0:nf}")
-	bad_clusters=("${bad_clusters[@]:0:nb}")
-	nic_retries+=("$last_cluster ($stalled)")
-	cluster_run_once "$@"
+	local stalled try
+	for try in 1 2 3; do
+		last_cluster='' last_logdir=''
+		cluster_run_once "$@"
+		[ "$try" -lt 3 ] && [ "$fail" -gt "$f0" ] && [ -n "$last_logdir" ] ||
+			return 0
+		stalled=$(nic_stalled "$last_logdir")
+		[ -n "$stalled" ] || return 0
+		echo "# $last_cluster: the virtual NIC of ${stalled}stopped transmitting (guest: NETDEV WATCHDOG); a fault of the emulator, not of rsm"
+		echo "# $last_cluster: the results above do not count; logs kept in $last_logdir.nic-stall$try; running it again"
+		rm -rf "$last_logdir.nic-stall$try"
+		mv "$last_logdir" "$last_logdir.nic-stall$try"
+		mv "$out/$last_cluster.log" "$last_logdir.nic-stall$try/runner.log"
+		pass=$p0 skip=$s0 fail=$f0
+		failures=("${failures[@]:0:nf}")
+		bad_clusters=("${bad_clusters[@]:0:nb}")
+		nic_retries+=("$last_cluster ($stalled)")
+	done
 }
 
 cluster_run 2
@@ -404,7 +407,7 @@ if [ ${#bad_clusters[@]} -gt 0 ]; then
 	done
 fi
 if [ ${#nic_retries[@]} -gt 0 ]; then
-	echo "clusters run again after a virtual NIC stopped transmitting (first runs kept as *.nic-stall):"
+	echo "clusters run again after a virtual NIC stopped transmitting (those runs kept as *.nic-stallN):"
 	printf '  %s\n' "${nic_retries[@]}"
 fi
 echo "$pass passed, $fail failed, $skip skipped"
