@@ -160,6 +160,7 @@ run_check host.make_install_honours_prefix_and_destdir "$out/install.log" \
 
 # --- host: rsmadm configuration parsing (one verdict per case) ----------
 run_tap host.rsmadm "$out/rsmadm.log" selftests/rsm/rsmadm_config_test.sh
+run_tap host.nic_stall_rerun "$out/nic-stall-rerun.log" selftests/nic_stall_rerun_test.sh
 
 # --- host: libimc's exported symbols, header and man pages ---------------
 run_tap host.libimc "$out/libimc.log" make -s -C libimc check
