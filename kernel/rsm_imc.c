@@ -214,6 +214,8 @@ bool rsm_imc_recovering(void)
 static void rsm_imc_conn_down(struct rsm_conn *conn, u64 ep_id)
 {
 	rsm_imc_lost(conn->nodeid, ep_id);
+	rsm_imc_lkhome_ep_gone(ep_id);
+	rsm_imc_lk_ep_gone(ep_id);
 	rsm_imc_regions_ep_gone(ep_id);
 	rsm_imc_changed();
 }
@@ -221,6 +223,8 @@ static void rsm_imc_conn_down(struct rsm_conn *conn, u64 ep_id)
 static void rsm_imc_ep_gone(struct rsm_ep *ep)
 {
 	rsm_imc_lost(ep->conn->nodeid, ep->id);
+	rsm_imc_lkhome_ep_gone(ep->id);
+	rsm_imc_lk_ep_gone(ep->id);
 	rsm_imc_regions_ep_gone(ep->id);
 	rsm_imc_rx_ep_gone(ep);
 }
@@ -425,6 +429,12 @@ static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
 	case RSM_MSG_IMC_KILL:
 		rsm_imc_kill_serve(ep, msg);
 		break;
+	case RSM_MSG_IMC_LKOP:
+		rsm_imc_lkop_serve(ep, msg);
+		break;
+	case RSM_MSG_IMC_LKGRANT:
+		rsm_imc_lkgrant_serve(ep, msg);
+		break;
 	default:
 		rsm_imc_region_serve(ep, msg);
 	}
@@ -433,7 +443,8 @@ static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
 static const u16 rsm_imc_req_types[] = {
 	RSM_MSG_IMC_HOST, RSM_MSG_IMC_ALLOC, RSM_MSG_IMC_REGION,
 	RSM_MSG_IMC_RXKEYS, RSM_MSG_IMC_RXUP, RSM_MSG_IMC_RXDOWN,
-	RSM_MSG_IMC_ERRCNT, RSM_MSG_IMC_KILL,
+	RSM_MSG_IMC_ERRCNT, RSM_MSG_IMC_KILL, RSM_MSG_IMC_LKOP,
+	RSM_MSG_IMC_LKGRANT,
 };
 
 static const struct rsm_tp_client rsm_imc_client = {
@@ -646,6 +657,8 @@ void rsm_imc_exit(void)
 
 	cancel_work_sync(&rsm_imc.announce_work);
 	rsm_tp_unregister(&rsm_imc_client);
+	rsm_imc_lkhome_exit();
+	rsm_imc_lk_exit();
 	rsm_imc_tx_exit();
 	list_for_each_entry_safe(p, tmp, &rsm_imc.peers, list) {
 		list_del(&p->list);

@@ -10,6 +10,14 @@
 
 /* IMC statuses the kernel returns, negated (IMC_NOTINIT is -14). */
 #define RSM_IMC_ST_BADPARM	2
+#define RSM_IMC_ST_NOLOCKGOT	5
+#define RSM_IMC_ST_BADLOCK	7
+#define RSM_IMC_ST_NOTALLOC	11
+#define RSM_IMC_ST_LOCKACTIVE	13
+#define RSM_IMC_ST_LOCKNOTHELD	23
+#define RSM_IMC_ST_LOCKPRIOR	41
+#define RSM_IMC_ST_INTR		45
+#define RSM_IMC_ST_CORRUPTLOCK	47
 #define RSM_IMC_ST_PRIOR	12
 #define RSM_IMC_ST_NOTINIT	14
 #define RSM_IMC_ST_ATTACHED	4
@@ -48,7 +56,24 @@ struct rsm_imc_attrs {
 	u32			uid;		/* the owner */
 	u32			gid;
 	u32			id;		/* imcs(8)'s region id, not 0 */
+	u32			home;		/* a lock set's home node */
 };
+
+/* A registry index: regions and lock sets have separate keys. */
+static inline u64 rsm_imc_rid(u32 key, u32 flags)
+{
+	return (u64)key | ((u64)!!(flags & RSM_IMC_LOCKSET) << 32);
+}
+
+static inline u32 rsm_imc_rid_key(u64 rid)
+{
+	return (u32)rid;
+}
+
+static inline u32 rsm_imc_rid_flags(u64 rid)
+{
+	return rid >> 32 ? RSM_IMC_LOCKSET : 0;
+}
 
 /*
  * struct rsm_imc_mem - this host's side of a region: its receive memory,
@@ -133,6 +158,22 @@ bool rsm_imc_keys_ok(const struct rsm_imc_mem *m,
 		     const struct rsm_msg_imc_rxkeys_reply *rep,
 		     u32 first, u32 nchunks, u32 cshift);
 
+/* rsm_imc_lock.c */
+struct rsm_imc_lkproc;
+struct rsm_imc_lkproc *rsm_imc_lkproc_new(void);
+void rsm_imc_lkproc_release(struct rsm_imc_lkproc *lp);
+int rsm_imc_ioctl_lkalloc(struct rsm_imc_proc *pr, void __user *uarg);
+int rsm_imc_ioctl_lkop(struct rsm_imc_proc *pr, unsigned int cmd,
+		       void __user *uarg);
+int rsm_imc_ioctl_locksets(void __user *uarg);
+void rsm_imc_lkgrant_serve(struct rsm_ep *ep, const void *msg);
+void rsm_imc_lk_ep_gone(u64 ep_id);
+void rsm_imc_lkhome_ep_gone(u64 ep_id);
+void rsm_imc_lkop_serve(struct rsm_ep *ep, const void *msg);
+void rsm_imc_lkhome_exit(void);
+void rsm_imc_lk_exit(void);
+void rsm_imc_lk_drop_there(struct rsm_ep *ep, u32 key, u32 owner);
+
 /* rsm_imc_kill.c */
 int rsm_imc_ioctl_kill(void __user *uarg);
 void rsm_imc_kill_serve(struct rsm_ep *ep, const void *msg);
@@ -161,6 +202,8 @@ int rsm_imc_ioctl_put(struct rsm_imc_proc *pr, void __user *uarg);
 int rsm_imc_ioctl_flush(struct rsm_imc_proc *pr, void __user *uarg);
 int rsm_imc_ioctl_errcnt(struct rsm_imc_proc *pr, void __user *uarg);
 int rsm_imc_proc_mmap(struct rsm_imc_proc *pr, struct vm_area_struct *vma);
+struct rsm_imc_lkproc *rsm_imc_proc_locks(struct rsm_imc_proc *pr);
+int rsm_imc_proc_flush(struct rsm_imc_proc *pr);
 
 /* rsm_imc_region.c */
 void rsm_imc_regions_announce(void);
@@ -170,7 +213,8 @@ enum rsm_tp_merge rsm_imc_region_merge(void *queued, const void *msg);
 void rsm_imc_regions_ep_gone(u64 ep_id);
 int rsm_imc_ioctl_regions(void __user *uarg);
 u32 rsm_imc_region_count(void);
-int rsm_imc_alloc(const struct rsm_imc_attrs *a);
+int rsm_imc_alloc(const struct rsm_imc_attrs *a, u32 owner,
+		  struct rsm_imc_attrs *out);
 /* rsm_imc_mem_get(): what to do when the region has no memory object yet */
 enum rsm_imc_get {
 	RSM_IMC_FIND,		/* nothing */
@@ -181,7 +225,7 @@ enum rsm_imc_get {
 struct rsm_imc_mem *rsm_imc_mem_get(u32 key, enum rsm_imc_get how);
 struct rsm_imc_mem *rsm_imc_mem_get_known(u32 key, enum rsm_imc_get how,
 					  bool *known);
-void rsm_imc_drop(u32 key);
+void rsm_imc_drop(u64 rid);
 void rsm_imc_regions_exit(void);
 
 #endif /* _RSM_IMC_H */

@@ -14,32 +14,44 @@
 #define RSM_IMC_ALLOC_MS	5000	/* one request to the coordinator */
 #define RSM_IMC_ALLOC_TRIES	3	/* coordinators tried in a row */
 
-/* Tell the coordinator (over @ep) that this host does not keep @key. */
-static void rsm_imc_give_back(struct rsm_ep *ep, u32 key)
+/*
+ * Tell the coordinator (over @ep) that this host does not keep @rid; a
+ * lock set's creator @owner (or 0) gives back lock 0 too.
+ */
+static void rsm_imc_give_back(struct rsm_ep *ep, u64 rid, u32 owner)
 {
 	struct rsm_msg_imc_region m;
 	struct rsm_imc_region *r;
 	bool mine;
 
+	if (owner)
+		rsm_imc_lk_drop_there(ep, rsm_imc_rid_key(rid), owner);
 	mutex_lock(&rsm_imc_tx_lock);
 	mutex_lock(&rsm_imc_reg_lock);
-	r = rsm_imc_find_locked(key);
+	r = rsm_imc_find_locked(rid);
 	mine = r && r->local;
 	mutex_unlock(&rsm_imc_reg_lock);
 	if (!mine) {
-		rsm_imc_region_msg(&m, RSM_MSG_IMC_REGION, NULL, key);
+		rsm_imc_region_msg(&m, RSM_MSG_IMC_REGION, NULL, rid);
 		rsm_imc_send_region(ep, &m);
 	}
 	mutex_unlock(&rsm_imc_tx_lock);
 }
 
+/* orphan_arg[1]: a lock set's bit and its creator's owner id */
+#define RSM_IMC_ORPHAN_LOCKSET	BIT(31)
+
 /* Our process was killed waiting: give back what the coordinator granted. */
 static void rsm_imc_alloc_orphan(struct rsm_ep *ep, struct rsm_rpc *rpc)
 {
 	const struct rsm_msg_imc_region *ans = (const void *)rpc->reply;
+	u32 arg = rpc->orphan_arg[1];
 
 	if (!ans->status)
-		rsm_imc_give_back(ep, rpc->orphan_arg[0]);
+		rsm_imc_give_back(ep, rsm_imc_rid(rpc->orphan_arg[0],
+						  arg & RSM_IMC_ORPHAN_LOCKSET ?
+						  RSM_IMC_LOCKSET : 0),
+				  arg & ~RSM_IMC_ORPHAN_LOCKSET);
 	kfree(rpc);
 }
 
@@ -49,6 +61,10 @@ static bool rsm_imc_grant_ok(const struct rsm_imc_areq *q,
 {
 	struct rsm_imc_attrs g = RSM_IMC_ATTRS_OF(ans);
 
+	if ((g.flags ^ q->a.flags) & RSM_IMC_LOCKSET)
+		return false;
+	if (g.flags & RSM_IMC_LOCKSET)
+		return ans->status || (g.key == q->a.key && g.size == q->a.size);
 	return ans->status || (g.key == q->a.key && g.size >= q->a.size &&
 			       g.rail == q->a.rail &&
 			       !((g.flags ^ q->a.flags) & RSM_IMC_COHERENT));
@@ -73,6 +89,8 @@ static void rsm_imc_alloc_msg(struct rsm_msg_imc_alloc *m,
 		m->groups[i] = cpu_to_le32(from_kgid_munged(&init_user_ns,
 							    gi->gid[i]));
 	m->ngroups = cpu_to_le32(n);
+	m->owner = cpu_to_le32(q->owner);
+	m->pid = cpu_to_le32(q->pid);
 }
 
 /*
@@ -97,6 +115,9 @@ static int rsm_imc_ask(u32 coord, const struct rsm_imc_areq *q,
 		goto out;
 	rsm_imc_alloc_msg(m, q);
 	rpc->orphan_arg[0] = q->a.key;
+	rpc->orphan_arg[1] = q->owner;
+	if (q->a.flags & RSM_IMC_LOCKSET)
+		rpc->orphan_arg[1] |= RSM_IMC_ORPHAN_LOCKSET;
 	ret = rsm_rpc_call(ep, rpc, m, sizeof(*m), RSM_IMC_ALLOC_MS,
 			   rsm_imc_alloc_orphan);
 	if (ret == -EINTR) {
@@ -133,13 +154,15 @@ static u32 rsm_imc_take_locked(const struct rsm_imc_areq *q,
 			       const struct rsm_msg_imc_region *ans,
 			       struct rsm_imc_region *copy, bool *first)
 {
-	struct rsm_imc_region *r = rsm_imc_find_locked(q->a.key);
+	struct rsm_imc_region *r;
 	struct rsm_imc_areq d = *q;
 
 	lockdep_assert_held(&rsm_imc_tx_lock);
+	r = rsm_imc_find_locked(rsm_imc_rid(q->a.key, q->a.flags));
 	if (!r && ans) {
 		d.a = RSM_IMC_ATTRS_OF(ans);
 		d.a.id = le32_to_cpu(ans->id);
+		d.a.home = le32_to_cpu(ans->home) - 1;
 		r = rsm_imc_create_locked(&d);
 		if (IS_ERR(r))
 			return rsm_imc_create_status(r);
@@ -152,25 +175,25 @@ static u32 rsm_imc_take_locked(const struct rsm_imc_areq *q,
 }
 
 /**
- * rsm_imc_drop - one local allocation of @key fewer; the peers hear of
+ * rsm_imc_drop - one local allocation of a key fewer; the peers hear of
  * the last one
- * @key: a key this host has allocated
+ * @rid: a key (and kind) this host has allocated
  */
-void rsm_imc_drop(u32 key)
+void rsm_imc_drop(u64 rid)
 {
 	struct rsm_imc_region *r;
 	bool last = false;
 
 	mutex_lock(&rsm_imc_tx_lock);
 	mutex_lock(&rsm_imc_reg_lock);
-	r = rsm_imc_find_locked(key);
+	r = rsm_imc_find_locked(rid);
 	if (!WARN_ON_ONCE(!r || !r->local)) {
 		last = !--r->local;
 		rsm_imc_put_if_empty_locked(r);
 	}
 	mutex_unlock(&rsm_imc_reg_lock);
 	if (last)
-		rsm_imc_tell_locked(key, NULL);
+		rsm_imc_tell_locked(rid, NULL);
 	mutex_unlock(&rsm_imc_tx_lock);
 }
 
@@ -179,15 +202,21 @@ void rsm_imc_drop(u32 key)
  * process: decided here when this host has allocators of it already or
  * is the coordinator, else by the coordinator
  * @a: the key and what the caller asks for; uid and gid its effective ones
+ * @owner: RSM_IMC_EXCL: the caller's lock owner id, which takes lock 0
+ * @out: the region or lock set's attributes (lock sets: its home)
  *
  * Return: 0, an RSM_IMC_ST_* status, or -EINTR.
  */
-int rsm_imc_alloc(const struct rsm_imc_attrs *a)
+int rsm_imc_alloc(const struct rsm_imc_attrs *a, u32 owner,
+		  struct rsm_imc_attrs *out)
 {
 	const struct rsm_imc_areq areq = {
 		.a = *a, .ngroups = current_cred()->group_info->ngroups,
+		.node = READ_ONCE(rsm_cluster.local_nodeid),
+		.owner = owner, .pid = owner ? task_tgid_nr(current) : 0,
 	};
 	const struct rsm_imc_areq *q = &areq;
+	u64 rid = rsm_imc_rid(a->key, a->flags);
 	struct rsm_imc_region *r, copy;
 	struct rsm_msg_imc_region ans;
 	struct rsm_ep *ep;
@@ -198,7 +227,7 @@ int rsm_imc_alloc(const struct rsm_imc_attrs *a)
 	for (tries = 0; tries < RSM_IMC_ALLOC_TRIES; tries++) {
 		mutex_lock(&rsm_imc_tx_lock);
 		mutex_lock(&rsm_imc_reg_lock);
-		r = rsm_imc_find_locked(q->a.key);
+		r = rsm_imc_find_locked(rid);
 		coord = rsm_imc_coordinator();
 		if ((r && r->local) || coord == RSM_IMC_SELF) {
 			/* decided here, from the registry */
@@ -208,8 +237,10 @@ int rsm_imc_alloc(const struct rsm_imc_attrs *a)
 				st = rsm_imc_take_locked(q, NULL, &copy, &first);
 			mutex_unlock(&rsm_imc_reg_lock);
 			if (!st && first)
-				rsm_imc_tell_locked(copy.a.key, &copy);
+				rsm_imc_tell_locked(rid, &copy);
 			mutex_unlock(&rsm_imc_tx_lock);
+			if (!st)
+				*out = copy.a;
 			return st;
 		}
 		mutex_unlock(&rsm_imc_reg_lock);
@@ -233,10 +264,12 @@ int rsm_imc_alloc(const struct rsm_imc_attrs *a)
 			st = rsm_imc_take_locked(q, &ans, &copy, &first);
 			mutex_unlock(&rsm_imc_reg_lock);
 			if (!st && first)
-				rsm_imc_tell_locked(copy.a.key, &copy);
+				rsm_imc_tell_locked(rid, &copy);
 			mutex_unlock(&rsm_imc_tx_lock);
 			if (st)
-				rsm_imc_give_back(ep, q->a.key);
+				rsm_imc_give_back(ep, rid, q->owner);
+			else
+				*out = copy.a;
 		}
 		rsm_ep_put_user(ep);
 		return st;

@@ -32,6 +32,7 @@ struct rsm_imc_proc {
 	struct mutex		lock;
 	struct xarray		ids;
 	u32			failed;
+	struct rsm_imc_lkproc	*locks;	/* its lock sets (rsm_imc_lock.c) */
 };
 
 /*
@@ -61,6 +62,11 @@ struct rsm_imc_proc *rsm_imc_proc_new(void)
 
 	if (!pr)
 		return NULL;
+	pr->locks = rsm_imc_lkproc_new();
+	if (!pr->locks) {
+		kfree(pr);
+		return NULL;
+	}
 	mutex_init(&pr->lock);
 	xa_init_flags(&pr->ids, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	return pr;
@@ -110,6 +116,11 @@ void rsm_imc_proc_release(struct rsm_imc_proc *pr)
 	struct rsm_imc_pid *e;
 	unsigned long id;
 
+	/* its locks go after what it sent (release semantics) */
+	xa_for_each(&pr->ids, id, e)
+		if (e->tx)
+			rsm_imc_pid_flush(pr, e);
+	rsm_imc_lkproc_release(pr->locks);
 	xa_for_each(&pr->ids, id, e) {
 		rsm_imc_pid_detach(pr, e, RSM_IMC_DIR_TX | RSM_IMC_DIR_RX);
 		rsm_imc_pid_free(e);
@@ -139,7 +150,7 @@ static bool rsm_imc_proc_has(struct rsm_imc_proc *pr, u32 key)
 int rsm_imc_ioctl_asalloc(struct rsm_imc_proc *pr, void __user *uarg)
 {
 	struct rsm_ioc_imc_asalloc req;
-	struct rsm_imc_attrs a = { };
+	struct rsm_imc_attrs a = { }, got;
 	struct rsm_imc_pid *e;
 	u32 nrails, active, id;
 	int ret;
@@ -172,7 +183,7 @@ int rsm_imc_ioctl_asalloc(struct rsm_imc_proc *pr, void __user *uarg)
 	ret = RSM_IMC_ST_PRIOR;
 	if (rsm_imc_proc_has(pr, a.key))
 		goto out;
-	ret = rsm_imc_alloc(&a);
+	ret = rsm_imc_alloc(&a, 0, &got);
 	if (ret)
 		goto out;
 	if (xa_alloc(&pr->ids, &id, e, xa_limit_31b, GFP_KERNEL_ACCOUNT)) {
@@ -422,6 +433,35 @@ static int rsm_imc_flush_locked(struct rsm_imc_proc *pr, s32 id, u32 rail)
 		if (rsm_imc_pid_flush(pr, e) == -EINTR)
 			ret = -EINTR;
 	}
+	return ret;
+}
+
+/**
+ * rsm_imc_proc_locks - a process's lock sets
+ * @pr: its allocations
+ *
+ * Return: its struct rsm_imc_lkproc.
+ */
+struct rsm_imc_lkproc *rsm_imc_proc_locks(struct rsm_imc_proc *pr)
+{
+	return pr->locks;
+}
+
+/**
+ * rsm_imc_proc_flush - send what every transmit mapping of a process
+ * holds that changed (before it releases a lock)
+ * @pr: its allocations
+ *
+ * Return: 0 or -EINTR.
+ */
+int rsm_imc_proc_flush(struct rsm_imc_proc *pr)
+{
+	int ret;
+
+	if (mutex_lock_killable(&pr->lock))
+		return -EINTR;
+	ret = rsm_imc_flush_locked(pr, 0, RSM_IMC_ALL_RAILS);
+	mutex_unlock(&pr->lock);
 	return ret;
 }
 

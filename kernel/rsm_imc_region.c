@@ -41,7 +41,8 @@ struct rsm_imc_part {
  */
 DEFINE_MUTEX(rsm_imc_reg_lock);
 static DEFINE_XARRAY(rsm_imc_regions);		/* key -> region */
-static unsigned int rsm_imc_nregions;
+static unsigned int rsm_imc_nregions;		/* lock sets included */
+static unsigned int rsm_imc_nlocksets;
 static u64 rsm_imc_allocated;			/* bytes, all regions */
 /* the last region id this host made: node id << 20 | sequence number */
 #define RSM_IMC_ID_SEQ	0xfffffU
@@ -51,15 +52,15 @@ static unsigned int rsm_imc_node_parts[RSM_WIRE_NODES];
 DEFINE_MUTEX(rsm_imc_tx_lock);	/* see rsm_imc_reg.h */
 
 /**
- * rsm_imc_find_locked - a region of the registry by key
- * @key: the key
+ * rsm_imc_find_locked - a region or lock set of the registry
+ * @rid: its key and kind (rsm_imc_rid())
  *
  * Return: the region, or NULL.
  */
-struct rsm_imc_region *rsm_imc_find_locked(u32 key)
+struct rsm_imc_region *rsm_imc_find_locked(u64 rid)
 {
 	lockdep_assert_held(&rsm_imc_reg_lock);
-	return xa_load(&rsm_imc_regions, key);
+	return xa_load(&rsm_imc_regions, rid);
 }
 
 /**
@@ -70,11 +71,16 @@ void rsm_imc_put_if_empty_locked(struct rsm_imc_region *r)
 {
 	if (r->local || !list_empty(&r->parts))
 		return;
-	xa_erase(&rsm_imc_regions, r->a.key);
+	xa_erase(&rsm_imc_regions, rsm_imc_rid(r->a.key, r->a.flags));
 	rsm_imc_nregions--;
-	rsm_imc_allocated -= r->a.size;
+	if (r->a.flags & RSM_IMC_LOCKSET)
+		rsm_imc_nlocksets--;
+	else
+		rsm_imc_allocated -= r->a.size;
 	if (r->mem)
 		rsm_imc_mem_gone(r->mem);
+	if (r->lk)
+		rsm_imc_lkhome_gone(r->lk);
 	kfree(r);
 }
 
@@ -132,12 +138,15 @@ struct rsm_imc_region *rsm_imc_create_locked(const struct rsm_imc_areq *q)
 {
 	struct rsm_imc_region *r;
 
-	if (rsm_imc_nregions >= RSM_IMC_MAX_REGIONS)
+	if (rsm_imc_nregions >= RSM_IMC_MAX_REGIONS ||
+	    ((q->a.flags & RSM_IMC_LOCKSET) &&
+	     rsm_imc_nlocksets >= RSM_IMC_MAX_LOCKSETS_ALL))
 		return ERR_PTR(-ENOSPC);
 	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return ERR_PTR(-ENOMEM);
 	r->a = q->a;
+	r->a.flags &= ~RSM_IMC_EXCL;
 	/* created here: unique by this node's id and a sequence number */
 	if (!r->a.id) {
 		/* from a random start: a reloaded module reuses no id soon */
@@ -150,12 +159,16 @@ struct rsm_imc_region *rsm_imc_create_locked(const struct rsm_imc_areq *q)
 			  rsm_imc_seq;
 	}
 	INIT_LIST_HEAD(&r->parts);
-	if (xa_insert(&rsm_imc_regions, r->a.key, r, GFP_KERNEL_ACCOUNT)) {
+	if (xa_insert(&rsm_imc_regions, rsm_imc_rid(r->a.key, r->a.flags), r,
+		      GFP_KERNEL_ACCOUNT)) {
 		kfree(r);
 		return ERR_PTR(-ENOMEM);
 	}
 	rsm_imc_nregions++;
-	rsm_imc_allocated += r->a.size;
+	if (r->a.flags & RSM_IMC_LOCKSET)
+		rsm_imc_nlocksets++;
+	else
+		rsm_imc_allocated += r->a.size;
 	return r;
 }
 
@@ -170,6 +183,8 @@ void rsm_imc_snapshot(struct rsm_imc_region *dst,
 {
 	*dst = *r;
 	INIT_LIST_HEAD(&dst->parts);
+	dst->mem = NULL;
+	dst->lk = NULL;
 }
 
 /**
@@ -216,6 +231,13 @@ static bool rsm_imc_may(const struct rsm_imc_region *r,
 u32 rsm_imc_join_check(const struct rsm_imc_region *r,
 		       const struct rsm_imc_areq *q)
 {
+	if (r->a.flags & RSM_IMC_LOCKSET) {
+		if (q->a.flags & RSM_IMC_EXCL)
+			return RSM_IMC_ST_EXISTS;
+		if (q->a.size != r->a.size)
+			return RSM_IMC_ST_BADSIZE;
+		return rsm_imc_may(r, q) ? 0 : RSM_IMC_ST_PERMIT;
+	}
 	if ((r->a.flags ^ q->a.flags) & RSM_IMC_COHERENT)
 		return RSM_IMC_ST_COHERENCY;
 	if (r->a.rail != q->a.rail)
@@ -236,10 +258,13 @@ u32 rsm_imc_join_check(const struct rsm_imc_region *r,
 u32 rsm_imc_decide_locked(const struct rsm_imc_areq *q,
 			  struct rsm_imc_region **out)
 {
-	struct rsm_imc_region *r = rsm_imc_find_locked(q->a.key);
+	struct rsm_imc_region *r;
+	bool lockset = q->a.flags & RSM_IMC_LOCKSET;
+	struct rsm_imc_areq d = *q;
 	u32 st;
 
 	lockdep_assert_held(&rsm_imc_reg_lock);
+	r = rsm_imc_find_locked(rsm_imc_rid(q->a.key, q->a.flags));
 	*out = NULL;
 	if (r) {
 		st = rsm_imc_join_check(r, q);
@@ -247,11 +272,22 @@ u32 rsm_imc_decide_locked(const struct rsm_imc_areq *q,
 			*out = r;
 		return st;
 	}
-	if (rsm_imc_allocated + q->a.size > (u64)rsm_imc_max_alloc_mb() << 20)
+	if (!lockset &&
+	    rsm_imc_allocated + q->a.size > (u64)rsm_imc_max_alloc_mb() << 20)
 		return RSM_IMC_ST_MCFULL;
-	r = rsm_imc_create_locked(q);
+	/* a lock set's home is the coordinator that creates it: here */
+	if (lockset)
+		d.a.home = READ_ONCE(rsm_cluster.local_nodeid);
+	r = rsm_imc_create_locked(&d);
 	if (IS_ERR(r))
 		return rsm_imc_create_status(r);
+	if (lockset) {
+		r->lk = rsm_imc_lkhome_new(q);
+		if (!r->lk) {
+			rsm_imc_put_if_empty_locked(r);
+			return RSM_IMC_ST_NOMEM;
+		}
+	}
 	*out = r;
 	return 0;
 }
@@ -293,21 +329,24 @@ static bool rsm_imc_add_part_locked(struct rsm_imc_region *r, u32 nodeid,
 }
 
 /**
- * rsm_imc_region_msg - a message describing a region
+ * rsm_imc_region_msg - a message describing a region or lock set
  * @m: the message
  * @type: RSM_MSG_IMC_REGION or RSM_MSG_IMC_ALLOC_REPLY
  * @r: the region, or NULL for one with nothing but its key
- * @key: its key
+ * @rid: its key and kind
  */
 void rsm_imc_region_msg(struct rsm_msg_imc_region *m, u16 type,
-			const struct rsm_imc_region *r, u32 key)
+			const struct rsm_imc_region *r, u64 rid)
 {
 	memset(m, 0, sizeof(*m));
 	m->hdr.type = cpu_to_le16(type);
 	m->hdr.len = cpu_to_le32(sizeof(*m));
-	m->key = cpu_to_le32(key);
+	m->key = cpu_to_le32(rsm_imc_rid_key(rid));
+	m->flags = cpu_to_le32(rsm_imc_rid_flags(rid));
 	if (!r)
 		return;
+	if (r->a.flags & RSM_IMC_LOCKSET)
+		m->home = cpu_to_le32(r->a.home + 1);
 	m->perm = cpu_to_le32(r->a.perm);
 	m->size = cpu_to_le64(r->a.size);
 	m->flags = cpu_to_le32(r->a.flags);
@@ -334,19 +373,19 @@ void rsm_imc_send_region(struct rsm_ep *ep, void *arg)
 /**
  * rsm_imc_tell_locked - tell every peer whether this host has allocators
  * of a region
- * @key: the region
+ * @rid: the region's key and kind
  * @r: a snapshot of it, or NULL for "none here"
  */
-void rsm_imc_tell_locked(u32 key, const struct rsm_imc_region *r)
+void rsm_imc_tell_locked(u64 rid, const struct rsm_imc_region *r)
 {
 	struct rsm_msg_imc_region m;
 
 	lockdep_assert_held(&rsm_imc_tx_lock);
-	rsm_imc_region_msg(&m, RSM_MSG_IMC_REGION, r, key);
+	rsm_imc_region_msg(&m, RSM_MSG_IMC_REGION, r, rid);
 	m.present = cpu_to_le32(!!r);
 	if (rsm_cluster_each_active(rsm_imc_send_region, &m))
 		rsm_warn_rl("imc: out of memory telling peers about key %u\n",
-			    key);
+			    rsm_imc_rid_key(rid));
 }
 
 /**
@@ -375,8 +414,9 @@ void rsm_imc_regions_announce(void)
 		mutex_unlock(&rsm_imc_reg_lock);
 		if (!found)
 			break;
-		rsm_imc_tell_locked(copy.a.key, &copy);
-		if (key >= U32_MAX)
+		rsm_imc_tell_locked(rsm_imc_rid(copy.a.key, copy.a.flags),
+				    &copy);
+		if (key == ULONG_MAX)
 			break;
 		key++;
 	}
@@ -389,7 +429,9 @@ static void rsm_imc_handle_alloc(struct rsm_ep *ep,
 {
 	struct rsm_imc_areq q = {
 		.a = RSM_IMC_ATTRS_OF(m), .ngroups = le32_to_cpu(m->ngroups),
-		.groups = m->groups,
+		.groups = m->groups, .node = ep->conn->nodeid,
+		.owner = le32_to_cpu(m->owner), .pid = le32_to_cpu(m->pid),
+		.ep_id = ep->id,
 	};
 	struct rsm_imc_part *fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
 	struct rsm_conn *conn = ep->conn;
@@ -427,7 +469,7 @@ static void rsm_imc_handle_alloc(struct rsm_ep *ep,
 	if (st && r)
 		rsm_imc_put_if_empty_locked(r);
 	rsm_imc_region_msg(&ans, RSM_MSG_IMC_ALLOC_REPLY, st ? NULL : r,
-			   q.a.key);
+			   rsm_imc_rid(q.a.key, q.a.flags));
 	mutex_unlock(&rsm_imc_reg_lock);
 	mutex_unlock(&conn->lock);
 	kfree(fresh);
@@ -461,8 +503,9 @@ static void rsm_imc_handle_region(struct rsm_ep *ep,
 		return;
 	}
 	q.a.id = le32_to_cpu(m->id);
+	q.a.home = le32_to_cpu(m->home) - 1;	/* regions: unused */
 	mutex_lock(&rsm_imc_reg_lock);
-	r = rsm_imc_find_locked(q.a.key);
+	r = rsm_imc_find_locked(rsm_imc_rid(q.a.key, q.a.flags));
 	if (!m->present) {
 		if (r) {
 			rsm_imc_drop_parts_locked(r, ep->id);
@@ -479,7 +522,9 @@ static void rsm_imc_handle_region(struct rsm_ep *ep,
 			bad = "more regions than one node may have";
 			rsm_imc_put_if_empty_locked(r);
 		} else if (r->a.size != q.a.size || r->a.flags != q.a.flags ||
-			   r->a.rail != q.a.rail || r->a.id != q.a.id) {
+			   r->a.rail != q.a.rail || r->a.id != q.a.id ||
+			   ((r->a.flags & RSM_IMC_LOCKSET) &&
+			    r->a.home != q.a.home)) {
 			rsm_warn_rl("imc: node %u describes key %u otherwise than this host\n",
 				    conn->nodeid, q.a.key);
 		}
@@ -492,21 +537,36 @@ static void rsm_imc_handle_region(struct rsm_ep *ep,
 	}
 }
 
-/* The key a request about a region names. */
-static u32 rsm_imc_msg_key(const void *msg)
+/**
+ * rsm_imc_msg_rid - the key and kind a request about a key names
+ * @msg: a checked request of the Memory Channel layer about a key
+ *
+ * Return: its rsm_imc_rid().
+ */
+u64 rsm_imc_msg_rid(const void *msg)
 {
+	const struct rsm_msg_imc_alloc *a = msg;
+	const struct rsm_msg_imc_region *g = msg;
 	const struct rsm_msg_hdr *hdr = msg;
 
 	switch (le16_to_cpu(hdr->type)) {
 	case RSM_MSG_IMC_ALLOC:
-		return le32_to_cpu(((const struct rsm_msg_imc_alloc *)msg)->key);
+		return rsm_imc_rid(le32_to_cpu(a->key), le32_to_cpu(a->flags));
+	case RSM_MSG_IMC_REGION:
+		return rsm_imc_rid(le32_to_cpu(g->key), le32_to_cpu(g->flags));
+	case RSM_MSG_IMC_LKOP:
+		return rsm_imc_rid(le32_to_cpu(((const struct rsm_msg_imc_lkop *)
+						msg)->key), RSM_IMC_LOCKSET);
+	case RSM_MSG_IMC_LKGRANT:
+		return rsm_imc_rid(le32_to_cpu(((const struct rsm_msg_imc_lkgrant *)
+						msg)->key), RSM_IMC_LOCKSET);
 	case RSM_MSG_IMC_RXKEYS:
 		return le32_to_cpu(((const struct rsm_msg_imc_rxkeys *)msg)->key);
 	case RSM_MSG_IMC_RXUP:
 	case RSM_MSG_IMC_RXDOWN:
 		return le32_to_cpu(((const struct rsm_msg_imc_rxup *)msg)->key);
 	default:
-		return le32_to_cpu(((const struct rsm_msg_imc_region *)msg)->key);
+		return 0;
 	}
 }
 
@@ -525,12 +585,10 @@ enum rsm_tp_merge rsm_imc_region_merge(void *queued, const void *msg)
 	struct rsm_msg_imc_region *old = queued;
 	const struct rsm_msg_imc_region *m = msg;
 	const struct rsm_msg_hdr *qh = queued;
-	u32 qkey;
 
 	if (le16_to_cpu(m->hdr.type) != RSM_MSG_IMC_REGION)
 		return RSM_TP_MERGE_STOP;
-	qkey = rsm_imc_msg_key(queued);
-	if (qkey != le32_to_cpu(m->key))
+	if (rsm_imc_msg_rid(queued) != rsm_imc_msg_rid(msg))
 		return RSM_TP_MERGE_NEXT;
 	if (le16_to_cpu(qh->type) != RSM_MSG_IMC_REGION)
 		return RSM_TP_MERGE_STOP;
@@ -561,7 +619,7 @@ void rsm_imc_region_serve(struct rsm_ep *ep, const void *msg)
  */
 unsigned int rsm_imc_region_queue(const void *msg)
 {
-	u32 key = rsm_imc_msg_key(msg);
+	u32 key = rsm_imc_rid_key(rsm_imc_msg_rid(msg));
 
 	return 1 + hash_32(key, 16) % (RSM_CTL_QUEUES - 1);
 }
@@ -640,7 +698,7 @@ int rsm_imc_ioctl_regions(void __user *uarg)
 	if (!out)
 		return -ENOMEM;
 	mutex_lock(&rsm_imc_reg_lock);
-	xa_for_each(&rsm_imc_regions, key, r) {
+	xa_for_each_range(&rsm_imc_regions, key, r, 0, U32_MAX) {
 		if (n < req.max)
 			rsm_imc_region_info(&out[n], r);
 		n++;
@@ -658,6 +716,46 @@ int rsm_imc_ioctl_regions(void __user *uarg)
 }
 
 /**
+ * rsm_imc_locksets_list - the lock sets of the registry (imcs -l)
+ * @out: room for @max, filled but for the holders
+ * @max: how many
+ *
+ * Return: how many lock sets there are (may exceed @max).
+ */
+u32 rsm_imc_locksets_list(struct rsm_imc_lockset_info *out, u32 max)
+{
+	const struct rsm_imc_part *p;
+	struct rsm_imc_region *r;
+	unsigned long rid;
+	u32 n = 0;
+
+	mutex_lock(&rsm_imc_reg_lock);
+	xa_for_each_start(&rsm_imc_regions, rid, r, 1UL << 32) {
+		struct rsm_imc_lockset_info *o;
+
+		if (n >= max) {
+			n++;
+			continue;
+		}
+		o = &out[n++];
+		memset(o, 0, sizeof(*o));
+		o->key = r->a.key;
+		o->id = r->a.id;
+		o->count = r->a.size;
+		o->perm = r->a.perm;
+		o->uid = r->a.uid;
+		o->gid = r->a.gid;
+		o->home = r->a.home;
+		o->local = r->local;
+		list_for_each_entry(p, &r->parts, list)
+			if (p->nodeid < 128)
+				o->hosts[p->nodeid / 64] |= BIT_ULL(p->nodeid % 64);
+	}
+	mutex_unlock(&rsm_imc_reg_lock);
+	return n;
+}
+
+/**
  * rsm_imc_region_count - regions in the registry
  *
  * Return: how many.
@@ -667,7 +765,7 @@ u32 rsm_imc_region_count(void)
 	u32 n;
 
 	mutex_lock(&rsm_imc_reg_lock);
-	n = rsm_imc_nregions;
+	n = rsm_imc_nregions - rsm_imc_nlocksets;
 	mutex_unlock(&rsm_imc_reg_lock);
 	return n;
 }
@@ -686,10 +784,13 @@ void rsm_imc_regions_exit(void)
 			kfree(p);
 		if (r->mem)
 			rsm_imc_mem_gone(r->mem);
+		if (r->lk)
+			rsm_imc_lkhome_gone(r->lk);
 		kfree(r);
 	}
 	xa_destroy(&rsm_imc_regions);
 	rsm_imc_nregions = 0;
+	rsm_imc_nlocksets = 0;
 	rsm_imc_allocated = 0;
 	memset(rsm_imc_node_parts, 0, sizeof(rsm_imc_node_parts));
 }

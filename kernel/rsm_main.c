@@ -225,6 +225,12 @@ static long rsm_ioctl_imc(struct rsm_file *rf, unsigned int cmd,
 		return rsm_imc_ioctl_put(pr, uarg);
 	case RSM_IOC_IMC_FLUSH:
 		return rsm_imc_ioctl_flush(pr, uarg);
+	case RSM_IOC_IMC_LKALLOC:
+		return rsm_imc_ioctl_lkalloc(pr, uarg);
+	case RSM_IOC_IMC_LKACQUIRE:
+	case RSM_IOC_IMC_LKRELEASE:
+	case RSM_IOC_IMC_LKDEALLOC:
+		return rsm_imc_ioctl_lkop(pr, cmd, uarg);
 	default:
 		return rsm_imc_ioctl_errcnt(pr, uarg);
 	}
@@ -285,7 +291,13 @@ static long rsm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case RSM_IOC_IMC_PUT:
 	case RSM_IOC_IMC_FLUSH:
 	case RSM_IOC_IMC_ERRCNT:
+	case RSM_IOC_IMC_LKALLOC:
+	case RSM_IOC_IMC_LKACQUIRE:
+	case RSM_IOC_IMC_LKRELEASE:
+	case RSM_IOC_IMC_LKDEALLOC:
 		return rsm_ioctl_imc(rf, cmd, uarg);
+	case RSM_IOC_IMC_LOCKSETS:
+		return rsm_imc_ioctl_locksets(uarg);
 	case RSM_IOC_IMC_INFO:
 		return rsm_imc_ioctl_info(uarg);
 	case RSM_IOC_IMC_WAIT:

@@ -24,7 +24,7 @@
 #include <linux/types.h>
 
 /* The RSMAPI kernel-agent version (spec: RSM_VERSION). */
-#define RSM_PROTO_VERSION	10
+#define RSM_PROTO_VERSION	11
 #define RSM_WIRE_MAGIC		0x314d5352	/* "RSM1" */
 
 /* Largest control message, header included. */
@@ -162,7 +162,10 @@ enum rsm_msg_type {
 	RSM_MSG_IMC_RXDOWN	= 18,	/* receiver -> transmitters: keys go */
 	RSM_MSG_IMC_KILL	= 19,	/* either way: signal a process there */
 	RSM_MSG_IMC_KILL_REPLY	= 20,	/* its outcome */
-	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_KILL_REPLY
+	RSM_MSG_IMC_LKOP	= 21,	/* host -> lock set's home: an operation */
+	RSM_MSG_IMC_LKOP_REPLY	= 22,	/* its outcome */
+	RSM_MSG_IMC_LKGRANT	= 23,	/* home -> host: a waiter has its lock */
+	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_LKGRANT
 };
 
 /*
@@ -421,27 +424,35 @@ struct rsm_msg_imc_host {
 	char name[RSM_WIRE_HOSTNAME];
 };
 
-/* Memory Channel regions (rsm_imc_region.c) */
+/* Memory Channel regions and lock sets (rsm_imc_region.c) */
 #define RSM_IMC_COHERENT	1	/* region flag */
+#define RSM_IMC_LOCKSET		2	/* a lock set, not a region */
+#define RSM_IMC_EXCL		4	/* ALLOC only: create, never join */
+#define RSM_IMC_LOCKS_MAX	1024	/* locks in a set (IMC_MAXNUMLOCKS) */
 #define RSM_IMC_PERM_MASK	0666	/* region permission bits */
 #define RSM_IMC_RAILS_MAX	4
 #define RSM_IMC_SIZE_MAX	0x10000000000ULL	/* 1 TiB */
 #define RSM_IMC_PAGE		4096	/* sizes are multiples of it */
 
 /*
- * struct rsm_msg_imc_alloc - allocate a region key (imc_asalloc); sent to
- * the coordinator, the member with the lowest node id
+ * struct rsm_msg_imc_alloc - allocate a region key (imc_asalloc) or a lock
+ * set key (imc_lkalloc); sent to the coordinator, the member with the
+ * lowest node id
  * @hdr:	type RSM_MSG_IMC_ALLOC
  * @xid:	transaction id, not zero
  * @key:	the region's key
  * @perm:	within RSM_IMC_PERM_MASK, for a region this creates
- * @size:	bytes, RSM_IMC_PAGE .. RSM_IMC_SIZE_MAX, a multiple of
- *		RSM_IMC_PAGE
- * @flags:	RSM_IMC_COHERENT or 0
- * @rail:	logical rail, below RSM_IMC_RAILS_MAX
+ * @size:	a region: bytes, RSM_IMC_PAGE .. RSM_IMC_SIZE_MAX, a multiple
+ *		of RSM_IMC_PAGE; a lock set: locks, 1 .. RSM_IMC_LOCKS_MAX
+ * @flags:	a region: RSM_IMC_COHERENT or 0; a lock set: RSM_IMC_LOCKSET,
+ *		with RSM_IMC_EXCL for imc_lkalloc(IMC_CREATOR)
+ * @rail:	logical rail, below RSM_IMC_RAILS_MAX; 0 for a lock set
  * @uid:	the caller's effective uid, asserted by its kernel
  * @gid:	its effective gid
  * @ngroups:	supplementary groups that follow, at most RSM_WIRE_GROUPS
+ * @owner:	RSM_IMC_EXCL: the caller's lock owner id (not zero), which
+ *		holds lock 0 of the set created; else zero
+ * @pid:	RSM_IMC_EXCL: the caller's pid (for imcs -l); else zero
  * @pad:	zero
  * @groups:	the first @ngroups count; the rest zero
  */
@@ -456,12 +467,15 @@ struct rsm_msg_imc_alloc {
 	__le32 uid;
 	__le32 gid;
 	__le32 ngroups;
+	__le32 owner;
+	__le32 pid;
 	__le32 pad;
 	__le32 groups[RSM_WIRE_GROUPS];
 };
 
 /* The refusals an RSM_MSG_IMC_ALLOC_REPLY may carry: -IMC_* values. */
 #define RSM_IMC_ST_MCFULL	1
+#define RSM_IMC_ST_EXISTS	3
 #define RSM_IMC_ST_PERMIT	10
 #define RSM_IMC_ST_BADSIZE	16
 #define RSM_IMC_ST_COHERENCY	33
@@ -475,9 +489,12 @@ struct rsm_msg_imc_alloc {
  * @status:	an ALLOC_REPLY's RSM_IMC_ST_* or 0; 0 in a REGION
  * @present:	REGION: 1 the sender has allocators, 0 it has none
  * @key, @size, @perm, @flags, @rail: the region; all zero in a refusal
- *		and in a REGION with @present 0 (but @key)
+ *		and in a REGION with @present 0 (but @key and the
+ *		RSM_IMC_LOCKSET bit of @flags, which says which key it is)
  * @uid, @gid:	its owner (the creator)
- * @pad:	zero
+ * @id:		its id, not zero
+ * @home:	a lock set: its home's node id + 1 (the coordinator that
+ *		created it keeps its locks); a region: zero
  */
 struct rsm_msg_imc_region {
 	struct rsm_msg_hdr hdr;
@@ -492,7 +509,7 @@ struct rsm_msg_imc_region {
 	__le32 uid;
 	__le32 gid;
 	__le32 id;
-	__le32 pad;
+	__le32 home;
 };
 
 /*
@@ -639,6 +656,80 @@ struct rsm_msg_imc_kill_reply {
 	__le64 xid;
 	__le32 status;
 	__le32 pad;
+};
+
+/*
+ * Lock sets (rsm_imc_lkhome.c, rsm_imc_lock.c).  The home of a set keeps
+ * its locks; an owner is a host (its node id) and a lock owner id that
+ * host gave one process's libimc descriptor.
+ *
+ * struct rsm_msg_imc_lkop - an operation on lock set @key at its home
+ * @hdr:	type RSM_MSG_IMC_LKOP
+ * @xid:	transaction id; zero for RSM_IMC_LK_CANCEL and
+ *		RSM_IMC_LK_DROP, which have no answer, else not zero
+ * @key:	the lock set
+ * @op:		RSM_IMC_LK_*
+ * @index:	the lock, below RSM_IMC_LOCKS_MAX (zero for _DROP)
+ * @owner:	the sender's lock owner id, not zero
+ * @pid:	the owner's pid, for imcs -l, 0 .. RSM_IMC_PID_MAX
+ * @pad:	zero
+ * @wait:	RSM_IMC_LK_TRY, _WAIT and _CANCEL: the sender's waiter (its
+ *		attempt), not zero; else zero
+ */
+#define RSM_IMC_LK_TRY		1	/* take it if free, else busy */
+#define RSM_IMC_LK_WAIT		2	/* take it, or queue a waiter */
+#define RSM_IMC_LK_RELEASE	3	/* give it back */
+#define RSM_IMC_LK_CANCEL	4	/* forget waiter @wait (or its grant) */
+#define RSM_IMC_LK_DROP		5	/* the owner is gone: all of its locks */
+#define RSM_IMC_LK_OP_MAX	RSM_IMC_LK_DROP
+struct rsm_msg_imc_lkop {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 key;
+	__le32 op;
+	__le32 index;
+	__le32 owner;
+	__le32 pid;
+	__le32 pad;
+	__le64 wait;
+};
+
+/*
+ * struct rsm_msg_imc_lkop_reply - the outcome of RSM_MSG_IMC_LKOP
+ * @hdr:	type RSM_MSG_IMC_LKOP_REPLY
+ * @xid:	the request's
+ * @status:	0 (taken, released, queued), or RSM_IMC_LKR_*
+ * @pad:	zero
+ */
+#define RSM_IMC_LKR_BUSY	1	/* held by another owner (TRY) */
+#define RSM_IMC_LKR_PRIOR	2	/* the owner holds it already */
+#define RSM_IMC_LKR_NOTHELD	3	/* RELEASE of a lock it does not hold */
+#define RSM_IMC_LKR_QUEUED	4	/* WAIT: the grant comes later */
+#define RSM_IMC_LKR_UNKNOWN	5	/* no such set here (not its home) */
+#define RSM_IMC_LKR_BADLOCK	6	/* @index beyond the set */
+#define RSM_IMC_LKR_MAX		RSM_IMC_LKR_BADLOCK
+struct rsm_msg_imc_lkop_reply {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 status;
+	__le32 pad;
+};
+
+/*
+ * struct rsm_msg_imc_lkgrant - waiter @wait of the receiver now holds lock
+ * @index of set @key (it asked with RSM_IMC_LK_WAIT)
+ * @hdr:	type RSM_MSG_IMC_LKGRANT
+ * @xid:	zero: not answered
+ * @key:	the lock set
+ * @index:	the lock, below RSM_IMC_LOCKS_MAX
+ * @wait:	the waiter, not zero
+ */
+struct rsm_msg_imc_lkgrant {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 key;
+	__le32 index;
+	__le64 wait;
 };
 
 /*

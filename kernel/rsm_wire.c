@@ -72,6 +72,12 @@ __u32 rsm_wire_msg_len(unsigned int type)
 		return sizeof(struct rsm_msg_imc_kill);
 	case RSM_MSG_IMC_KILL_REPLY:
 		return sizeof(struct rsm_msg_imc_kill_reply);
+	case RSM_MSG_IMC_LKOP:
+		return sizeof(struct rsm_msg_imc_lkop);
+	case RSM_MSG_IMC_LKOP_REPLY:
+		return sizeof(struct rsm_msg_imc_lkop_reply);
+	case RSM_MSG_IMC_LKGRANT:
+		return sizeof(struct rsm_msg_imc_lkgrant);
 	default:
 		return 0;
 	}
@@ -102,12 +108,15 @@ enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type)
 	case RSM_MSG_IMC_RXDOWN:
 	case RSM_MSG_IMC_ERRCNT:
 	case RSM_MSG_IMC_KILL:
+	case RSM_MSG_IMC_LKOP:
+	case RSM_MSG_IMC_LKGRANT:
 		return RSM_WIRE_REQUEST;
 	case RSM_MSG_SEG_REPLY:
 	case RSM_MSG_ACK:
 	case RSM_MSG_IMC_ALLOC_REPLY:
 	case RSM_MSG_IMC_RXKEYS_REPLY:
 	case RSM_MSG_IMC_KILL_REPLY:
+	case RSM_MSG_IMC_LKOP_REPLY:
 		return RSM_WIRE_ANSWER;
 	default:
 		return RSM_WIRE_UNKNOWN;
@@ -136,6 +145,8 @@ unsigned int rsm_wire_answer_type(unsigned int request)
 		return RSM_MSG_IMC_RXKEYS_REPLY;
 	case RSM_MSG_IMC_KILL:
 		return RSM_MSG_IMC_KILL_REPLY;
+	case RSM_MSG_IMC_LKOP:
+		return RSM_MSG_IMC_LKOP_REPLY;
 	default:
 		return 0;
 	}
@@ -230,15 +241,28 @@ static bool rsm_wire_imc_size_ok(__u64 size)
 	       !(size % RSM_IMC_PAGE);
 }
 
+/* A lock set's size (locks) and flags, or a region's. */
+static bool rsm_wire_imc_kind_ok(__u64 size, __u32 flags, __u32 rail,
+				 __u32 allowed)
+{
+	if (flags & RSM_IMC_LOCKSET)
+		return !(flags & ~(RSM_IMC_LOCKSET | (allowed & RSM_IMC_EXCL))) &&
+		       !rail && size && size <= RSM_IMC_LOCKS_MAX;
+	return !(flags & ~RSM_IMC_COHERENT) && rail < RSM_IMC_RAILS_MAX &&
+	       rsm_wire_imc_size_ok(size);
+}
+
 static int rsm_wire_check_imc_alloc(const struct rsm_msg_imc_alloc *m)
 {
-	__u32 n = le32_to_cpu(m->ngroups);
+	__u32 n = le32_to_cpu(m->ngroups), flags = le32_to_cpu(m->flags);
+	bool excl = flags & RSM_IMC_EXCL;
 
 	if (!m->xid || m->pad || n > RSM_WIRE_GROUPS ||
 	    (le32_to_cpu(m->perm) & ~RSM_IMC_PERM_MASK) ||
-	    (le32_to_cpu(m->flags) & ~RSM_IMC_COHERENT) ||
-	    le32_to_cpu(m->rail) >= RSM_IMC_RAILS_MAX ||
-	    !rsm_wire_imc_size_ok(le64_to_cpu(m->size)))
+	    !rsm_wire_imc_kind_ok(le64_to_cpu(m->size), flags,
+				  le32_to_cpu(m->rail), RSM_IMC_EXCL) ||
+	    excl != !!m->owner || (!excl && m->pid) ||
+	    le32_to_cpu(m->pid) > RSM_IMC_PID_MAX)
 		return -EPROTO;
 	return rsm_wire_zero(&m->groups[n], (RSM_WIRE_GROUPS - n) *
 			     sizeof(m->groups[0])) ? 0 : -EPROTO;
@@ -247,17 +271,25 @@ static int rsm_wire_check_imc_alloc(const struct rsm_msg_imc_alloc *m)
 /* A region described: every field in range. */
 static bool rsm_wire_imc_desc_ok(const struct rsm_msg_imc_region *m)
 {
+	__u32 flags = le32_to_cpu(m->flags), home = le32_to_cpu(m->home);
+
 	return !(le32_to_cpu(m->perm) & ~RSM_IMC_PERM_MASK) &&
-	       !(le32_to_cpu(m->flags) & ~RSM_IMC_COHERENT) &&
-	       le32_to_cpu(m->rail) < RSM_IMC_RAILS_MAX &&
-	       rsm_wire_imc_size_ok(le64_to_cpu(m->size)) && m->id && !m->pad;
+	       rsm_wire_imc_kind_ok(le64_to_cpu(m->size), flags,
+				    le32_to_cpu(m->rail), 0) && m->id &&
+	       ((flags & RSM_IMC_LOCKSET) ? home && home <= RSM_WIRE_NODES :
+		!home);
 }
 
-/* Everything after @key zero: a refusal, or a host without allocators. */
+/*
+ * Nothing but @key and which kind of key it is: a refusal, or a host
+ * without allocators.
+ */
 static bool rsm_wire_imc_bare(const struct rsm_msg_imc_region *m)
 {
-	return rsm_wire_zero(&m->perm, sizeof(*m) -
-			     offsetof(struct rsm_msg_imc_region, perm));
+	__u32 flags = le32_to_cpu(m->flags);
+
+	return (!flags || flags == RSM_IMC_LOCKSET) && !m->perm && !m->size &&
+	       !m->rail && !m->uid && !m->gid && !m->id && !m->home;
 }
 
 static int rsm_wire_check_imc_region(const struct rsm_msg_imc_region *m,
@@ -269,6 +301,7 @@ static int rsm_wire_check_imc_region(const struct rsm_msg_imc_region *m,
 		if (!m->xid || m->present)
 			return -EPROTO;
 		if (st == RSM_IMC_ST_MCFULL || st == RSM_IMC_ST_PERMIT ||
+		    st == RSM_IMC_ST_EXISTS ||
 		    st == RSM_IMC_ST_BADSIZE || st == RSM_IMC_ST_COHERENCY ||
 		    st == RSM_IMC_ST_WRONGRAIL)
 			return rsm_wire_imc_bare(m) ? 0 : -EPROTO;
@@ -339,6 +372,32 @@ static int rsm_wire_check_imc_small(unsigned int type, const void *buf)
 	}
 }
 
+static int rsm_wire_check_imc_lock(unsigned int type, const void *buf)
+{
+	const struct rsm_msg_imc_lkop *op = buf;
+	const struct rsm_msg_imc_lkop_reply *rep = buf;
+	const struct rsm_msg_imc_lkgrant *g = buf;
+	__u32 o = le32_to_cpu(op->op);
+	bool oneway = o == RSM_IMC_LK_CANCEL || o == RSM_IMC_LK_DROP;
+	bool waiter = o == RSM_IMC_LK_TRY || o == RSM_IMC_LK_WAIT ||
+		      o == RSM_IMC_LK_CANCEL;
+
+	switch (type) {
+	case RSM_MSG_IMC_LKOP:
+		return o && o <= RSM_IMC_LK_OP_MAX && !op->xid == oneway &&
+		       le32_to_cpu(op->index) < RSM_IMC_LOCKS_MAX &&
+		       (o != RSM_IMC_LK_DROP || !op->index) && op->owner &&
+		       le32_to_cpu(op->pid) <= RSM_IMC_PID_MAX && !op->pad &&
+		       !op->wait == !waiter ? 0 : -EPROTO;
+	case RSM_MSG_IMC_LKOP_REPLY:
+		return rep->xid && le32_to_cpu(rep->status) <= RSM_IMC_LKR_MAX &&
+		       !rep->pad ? 0 : -EPROTO;
+	default:
+		return !g->xid && le32_to_cpu(g->index) < RSM_IMC_LOCKS_MAX &&
+		       g->wait ? 0 : -EPROTO;
+	}
+}
+
 static int rsm_wire_check_payload(unsigned int type, const void *buf)
 {
 	const struct rsm_msg_keys_req *kr = buf;
@@ -395,6 +454,10 @@ static int rsm_wire_check_payload(unsigned int type, const void *buf)
 	case RSM_MSG_IMC_KILL:
 	case RSM_MSG_IMC_KILL_REPLY:
 		return rsm_wire_check_imc_small(type, buf);
+	case RSM_MSG_IMC_LKOP:
+	case RSM_MSG_IMC_LKOP_REPLY:
+	case RSM_MSG_IMC_LKGRANT:
+		return rsm_wire_check_imc_lock(type, buf);
 	default:
 		return -EPROTO;
 	}

@@ -180,6 +180,13 @@ int imc_ckerrcnt_mr(int *errcnt, int logical_rail);
 int imc_rderrcnt(void);
 int imc_ckerrcnt(int *errcnt);
 
+/* Lock sets */
+int imc_lkalloc(imc_key_t key, int *count, imc_perm_t perm, int flag,
+		imc_lkid_t *lock);
+int imc_lkacquire(imc_lkid_t lock, int index, int flag, int trylock);
+int imc_lkrelease(imc_lkid_t lock, int index);
+int imc_lkdealloc(imc_lkid_t lock);
+
 /* Cluster signals */
 int imc_kill(char *hostname, pid_t pid, int signal);
 

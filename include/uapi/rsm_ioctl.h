@@ -593,6 +593,69 @@ struct rsm_ioc_imc_kill {
 	__s32 sig;
 };
 
+/*
+ * Lock sets (imc_lkalloc(3), imc_lkacquire(3), imc_lkrelease(3),
+ * imc_lkdealloc(3)), on the libimc descriptor, with the same returns as
+ * regions.  A descriptor is one lock owner: locks it holds go when it is
+ * closed.
+ *
+ * RSM_IOC_IMC_LKALLOC: allocate lock set @key of @count locks (1 ..
+ * RSM_IMC_MAXLOCKS; more is cut to that) with @perm (0666 bits);
+ * @flags RSM_IMC_LK_CREATOR creates it holding lock 0 (IMC_EXISTS's
+ * status when it exists).  Out: @id, and @count, which is also set
+ * with IMC_BADSIZE's status (an existing set of another count).
+ * RSM_IOC_IMC_LKACQUIRE: take lock @index of @id; @wait 1 waits for it
+ * (IMC_INTR's status when a signal comes first), 0 does not
+ * (IMC_NOLOCKGOT's); @flags 0.
+ * RSM_IOC_IMC_LKRELEASE: give lock @index of @id back, after sending
+ * what the descriptor's transmit mappings hold that changed.
+ * RSM_IOC_IMC_LKDEALLOC: drop lock set @id (@index, @flags, @wait 0).
+ * RSM_IOC_IMC_LOCKSETS: the cluster's lock sets, as RSM_IOC_IMC_REGIONS
+ * (@entry_size: of struct rsm_imc_lockset_info); holders are known on
+ * the set's home only (@held ~0U elsewhere).
+ */
+#define RSM_IMC_MAXLOCKS	1024
+#define RSM_IMC_LK_CREATOR	1
+#define RSM_IMC_LK_HOLDERS	8
+
+struct rsm_ioc_imc_lkalloc {
+	__u32 key;
+	__u32 count;			/* in and out */
+	__u32 perm;
+	__u32 flags;
+	__s32 id;			/* out */
+	__u32 pad;
+};
+
+struct rsm_ioc_imc_lkop {
+	__s32 id;
+	__u32 index;
+	__u32 flags;
+	__u32 wait;
+};
+
+struct rsm_imc_lk_holder {
+	__u32 index;
+	__u32 node;
+	__u32 pid;			/* on that node */
+	__u32 waiters;
+};
+
+struct rsm_imc_lockset_info {
+	__u32 key;
+	__u32 id;
+	__u32 count;
+	__u32 perm;
+	__u32 uid;
+	__u32 gid;
+	__u32 home;			/* node id */
+	__u32 local;			/* allocations on this host */
+	__aligned_u64 hosts[2];		/* bit n: node n has allocators */
+	__u32 held;			/* locks held; ~0U: not homed here */
+	__u32 pad;
+	struct rsm_imc_lk_holder holders[RSM_IMC_LK_HOLDERS];
+};
+
 #define RSM_IOC_MAGIC		0xb7
 #define RSM_IOC_VERSION		_IOR(RSM_IOC_MAGIC, 0x00, struct rsm_ioc_version)
 #define RSM_IOC_CTLR_ATTR	_IOWR(RSM_IOC_MAGIC, 0x01, struct rsm_ioc_ctlr_attr)
@@ -629,6 +692,11 @@ struct rsm_ioc_imc_kill {
 #define RSM_IOC_IMC_FLUSH	_IOW(RSM_IOC_MAGIC, 0x5a, struct rsm_ioc_imc_detach)
 #define RSM_IOC_IMC_ERRCNT	_IOWR(RSM_IOC_MAGIC, 0x5b, struct rsm_ioc_imc_errcnt)
 #define RSM_IOC_IMC_KILL	_IOW(RSM_IOC_MAGIC, 0x5c, struct rsm_ioc_imc_kill)
+#define RSM_IOC_IMC_LKALLOC	_IOWR(RSM_IOC_MAGIC, 0x5d, struct rsm_ioc_imc_lkalloc)
+#define RSM_IOC_IMC_LKACQUIRE	_IOW(RSM_IOC_MAGIC, 0x5e, struct rsm_ioc_imc_lkop)
+#define RSM_IOC_IMC_LKRELEASE	_IOW(RSM_IOC_MAGIC, 0x5f, struct rsm_ioc_imc_lkop)
+#define RSM_IOC_IMC_LKDEALLOC	_IOW(RSM_IOC_MAGIC, 0x60, struct rsm_ioc_imc_lkop)
+#define RSM_IOC_IMC_LOCKSETS	_IOWR(RSM_IOC_MAGIC, 0x61, struct rsm_ioc_imc_regions)
 
 /*
  * RSM_IOC_TEST_RDMA exists only in modules built with RSM_TEST_HOOKS=1 for

@@ -185,6 +185,12 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		/* the kernel reads ngroups groups and sizes the region */
 		must(m->ialloc.xid && !m->ialloc.pad);
 		must(le32_to_cpu(m->ialloc.ngroups) <= RSM_WIRE_GROUPS);
+		if (le32_to_cpu(m->ialloc.flags) & RSM_IMC_LOCKSET) {
+			/* the home allocates size lock words */
+			must(m->ialloc.size && le64_to_cpu(m->ialloc.size) <=
+			     RSM_IMC_LOCKS_MAX && !m->ialloc.rail);
+			break;
+		}
 		must(le64_to_cpu(m->ialloc.size) >= RSM_IMC_PAGE &&
 		     le64_to_cpu(m->ialloc.size) <= RSM_IMC_SIZE_MAX &&
 		     !(le64_to_cpu(m->ialloc.size) % RSM_IMC_PAGE));
@@ -199,10 +205,18 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 				must(!m->ireg.size && !m->ireg.perm);
 			break;
 		}
+		if (le32_to_cpu(m->ireg.flags) & RSM_IMC_LOCKSET) {
+			/* the home is a node id + 1 */
+			must(m->ireg.size && le64_to_cpu(m->ireg.size) <=
+			     RSM_IMC_LOCKS_MAX);
+			must(m->ireg.home &&
+			     le32_to_cpu(m->ireg.home) <= RSM_WIRE_NODES);
+			break;
+		}
 		must(le64_to_cpu(m->ireg.size) >= RSM_IMC_PAGE &&
 		     le64_to_cpu(m->ireg.size) <= RSM_IMC_SIZE_MAX);
 		must(le32_to_cpu(m->ireg.rail) < RSM_IMC_RAILS_MAX);
-		must(m->ireg.id && !m->ireg.pad);
+		must(m->ireg.id && !m->ireg.home);
 		break;
 	case RSM_MSG_IMC_RXKEYS:
 		must(m->rxk.xid && le32_to_cpu(m->rxk.first) < RSM_WIRE_CHUNKS_MAX);
@@ -248,6 +262,19 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 	case RSM_MSG_IMC_KILL_REPLY:
 		must(m->killr.xid && !m->killr.pad &&
 		     le32_to_cpu(m->killr.status) <= RSM_IMC_KILL_NOROOT);
+		break;
+	case RSM_MSG_IMC_LKOP:
+		/* the home indexes its lock words by index */
+		must(le32_to_cpu(m->lkop.index) < RSM_IMC_LOCKS_MAX);
+		must(m->lkop.owner && m->lkop.op &&
+		     le32_to_cpu(m->lkop.op) <= RSM_IMC_LK_OP_MAX);
+		break;
+	case RSM_MSG_IMC_LKOP_REPLY:
+		must(le32_to_cpu(m->lkopr.status) <= RSM_IMC_LKR_MAX);
+		break;
+	case RSM_MSG_IMC_LKGRANT:
+		must(le32_to_cpu(m->lkgrant.index) < RSM_IMC_LOCKS_MAX &&
+		     m->lkgrant.wait);
 		break;
 	default:
 		must(!"an unknown type accepted");

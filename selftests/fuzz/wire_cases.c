@@ -19,8 +19,7 @@
 #include <unistd.h>
 
 #include "wire_msgs.h"
-
-#define REJECT	(-EPROTO)
+#include "wire_cases.h"
 
 static int ntest, nfail;
 static const char *seed_dir;
@@ -129,7 +128,7 @@ static void crashed(const char *name)
 	printf("# the check did not return: see the report above\n");
 }
 
-static void msg_case(const char *name, const void *p, size_t len, int want)
+void msg_case(const char *name, const void *p, size_t len, int want)
 {
 	struct probe_res r;
 
@@ -231,6 +230,9 @@ static void test_every_type_valid(void)
 		[RSM_MSG_IMC_RXDOWN] = "imc_rxdown_valid_accepted",
 		[RSM_MSG_IMC_KILL] = "imc_kill_valid_accepted",
 		[RSM_MSG_IMC_KILL_REPLY] = "imc_kill_reply_valid_accepted",
+		[RSM_MSG_IMC_LKOP] = "imc_lkop_valid_accepted",
+		[RSM_MSG_IMC_LKOP_REPLY] = "imc_lkop_reply_valid_accepted",
+		[RSM_MSG_IMC_LKGRANT] = "imc_lkgrant_valid_accepted",
 	};
 	union wire_msg m;
 	unsigned int t;
@@ -480,211 +482,6 @@ static void test_other_requests(void)
 	msg_case("ack_nonzero_pad_rejected", &m, len, REJECT);
 }
 
-static void test_imc_host(void)
-{
-	union wire_msg m;
-	__u32 len;
-
-	len = wire_build(&m, RSM_MSG_IMC_HOST);
-	memset(m.imc.name, 'h', sizeof(m.imc.name));
-	msg_case("imc_host_name_without_nul_rejected", &m, len, REJECT);
-	m.imc.name[sizeof(m.imc.name) - 1] = 0;
-	msg_case("imc_host_name_of_63_chars_accepted", &m, len,
-		 RSM_MSG_IMC_HOST);
-	len = wire_build(&m, RSM_MSG_IMC_HOST);
-	m.imc.name[7] = 'x';	/* after the NUL of "node1" */
-	msg_case("imc_host_bytes_after_the_name_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_HOST);
-	memset(m.imc.name, 0, sizeof(m.imc.name));
-	msg_case("imc_host_member_without_name_rejected", &m, len, REJECT);
-	m.imc.flags = 0;
-	msg_case("imc_host_non_member_without_name_accepted", &m, len,
-		 RSM_MSG_IMC_HOST);
-	len = wire_build(&m, RSM_MSG_IMC_HOST);
-	m.imc.name[2] = '\033';	/* an escape sequence for imcs to print */
-	msg_case("imc_host_name_with_a_control_character_rejected", &m, len,
-		 REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_HOST);
-	m.imc.name[2] = ' ';
-	msg_case("imc_host_name_with_a_blank_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_HOST);
-	m.imc.flags = cpu_to_le32(2);
-	msg_case("imc_host_unknown_flag_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_HOST);
-	m.imc.xid = cpu_to_le64(1);
-	msg_case("imc_host_nonzero_xid_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_HOST);
-	m.imc.pad = cpu_to_le32(1);
-	msg_case("imc_host_nonzero_pad_rejected", &m, len, REJECT);
-}
-
-static void test_imc_regions(void)
-{
-	union wire_msg m;
-	__u32 len;
-
-	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
-	m.ialloc.size = cpu_to_le64(8193);
-	msg_case("imc_alloc_size_not_a_page_multiple_rejected", &m, len, REJECT);
-	m.ialloc.size = 0;
-	msg_case("imc_alloc_size_0_rejected", &m, len, REJECT);
-	m.ialloc.size = cpu_to_le64(RSM_IMC_SIZE_MAX + RSM_IMC_PAGE);
-	msg_case("imc_alloc_size_above_1_tib_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
-	m.ialloc.ngroups = cpu_to_le32(RSM_WIRE_GROUPS + 1);
-	msg_case("imc_alloc_97_groups_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
-	m.ialloc.groups[5] = cpu_to_le32(4);	/* past ngroups (1) */
-	msg_case("imc_alloc_group_past_ngroups_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
-	m.ialloc.perm = cpu_to_le32(0700);
-	msg_case("imc_alloc_execute_bit_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
-	m.ialloc.rail = cpu_to_le32(RSM_IMC_RAILS_MAX);
-	msg_case("imc_alloc_rail_4_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
-	m.ialloc.flags = cpu_to_le32(2);
-	msg_case("imc_alloc_unknown_flag_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_ALLOC);
-	m.ialloc.xid = 0;
-	msg_case("imc_alloc_xid_0_rejected", &m, len, REJECT);
-
-	len = wire_build(&m, RSM_MSG_IMC_ALLOC_REPLY);
-	m.ireg.status = cpu_to_le32(RSM_IMC_ST_PERMIT);
-	msg_case("imc_alloc_reply_refusal_with_attributes_rejected", &m, len,
-		 REJECT);
-	memset(&m.ireg.perm, 0, len - offsetof(struct rsm_msg_imc_region, perm));
-	msg_case("imc_alloc_reply_bare_refusal_accepted", &m, len,
-		 RSM_MSG_IMC_ALLOC_REPLY);
-	m.ireg.status = cpu_to_le32(7);
-	msg_case("imc_alloc_reply_unknown_status_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_ALLOC_REPLY);
-	m.ireg.present = cpu_to_le32(1);
-	msg_case("imc_alloc_reply_present_rejected", &m, len, REJECT);
-
-	len = wire_build(&m, RSM_MSG_IMC_REGION);
-	m.ireg.present = cpu_to_le32(2);
-	msg_case("imc_region_present_2_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_REGION);
-	m.ireg.present = 0;
-	msg_case("imc_region_absent_with_attributes_rejected", &m, len, REJECT);
-	memset(&m.ireg.perm, 0, len - offsetof(struct rsm_msg_imc_region, perm));
-	msg_case("imc_region_absent_bare_accepted", &m, len, RSM_MSG_IMC_REGION);
-	len = wire_build(&m, RSM_MSG_IMC_REGION);
-	m.ireg.xid = cpu_to_le64(1);
-	msg_case("imc_region_nonzero_xid_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_REGION);
-	m.ireg.size = cpu_to_le64(100);
-	msg_case("imc_region_size_100_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_REGION);
-	m.ireg.id = 0;
-	msg_case("imc_region_id_0_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_ALLOC_REPLY);
-	m.ireg.pad = cpu_to_le32(1);
-	msg_case("imc_alloc_reply_pad_not_zero_rejected", &m, len, REJECT);
-}
-
-static void test_imc_receive_memory(void)
-{
-	union wire_msg m;
-	__u32 len;
-
-	len = wire_build(&m, RSM_MSG_IMC_RXKEYS);
-	m.rxk.xid = 0;
-	msg_case("imc_rxkeys_xid_0_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_RXKEYS);
-	m.rxk.first = cpu_to_le32(RSM_WIRE_CHUNKS_MAX);
-	msg_case("imc_rxkeys_first_past_the_wire_limit_rejected", &m, len,
-		 REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_RXKEYS);
-	m.rxk.flags = cpu_to_le32(RSM_IMC_RXKEYS_SNAPSHOT);
-	msg_case("imc_rxkeys_for_a_snapshot_accepted", &m, len,
-		 RSM_MSG_IMC_RXKEYS);
-	len = wire_build(&m, RSM_MSG_IMC_RXKEYS);
-	m.rxk.flags = cpu_to_le32(2);
-	msg_case("imc_rxkeys_unknown_flag_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_RXKEYS);
-	m.rxk.pad = cpu_to_le32(1);
-	msg_case("imc_rxkeys_pad_not_zero_rejected", &m, len, REJECT);
-
-	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
-	m.rxr.nchunks = cpu_to_le32(2);
-	msg_case("imc_rxkeys_reply_chunks_not_the_size_rejected", &m, len,
-		 REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
-	m.rxr.nkeys = cpu_to_le32(2);
-	msg_case("imc_rxkeys_reply_keys_past_nchunks_rejected", &m, len,
-		 REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
-	m.rxr.nkeys = 0;
-	msg_case("imc_rxkeys_reply_no_keys_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
-	m.rxr.keys[1] = cpu_to_le32(7);
-	msg_case("imc_rxkeys_reply_key_past_nkeys_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
-	m.rxr.chunk_shift = cpu_to_le32(RSM_WIRE_CHUNK_SHIFT_MAX + 1);
-	msg_case("imc_rxkeys_reply_chunk_shift_31_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
-	m.rxr.size = cpu_to_le64(4097);
-	msg_case("imc_rxkeys_reply_size_not_pages_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_RXKEYS_REPLY);
-	m.rxr.flags = cpu_to_le32(RSM_IMC_RX_NONE);
-	msg_case("imc_rxkeys_reply_none_with_keys_rejected", &m, len, REJECT);
-	memset(&m.rxr.size, 0,
-	       len - offsetof(struct rsm_msg_imc_rxkeys_reply, size));
-	msg_case("imc_rxkeys_reply_bare_none_accepted", &m, len,
-		 RSM_MSG_IMC_RXKEYS_REPLY);
-	m.rxr.flags = cpu_to_le32(RSM_IMC_RX_FAILED);
-	msg_case("imc_rxkeys_reply_bare_failed_accepted", &m, len,
-		 RSM_MSG_IMC_RXKEYS_REPLY);
-	m.rxr.flags = cpu_to_le32(RSM_IMC_RX_NONE | RSM_IMC_RX_FAILED);
-	msg_case("imc_rxkeys_reply_none_and_failed_rejected", &m, len, REJECT);
-	m.rxr.flags = cpu_to_le32(4);
-	msg_case("imc_rxkeys_reply_unknown_flag_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_KILL);
-	m.kill.xid = 0;
-	msg_case("imc_kill_xid_0_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_KILL);
-	m.kill.pid = 0;
-	msg_case("imc_kill_pid_0_rejected", &m, len, REJECT);
-	m.kill.pid = cpu_to_le32(RSM_IMC_PID_MAX + 1);
-	msg_case("imc_kill_pid_past_pid_max_rejected", &m, len, REJECT);
-	m.kill.pid = cpu_to_le32(0xfffffffbU);
-	msg_case("imc_kill_negative_pid_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_KILL);
-	m.kill.sig = cpu_to_le32(RSM_IMC_SIG_MAX + 1);
-	msg_case("imc_kill_signal_past_64_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_KILL_REPLY);
-	m.killr.status = cpu_to_le32(RSM_IMC_KILL_NOROOT + 1);
-	msg_case("imc_kill_reply_unknown_status_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_KILL_REPLY);
-	m.killr.pad = cpu_to_le32(1);
-	msg_case("imc_kill_reply_nonzero_pad_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_RXDOWN);
-	m.rxup.xid = 0;
-	msg_case("imc_rxdown_xid_0_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_RXDOWN);
-	m.rxup.pad = cpu_to_le32(1);
-	msg_case("imc_rxdown_nonzero_pad_rejected", &m, len, REJECT);
-
-	len = wire_build(&m, RSM_MSG_IMC_RXUP);
-	m.rxup.xid = 0;
-	msg_case("imc_rxup_xid_0_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_RXUP);
-	m.rxup.pad = cpu_to_le32(1);
-	msg_case("imc_rxup_nonzero_pad_rejected", &m, len, REJECT);
-
-	len = wire_build(&m, RSM_MSG_IMC_ERRCNT);
-	m.errc.rail = cpu_to_le32(RSM_IMC_RAILS_MAX);
-	msg_case("imc_errcnt_rail_4_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_ERRCNT);
-	m.errc.count = cpu_to_le32(RSM_IMC_ERRCNT_MAX + 1);
-	msg_case("imc_errcnt_negative_count_rejected", &m, len, REJECT);
-	len = wire_build(&m, RSM_MSG_IMC_ERRCNT);
-	m.errc.xid = cpu_to_le64(3);
-	msg_case("imc_errcnt_nonzero_xid_rejected", &m, len, REJECT);
-}
-
 static void test_signal_info(void)
 {
 	union wire_msg m;
@@ -778,7 +575,7 @@ static void seed_built(void)
 	seed("built_hello", WIRE_T_BUILT_HELLO, in, 1);
 }
 
-static void answer_case(const char *name, unsigned int want,
+void answer_case(const char *name, unsigned int want,
 			unsigned int type, bool expect)
 {
 	union wire_msg m;
@@ -843,6 +640,7 @@ int main(int argc, char **argv)
 	test_imc_host();
 	test_imc_regions();
 	test_imc_receive_memory();
+	test_imc_locks();
 	test_hello();
 	test_answer_matching();
 	seed_built();

@@ -161,6 +161,24 @@ static void wire_build_payload(union wire_msg *m, unsigned int type)
 		m->killr.xid = cpu_to_le64(14);
 		m->killr.status = cpu_to_le32(RSM_IMC_KILL_EPERM);
 		break;
+	case RSM_MSG_IMC_LKOP:
+		m->lkop.xid = cpu_to_le64(15);
+		m->lkop.key = cpu_to_le32(0x10c01);
+		m->lkop.op = cpu_to_le32(RSM_IMC_LK_WAIT);
+		m->lkop.index = cpu_to_le32(3);
+		m->lkop.owner = cpu_to_le32(9);
+		m->lkop.pid = cpu_to_le32(4242);
+		m->lkop.wait = cpu_to_le64(77);
+		break;
+	case RSM_MSG_IMC_LKOP_REPLY:
+		m->lkopr.xid = cpu_to_le64(15);
+		m->lkopr.status = cpu_to_le32(RSM_IMC_LKR_QUEUED);
+		break;
+	case RSM_MSG_IMC_LKGRANT:
+		m->lkgrant.key = cpu_to_le32(0x10c01);
+		m->lkgrant.index = cpu_to_le32(3);
+		m->lkgrant.wait = cpu_to_le64(77);
+		break;
 	}
 }
 

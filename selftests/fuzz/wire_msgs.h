@@ -52,11 +52,14 @@ union wire_msg {
 	struct rsm_msg_imc_errcnt errc;
 	struct rsm_msg_imc_kill kill;
 	struct rsm_msg_imc_kill_reply killr;
+	struct rsm_msg_imc_lkop lkop;
+	struct rsm_msg_imc_lkop_reply lkopr;
+	struct rsm_msg_imc_lkgrant lkgrant;
 	__u8 bytes[2 * RSM_MSG_MAX];
 };
 
 #define WIRE_TYPE_FIRST	RSM_MSG_INFO
-#define WIRE_TYPE_LAST	RSM_MSG_IMC_KILL_REPLY
+#define WIRE_TYPE_LAST	RSM_MSG_IMC_LKGRANT
 
 /*
  * The numbers of a segment description, the input of WIRE_T_REPLY_FIELDS:

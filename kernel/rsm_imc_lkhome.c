@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: the locks of a Memory Channel lock set at its home (imc_lkalloc(3),
+ * imc_lkacquire(3), imc_lkrelease(3)).
+ *
+ * The coordinator that creates a lock set is its home and keeps its locks:
+ * for each lock its owner (a host's node id and the lock owner id that
+ * host gave a process) and a queue of waiters.  Every operation on a lock
+ * is decided here, one at a time under the set's mutex: from a process on
+ * this host by a call, from a peer's by RSM_MSG_IMC_LKOP, which the
+ * transport serves in order per key.  A lock given back goes straight to
+ * the first waiter, so waiters are served in the order they came and none
+ * starves; the waiter hears of it by RSM_MSG_IMC_LKGRANT (or a call).
+ *
+ * An owner's locks and waits end when it says so (RSM_IMC_LK_DROP, at
+ * process exit or imc_lkdealloc(3)) and when the endpoint its host asked
+ * over goes: a host that fails or is cut off loses its locks, as on
+ * Tru64.  That host learns it from the same endpoint's end.
+ */
+#include <linux/slab.h>
+#include <linux/overflow.h>
+
+#include "rsm_imc_reg.h"
+#include "rsm_imc_lock.h"
+
+#define RSM_IMC_LK_WAITERS	4096	/* queued in one set */
+
+/* A queued waiter: @owner of host @node, asking over @ep_id (0: here). */
+struct rsm_imc_lkwaiter {
+	struct list_head	list;
+	struct rsm_imc_lkreq	r;
+};
+
+/* A lock: its owner (@r.owner 0: free) and its waiters, first first. */
+struct rsm_imc_lkword {
+	struct rsm_imc_lkreq	r;
+	struct list_head	waiters;
+};
+
+/*
+ * struct rsm_imc_lkhome - a lock set's locks at its home
+ * @ref: the registry's region holds one; so does every operation
+ * @lock: protects everything below it
+ * @gone: left the registry: no operation applies any more
+ * @nwaiters: queued in all its locks
+ */
+struct rsm_imc_lkhome {
+	struct kref		ref;
+	struct list_head	all;	/* rsm_imc_lkhomes, under its lock */
+	u32			key;
+	u32			count;
+	struct mutex		lock;
+	bool			gone;
+	unsigned int		nwaiters;
+	struct rsm_imc_lkword	w[];
+};
+
+/* Every set homed here, for endpoint ends and listings. */
+static LIST_HEAD(rsm_imc_lkhomes);
+static DEFINE_MUTEX(rsm_imc_lkhomes_lock);	/* outside any set's lock */
+
+/* Grants for waiters on peers, sent by rsm_imc_grant_work. */
+struct rsm_imc_lkgrant_out {
+	struct list_head	list;
+	u32			node;
+	u64			ep_id;
+	struct rsm_msg_imc_lkgrant m;
+};
+
+static LIST_HEAD(rsm_imc_grants);
+static DEFINE_SPINLOCK(rsm_imc_grants_lock);
+static void rsm_imc_grant_fn(struct work_struct *work);
+static DECLARE_WORK(rsm_imc_grant_work, rsm_imc_grant_fn);
+
+static bool rsm_imc_same_owner(const struct rsm_imc_lkreq *a,
+			       const struct rsm_imc_lkreq *b)
+{
+	return a->owner && a->owner == b->owner && a->node == b->node;
+}
+
+/**
+ * rsm_imc_lkhome_new - the locks of a lock set its coordinator creates
+ * @q: the creating request: its size is the count of locks; with
+ *	RSM_IMC_EXCL its owner holds lock 0 from the start
+ *
+ * Return: the locks (one reference, the region's), or NULL.
+ */
+struct rsm_imc_lkhome *rsm_imc_lkhome_new(const struct rsm_imc_areq *q)
+{
+	struct rsm_imc_lkhome *lk;
+	u32 i, n = q->a.size;
+
+	lk = kvzalloc(struct_size(lk, w, n), GFP_KERNEL_ACCOUNT);
+	if (!lk)
+		return NULL;
+	kref_init(&lk->ref);
+	mutex_init(&lk->lock);
+	lk->key = q->a.key;
+	lk->count = n;
+	for (i = 0; i < n; i++)
+		INIT_LIST_HEAD(&lk->w[i].waiters);
+	if (q->a.flags & RSM_IMC_EXCL) {
+		lk->w[0].r.node = q->node;
+		lk->w[0].r.owner = q->owner;
+		lk->w[0].r.pid = q->pid;
+		lk->w[0].r.ep_id = q->ep_id;
+	}
+	mutex_lock(&rsm_imc_lkhomes_lock);
+	list_add_tail(&lk->all, &rsm_imc_lkhomes);
+	mutex_unlock(&rsm_imc_lkhomes_lock);
+	return lk;
+}
+
+static void rsm_imc_lkhome_free(struct kref *ref)
+{
+	struct rsm_imc_lkhome *lk = container_of(ref, struct rsm_imc_lkhome,
+						 ref);
+	struct rsm_imc_lkwaiter *wt, *tmp;
+	u32 i;
+
+	for (i = 0; i < lk->count; i++)
+		list_for_each_entry_safe(wt, tmp, &lk->w[i].waiters, list)
+			kfree(wt);
+	kvfree(lk);
+}
+
+/**
+ * rsm_imc_lkhome_gone - a lock set left the registry (its last allocator
+ * went): its locks apply no more
+ * @lk: the region's reference, consumed
+ */
+void rsm_imc_lkhome_gone(struct rsm_imc_lkhome *lk)
+{
+	mutex_lock(&rsm_imc_lkhomes_lock);
+	list_del_init(&lk->all);
+	mutex_unlock(&rsm_imc_lkhomes_lock);
+	mutex_lock(&lk->lock);
+	lk->gone = true;
+	mutex_unlock(&lk->lock);
+	kref_put(&lk->ref, rsm_imc_lkhome_free);
+}
+
+/* Hand lock @i, just freed, to its first waiter; queue the news. */
+static void rsm_imc_hand_over(struct rsm_imc_lkhome *lk, u32 i,
+			      struct list_head *grants)
+{
+	struct rsm_imc_lkword *w = &lk->w[i];
+	struct rsm_imc_lkwaiter *wt;
+
+	wt = list_first_entry_or_null(&w->waiters, struct rsm_imc_lkwaiter,
+				      list);
+	if (!wt)
+		return;
+	list_del(&wt->list);
+	lk->nwaiters--;
+	w->r = wt->r;
+	/* the waiter's own entry carries the news (rsm_imc_deliver()) */
+	wt->r.index = i;
+	list_add_tail(&wt->list, grants);
+}
+
+/* Free lock @i and hand it over. */
+static void rsm_imc_lk_free(struct rsm_imc_lkhome *lk, u32 i,
+			    struct list_head *grants)
+{
+	memset(&lk->w[i].r, 0, sizeof(lk->w[i].r));
+	rsm_imc_hand_over(lk, i, grants);
+}
+
+/* Forget the waiters of lock @i that @match says; Return: how many. */
+static void rsm_imc_unqueue(struct rsm_imc_lkhome *lk, u32 i,
+			    bool (*match)(const struct rsm_imc_lkreq *w,
+					  const struct rsm_imc_lkreq *q),
+			    const struct rsm_imc_lkreq *q)
+{
+	struct rsm_imc_lkwaiter *wt, *tmp;
+
+	list_for_each_entry_safe(wt, tmp, &lk->w[i].waiters, list) {
+		if (!match(&wt->r, q))
+			continue;
+		list_del(&wt->list);
+		lk->nwaiters--;
+		kfree(wt);
+	}
+}
+
+static bool rsm_imc_match_wait(const struct rsm_imc_lkreq *w,
+			       const struct rsm_imc_lkreq *q)
+{
+	return rsm_imc_same_owner(w, q) && w->wait == q->wait;
+}
+
+static bool rsm_imc_match_owner(const struct rsm_imc_lkreq *w,
+				const struct rsm_imc_lkreq *q)
+{
+	return rsm_imc_same_owner(w, q);
+}
+
+static bool rsm_imc_match_ep(const struct rsm_imc_lkreq *w,
+			     const struct rsm_imc_lkreq *q)
+{
+	return w->ep_id == q->ep_id;
+}
+
+/* Take lock @q->index now, or queue @q (WAIT).  Under @lk->lock. */
+static u32 rsm_imc_lk_take(struct rsm_imc_lkhome *lk,
+			   const struct rsm_imc_lkreq *q)
+{
+	struct rsm_imc_lkword *w = &lk->w[q->index];
+	struct rsm_imc_lkwaiter *wt;
+
+	if (rsm_imc_same_owner(&w->r, q))
+		return RSM_IMC_LKR_PRIOR;
+	if (!w->r.owner) {
+		/* a free lock has no waiters: a release hands it over */
+		w->r = *q;
+		return 0;
+	}
+	if (q->op != RSM_IMC_LK_WAIT || lk->nwaiters >= RSM_IMC_LK_WAITERS)
+		return RSM_IMC_LKR_BUSY;
+	wt = kzalloc(sizeof(*wt), GFP_KERNEL_ACCOUNT);
+	if (!wt)
+		return RSM_IMC_LKR_BUSY;	/* the waiter asks again */
+	wt->r = *q;
+	list_add_tail(&wt->list, &w->waiters);
+	lk->nwaiters++;
+	return RSM_IMC_LKR_QUEUED;
+}
+
+/* Apply @q to @lk.  Return: 0 or an RSM_IMC_LKR_* status. */
+static u32 rsm_imc_lk_apply(struct rsm_imc_lkhome *lk,
+			    const struct rsm_imc_lkreq *q,
+			    struct list_head *grants)
+{
+	struct rsm_imc_lkword *w;
+	u32 i;
+
+	if (lk->gone)
+		return RSM_IMC_LKR_UNKNOWN;
+	if (q->op != RSM_IMC_LK_DROP && q->index >= lk->count)
+		return RSM_IMC_LKR_BADLOCK;
+	w = &lk->w[q->index];
+	switch (q->op) {
+	case RSM_IMC_LK_TRY:
+	case RSM_IMC_LK_WAIT:
+		return rsm_imc_lk_take(lk, q);
+	case RSM_IMC_LK_RELEASE:
+		if (!rsm_imc_same_owner(&w->r, q))
+			return RSM_IMC_LKR_NOTHELD;
+		rsm_imc_lk_free(lk, q->index, grants);
+		return 0;
+	case RSM_IMC_LK_CANCEL:
+		/* a waiter that gave up: its place, or the lock it got since */
+		rsm_imc_unqueue(lk, q->index, rsm_imc_match_wait, q);
+		if (rsm_imc_same_owner(&w->r, q) && w->r.wait == q->wait)
+			rsm_imc_lk_free(lk, q->index, grants);
+		return 0;
+	default:	/* RSM_IMC_LK_DROP */
+		for (i = 0; i < lk->count; i++) {
+			rsm_imc_unqueue(lk, i, rsm_imc_match_owner, q);
+			if (rsm_imc_same_owner(&lk->w[i].r, q))
+				rsm_imc_lk_free(lk, i, grants);
+		}
+		return 0;
+	}
+}
+
+/* Queue a grant for a peer's waiter; Return: false without memory. */
+static bool rsm_imc_grant_queue(const struct rsm_imc_lkhome *lk,
+				const struct rsm_imc_lkreq *r)
+{
+	struct rsm_imc_lkgrant_out *g = kzalloc(sizeof(*g), GFP_KERNEL);
+
+	if (!g)
+		return false;
+	g->node = r->node;
+	g->ep_id = r->ep_id;
+	g->m.hdr.type = cpu_to_le16(RSM_MSG_IMC_LKGRANT);
+	g->m.hdr.len = cpu_to_le32(sizeof(g->m));
+	g->m.key = cpu_to_le32(lk->key);
+	g->m.index = cpu_to_le32(r->index);
+	g->m.wait = cpu_to_le64(r->wait);
+	spin_lock(&rsm_imc_grants_lock);
+	list_add_tail(&g->list, &rsm_imc_grants);
+	spin_unlock(&rsm_imc_grants_lock);
+	queue_work(rsm_wq, &rsm_imc_grant_work);
+	return true;
+}
+
+/*
+ * Tell the new owners in @grants (from rsm_imc_hand_over()), after
+ * @lk->lock is dropped: those here by a call, peers' by a message.  A
+ * grant that cannot be told is given back at once.
+ */
+static void rsm_imc_deliver(struct rsm_imc_lkhome *lk,
+			    struct list_head *grants)
+{
+	struct rsm_imc_lkwaiter *wt, *tmp;
+	LIST_HEAD(again);
+
+	list_for_each_entry_safe(wt, tmp, grants, list) {
+		bool told;
+
+		list_del(&wt->list);
+		if (!wt->r.ep_id)
+			told = rsm_imc_lk_granted(lk->key, wt->r.index,
+						  wt->r.wait);
+		else
+			told = rsm_imc_grant_queue(lk, &wt->r);
+		if (!told) {
+			wt->r.op = RSM_IMC_LK_CANCEL;
+			mutex_lock(&lk->lock);
+			rsm_imc_lk_apply(lk, &wt->r, &again);
+			mutex_unlock(&lk->lock);
+		}
+		kfree(wt);
+	}
+	if (!list_empty(&again))
+		rsm_imc_deliver(lk, &again);
+}
+
+static void rsm_imc_grant_fn(struct work_struct *work)
+{
+	struct rsm_imc_lkgrant_out *g;
+	struct rsm_ep *ep;
+
+	for (;;) {
+		spin_lock(&rsm_imc_grants_lock);
+		g = list_first_entry_or_null(&rsm_imc_grants,
+					     struct rsm_imc_lkgrant_out, list);
+		if (g)
+			list_del(&g->list);
+		spin_unlock(&rsm_imc_grants_lock);
+		if (!g)
+			return;
+		/*
+		 * Only over the endpoint the waiter asked on: when that one is
+		 * gone, so are the grant and the waiter (rsm_imc_lkhome_ep_gone).
+		 */
+		ep = rsm_cluster_active_ep(g->node);
+		if (ep) {
+			if (ep->id == g->ep_id &&
+			    rsm_msg_send_wait(ep, &g->m, sizeof(g->m)))
+				rsm_conn_fail(ep, "cannot tell a lock's grant");
+			rsm_ep_put_user(ep);
+		}
+		kfree(g);
+	}
+}
+
+/* The locks of @key homed here (a reference), made if missing, or NULL. */
+static struct rsm_imc_lkhome *rsm_imc_lkhome_get(u32 key)
+{
+	struct rsm_imc_areq q = { };
+	struct rsm_imc_lkhome *lk = NULL;
+	struct rsm_imc_region *r;
+
+	mutex_lock(&rsm_imc_reg_lock);
+	r = rsm_imc_find_locked(rsm_imc_rid(key, RSM_IMC_LOCKSET));
+	if (r && r->a.home == READ_ONCE(rsm_cluster.local_nodeid)) {
+		/*
+		 * A set this host was cut off from: its owners here and there
+		 * lost their locks with the endpoints; start with none held.
+		 */
+		if (!r->lk) {
+			q.a = r->a;
+			q.a.flags &= ~RSM_IMC_EXCL;
+			r->lk = rsm_imc_lkhome_new(&q);
+		}
+		lk = r->lk;
+		if (lk)
+			kref_get(&lk->ref);
+	}
+	mutex_unlock(&rsm_imc_reg_lock);
+	return lk;
+}
+
+/**
+ * rsm_imc_lkhome_op - apply an operation to a lock set homed here
+ * @key: the lock set
+ * @q: the operation; @q->ep_id 0 for one from this host
+ *
+ * Return: 0 or an RSM_IMC_LKR_* status (UNKNOWN: not homed here).
+ */
+u32 rsm_imc_lkhome_op(u32 key, const struct rsm_imc_lkreq *q)
+{
+	struct rsm_imc_lkhome *lk = rsm_imc_lkhome_get(key);
+	LIST_HEAD(grants);
+	u32 st;
+
+	if (!lk)
+		return RSM_IMC_LKR_UNKNOWN;
+	mutex_lock(&lk->lock);
+	st = rsm_imc_lk_apply(lk, q, &grants);
+	mutex_unlock(&lk->lock);
+	rsm_imc_deliver(lk, &grants);
+	kref_put(&lk->ref, rsm_imc_lkhome_free);
+	return st;
+}
+
+/**
+ * rsm_imc_lkop_serve - a peer's RSM_MSG_IMC_LKOP: apply it, answer
+ * @ep: endpoint it came on
+ * @msg: the request, checked
+ */
+void rsm_imc_lkop_serve(struct rsm_ep *ep, const void *msg)
+{
+	const struct rsm_msg_imc_lkop *m = msg;
+	struct rsm_msg_imc_lkop_reply rep = {
+		.hdr.type = cpu_to_le16(RSM_MSG_IMC_LKOP_REPLY),
+		.hdr.len = cpu_to_le32(sizeof(rep)),
+		.xid = m->xid,
+	};
+	struct rsm_imc_lkreq q = {
+		.node = ep->conn->nodeid,
+		.owner = le32_to_cpu(m->owner),
+		.pid = le32_to_cpu(m->pid),
+		.ep_id = ep->id,
+		.wait = le64_to_cpu(m->wait),
+		.op = le32_to_cpu(m->op),
+		.index = le32_to_cpu(m->index),
+	};
+	struct rsm_conn *conn = ep->conn;
+	u32 st;
+
+	/*
+	 * Only the usable endpoint speaks for the peer, and it stays usable
+	 * while the lock is taken: what is taken over one that ended would
+	 * never be given back (its end frees what it holds).
+	 */
+	mutex_lock(&conn->lock);
+	if (!rsm_ep_usable_locked(conn, ep)) {
+		mutex_unlock(&conn->lock);
+		return;
+	}
+	st = rsm_imc_lkhome_op(le32_to_cpu(m->key), &q);
+	mutex_unlock(&conn->lock);
+	if (!m->xid)
+		return;
+	rep.status = cpu_to_le32(st);
+	if (rsm_msg_send_wait(ep, &rep, sizeof(rep)))
+		rsm_conn_fail(ep, "cannot answer a lock operation");
+}
+
+/**
+ * rsm_imc_lkhome_ep_gone - the owners and waiters of a peer's endpoint
+ * lose their locks and places (its host failed or was cut off)
+ * @ep_id: the endpoint
+ */
+void rsm_imc_lkhome_ep_gone(u64 ep_id)
+{
+	struct rsm_imc_lkreq q = { .ep_id = ep_id };
+	struct rsm_imc_lkhome *lk;
+	LIST_HEAD(grants);
+	LIST_HEAD(todo);
+	u32 i;
+
+	if (!ep_id)
+		return;
+	/* take references, then work on each without the list's lock */
+	mutex_lock(&rsm_imc_lkhomes_lock);
+	list_for_each_entry(lk, &rsm_imc_lkhomes, all)
+		kref_get(&lk->ref);
+	list_splice_init(&rsm_imc_lkhomes, &todo);
+	mutex_unlock(&rsm_imc_lkhomes_lock);
+	while ((lk = list_first_entry_or_null(&todo, struct rsm_imc_lkhome,
+					      all))) {
+		mutex_lock(&rsm_imc_lkhomes_lock);
+		list_move_tail(&lk->all, &rsm_imc_lkhomes);
+		mutex_unlock(&rsm_imc_lkhomes_lock);
+		mutex_lock(&lk->lock);
+		for (i = 0; i < lk->count && !lk->gone; i++) {
+			rsm_imc_unqueue(lk, i, rsm_imc_match_ep, &q);
+			if (lk->w[i].r.owner && lk->w[i].r.ep_id == ep_id)
+				rsm_imc_lk_free(lk, i, &grants);
+		}
+		mutex_unlock(&lk->lock);
+		rsm_imc_deliver(lk, &grants);
+		kref_put(&lk->ref, rsm_imc_lkhome_free);
+	}
+}
+
+static u32 rsm_imc_nwaiting(const struct rsm_imc_lkword *w)
+{
+	const struct rsm_imc_lkwaiter *wt;
+	u32 n = 0;
+
+	list_for_each_entry(wt, &w->waiters, list)
+		n++;
+	return n;
+}
+
+/**
+ * rsm_imc_lkhome_holders - the owners of a set's locks, for imcs -l
+ * @key: the lock set, homed here
+ * @out: room for @max holders
+ * @max: how many
+ *
+ * Return: the number of locks held (may exceed @max), or -ENOENT when
+ * the set is not homed here.
+ */
+int rsm_imc_lkhome_holders(u32 key, struct rsm_imc_lk_holder *out, u32 max)
+{
+	struct rsm_imc_lkhome *lk = rsm_imc_lkhome_get(key);
+	u32 i, n = 0;
+
+	if (!lk)
+		return -ENOENT;
+	mutex_lock(&lk->lock);
+	for (i = 0; i < lk->count; i++) {
+		const struct rsm_imc_lkreq *r = &lk->w[i].r;
+
+		if (!r->owner)
+			continue;
+		if (n < max) {
+			out[n].index = i;
+			out[n].node = r->node;
+			out[n].pid = r->pid;
+			out[n].waiters = rsm_imc_nwaiting(&lk->w[i]);
+		}
+		n++;
+	}
+	mutex_unlock(&lk->lock);
+	kref_put(&lk->ref, rsm_imc_lkhome_free);
+	return n;
+}
+
+/**
+ * rsm_imc_lkhome_exit - module exit: no grant is still to be sent
+ */
+void rsm_imc_lkhome_exit(void)
+{
+	struct rsm_imc_lkgrant_out *g, *tmp;
+
+	cancel_work_sync(&rsm_imc_grant_work);
+	list_for_each_entry_safe(g, tmp, &rsm_imc_grants, list)
+		kfree(g);
+	INIT_LIST_HEAD(&rsm_imc_grants);
+}

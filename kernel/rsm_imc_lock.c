@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: a process's Memory Channel lock sets (imc_lkalloc(3),
+ * imc_lkacquire(3), imc_lkrelease(3), imc_lkdealloc(3)).
+ *
+ * A libimc descriptor is one lock owner, with an owner id this host
+ * gives it.  Lock sets are allocated through the registry like regions
+ * (rsm_imc_alloc.c); each operation on a lock goes to the set's home
+ * (rsm_imc_lkhome.c): by a call when that is this host, else by
+ * RSM_MSG_IMC_LKOP.  A waiter that is queued there sleeps until the
+ * home's RSM_MSG_IMC_LKGRANT (or call) wakes it, a signal comes (it then
+ * cancels its place: IMC_INTR) or the endpoint to the home ends (it asks
+ * again).  The descriptor's locks and places go when it is closed
+ * (RSM_IMC_LK_DROP), after what its transmit mappings hold was sent.
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/cred.h>
+#include <linux/sched/signal.h>
+
+#include "rsm_imc_reg.h"
+#include "rsm_imc_lock.h"
+
+#define RSM_IMC_LK_MS		5000	/* the home answers at once */
+#define RSM_IMC_LK_TRIES	3	/* a waiter whose home endpoint ended */
+#define RSM_IMC_MAX_LOCKSETS	1024	/* one process's */
+
+/*
+ * struct rsm_imc_plk - a lock set a process allocated
+ * @home: the set's home node
+ * @home_ep: the endpoint to it when @held was last set (0: home here);
+ *	bits set over an endpoint that ended are void
+ * @held: the locks the process holds, under the process's lock
+ */
+struct rsm_imc_plk {
+	struct kref		ref;
+	u32			key;
+	u32			count;
+	u32			home;
+	u64			home_ep;
+	DECLARE_BITMAP(held, RSM_IMC_LOCKS_MAX);
+};
+
+/* struct rsm_imc_lkproc - one lock owner: a libimc descriptor */
+struct rsm_imc_lkproc {
+	struct mutex		lock;	/* @sets, the sets' @held */
+	struct xarray		sets;	/* imc_lkid_t -> struct rsm_imc_plk */
+	u32			owner;
+};
+
+/* A process sleeping for a lock its home queued it for. */
+struct rsm_imc_lkwait {
+	struct list_head	list;
+	u64			wait;
+	u64			ep_id;	/* it asked over; 0: the home is here */
+	u32			key, index, home;
+	bool			granted, lost;
+	wait_queue_head_t	wq;
+};
+
+static LIST_HEAD(rsm_imc_lkwaits);
+static DEFINE_SPINLOCK(rsm_imc_lkwaits_lock);	/* the list, the flags */
+static atomic64_t rsm_imc_wait_seq;
+static atomic_t rsm_imc_owner_seq;
+
+static void rsm_imc_plk_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct rsm_imc_plk, ref));
+}
+
+/**
+ * rsm_imc_lkproc_new - a new lock owner
+ *
+ * Return: it, or NULL.
+ */
+struct rsm_imc_lkproc *rsm_imc_lkproc_new(void)
+{
+	struct rsm_imc_lkproc *lp = kzalloc(sizeof(*lp), GFP_KERNEL_ACCOUNT);
+	u32 owner;
+
+	if (!lp)
+		return NULL;
+	mutex_init(&lp->lock);
+	xa_init_flags(&lp->sets, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	/* not zero; bit 31 is rsm_imc_alloc.c's */
+	do {
+		owner = (u32)atomic_inc_return(&rsm_imc_owner_seq) & 0x7fffffff;
+	} while (!owner);
+	lp->owner = owner;
+	return lp;
+}
+
+/* The usable endpoint to @node's id, or 0. */
+static u64 rsm_imc_ep_id_of(u32 node)
+{
+	struct rsm_ep *ep = rsm_cluster_active_ep(node);
+	u64 id = 0;
+
+	if (ep) {
+		id = ep->id;
+		rsm_ep_put_user(ep);
+	}
+	return id;
+}
+
+static bool rsm_imc_home_here(const struct rsm_imc_plk *s)
+{
+	return s->home == READ_ONCE(rsm_cluster.local_nodeid);
+}
+
+/* Void @s's held locks if the endpoint they came over ended.  Locked. */
+static void rsm_imc_plk_check(struct rsm_imc_plk *s)
+{
+	if (s->home_ep && !bitmap_empty(s->held, s->count) &&
+	    rsm_imc_ep_id_of(s->home) != s->home_ep)
+		bitmap_zero(s->held, RSM_IMC_LOCKS_MAX);
+}
+
+static void rsm_imc_lkop_msg(struct rsm_msg_imc_lkop *m, u32 key,
+			     const struct rsm_imc_lkreq *q)
+{
+	memset(m, 0, sizeof(*m));
+	m->hdr.type = cpu_to_le16(RSM_MSG_IMC_LKOP);
+	m->hdr.len = cpu_to_le32(sizeof(*m));
+	m->key = cpu_to_le32(key);
+	m->op = cpu_to_le32(q->op);
+	m->index = cpu_to_le32(q->index);
+	m->owner = cpu_to_le32(q->owner);
+	m->pid = cpu_to_le32(q->pid);
+	m->wait = cpu_to_le64(q->wait);
+}
+
+/* A one-way operation (CANCEL, DROP) to the home of @key over @ep. */
+static void rsm_imc_lk_oneway(struct rsm_ep *ep, u32 key,
+			      const struct rsm_imc_lkreq *q)
+{
+	struct rsm_msg_imc_lkop m;
+
+	rsm_imc_lkop_msg(&m, key, q);
+	/* lost with the connection, whose end frees it all at the home */
+	if (rsm_msg_send_wait(ep, &m, sizeof(m)))
+		rsm_conn_fail(ep, "cannot tell a lock's home");
+}
+
+/**
+ * rsm_imc_lk_drop_there - owner @owner (of this host) has no locks of
+ * set @key any more (its creation was given up); to the home over @ep
+ * @ep: the endpoint to the set's home
+ * @key: the lock set
+ * @owner: the lock owner id
+ */
+void rsm_imc_lk_drop_there(struct rsm_ep *ep, u32 key, u32 owner)
+{
+	struct rsm_imc_lkreq q = { .op = RSM_IMC_LK_DROP, .owner = owner };
+
+	rsm_imc_lk_oneway(ep, key, &q);
+}
+
+/*
+ * Apply @q to set @s at its home.  *@ep_id: the endpoint it went over (0:
+ * home here).  Return: 0, an RSM_IMC_LKR_* status, -ENOTCONN (no home to
+ * ask), -ENOMEM or -EINTR (killed; the descriptor's end drops it all).
+ */
+static int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
+			  const struct rsm_imc_lkreq *q, u64 *ep_id)
+{
+	const struct rsm_msg_imc_lkop_reply *rep;
+	struct rsm_msg_imc_lkop m;
+	struct rsm_rpc *rpc;
+	struct rsm_ep *ep;
+	int ret;
+
+	*ep_id = 0;
+	if (rsm_imc_home_here(s))
+		return rsm_imc_lkhome_op(s->key, q);
+	ep = rsm_cluster_active_ep(s->home);
+	if (!ep)
+		return -ENOTCONN;
+	*ep_id = ep->id;
+	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
+	if (!rpc) {
+		rsm_ep_put_user(ep);
+		return -ENOMEM;
+	}
+	rsm_imc_lkop_msg(&m, s->key, q);
+	ret = rsm_rpc_call(ep, rpc, &m, sizeof(m), RSM_IMC_LK_MS,
+			   rsm_rpc_orphan_free);
+	if (ret == -EINTR) {
+		rsm_ep_put_user(ep);
+		return ret;		/* the orphan path frees @rpc */
+	}
+	if (ret == -ETIMEDOUT) {
+		rsm_conn_fail(ep, "lock operation not answered");
+		ret = -ENOTCONN;
+	} else if (ret) {
+		ret = -ENOTCONN;
+	} else {
+		rep = (const void *)rpc->reply;
+		ret = le32_to_cpu(rep->status);
+	}
+	kfree(rpc);
+	rsm_ep_put_user(ep);
+	return ret;
+}
+
+/* Cancel waiter @q->wait at the home (it gave up), one way. */
+static void rsm_imc_lk_cancel(const struct rsm_imc_plk *s,
+			      struct rsm_imc_lkreq *q, u64 ep_id)
+{
+	struct rsm_ep *ep;
+
+	q->op = RSM_IMC_LK_CANCEL;
+	if (!ep_id) {
+		rsm_imc_lkhome_op(s->key, q);
+		return;
+	}
+	ep = rsm_cluster_active_ep(s->home);
+	if (!ep)
+		return;
+	/* over another endpoint the place is gone already */
+	if (ep->id == ep_id)
+		rsm_imc_lk_oneway(ep, s->key, q);
+	rsm_ep_put_user(ep);
+}
+
+/**
+ * rsm_imc_lk_granted - the home gave a waiter of this host its lock
+ * @key: the lock set
+ * @index: the lock
+ * @wait: the waiter
+ *
+ * Return: false when there is no such waiter (it gave up).
+ */
+bool rsm_imc_lk_granted(u32 key, u32 index, u64 wait)
+{
+	struct rsm_imc_lkwait *w;
+	bool found = false;
+
+	spin_lock(&rsm_imc_lkwaits_lock);
+	list_for_each_entry(w, &rsm_imc_lkwaits, list) {
+		if (w->wait != wait || w->key != key || w->index != index)
+			continue;
+		w->granted = true;
+		wake_up(&w->wq);
+		found = true;
+		break;
+	}
+	spin_unlock(&rsm_imc_lkwaits_lock);
+	return found;
+}
+
+/**
+ * rsm_imc_lkgrant_serve - a home's RSM_MSG_IMC_LKGRANT
+ * @ep: endpoint it came on
+ * @msg: the grant, checked
+ *
+ * A grant for a waiter that gave up needs nothing: its cancel, sent
+ * after the wait, frees the lock at the home.
+ */
+void rsm_imc_lkgrant_serve(struct rsm_ep *ep, const void *msg)
+{
+	const struct rsm_msg_imc_lkgrant *m = msg;
+	u64 wait = le64_to_cpu(m->wait);
+	struct rsm_imc_lkwait *w;
+	u32 key = le32_to_cpu(m->key);
+
+	spin_lock(&rsm_imc_lkwaits_lock);
+	list_for_each_entry(w, &rsm_imc_lkwaits, list) {
+		/* only the waiter's home, over the endpoint it asked on */
+		if (w->wait != wait || w->ep_id != ep->id || w->key != key ||
+		    w->index != le32_to_cpu(m->index))
+			continue;
+		w->granted = true;
+		wake_up(&w->wq);
+		break;
+	}
+	spin_unlock(&rsm_imc_lkwaits_lock);
+}
+
+/**
+ * rsm_imc_lk_ep_gone - waiters that asked over an endpoint that ended
+ * ask again
+ * @ep_id: the endpoint
+ */
+void rsm_imc_lk_ep_gone(u64 ep_id)
+{
+	struct rsm_imc_lkwait *w;
+
+	spin_lock(&rsm_imc_lkwaits_lock);
+	list_for_each_entry(w, &rsm_imc_lkwaits, list) {
+		if (!w->ep_id || w->ep_id != ep_id)
+			continue;
+		w->lost = true;
+		wake_up(&w->wq);
+	}
+	spin_unlock(&rsm_imc_lkwaits_lock);
+}
+
+/* Sleep until queued waiter @w is granted, lost or signalled. */
+static int rsm_imc_lk_sleep(struct rsm_imc_lkwait *w)
+{
+	int ret = wait_event_interruptible(w->wq, READ_ONCE(w->granted) ||
+					   READ_ONCE(w->lost));
+
+	spin_lock(&rsm_imc_lkwaits_lock);
+	list_del_init(&w->list);
+	spin_unlock(&rsm_imc_lkwaits_lock);
+	if (w->granted)
+		return 0;
+	return w->lost ? -ENOTCONN : ret;
+}
+
+/* One attempt at lock @q->index: an RSM_IMC_LKR_* status or an errno. */
+static int rsm_imc_lk_try(const struct rsm_imc_plk *s,
+			  struct rsm_imc_lkreq *q, u64 *ep_id)
+{
+	struct rsm_imc_lkwait w = { .key = s->key, .index = q->index };
+	int ret;
+
+	q->wait = atomic64_inc_return(&rsm_imc_wait_seq);
+	if (q->op == RSM_IMC_LK_TRY)
+		return rsm_imc_lk_ask(s, q, ep_id);
+	/* known before asking: the grant can come before the answer */
+	init_waitqueue_head(&w.wq);
+	w.wait = q->wait;
+	w.home = s->home;
+	w.ep_id = rsm_imc_home_here(s) ? 0 : rsm_imc_ep_id_of(s->home);
+	spin_lock(&rsm_imc_lkwaits_lock);
+	list_add_tail(&w.list, &rsm_imc_lkwaits);
+	spin_unlock(&rsm_imc_lkwaits_lock);
+	ret = rsm_imc_lk_ask(s, q, ep_id);
+	if (ret == RSM_IMC_LKR_QUEUED && *ep_id != w.ep_id)
+		ret = -ENOTCONN;	/* asked over a newer endpoint */
+	if (ret == RSM_IMC_LKR_QUEUED) {
+		ret = rsm_imc_lk_sleep(&w);
+		if (ret == -ERESTARTSYS) {
+			rsm_imc_lk_cancel(s, q, *ep_id);
+			ret = -EINTR;
+		}
+		return ret;
+	}
+	spin_lock(&rsm_imc_lkwaits_lock);
+	list_del(&w.list);
+	spin_unlock(&rsm_imc_lkwaits_lock);
+	return ret;
+}
+
+/* imc_lkacquire(3) of a looked-up set.  Return: 0 or a status. */
+static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
+			      struct rsm_imc_plk *s, u32 index, bool wait)
+{
+	struct rsm_imc_lkreq q = {
+		.owner = lp->owner, .pid = task_tgid_nr(current),
+		.index = index,
+		.op = wait ? RSM_IMC_LK_WAIT : RSM_IMC_LK_TRY,
+	};
+	int tries = 0, ret;
+	u64 ep_id;
+
+	for (;;) {
+		ret = rsm_imc_lk_try(s, &q, &ep_id);
+		if (ret == -ENOTCONN && wait && tries++ < RSM_IMC_LK_TRIES) {
+			/* the home's endpoint ended: wait for the next */
+			if (schedule_timeout_interruptible(msecs_to_jiffies(200 << tries)))
+				return RSM_IMC_ST_INTR;
+			continue;
+		}
+		if (ret == RSM_IMC_LKR_BUSY && wait) {
+			/* the home has no room for another waiter now */
+			if (schedule_timeout_interruptible(msecs_to_jiffies(10)))
+				return RSM_IMC_ST_INTR;
+			continue;
+		}
+		break;
+	}
+	switch (ret) {
+	case 0:
+	case RSM_IMC_LKR_PRIOR:
+		mutex_lock(&lp->lock);
+		rsm_imc_plk_check(s);
+		set_bit(index, s->held);
+		s->home_ep = ep_id;
+		mutex_unlock(&lp->lock);
+		return ret ? RSM_IMC_ST_LOCKPRIOR : 0;
+	case RSM_IMC_LKR_BUSY:
+		return RSM_IMC_ST_NOLOCKGOT;
+	case RSM_IMC_LKR_BADLOCK:
+		return RSM_IMC_ST_BADLOCK;
+	case -EINTR:
+		return fatal_signal_pending(current) ? -EINTR : RSM_IMC_ST_INTR;
+	case -ENOMEM:
+		return RSM_IMC_ST_NOMEM;
+	default:	/* no home, or it does not know the set */
+		return RSM_IMC_ST_CORRUPTLOCK;
+	}
+}
+
+/* imc_lkrelease(3) of a looked-up set.  Return: 0 or a status. */
+static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
+			      struct rsm_imc_lkproc *lp,
+			      struct rsm_imc_plk *s, u32 index)
+{
+	struct rsm_imc_lkreq q = {
+		.owner = lp->owner, .index = index, .op = RSM_IMC_LK_RELEASE,
+	};
+	bool held;
+	u64 ep_id;
+	int ret;
+
+	mutex_lock(&lp->lock);
+	rsm_imc_plk_check(s);
+	held = test_bit(index, s->held);
+	mutex_unlock(&lp->lock);
+	if (!held)
+		return RSM_IMC_ST_LOCKNOTHELD;
+	/* release semantics: the next holder reads what this one wrote */
+	if (rsm_imc_proc_flush(pr))
+		return -EINTR;
+	ret = rsm_imc_lk_ask(s, &q, &ep_id);
+	if (ret == -EINTR)
+		return ret;
+	mutex_lock(&lp->lock);
+	clear_bit(index, s->held);
+	mutex_unlock(&lp->lock);
+	switch (ret) {
+	case 0:
+		return 0;
+	case RSM_IMC_LKR_NOTHELD:
+		return RSM_IMC_ST_LOCKNOTHELD;
+	case -ENOMEM:
+		return RSM_IMC_ST_NOMEM;
+	default:
+		/* the home or its record is gone, and the lock with it */
+		return RSM_IMC_ST_CORRUPTLOCK;
+	}
+}
+
+/* Tell the home of @s that @lp's locks and places in it are no more. */
+static void rsm_imc_lk_drop(struct rsm_imc_lkproc *lp, struct rsm_imc_plk *s)
+{
+	struct rsm_imc_lkreq q = { .owner = lp->owner, .op = RSM_IMC_LK_DROP };
+	struct rsm_ep *ep;
+
+	if (rsm_imc_home_here(s)) {
+		rsm_imc_lkhome_op(s->key, &q);
+		return;
+	}
+	ep = rsm_cluster_active_ep(s->home);
+	if (ep) {
+		rsm_imc_lk_oneway(ep, s->key, &q);
+		rsm_ep_put_user(ep);
+	}
+}
+
+/* Give up @s: its locks at the home, then this host's allocation. */
+static void rsm_imc_plk_end(struct rsm_imc_lkproc *lp, struct rsm_imc_plk *s)
+{
+	rsm_imc_lk_drop(lp, s);
+	rsm_imc_drop(rsm_imc_rid(s->key, RSM_IMC_LOCKSET));
+	kref_put(&s->ref, rsm_imc_plk_free);
+}
+
+/**
+ * rsm_imc_lkproc_release - a lock owner's descriptor is closed: its locks
+ * and lock sets go
+ * @lp: from rsm_imc_lkproc_new()
+ */
+void rsm_imc_lkproc_release(struct rsm_imc_lkproc *lp)
+{
+	struct rsm_imc_plk *s;
+	unsigned long id;
+
+	xa_for_each(&lp->sets, id, s)
+		rsm_imc_plk_end(lp, s);
+	xa_destroy(&lp->sets);
+	kfree(lp);
+}
+
+/* The count of locks of lock set @key in the registry, or 0. */
+static u32 rsm_imc_lockset_count(u32 key)
+{
+	struct rsm_imc_region *r;
+	u32 n = 0;
+
+	mutex_lock(&rsm_imc_reg_lock);
+	r = rsm_imc_find_locked(rsm_imc_rid(key, RSM_IMC_LOCKSET));
+	if (r)
+		n = r->a.size;
+	mutex_unlock(&rsm_imc_reg_lock);
+	return n;
+}
+
+static bool rsm_imc_lkproc_has(struct rsm_imc_lkproc *lp, u32 key)
+{
+	struct rsm_imc_plk *s;
+	unsigned long id;
+
+	xa_for_each(&lp->sets, id, s)
+		if (s->key == key)
+			return true;
+	return false;
+}
+
+/* Allocate @a for @lp as @req asks; Return: 0 or a status. */
+static int rsm_imc_lkalloc_locked(struct rsm_imc_lkproc *lp,
+				  struct rsm_ioc_imc_lkalloc *req,
+				  const struct rsm_imc_attrs *a)
+{
+	bool creator = req->flags & RSM_IMC_LK_CREATOR;
+	struct rsm_imc_attrs got;
+	struct rsm_imc_plk *s;
+	u32 id;
+	int st;
+
+	if (rsm_imc_lkproc_has(lp, a->key))
+		return RSM_IMC_ST_PRIOR;
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s)
+		return RSM_IMC_ST_NOMEM;
+	st = rsm_imc_alloc(a, creator ? lp->owner : 0, &got);
+	if (st == RSM_IMC_ST_BADSIZE)
+		req->count = rsm_imc_lockset_count(a->key);
+	if (st) {
+		kfree(s);
+		return st;
+	}
+	kref_init(&s->ref);
+	s->key = a->key;
+	s->count = got.size;
+	s->home = got.home;
+	if (creator) {
+		set_bit(0, s->held);
+		s->home_ep = rsm_imc_home_here(s) ? 0 :
+			     rsm_imc_ep_id_of(s->home);
+	}
+	if (xa_alloc(&lp->sets, &id, s, XA_LIMIT(1, RSM_IMC_MAX_LOCKSETS),
+		     GFP_KERNEL_ACCOUNT)) {
+		rsm_imc_plk_end(lp, s);
+		return RSM_IMC_ST_MCFULL;
+	}
+	req->id = id;
+	req->count = s->count;
+	return 0;
+}
+
+/**
+ * rsm_imc_ioctl_lkalloc - RSM_IOC_IMC_LKALLOC
+ * @pr: the caller's allocations
+ * @uarg: struct rsm_ioc_imc_lkalloc in user memory
+ *
+ * Return: 0, a positive RSM_IMC_ST_* status, or a negative errno.
+ */
+int rsm_imc_ioctl_lkalloc(struct rsm_imc_proc *pr, void __user *uarg)
+{
+	struct rsm_imc_lkproc *lp = rsm_imc_proc_locks(pr);
+	struct rsm_ioc_imc_lkalloc req;
+	struct rsm_imc_attrs a = { };
+	struct rsm_imc_plk *s;
+	int st;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!rsm_imc_member())
+		return RSM_IMC_ST_NOTINIT;
+	if ((req.perm & ~RSM_IMC_PERM_MASK) ||
+	    (req.flags & ~RSM_IMC_LK_CREATOR) || req.pad || !req.count)
+		return RSM_IMC_ST_BADPARM;
+	a.key = req.key;
+	a.perm = req.perm;
+	a.size = min_t(u32, req.count, RSM_IMC_LOCKS_MAX);
+	a.flags = RSM_IMC_LOCKSET;
+	if (req.flags & RSM_IMC_LK_CREATOR)
+		a.flags |= RSM_IMC_EXCL;
+	a.uid = from_kuid_munged(&init_user_ns, current_euid());
+	a.gid = from_kgid_munged(&init_user_ns, current_egid());
+	req.count = a.size;
+
+	if (mutex_lock_killable(&lp->lock))
+		return -EINTR;
+	st = rsm_imc_lkalloc_locked(lp, &req, &a);
+	mutex_unlock(&lp->lock);
+	if (st && st != RSM_IMC_ST_BADSIZE)
+		return st;
+	if (!copy_to_user(uarg, &req, sizeof(req)))
+		return st;
+	if (st)
+		return -EFAULT;
+	mutex_lock(&lp->lock);
+	s = xa_erase(&lp->sets, req.id);
+	mutex_unlock(&lp->lock);
+	if (s)
+		rsm_imc_plk_end(lp, s);
+	return -EFAULT;
+}
+
+/* imc_lkdealloc(3): Return: 0 or a status. */
+static int rsm_imc_lk_dealloc(struct rsm_imc_lkproc *lp, s32 id)
+{
+	struct rsm_imc_plk *s;
+	int st = 0;
+
+	mutex_lock(&lp->lock);
+	s = xa_load(&lp->sets, id);
+	if (!s) {
+		st = RSM_IMC_ST_BADLOCK;
+	} else {
+		rsm_imc_plk_check(s);
+		if (!bitmap_empty(s->held, s->count))
+			st = RSM_IMC_ST_LOCKACTIVE;
+		else
+			xa_erase(&lp->sets, id);
+	}
+	mutex_unlock(&lp->lock);
+	if (!st)
+		rsm_imc_plk_end(lp, s);
+	return st;
+}
+
+/**
+ * rsm_imc_ioctl_lkop - RSM_IOC_IMC_LKACQUIRE, _LKRELEASE and _LKDEALLOC
+ * @pr: the caller's allocations
+ * @cmd: which
+ * @uarg: struct rsm_ioc_imc_lkop in user memory
+ *
+ * Return: 0, a positive RSM_IMC_ST_* status, or a negative errno.
+ */
+int rsm_imc_ioctl_lkop(struct rsm_imc_proc *pr, unsigned int cmd,
+		       void __user *uarg)
+{
+	struct rsm_imc_lkproc *lp = rsm_imc_proc_locks(pr);
+	struct rsm_ioc_imc_lkop req;
+	struct rsm_imc_plk *s;
+	int st;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!rsm_imc_member())
+		return RSM_IMC_ST_NOTINIT;
+	if (cmd == RSM_IOC_IMC_LKDEALLOC) {
+		if (req.id <= 0 || req.index || req.flags || req.wait)
+			return RSM_IMC_ST_BADPARM;
+		return rsm_imc_lk_dealloc(lp, req.id);
+	}
+	if (req.flags || req.wait > 1 ||
+	    (cmd == RSM_IOC_IMC_LKRELEASE && req.wait))
+		return RSM_IMC_ST_BADPARM;
+	mutex_lock(&lp->lock);
+	s = req.id > 0 ? xa_load(&lp->sets, req.id) : NULL;
+	if (s && req.index < s->count)
+		kref_get(&s->ref);
+	else
+		s = NULL;
+	mutex_unlock(&lp->lock);
+	if (!s)
+		return RSM_IMC_ST_BADLOCK;
+	if (cmd == RSM_IOC_IMC_LKRELEASE)
+		st = rsm_imc_lk_release(pr, lp, s, req.index);
+	else
+		st = rsm_imc_lk_acquire(lp, s, req.index, req.wait);
+	kref_put(&s->ref, rsm_imc_plk_free);
+	return st;
+}
+
+/**
+ * rsm_imc_ioctl_locksets - RSM_IOC_IMC_LOCKSETS: the registry's lock sets
+ * @uarg: struct rsm_ioc_imc_regions in user memory
+ *
+ * Return: 0, or -EFAULT, -EINVAL or -ENOMEM.
+ */
+int rsm_imc_ioctl_locksets(void __user *uarg)
+{
+	struct rsm_imc_lockset_info *out;
+	struct rsm_ioc_imc_regions req;
+	size_t stride;
+	int ret = 0, held;
+	u32 i, n;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	stride = req.entry_size;
+	if (req.max > RSM_IMC_MAX_LOCKSETS_ALL || req.pad2 ||
+	    stride < sizeof(*out) || stride > PAGE_SIZE)
+		return -EINVAL;
+	out = kvcalloc(max(req.max, 1U), sizeof(*out), GFP_KERNEL_ACCOUNT);
+	if (!out)
+		return -ENOMEM;
+	n = rsm_imc_locksets_list(out, req.max);
+	for (i = 0; i < min(n, req.max); i++) {
+		held = rsm_imc_lkhome_holders(out[i].key, out[i].holders,
+					      RSM_IMC_LK_HOLDERS);
+		out[i].held = held < 0 ? ~0U : held;
+	}
+	req.count = n;
+	for (i = 0; i < min(n, req.max) && !ret; i++)
+		if (copy_to_user(u64_to_user_ptr(req.buf) + i * stride,
+				 &out[i], sizeof(*out)))
+			ret = -EFAULT;
+	if (!ret && copy_to_user(uarg, &req, sizeof(req)))
+		ret = -EFAULT;
+	kvfree(out);
+	return ret;
+}
+
+/**
+ * rsm_imc_lk_exit - module exit: no process has a lock set left
+ */
+void rsm_imc_lk_exit(void)
+{
+	WARN_ON(!list_empty(&rsm_imc_lkwaits));
+}
