@@ -130,6 +130,16 @@ static void rsm_imc_lkop_msg(struct rsm_msg_imc_lkop *m, u32 key,
 	m->wait = cpu_to_le64(q->wait);
 }
 
+/* Apply @q at this host, the set's home, as this host's. */
+static u32 rsm_imc_lk_here(u32 key, const struct rsm_imc_lkreq *q)
+{
+	struct rsm_imc_lkreq lq = *q;
+
+	lq.node = READ_ONCE(rsm_cluster.local_nodeid);
+	lq.ep_id = 0;
+	return rsm_imc_lkhome_op(key, &lq);
+}
+
 /* A one-way operation (CANCEL, DROP) to the home of @key over @ep. */
 static void rsm_imc_lk_oneway(struct rsm_ep *ep, u32 key,
 			      const struct rsm_imc_lkreq *q)
@@ -172,7 +182,7 @@ static int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
 
 	*ep_id = 0;
 	if (rsm_imc_home_here(s))
-		return rsm_imc_lkhome_op(s->key, q);
+		return rsm_imc_lk_here(s->key, q);
 	ep = rsm_cluster_active_ep(s->home);
 	if (!ep)
 		return -ENOTCONN;
@@ -211,7 +221,7 @@ static void rsm_imc_lk_cancel(const struct rsm_imc_plk *s,
 
 	q->op = RSM_IMC_LK_CANCEL;
 	if (!ep_id) {
-		rsm_imc_lkhome_op(s->key, q);
+		rsm_imc_lk_here(s->key, q);
 		return;
 	}
 	ep = rsm_cluster_active_ep(s->home);
@@ -442,7 +452,7 @@ static void rsm_imc_lk_drop(struct rsm_imc_lkproc *lp, struct rsm_imc_plk *s)
 	struct rsm_ep *ep;
 
 	if (rsm_imc_home_here(s)) {
-		rsm_imc_lkhome_op(s->key, &q);
+		rsm_imc_lk_here(s->key, &q);
 		return;
 	}
 	ep = rsm_cluster_active_ep(s->home);

@@ -2,17 +2,19 @@
 /*
  * imcs - status of the Memory Channel API cluster (imcs(8)).
  *
- *   imcs [-m] [-r] [-s] [-f] [-k] [-h]
+ *   imcs [-m] [-r] [-l] [-s] [-f] [-k] [-h]
  *
- * -m the hosts that ran imc_init; -r the regions of the cluster; -s this
- * host's limits and the logical rails; -f all of them; with no option -m
- * and -r; -k key=value lines for scripts.  Lock sets (-l) come with the
- * API functions that create them.
+ * -m the hosts that ran imc_init; -r the regions of the cluster; -l its
+ * lock sets, with the holders of those homed on this host; -s this
+ * host's limits and the logical rails; -f all of them; with no option
+ * -m, -r and -l; -k key=value lines for scripts.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -20,11 +22,12 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: imcs [-m] [-r] [-s] [-f] [-k] [-h]\n"
+	fprintf(f, "usage: imcs [-m] [-r] [-l] [-s] [-f] [-k] [-h]\n"
 		"  -m  hosts of the Memory Channel API cluster\n"
 		"  -r  regions of the cluster\n"
+		"  -l  lock sets of the cluster, with holders on their home\n"
 		"  -s  this host's limits and the logical rails\n"
-		"  -f  everything (no option: -m and -r)\n"
+		"  -f  everything (no option: -m, -r and -l)\n"
 		"  -k  key=value lines for scripts\n"
 		"  -h  this help\n");
 }
@@ -134,41 +137,144 @@ static void print_region(const struct rsm_imc_region_info *r, unsigned int i,
 	       r->rx_attached, r->tx_attached, hosts);
 }
 
-static int print_regions(int fd, int kv)
+/*
+ * The entries @cmd lists (of @size bytes each): size, then fetch, again
+ * if more came in between.  Return: them (free()), or NULL; *@n: how many.
+ */
+static void *fetch_list(int fd, unsigned long cmd, const char *what,
+			size_t size, unsigned int *n)
 {
-	struct rsm_ioc_imc_regions req = {
-		.entry_size = sizeof(struct rsm_imc_region_info),
-	};
-	struct rsm_imc_region_info *buf = NULL;
-	unsigned int i;
+	struct rsm_ioc_imc_regions req = { .entry_size = size };
+	void *buf = NULL;
 
-	/* size, then fetch; again if regions came in between */
 	for (;;) {
 		req.buf = (unsigned long)buf;
-		if (ioctl(fd, RSM_IOC_IMC_REGIONS, &req)) {
-			perror("imcs: RSM_IOC_IMC_REGIONS");
+		if (ioctl(fd, cmd, &req)) {
+			fprintf(stderr, "imcs: %s: %s\n", what, strerror(errno));
 			free(buf);
-			return -1;
+			return NULL;
 		}
 		if (req.count <= req.max)
 			break;
 		free(buf);
 		req.max = req.count + 16;
-		buf = calloc(req.max, sizeof(*buf));
+		buf = calloc(req.max, size);
 		if (!buf) {
 			perror("imcs");
-			return -1;
+			return NULL;
 		}
 	}
+	*n = req.count;
+	return buf ? buf : calloc(1, size);
+}
+
+static int print_regions(int fd, int kv)
+{
+	struct rsm_imc_region_info *buf;
+	unsigned int i, n;
+
+	buf = fetch_list(fd, RSM_IOC_IMC_REGIONS, "RSM_IOC_IMC_REGIONS",
+			 sizeof(*buf), &n);
+	if (!buf)
+		return -1;
 	if (kv)
-		printf("regions=%u\n", req.count);
+		printf("regions=%u\n", n);
 	else
 		printf("regions: %u\n  %-4s %-10s %-10s %-12s %-9s %-6s %-6s %-4s %-8s %-5s %-3s %-3s %s\n",
-		       req.count, "TYPE", "ID", "KEY", "SIZE", "MODE", "OWNER",
+		       n, "TYPE", "ID", "KEY", "SIZE", "MODE", "OWNER",
 		       "GROUP", "RAIL", "COHERENT", "LOCAL", "RX", "TX",
 		       "HOSTS");
-	for (i = 0; i < req.count; i++)
+	for (i = 0; i < n; i++)
 		print_region(&buf[i], i, kv);
+	free(buf);
+	return 0;
+}
+
+/* The name of node @node in @in, or "node@node". */
+static void host_of(const struct rsm_ioc_imc_info *in, unsigned int node,
+		    char *out, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < in->nhosts && i < RSM_IMC_HOSTS; i++)
+		if (in->hosts[i].nodeid == node) {
+			snprintf(out, len, "%.*s", RSM_IMC_HOSTNAME,
+				 in->hosts[i].name);
+			return;
+		}
+	snprintf(out, len, "node%u", node);
+}
+
+/* "INDEX:HOST/PID[+WAITERS]" for each holder the home knows. */
+static void holders_str(const struct rsm_ioc_imc_info *in,
+			const struct rsm_imc_lockset_info *l, char *out,
+			size_t len)
+{
+	unsigned int i, n = l->held < RSM_IMC_LK_HOLDERS ? l->held :
+			    RSM_IMC_LK_HOLDERS;
+	size_t used = 0;
+	char host[RSM_IMC_HOSTNAME + 1];
+
+	out[0] = '\0';
+	if (l->held == ~0U) {
+		host_of(in, l->home, host, sizeof(host));
+		snprintf(out, len, "(at %s)", host);
+		return;
+	}
+	for (i = 0; i < n && used + 1 < len; i++) {
+		const struct rsm_imc_lk_holder *h = &l->holders[i];
+
+		host_of(in, h->node, host, sizeof(host));
+		used += snprintf(out + used, len - used, "%s%u:%s/%u", i ? "," : "",
+				 h->index, host, h->pid);
+		if (h->waiters && used + 1 < len)
+			used += snprintf(out + used, len - used, "+%u",
+					 h->waiters);
+	}
+	if (l->held > n && used + 1 < len)
+		snprintf(out + used, len - used, ",...");
+	if (!l->held)
+		snprintf(out, len, "-");
+}
+
+static int print_locksets(int fd, const struct rsm_ioc_imc_info *in, int kv)
+{
+	struct rsm_imc_lockset_info *buf;
+	char mode[10], home[RSM_IMC_HOSTNAME + 1], holders[512], held[12];
+	unsigned int i, n;
+
+	buf = fetch_list(fd, RSM_IOC_IMC_LOCKSETS, "RSM_IOC_IMC_LOCKSETS",
+			 sizeof(*buf), &n);
+	if (!buf)
+		return -1;
+	if (kv)
+		printf("locksets=%u\n", n);
+	else
+		printf("lock sets: %u\n  %-4s %-10s %-10s %-5s %-9s %-6s %-6s %-10s %-5s %-5s %s\n",
+		       n, "TYPE", "ID", "KEY", "COUNT", "MODE", "OWNER",
+		       "GROUP", "HOME", "LOCAL", "HELD", "HOLDERS");
+	for (i = 0; i < n; i++) {
+		const struct rsm_imc_lockset_info *l = &buf[i];
+
+		mode_str(l->perm, mode);
+		host_of(in, l->home, home, sizeof(home));
+		holders_str(in, l, holders, sizeof(holders));
+		snprintf(held, sizeof(held), "%u", l->held);
+		if (kv)
+			printf("lockset.%u.id=%u\nlockset.%u.key=%u\n"
+			       "lockset.%u.count=%u\nlockset.%u.mode=0%o\n"
+			       "lockset.%u.uid=%u\nlockset.%u.gid=%u\n"
+			       "lockset.%u.home=%s\nlockset.%u.local=%u\n"
+			       "lockset.%u.held=%d\nlockset.%u.holders=%s\n",
+			       i, l->id, i, l->key, i, l->count, i, l->perm,
+			       i, l->uid, i, l->gid, i, home, i, l->local, i,
+			       l->held == ~0U ? -1 : (int)l->held, i, holders);
+		else
+			printf("  %-4s %-10u %-10u %-5u %-9s %-6u %-6u %-10s %-5u %-5s %s\n",
+			       "IMC", l->id, l->key, l->count, mode, l->uid,
+			       l->gid, home, l->local,
+			       l->held == ~0U ? "?" : held, holders);
+	}
 	free(buf);
 	return 0;
 }
@@ -177,6 +283,7 @@ int main(int argc, char **argv)
 {
 	struct rsm_ioc_imc_info in;
 	int c, fd, hosts = 0, regions = 0, stats = 0, kv = 0, ret = 0;
+	int locks = 0;
 
 	while ((c = getopt(argc, argv, "msfkhrl")) != -1) {
 		switch (c) {
@@ -187,7 +294,7 @@ int main(int argc, char **argv)
 			stats = 1;
 			break;
 		case 'f':
-			hosts = regions = stats = 1;
+			hosts = regions = stats = locks = 1;
 			break;
 		case 'r':
 			regions = 1;
@@ -199,8 +306,8 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'l':
-			fprintf(stderr, "imcs: -l: this version has no Memory Channel lock sets yet\n");
-			return 2;
+			locks = 1;
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -210,8 +317,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!hosts && !regions && !stats)
-		hosts = regions = 1;
+	if (!hosts && !regions && !stats && !locks)
+		hosts = regions = locks = 1;
 	fd = rsm_dev_open(O_RDONLY);
 	if (fd < 0)
 		return 1;
@@ -223,6 +330,8 @@ int main(int argc, char **argv)
 	if (hosts)
 		print_hosts(&in, kv);
 	if (regions && print_regions(fd, kv))
+		ret = 1;
+	if (locks && print_locksets(fd, &in, kv))
 		ret = 1;
 	if (stats)
 		print_stats(&in, kv);
