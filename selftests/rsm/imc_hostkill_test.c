@@ -4,7 +4,9 @@
  * runner kills node RSM_KILL_NODE's VM: 3, or 1, the coordinator, which
  * decides creations): the survivors keep the region and its data,
  * drop the dead host's part and its entry in the host list, count the
- * loss as an error, and go on allocating, sending and receiving.  Runs
+ * loss as an error, and go on allocating, sending and receiving.  A lock
+ * the dead host held is free for the survivors (check 53); when the dead
+ * host was the lock set's home, no survivor is granted it.  Runs
  * after imc_cluster_test, which makes every node a member.
  */
 #include <sys/imc.h>
@@ -24,6 +26,7 @@
 #define DETECT_S	30	/* the survivors notice within this */
 #define KEY		0x6e001
 #define KEY2		0x6e002
+#define LKEY		0x6e003		/* a lock set; its home is node 1 */
 #define PAGE		4096
 
 static int wait_hosts_of(unsigned int key, unsigned long long want)
@@ -93,6 +96,9 @@ TEST_F_TIMEOUT(imc, a_killed_host_drops_out_and_the_others_keep_the_region,
 	unsigned char want[PAGE], got_zero[PAGE] = { 0 };
 	caddr_t rx = NULL, tx = NULL;
 	imc_asid_t id, id2;
+	imc_lkid_t lk;
+	int nlocks = 1;
+	double t0;
 
 	if (rsmt_nodes() != 3 || !getenv("RSM_ALLOW_KILL") ||
 	    strcmp(getenv("RSM_ALLOW_KILL"), "1"))
@@ -105,6 +111,9 @@ TEST_F_TIMEOUT(imc, a_killed_host_drops_out_and_the_others_keep_the_region,
 	ASSERT_EQ(IMC_SUCCESS, imc_asattach(id, IMC_TRANSMIT, IMC_SHARED, 0,
 					    &tx));
 	EXPECT_EQ(0, wait_hosts_of(KEY, all));
+	ASSERT_EQ(IMC_SUCCESS, imc_lkalloc(LKEY, &nlocks, IMC_LKU, 0, &lk));
+	if (node == dead && dead != 1)
+		ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(lk, 0, 0, IMC_LOCKWAIT));
 	before = imc_rderrcnt_mr(0);
 	ASSERT_LE(0, before);
 	ASSERT_EQ(0, rsmt_step("held", STEP_S));
@@ -122,6 +131,20 @@ TEST_F_TIMEOUT(imc, a_killed_host_drops_out_and_the_others_keep_the_region,
 	if (node == high)
 		EXPECT_EQ(IMC_SUCCESS, imc_asalloc(KEY2, PAGE, IMC_URW, 0,
 						   &id2, 0));
+
+	/* its lock is free now; or nobody may have it, with its home gone */
+	if (node == low) {
+		t0 = rsmt_time();
+		if (dead != 1) {
+			EXPECT_EQ(IMC_SUCCESS, imc_lkacquire(lk, 0, 0,
+							     IMC_LOCKWAIT));
+			EXPECT_GT(KILL_S + DETECT_S, rsmt_time() - t0);
+			EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(lk, 0));
+		} else {
+			EXPECT_EQ(IMC_CORRUPTLOCK,
+				  imc_lkacquire(lk, 0, 0, IMC_LOCKWAIT));
+		}
+	}
 
 	/* the dead host's part and its place in the host list go */
 	EXPECT_EQ(0, wait_hosts_of(KEY, alive));
@@ -154,6 +177,7 @@ TEST_F_TIMEOUT(imc, a_killed_host_drops_out_and_the_others_keep_the_region,
 		EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id2));
 	EXPECT_EQ(IMC_SUCCESS, imc_asdetach(id));
 	EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
+	EXPECT_EQ(IMC_SUCCESS, imc_lkdealloc(lk));
 	ASSERT_EQ(0, rsmt_step("released", STEP_S));
 	EXPECT_EQ(0, rsmt_imc_idle(DETECT_S, true));
 	ASSERT_EQ(0, rsmt_step("idle", STEP_S));
