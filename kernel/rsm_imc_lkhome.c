@@ -31,7 +31,7 @@ struct rsm_imc_lkwaiter {
 	struct rsm_imc_lkreq	r;
 };
 
-/* A lock: its owner (@r.owner 0: free) and its waiters, first first. */
+/* A lock: its owner (@r.owner 0: free) and its waiters, oldest first. */
 struct rsm_imc_lkword {
 	struct rsm_imc_lkreq	r;
 	struct list_head	waiters;
@@ -49,7 +49,7 @@ struct rsm_imc_lkhome {
 	struct list_head	all;	/* rsm_imc_lkhomes, under its lock */
 	u32			key;
 	u32			count;
-	struct mutex		lock;
+	struct mutex		lock;	/* see above; inside a conn's lock */
 	bool			gone;
 	unsigned int		nwaiters;
 	struct rsm_imc_lkword	w[];

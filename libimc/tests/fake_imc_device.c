@@ -75,6 +75,10 @@ void fake_imc_reset(void)
 	fake_imc.fail_code = 0;
 	fake_imc.fail_request = 0;
 	fake_imc.info_calls = 0;
+	fake_imc.lk_calls = 0;
+	fake_imc.last_lk_cmd = 0;
+	fake_imc.lk_count = 0;
+	fake_imc.lk_status = 0;
 	fake_imc.wait_calls = 0;
 	memset(&fake_imc.last_wait, 0, sizeof(fake_imc.last_wait));
 	fake_imc.wait_spurious = 0;
@@ -280,6 +284,28 @@ static bool fake_fault(unsigned long request, int *ret)
 	return false;
 }
 
+/*
+ * A lock set request: recorded.  LKALLOC answers @lk_count (if set) and
+ * @lk_status; id 7 when that is 0.
+ */
+static int fake_lock(unsigned long request, void *arg)
+{
+	struct rsm_ioc_imc_lkalloc *a = arg;
+
+	fake_imc.lk_calls++;
+	fake_imc.last_lk_cmd = request;
+	if (request != RSM_IOC_IMC_LKALLOC) {
+		memcpy(&fake_imc.last_lkop, arg, sizeof(fake_imc.last_lkop));
+		return 0;
+	}
+	memcpy(&fake_imc.last_lkalloc, a, sizeof(*a));
+	if (fake_imc.lk_count)
+		a->count = fake_imc.lk_count;
+	if (!fake_imc.lk_status)
+		a->id = 7;
+	return fake_imc.lk_status;
+}
+
 static int fake_dispatch(unsigned long request, void *arg)
 {
 	switch (request) {
@@ -312,6 +338,11 @@ static int fake_dispatch(unsigned long request, void *arg)
 	case RSM_IOC_IMC_KILL:
 		return fake_record(&fake_imc.kill_calls, &fake_imc.last_kill,
 				   arg, sizeof(fake_imc.last_kill));
+	case RSM_IOC_IMC_LKALLOC:
+	case RSM_IOC_IMC_LKACQUIRE:
+	case RSM_IOC_IMC_LKRELEASE:
+	case RSM_IOC_IMC_LKDEALLOC:
+		return fake_lock(request, arg);
 	default:
 		errno = ENOTTY;
 		return -1;

@@ -101,6 +101,12 @@ struct fake_imc {
 	/* RSM_IOC_IMC_KILL, as sent */
 	int kill_calls;
 	struct rsm_ioc_imc_kill last_kill;
+	int lk_calls;			/* the four lock set requests */
+	unsigned long last_lk_cmd;
+	struct rsm_ioc_imc_lkalloc last_lkalloc;
+	struct rsm_ioc_imc_lkop last_lkop;
+	__u32 lk_count;			/* LKALLOC answers with it (0: as asked) */
+	int lk_status;			/* and returns it */
 
 	/* mmap() and munmap() of descriptors. */
 	int mmap_calls;
