@@ -10,6 +10,7 @@
 #   make bench           rsm put/get and mapped access next to perftest
 #   make bench-imc       imc_bcopy to 1..3 receivers next to perftest
 #                        (TRANSPORT=siw: over soft-iWARP)
+#   make bench-lock      clusterwide locks next to ib_atomic_lat
 #   make install         install librsm, headers, man pages and utilities
 #   make modules_install install rsm.ko for the kernel in KDIR
 #   make dkms-install    register the module with DKMS and build it
@@ -97,11 +98,15 @@ bench-imc: deps
 	$(MAKE) all
 	bench/run-imc-bench.sh
 
+bench-lock: deps
+	$(MAKE) all
+	bench/run-lock-bench.sh
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	for d in $(SUBDIRS); do $(MAKE) -C $$d clean; done
 	$(MAKE) -C selftests/rsm clean 2>/dev/null || true
 
 .PHONY: all modules $(SUBDIRS) selftests modules_install install dkms-src \
-	dkms-install dkms-remove deps check check-debug demo bench bench-imc \
+	dkms-install dkms-remove deps check check-debug demo bench bench-imc bench-lock \
 	clean
