@@ -21,47 +21,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-share.h"
+
 #define KEY(r)		(0x6d000 + (r))
 #define REGION		(1 << 20)
 #define MAX_SIZES	32
-#define WAIT_S		300
 
-static const char *share;
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static void mark(const char *what, int node)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/imcb-%s.%d", share, what, node);
-	f = fopen(path, "w");
-	if (f)
-		fclose(f);
-}
-
-static int wait_mark(const char *what, int node)
-{
-	char path[512];
-	int i;
-
-	snprintf(path, sizeof(path), "%s/imcb-%s.%d", share, what, node);
-	for (i = 0; i < WAIT_S * 10; i++) {
-		if (!access(path, F_OK))
-			return 0;
-		usleep(100 * 1000);
-	}
-	fprintf(stderr, "imc-bench: timed out waiting for %s of node %d\n",
-		what, node);
-	return -1;
-}
 
 static int parse_sizes(const char *s, long *out)
 {
@@ -187,9 +152,10 @@ int main(int argc, char **argv)
 	long lat[MAX_SIZES], bw[MAX_SIZES], bytes = 8 << 20;
 	int node = 0, maxr = 1, iters = 100, nlat = 0, nbw = 0, c;
 
+	bench_prefix = "imcb";
 	while ((c = getopt(argc, argv, "S:N:R:l:b:n:B:")) != -1) {
 		switch (c) {
-		case 'S': share = optarg; break;
+		case 'S': bench_share = optarg; break;
 		case 'N': node = atoi(optarg); break;
 		case 'R': maxr = atoi(optarg); break;
 		case 'l': nlat = parse_sizes(optarg, lat); break;
@@ -199,7 +165,7 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (!share || node < 1 || maxr < 1 || maxr > 3 || iters < 1)
+	if (!bench_share || node < 1 || maxr < 1 || maxr > 3 || iters < 1)
 		return 2;
 	if (imc_api_init(NULL))
 		return 1;

@@ -22,45 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-share.h"
+
 #define KEY		0x6c0b1
-#define WAIT_S		300
 #define PROCS		2
 
-static const char *share;
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static void mark(const char *what, int node)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/lkb-%s.%d", share, what, node);
-	f = fopen(path, "w");
-	if (f)
-		fclose(f);
-}
-
-static int wait_mark(const char *what, int node)
-{
-	char path[512];
-	int i;
-
-	snprintf(path, sizeof(path), "%s/lkb-%s.%d", share, what, node);
-	for (i = 0; i < WAIT_S * 100; i++) {
-		if (!access(path, F_OK))
-			return 0;
-		usleep(10 * 1000);
-	}
-	fprintf(stderr, "imc-lock-bench: timed out waiting for %s\n", path);
-	return -1;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -151,7 +117,7 @@ static int contended_round(int node, int hosts, double secs)
 	if (node <= hosts) {
 		if (contenders(secs, counts))
 			return -1;
-		snprintf(path, sizeof(path), "%s/lkb-counts.%d.%d", share,
+		snprintf(path, sizeof(path), "%s/lkb-counts.%d.%d", bench_share,
 			 hosts, node);
 		f = fopen(path, "w");
 		if (!f)
@@ -168,7 +134,7 @@ static int contended_round(int node, int hosts, double secs)
 	for (k = 1; k <= hosts; k++) {
 		if (wait_mark(what, k))
 			return -1;
-		snprintf(path, sizeof(path), "%s/lkb-counts.%d.%d", share,
+		snprintf(path, sizeof(path), "%s/lkb-counts.%d.%d", bench_share,
 			 hosts, k);
 		f = fopen(path, "r");
 		if (!f)
@@ -192,9 +158,10 @@ int main(int argc, char **argv)
 	imc_lkid_t lk;
 	char what[32];
 
+	bench_prefix = "lkb";
 	while ((c = getopt(argc, argv, "S:N:H:n:t:")) != -1) {
 		switch (c) {
-		case 'S': share = optarg; break;
+		case 'S': bench_share = optarg; break;
 		case 'N': node = atoi(optarg); break;
 		case 'H': maxhosts = atoi(optarg); break;
 		case 'n': iters = atoi(optarg); break;
@@ -202,7 +169,7 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (!share || node < 1 || iters < 1) {
+	if (!bench_share || node < 1 || iters < 1) {
 		fprintf(stderr, "usage: imc-lock-bench -S SHARE -N NODE [-H HOSTS] [-n ITERS] [-t SECS]\n");
 		return 2;
 	}

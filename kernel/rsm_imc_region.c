@@ -641,11 +641,19 @@ void rsm_imc_regions_ep_gone(u64 ep_id)
 	mutex_unlock(&rsm_imc_reg_lock);
 }
 
-static void rsm_imc_region_info(struct rsm_imc_region_info *o,
-				const struct rsm_imc_region *r)
+/* The node ids of @r's peers with parts, as bits of @hosts[2]. */
+static void rsm_imc_parts_mask(const struct rsm_imc_region *r, __u64 *hosts)
 {
 	const struct rsm_imc_part *p;
 
+	list_for_each_entry(p, &r->parts, list)
+		if (p->nodeid < 128)
+			hosts[p->nodeid / 64] |= BIT_ULL(p->nodeid % 64);
+}
+
+static void rsm_imc_region_info(struct rsm_imc_region_info *o,
+				const struct rsm_imc_region *r)
+{
 	memset(o, 0, sizeof(*o));
 	o->key = r->a.key;
 	o->perm = r->a.perm;
@@ -663,9 +671,7 @@ static void rsm_imc_region_info(struct rsm_imc_region_info *o,
 	}
 	if (r->local)
 		o->self = 1;
-	list_for_each_entry(p, &r->parts, list)
-		if (p->nodeid < 128)
-			o->hosts[p->nodeid / 64] |= BIT_ULL(p->nodeid % 64);
+	rsm_imc_parts_mask(r, o->hosts);
 }
 
 /**
@@ -724,7 +730,6 @@ int rsm_imc_ioctl_regions(void __user *uarg)
  */
 u32 rsm_imc_locksets_list(struct rsm_imc_lockset_info *out, u32 max)
 {
-	const struct rsm_imc_part *p;
 	struct rsm_imc_region *r;
 	unsigned long rid;
 	u32 n = 0;
@@ -747,9 +752,7 @@ u32 rsm_imc_locksets_list(struct rsm_imc_lockset_info *out, u32 max)
 		o->gid = r->a.gid;
 		o->home = r->a.home;
 		o->local = r->local;
-		list_for_each_entry(p, &r->parts, list)
-			if (p->nodeid < 128)
-				o->hosts[p->nodeid / 64] |= BIT_ULL(p->nodeid % 64);
+		rsm_imc_parts_mask(r, o->hosts);
 	}
 	mutex_unlock(&rsm_imc_reg_lock);
 	return n;

@@ -203,6 +203,30 @@ static int hold_and_wait(void *p)
 	return imc_lkrelease(lk, a->index);
 }
 
+/*
+ * Start a child that takes lock 0 of set @t (hold_and_wait()); returns
+ * once @lk, ours, finds it taken: IMC_NOLOCKGOT, or what went wrong.
+ */
+static int start_holder(struct try_arg *t, imc_lkid_t lk, pid_t *pid)
+{
+	int st;
+
+	*pid = fork();
+	if (*pid < 0)
+		return IMC_NOMEM;
+	if (*pid == 0)
+		_exit(-in_child(hold_and_wait, t));
+	while ((st = imc_lkacquire(lk, 0, 0, IMC_LOCKNOWAIT)) ==
+	       IMC_SUCCESS) {
+		/* the child has not taken it yet */
+		st = imc_lkrelease(lk, 0);
+		if (st)
+			return st;
+		usleep(20000);
+	}
+	return st;
+}
+
 TEST_F_TIMEOUT(imc, releasing_a_lock_not_held_is_locknotheld, 120)
 {
 	struct try_arg t = { .key = KEY(40 + self->node), .count = 2,
@@ -215,17 +239,7 @@ TEST_F_TIMEOUT(imc, releasing_a_lock_not_held_is_locknotheld, 120)
 	/* check 50 */
 	EXPECT_EQ(IMC_LOCKNOTHELD, imc_lkrelease(self->lk, 1));
 	/* another process holds lock 0: not ours to release */
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0)
-		_exit(-in_child(hold_and_wait, &t));
-	while ((st = imc_lkacquire(self->lk, 0, 0, IMC_LOCKNOWAIT)) ==
-	       IMC_SUCCESS) {
-		/* the child has not taken it yet */
-		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(self->lk, 0));
-		usleep(20000);
-	}
-	EXPECT_EQ(IMC_NOLOCKGOT, st);
+	ASSERT_EQ(IMC_NOLOCKGOT, start_holder(&t, self->lk, &pid));
 	EXPECT_EQ(IMC_LOCKNOTHELD, imc_lkrelease(self->lk, 0));
 	ASSERT_EQ(0, rsmt_sh("touch /tmp/imc_lock.release"));
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
@@ -284,15 +298,7 @@ TEST_F_TIMEOUT(imc, a_signal_ends_a_wait_with_intr_and_leaves_no_trace, 120)
 
 	unlink("/tmp/imc_lock.release");
 	ASSERT_EQ(IMC_SUCCESS, imc_lkalloc(t.key, &c, IMC_LKU, 0, &self->lk));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0)
-		_exit(-in_child(hold_and_wait, &t));
-	while ((st = imc_lkacquire(self->lk, 0, 0, IMC_LOCKNOWAIT)) ==
-	       IMC_SUCCESS) {
-		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(self->lk, 0));
-		usleep(20000);
-	}
+	ASSERT_EQ(IMC_NOLOCKGOT, start_holder(&t, self->lk, &pid));
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
 	alarm(1);
 	EXPECT_EQ(IMC_INTR, imc_lkacquire(self->lk, 0, 0, IMC_LOCKWAIT));
@@ -346,17 +352,8 @@ TEST_F_TIMEOUT(imc, a_killed_holder_frees_its_lock_for_a_waiter, 400)
 	rsmt_step_test("imc.lock.killed");
 	ASSERT_EQ(IMC_SUCCESS, imc_lkalloc(KEY(100), &c, IMC_LKU | IMC_LKO, 0,
 					   &self->lk));
-	if (self->node == self->last) {
-		pid = fork();
-		ASSERT_LE(0, pid);
-		if (pid == 0)
-			_exit(-in_child(hold_and_wait, &t));
-		while ((st = imc_lkacquire(self->lk, 0, 0, IMC_LOCKNOWAIT)) ==
-		       IMC_SUCCESS) {
-			EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(self->lk, 0));
-			usleep(20000);
-		}
-	}
+	if (self->node == self->last)
+		ASSERT_EQ(IMC_NOLOCKGOT, start_holder(&t, self->lk, &pid));
 	ASSERT_EQ(0, rsmt_step("held", STEP_S));
 	if (self->node == 1) {
 		/* check 52 */
