@@ -214,7 +214,7 @@ void rsm_imc_regions_ep_gone(u64 ep_id);
 int rsm_imc_ioctl_regions(void __user *uarg);
 u32 rsm_imc_region_count(void);
 int rsm_imc_alloc(const struct rsm_imc_attrs *a, u32 owner,
-		  struct rsm_imc_attrs *out);
+		  struct rsm_imc_attrs *out, u64 *via);
 /* rsm_imc_mem_get(): what to do when the region has no memory object yet */
 enum rsm_imc_get {
 	RSM_IMC_FIND,		/* nothing */

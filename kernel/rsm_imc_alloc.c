@@ -204,11 +204,13 @@ void rsm_imc_drop(u64 rid)
  * @a: the key and what the caller asks for; uid and gid its effective ones
  * @owner: RSM_IMC_EXCL: the caller's lock owner id, which takes lock 0
  * @out: the region or lock set's attributes (lock sets: its home)
+ * @via: out: the endpoint to the coordinator that decided, or 0 for
+ *	this host
  *
  * Return: 0, an RSM_IMC_ST_* status, or -EINTR.
  */
 int rsm_imc_alloc(const struct rsm_imc_attrs *a, u32 owner,
-		  struct rsm_imc_attrs *out)
+		  struct rsm_imc_attrs *out, u64 *via)
 {
 	const struct rsm_imc_areq areq = {
 		.a = *a, .ngroups = current_cred()->group_info->ngroups,
@@ -241,6 +243,7 @@ int rsm_imc_alloc(const struct rsm_imc_attrs *a, u32 owner,
 			mutex_unlock(&rsm_imc_tx_lock);
 			if (!st)
 				*out = copy.a;
+			*via = 0;
 			return st;
 		}
 		mutex_unlock(&rsm_imc_reg_lock);
@@ -270,6 +273,7 @@ int rsm_imc_alloc(const struct rsm_imc_attrs *a, u32 owner,
 				rsm_imc_give_back(ep, rid, q->owner);
 			else
 				*out = copy.a;
+			*via = ep->id;
 		}
 		rsm_ep_put_user(ep);
 		return st;

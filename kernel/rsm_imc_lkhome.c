@@ -24,11 +24,18 @@
 #include "rsm_imc_lock.h"
 
 #define RSM_IMC_LK_WAITERS	4096	/* queued in one set */
+#define RSM_IMC_LK_NODE_WAITERS	1024	/* of them, from one node */
+#define RSM_IMC_LK_ALL_WAITERS	16384	/* queued in all sets homed here */
 
-/* A queued waiter: @owner of host @node, asking over @ep_id (0: here). */
+/*
+ * A queued waiter: @r.owner of host @r.node, asking over @r.ep_id (0:
+ * here).  Granted, it carries the news (rsm_imc_deliver(), then
+ * rsm_imc_grants for a peer's), so a grant needs no memory.
+ */
 struct rsm_imc_lkwaiter {
 	struct list_head	list;
 	struct rsm_imc_lkreq	r;
+	u32			key;
 };
 
 /* A lock: its owner (@r.owner 0: free) and its waiters, oldest first. */
@@ -52,6 +59,7 @@ struct rsm_imc_lkhome {
 	struct mutex		lock;	/* see above; inside a conn's lock */
 	bool			gone;
 	unsigned int		nwaiters;
+	u16			node_waiters[RSM_WIRE_NODES];
 	struct rsm_imc_lkword	w[];
 };
 
@@ -59,14 +67,9 @@ struct rsm_imc_lkhome {
 static LIST_HEAD(rsm_imc_lkhomes);
 static DEFINE_MUTEX(rsm_imc_lkhomes_lock);	/* outside any set's lock */
 
-/* Grants for waiters on peers, sent by rsm_imc_grant_work. */
-struct rsm_imc_lkgrant_out {
-	struct list_head	list;
-	u32			node;
-	u64			ep_id;
-	struct rsm_msg_imc_lkgrant m;
-};
+static atomic_t rsm_imc_lk_all_waiters;
 
+/* Granted waiters on peers (struct rsm_imc_lkwaiter), told by the work. */
 static LIST_HEAD(rsm_imc_grants);
 static DEFINE_SPINLOCK(rsm_imc_grants_lock);
 static void rsm_imc_grant_fn(struct work_struct *work);
@@ -119,8 +122,10 @@ static void rsm_imc_lkhome_free(struct kref *ref)
 	u32 i;
 
 	for (i = 0; i < lk->count; i++)
-		list_for_each_entry_safe(wt, tmp, &lk->w[i].waiters, list)
+		list_for_each_entry_safe(wt, tmp, &lk->w[i].waiters, list) {
+			atomic_dec(&rsm_imc_lk_all_waiters);
 			kfree(wt);
+		}
 	kvfree(lk);
 }
 
@@ -140,6 +145,16 @@ void rsm_imc_lkhome_gone(struct rsm_imc_lkhome *lk)
 	kref_put(&lk->ref, rsm_imc_lkhome_free);
 }
 
+/* Waiter @wt leaves the queue of @lk. */
+static void rsm_imc_unwait(struct rsm_imc_lkhome *lk,
+			   struct rsm_imc_lkwaiter *wt)
+{
+	list_del(&wt->list);
+	lk->nwaiters--;
+	lk->node_waiters[wt->r.node]--;
+	atomic_dec(&rsm_imc_lk_all_waiters);
+}
+
 /* Hand lock @i, just freed, to its first waiter; queue the news. */
 static void rsm_imc_hand_over(struct rsm_imc_lkhome *lk, u32 i,
 			      struct list_head *grants)
@@ -151,8 +166,7 @@ static void rsm_imc_hand_over(struct rsm_imc_lkhome *lk, u32 i,
 				      list);
 	if (!wt)
 		return;
-	list_del(&wt->list);
-	lk->nwaiters--;
+	rsm_imc_unwait(lk, wt);
 	w->r = wt->r;
 	/* the waiter's own entry carries the news (rsm_imc_deliver()) */
 	wt->r.index = i;
@@ -167,7 +181,7 @@ static void rsm_imc_lk_free(struct rsm_imc_lkhome *lk, u32 i,
 	rsm_imc_hand_over(lk, i, grants);
 }
 
-/* Forget the waiters of lock @i that @match says; Return: how many. */
+/* Forget the waiters of lock @i that @match says. */
 static void rsm_imc_unqueue(struct rsm_imc_lkhome *lk, u32 i,
 			    bool (*match)(const struct rsm_imc_lkreq *w,
 					  const struct rsm_imc_lkreq *q),
@@ -178,8 +192,7 @@ static void rsm_imc_unqueue(struct rsm_imc_lkhome *lk, u32 i,
 	list_for_each_entry_safe(wt, tmp, &lk->w[i].waiters, list) {
 		if (!match(&wt->r, q))
 			continue;
-		list_del(&wt->list);
-		lk->nwaiters--;
+		rsm_imc_unwait(lk, wt);
 		kfree(wt);
 	}
 }
@@ -216,15 +229,28 @@ static u32 rsm_imc_lk_take(struct rsm_imc_lkhome *lk,
 		w->r = *q;
 		return 0;
 	}
-	if (q->op != RSM_IMC_LK_WAIT || lk->nwaiters >= RSM_IMC_LK_WAITERS)
+	if (q->op != RSM_IMC_LK_WAIT)
 		return RSM_IMC_LKR_BUSY;
+	/* one place per owner and lock; no node fills the queues alone */
+	list_for_each_entry(wt, &w->waiters, list)
+		if (rsm_imc_same_owner(&wt->r, q))
+			return RSM_IMC_LKR_BUSY;
+	if (lk->nwaiters >= RSM_IMC_LK_WAITERS ||
+	    lk->node_waiters[q->node] >= RSM_IMC_LK_NODE_WAITERS ||
+	    atomic_inc_return(&rsm_imc_lk_all_waiters) > RSM_IMC_LK_ALL_WAITERS)
+		goto busy;
 	wt = kzalloc(sizeof(*wt), GFP_KERNEL_ACCOUNT);
 	if (!wt)
-		return RSM_IMC_LKR_BUSY;	/* the waiter asks again */
+		goto busy;	/* the waiter asks again */
 	wt->r = *q;
+	wt->key = lk->key;
 	list_add_tail(&wt->list, &w->waiters);
 	lk->nwaiters++;
+	lk->node_waiters[q->node]++;
 	return RSM_IMC_LKR_QUEUED;
+busy:
+	atomic_dec(&rsm_imc_lk_all_waiters);
+	return RSM_IMC_LKR_BUSY;
 }
 
 /* Apply @q to @lk.  Return: 0 or an RSM_IMC_LKR_* status. */
@@ -265,86 +291,72 @@ static u32 rsm_imc_lk_apply(struct rsm_imc_lkhome *lk,
 	}
 }
 
-/* Queue a grant for a peer's waiter; Return: false without memory. */
-static bool rsm_imc_grant_queue(const struct rsm_imc_lkhome *lk,
-				const struct rsm_imc_lkreq *r)
-{
-	struct rsm_imc_lkgrant_out *g = kzalloc(sizeof(*g), GFP_KERNEL);
-
-	if (!g)
-		return false;
-	g->node = r->node;
-	g->ep_id = r->ep_id;
-	g->m.hdr.type = cpu_to_le16(RSM_MSG_IMC_LKGRANT);
-	g->m.hdr.len = cpu_to_le32(sizeof(g->m));
-	g->m.key = cpu_to_le32(lk->key);
-	g->m.index = cpu_to_le32(r->index);
-	g->m.wait = cpu_to_le64(r->wait);
-	spin_lock(&rsm_imc_grants_lock);
-	list_add_tail(&g->list, &rsm_imc_grants);
-	spin_unlock(&rsm_imc_grants_lock);
-	queue_work(rsm_wq, &rsm_imc_grant_work);
-	return true;
-}
-
 /*
  * Tell the new owners in @grants (from rsm_imc_hand_over()), after
- * @lk->lock is dropped: those here by a call, peers' by a message.  A
- * grant that cannot be told is given back at once.
+ * @lk->lock is dropped: those here by a call, peers' by a message (the
+ * work sends it).  A grant whose waiter here is gone is given back.
  */
 static void rsm_imc_deliver(struct rsm_imc_lkhome *lk,
 			    struct list_head *grants)
 {
-	struct rsm_imc_lkwaiter *wt, *tmp;
-	LIST_HEAD(again);
+	struct rsm_imc_lkwaiter *wt;
+	bool queued = false;
 
-	list_for_each_entry_safe(wt, tmp, grants, list) {
-		bool told;
-
+	while ((wt = list_first_entry_or_null(grants, struct rsm_imc_lkwaiter,
+					      list))) {
 		list_del(&wt->list);
-		if (!wt->r.ep_id)
-			told = rsm_imc_lk_granted(lk->key, wt->r.index,
-						  wt->r.wait);
-		else
-			told = rsm_imc_grant_queue(lk, &wt->r);
-		if (!told) {
+		if (wt->r.ep_id) {
+			spin_lock(&rsm_imc_grants_lock);
+			list_add_tail(&wt->list, &rsm_imc_grants);
+			spin_unlock(&rsm_imc_grants_lock);
+			queued = true;
+			continue;
+		}
+		if (!rsm_imc_lk_granted(lk->key, wt->r.index, wt->r.wait)) {
+			/* its grants go on @grants: a loop, not a recursion */
 			wt->r.op = RSM_IMC_LK_CANCEL;
 			mutex_lock(&lk->lock);
-			rsm_imc_lk_apply(lk, &wt->r, &again);
+			rsm_imc_lk_apply(lk, &wt->r, grants);
 			mutex_unlock(&lk->lock);
 		}
 		kfree(wt);
 	}
-	if (!list_empty(&again))
-		rsm_imc_deliver(lk, &again);
+	if (queued)
+		queue_work(rsm_wq, &rsm_imc_grant_work);
 }
 
 static void rsm_imc_grant_fn(struct work_struct *work)
 {
-	struct rsm_imc_lkgrant_out *g;
+	struct rsm_msg_imc_lkgrant m = {
+		.hdr.type = cpu_to_le16(RSM_MSG_IMC_LKGRANT),
+		.hdr.len = cpu_to_le32(sizeof(m)),
+	};
+	struct rsm_imc_lkwaiter *wt;
 	struct rsm_ep *ep;
 
 	for (;;) {
 		spin_lock(&rsm_imc_grants_lock);
-		g = list_first_entry_or_null(&rsm_imc_grants,
-					     struct rsm_imc_lkgrant_out, list);
-		if (g)
-			list_del(&g->list);
+		wt = list_first_entry_or_null(&rsm_imc_grants,
+					      struct rsm_imc_lkwaiter, list);
+		if (wt)
+			list_del(&wt->list);
 		spin_unlock(&rsm_imc_grants_lock);
-		if (!g)
+		if (!wt)
 			return;
 		/*
 		 * Only over the endpoint the waiter asked on: when that one is
 		 * gone, so are the grant and the waiter (rsm_imc_lkhome_ep_gone).
 		 */
-		ep = rsm_cluster_active_ep(g->node);
+		ep = rsm_cluster_ep_by_id(wt->r.node, wt->r.ep_id);
 		if (ep) {
-			if (ep->id == g->ep_id &&
-			    rsm_msg_send_wait(ep, &g->m, sizeof(g->m)))
+			m.key = cpu_to_le32(wt->key);
+			m.index = cpu_to_le32(wt->r.index);
+			m.wait = cpu_to_le64(wt->r.wait);
+			if (rsm_msg_send_wait(ep, &m, sizeof(m)))
 				rsm_conn_fail(ep, "cannot tell a lock's grant");
 			rsm_ep_put_user(ep);
 		}
-		kfree(g);
+		kfree(wt);
 	}
 }
 
@@ -452,22 +464,13 @@ void rsm_imc_lkhome_ep_gone(u64 ep_id)
 	struct rsm_imc_lkreq q = { .ep_id = ep_id };
 	struct rsm_imc_lkhome *lk;
 	LIST_HEAD(grants);
-	LIST_HEAD(todo);
 	u32 i;
 
 	if (!ep_id)
 		return;
-	/* take references, then work on each without the list's lock */
+	/* under the list's lock: no set leaves it meanwhile */
 	mutex_lock(&rsm_imc_lkhomes_lock);
-	list_for_each_entry(lk, &rsm_imc_lkhomes, all)
-		kref_get(&lk->ref);
-	list_splice_init(&rsm_imc_lkhomes, &todo);
-	mutex_unlock(&rsm_imc_lkhomes_lock);
-	while ((lk = list_first_entry_or_null(&todo, struct rsm_imc_lkhome,
-					      all))) {
-		mutex_lock(&rsm_imc_lkhomes_lock);
-		list_move_tail(&lk->all, &rsm_imc_lkhomes);
-		mutex_unlock(&rsm_imc_lkhomes_lock);
+	list_for_each_entry(lk, &rsm_imc_lkhomes, all) {
 		mutex_lock(&lk->lock);
 		for (i = 0; i < lk->count && !lk->gone; i++) {
 			rsm_imc_unqueue(lk, i, rsm_imc_match_ep, &q);
@@ -476,8 +479,8 @@ void rsm_imc_lkhome_ep_gone(u64 ep_id)
 		}
 		mutex_unlock(&lk->lock);
 		rsm_imc_deliver(lk, &grants);
-		kref_put(&lk->ref, rsm_imc_lkhome_free);
 	}
+	mutex_unlock(&rsm_imc_lkhomes_lock);
 }
 
 static u32 rsm_imc_nwaiting(const struct rsm_imc_lkword *w)
@@ -530,10 +533,10 @@ int rsm_imc_lkhome_holders(u32 key, struct rsm_imc_lk_holder *out, u32 max)
  */
 void rsm_imc_lkhome_exit(void)
 {
-	struct rsm_imc_lkgrant_out *g, *tmp;
+	struct rsm_imc_lkwaiter *wt, *tmp;
 
 	cancel_work_sync(&rsm_imc_grant_work);
-	list_for_each_entry_safe(g, tmp, &rsm_imc_grants, list)
-		kfree(g);
+	list_for_each_entry_safe(wt, tmp, &rsm_imc_grants, list)
+		kfree(wt);
 	INIT_LIST_HEAD(&rsm_imc_grants);
 }

@@ -17,6 +17,7 @@
 #include <linux/uaccess.h>
 #include <linux/cred.h>
 #include <linux/sched/signal.h>
+#include <linux/idr.h>
 
 #include "rsm_imc_reg.h"
 #include "rsm_imc_lock.h"
@@ -31,6 +32,7 @@
  * @home_ep: the endpoint to it when @held was last set (0: home here);
  *	bits set over an endpoint that ended are void
  * @held: the locks the process holds, under the process's lock
+ * @dead: deallocated: operations still under way give back what they get
  */
 struct rsm_imc_plk {
 	struct kref		ref;
@@ -39,6 +41,7 @@ struct rsm_imc_plk {
 	u32			home;
 	u64			home_ep;
 	DECLARE_BITMAP(held, RSM_IMC_LOCKS_MAX);
+	bool			dead;
 };
 
 /* struct rsm_imc_lkproc - one lock owner: a libimc descriptor */
@@ -51,9 +54,10 @@ struct rsm_imc_lkproc {
 /* A process sleeping for a lock its home queued it for. */
 struct rsm_imc_lkwait {
 	struct list_head	list;
+	const struct rsm_imc_plk *set;
 	u64			wait;
 	u64			ep_id;	/* it asked over; 0: the home is here */
-	u32			key, index, home;
+	u32			key, index;
 	bool			granted, lost;
 	wait_queue_head_t	wq;
 };
@@ -61,7 +65,8 @@ struct rsm_imc_lkwait {
 static LIST_HEAD(rsm_imc_lkwaits);
 static DEFINE_SPINLOCK(rsm_imc_lkwaits_lock);	/* the list, the flags */
 static atomic64_t rsm_imc_wait_seq;
-static atomic_t rsm_imc_owner_seq;
+/* lock owner ids of open descriptors: never two alike */
+static DEFINE_IDA(rsm_imc_owner_ida);
 
 static void rsm_imc_plk_free(struct kref *ref)
 {
@@ -76,31 +81,20 @@ static void rsm_imc_plk_free(struct kref *ref)
 struct rsm_imc_lkproc *rsm_imc_lkproc_new(void)
 {
 	struct rsm_imc_lkproc *lp = kzalloc(sizeof(*lp), GFP_KERNEL_ACCOUNT);
-	u32 owner;
+	int owner;
 
 	if (!lp)
 		return NULL;
+	/* not zero; bit 31 is rsm_imc_alloc.c's */
+	owner = ida_alloc_range(&rsm_imc_owner_ida, 1, 0x7fffffff, GFP_KERNEL);
+	if (owner < 0) {
+		kfree(lp);
+		return NULL;
+	}
 	mutex_init(&lp->lock);
 	xa_init_flags(&lp->sets, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
-	/* not zero; bit 31 is rsm_imc_alloc.c's */
-	do {
-		owner = (u32)atomic_inc_return(&rsm_imc_owner_seq) & 0x7fffffff;
-	} while (!owner);
 	lp->owner = owner;
 	return lp;
-}
-
-/* The usable endpoint to @node's id, or 0. */
-static u64 rsm_imc_ep_id_of(u32 node)
-{
-	struct rsm_ep *ep = rsm_cluster_active_ep(node);
-	u64 id = 0;
-
-	if (ep) {
-		id = ep->id;
-		rsm_ep_put_user(ep);
-	}
-	return id;
 }
 
 static bool rsm_imc_home_here(const struct rsm_imc_plk *s)
@@ -108,12 +102,35 @@ static bool rsm_imc_home_here(const struct rsm_imc_plk *s)
 	return s->home == READ_ONCE(rsm_cluster.local_nodeid);
 }
 
+/* Is endpoint @ep_id to @node still active? */
+static bool rsm_imc_ep_alive(u32 node, u64 ep_id)
+{
+	struct rsm_ep *ep = rsm_cluster_ep_by_id(node, ep_id);
+
+	if (ep)
+		rsm_ep_put_user(ep);
+	return ep;
+}
+
 /* Void @s's held locks if the endpoint they came over ended.  Locked. */
 static void rsm_imc_plk_check(struct rsm_imc_plk *s)
 {
 	if (s->home_ep && !bitmap_empty(s->held, s->count) &&
-	    rsm_imc_ep_id_of(s->home) != s->home_ep)
+	    !rsm_imc_ep_alive(s->home, s->home_ep))
 		bitmap_zero(s->held, RSM_IMC_LOCKS_MAX);
+}
+
+/*
+ * The endpoint to @s's home in *@ep (a user reference), NULL when the home
+ * is this host.  Return: 0 or -ENOTCONN.
+ */
+static int rsm_imc_home_ep(const struct rsm_imc_plk *s, struct rsm_ep **ep)
+{
+	*ep = NULL;
+	if (rsm_imc_home_here(s))
+		return 0;
+	*ep = rsm_cluster_active_ep(s->home);
+	return *ep ? 0 : -ENOTCONN;
 }
 
 static void rsm_imc_lkop_msg(struct rsm_msg_imc_lkop *m, u32 key,
@@ -167,38 +184,28 @@ void rsm_imc_lk_drop_there(struct rsm_ep *ep, u32 key, u32 owner)
 }
 
 /*
- * Apply @q to set @s at its home.  *@ep_id: the endpoint it went over (0:
- * home here).  Return: 0, an RSM_IMC_LKR_* status, -ENOTCONN (no home to
- * ask), -ENOMEM or -EINTR (killed; the descriptor's end drops it all).
+ * Apply @q to set @s at its home, over @ep (NULL: the home is here).
+ * Return: 0, an RSM_IMC_LKR_* status, -ENOTCONN (the home did not answer),
+ * -ENOMEM or -EINTR (killed; the descriptor's end drops it all).
  */
 static int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
-			  const struct rsm_imc_lkreq *q, u64 *ep_id)
+			  const struct rsm_imc_lkreq *q, struct rsm_ep *ep)
 {
 	const struct rsm_msg_imc_lkop_reply *rep;
 	struct rsm_msg_imc_lkop m;
 	struct rsm_rpc *rpc;
-	struct rsm_ep *ep;
 	int ret;
 
-	*ep_id = 0;
-	if (rsm_imc_home_here(s))
-		return rsm_imc_lk_here(s->key, q);
-	ep = rsm_cluster_active_ep(s->home);
 	if (!ep)
-		return -ENOTCONN;
-	*ep_id = ep->id;
+		return rsm_imc_lk_here(s->key, q);
 	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
-	if (!rpc) {
-		rsm_ep_put_user(ep);
+	if (!rpc)
 		return -ENOMEM;
-	}
 	rsm_imc_lkop_msg(&m, s->key, q);
 	ret = rsm_rpc_call(ep, rpc, &m, sizeof(m), RSM_IMC_LK_MS,
 			   rsm_rpc_orphan_free);
-	if (ret == -EINTR) {
-		rsm_ep_put_user(ep);
+	if (ret == -EINTR)
 		return ret;		/* the orphan path frees @rpc */
-	}
 	if (ret == -ETIMEDOUT) {
 		rsm_conn_fail(ep, "lock operation not answered");
 		ret = -ENOTCONN;
@@ -209,7 +216,6 @@ static int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
 		ret = le32_to_cpu(rep->status);
 	}
 	kfree(rpc);
-	rsm_ep_put_user(ep);
 	return ret;
 }
 
@@ -224,12 +230,11 @@ static void rsm_imc_lk_cancel(const struct rsm_imc_plk *s,
 		rsm_imc_lk_here(s->key, q);
 		return;
 	}
-	ep = rsm_cluster_active_ep(s->home);
+	/* with that endpoint gone, so is the place */
+	ep = rsm_cluster_ep_by_id(s->home, ep_id);
 	if (!ep)
 		return;
-	/* over another endpoint the place is gone already */
-	if (ep->id == ep_id)
-		rsm_imc_lk_oneway(ep, s->key, q);
+	rsm_imc_lk_oneway(ep, s->key, q);
 	rsm_ep_put_user(ep);
 }
 
@@ -320,31 +325,28 @@ static int rsm_imc_lk_sleep(struct rsm_imc_lkwait *w)
 	return w->lost ? -ENOTCONN : ret;
 }
 
-/* One attempt at lock @q->index: an RSM_IMC_LKR_* status or an errno. */
-static int rsm_imc_lk_try(const struct rsm_imc_plk *s,
-			  struct rsm_imc_lkreq *q, u64 *ep_id)
+/* Ask once for lock @q->index over @ep (NULL: home here); may sleep. */
+static int rsm_imc_lk_try_ep(const struct rsm_imc_plk *s,
+			     struct rsm_imc_lkreq *q, struct rsm_ep *ep)
 {
-	struct rsm_imc_lkwait w = { .key = s->key, .index = q->index };
+	struct rsm_imc_lkwait w = {
+		.set = s, .key = s->key, .index = q->index,
+		.wait = q->wait, .ep_id = ep ? ep->id : 0,
+	};
 	int ret;
 
-	q->wait = atomic64_inc_return(&rsm_imc_wait_seq);
 	if (q->op == RSM_IMC_LK_TRY)
-		return rsm_imc_lk_ask(s, q, ep_id);
+		return rsm_imc_lk_ask(s, q, ep);
 	/* known before asking: the grant can come before the answer */
 	init_waitqueue_head(&w.wq);
-	w.wait = q->wait;
-	w.home = s->home;
-	w.ep_id = rsm_imc_home_here(s) ? 0 : rsm_imc_ep_id_of(s->home);
 	spin_lock(&rsm_imc_lkwaits_lock);
 	list_add_tail(&w.list, &rsm_imc_lkwaits);
 	spin_unlock(&rsm_imc_lkwaits_lock);
-	ret = rsm_imc_lk_ask(s, q, ep_id);
-	if (ret == RSM_IMC_LKR_QUEUED && *ep_id != w.ep_id)
-		ret = -ENOTCONN;	/* asked over a newer endpoint */
+	ret = rsm_imc_lk_ask(s, q, ep);
 	if (ret == RSM_IMC_LKR_QUEUED) {
 		ret = rsm_imc_lk_sleep(&w);
 		if (ret == -ERESTARTSYS) {
-			rsm_imc_lk_cancel(s, q, *ep_id);
+			rsm_imc_lk_cancel(s, q, w.ep_id);
 			ret = -EINTR;
 		}
 		return ret;
@@ -354,6 +356,31 @@ static int rsm_imc_lk_try(const struct rsm_imc_plk *s,
 	spin_unlock(&rsm_imc_lkwaits_lock);
 	return ret;
 }
+
+/*
+ * One attempt at lock @q->index, as a new waiter.  *@ep_id: the endpoint
+ * it went over (0: home here).  Return: an RSM_IMC_LKR_* status or an
+ * errno (-ENOTCONN: the home could not be asked, or the endpoint ended).
+ */
+static int rsm_imc_lk_try(const struct rsm_imc_plk *s,
+			  struct rsm_imc_lkreq *q, u64 *ep_id)
+{
+	struct rsm_ep *ep;
+	int ret;
+
+	q->wait = atomic64_inc_return(&rsm_imc_wait_seq);
+	ret = rsm_imc_home_ep(s, &ep);
+	if (ret)
+		return ret;
+	*ep_id = ep ? ep->id : 0;
+	ret = rsm_imc_lk_try_ep(s, q, ep);
+	if (ep)
+		rsm_ep_put_user(ep);
+	return ret;
+}
+
+static void rsm_imc_lk_drop(struct rsm_imc_lkproc *lp,
+			    struct rsm_imc_plk *s);
 
 /* imc_lkacquire(3) of a looked-up set.  Return: 0 or a status. */
 static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
@@ -365,9 +392,12 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 		.op = wait ? RSM_IMC_LK_WAIT : RSM_IMC_LK_TRY,
 	};
 	int tries = 0, ret;
-	u64 ep_id;
+	u64 ep_id = 0;
+	bool dead;
 
 	for (;;) {
+		if (READ_ONCE(s->dead))
+			return RSM_IMC_ST_BADLOCK;
 		ret = rsm_imc_lk_try(s, &q, &ep_id);
 		if (ret == -ENOTCONN && wait && tries++ < RSM_IMC_LK_TRIES) {
 			/* the home's endpoint ended: wait for the next */
@@ -387,10 +417,18 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 	case 0:
 	case RSM_IMC_LKR_PRIOR:
 		mutex_lock(&lp->lock);
-		rsm_imc_plk_check(s);
-		set_bit(index, s->held);
-		s->home_ep = ep_id;
+		dead = s->dead;
+		if (!dead) {
+			rsm_imc_plk_check(s);
+			set_bit(index, s->held);
+			s->home_ep = ep_id;
+		}
 		mutex_unlock(&lp->lock);
+		if (dead) {
+			/* deallocated meanwhile: what this got goes back */
+			rsm_imc_lk_drop(lp, s);
+			return RSM_IMC_ST_BADLOCK;
+		}
 		return ret ? RSM_IMC_ST_LOCKPRIOR : 0;
 	case RSM_IMC_LKR_BUSY:
 		return RSM_IMC_ST_NOLOCKGOT;
@@ -413,8 +451,8 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 	struct rsm_imc_lkreq q = {
 		.owner = lp->owner, .index = index, .op = RSM_IMC_LK_RELEASE,
 	};
+	struct rsm_ep *ep;
 	bool held;
-	u64 ep_id;
 	int ret;
 
 	mutex_lock(&lp->lock);
@@ -426,7 +464,17 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 	/* release semantics: the next holder reads what this one wrote */
 	if (rsm_imc_proc_flush(pr))
 		return -EINTR;
-	ret = rsm_imc_lk_ask(s, &q, &ep_id);
+	/* over the endpoint the lock came over: with it gone, so is the lock */
+	ep = NULL;
+	ret = 0;
+	if (s->home_ep) {
+		ep = rsm_cluster_ep_by_id(s->home, s->home_ep);
+		ret = ep ? 0 : -ENOTCONN;
+	}
+	if (!ret)
+		ret = rsm_imc_lk_ask(s, &q, ep);
+	if (ep)
+		rsm_ep_put_user(ep);
 	if (ret == -EINTR)
 		return ret;
 	mutex_lock(&lp->lock);
@@ -436,11 +484,13 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 	case 0:
 		return 0;
 	case RSM_IMC_LKR_NOTHELD:
+	case -ENOTCONN:
+		/* lost with the endpoint it came over */
 		return RSM_IMC_ST_LOCKNOTHELD;
 	case -ENOMEM:
 		return RSM_IMC_ST_NOMEM;
 	default:
-		/* the home or its record is gone, and the lock with it */
+		/* the home's record of the set is gone, and the lock with it */
 		return RSM_IMC_ST_CORRUPTLOCK;
 	}
 }
@@ -483,6 +533,7 @@ void rsm_imc_lkproc_release(struct rsm_imc_lkproc *lp)
 	xa_for_each(&lp->sets, id, s)
 		rsm_imc_plk_end(lp, s);
 	xa_destroy(&lp->sets);
+	ida_free(&rsm_imc_owner_ida, lp->owner);
 	kfree(lp);
 }
 
@@ -519,6 +570,7 @@ static int rsm_imc_lkalloc_locked(struct rsm_imc_lkproc *lp,
 	bool creator = req->flags & RSM_IMC_LK_CREATOR;
 	struct rsm_imc_attrs got;
 	struct rsm_imc_plk *s;
+	u64 via = 0;
 	u32 id;
 	int st;
 
@@ -527,7 +579,7 @@ static int rsm_imc_lkalloc_locked(struct rsm_imc_lkproc *lp,
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return RSM_IMC_ST_NOMEM;
-	st = rsm_imc_alloc(a, creator ? lp->owner : 0, &got);
+	st = rsm_imc_alloc(a, creator ? lp->owner : 0, &got, &via);
 	if (st == RSM_IMC_ST_BADSIZE)
 		req->count = rsm_imc_lockset_count(a->key);
 	if (st) {
@@ -539,9 +591,9 @@ static int rsm_imc_lkalloc_locked(struct rsm_imc_lkproc *lp,
 	s->count = got.size;
 	s->home = got.home;
 	if (creator) {
+		/* lock 0, taken over the endpoint the coordinator answered on */
 		set_bit(0, s->held);
-		s->home_ep = rsm_imc_home_here(s) ? 0 :
-			     rsm_imc_ep_id_of(s->home);
+		s->home_ep = via;
 	}
 	if (xa_alloc(&lp->sets, &id, s, XA_LIMIT(1, RSM_IMC_MAX_LOCKSETS),
 		     GFP_KERNEL_ACCOUNT)) {
@@ -603,6 +655,21 @@ int rsm_imc_ioctl_lkalloc(struct rsm_imc_proc *pr, void __user *uarg)
 	return -EFAULT;
 }
 
+/* Another thread's waits in the deallocated set @s end (BADLOCK). */
+static void rsm_imc_lk_wake_set(const struct rsm_imc_plk *s)
+{
+	struct rsm_imc_lkwait *w;
+
+	spin_lock(&rsm_imc_lkwaits_lock);
+	list_for_each_entry(w, &rsm_imc_lkwaits, list) {
+		if (w->set != s)
+			continue;
+		w->lost = true;
+		wake_up(&w->wq);
+	}
+	spin_unlock(&rsm_imc_lkwaits_lock);
+}
+
 /* imc_lkdealloc(3): Return: 0 or a status. */
 static int rsm_imc_lk_dealloc(struct rsm_imc_lkproc *lp, s32 id)
 {
@@ -615,15 +682,19 @@ static int rsm_imc_lk_dealloc(struct rsm_imc_lkproc *lp, s32 id)
 		st = RSM_IMC_ST_BADLOCK;
 	} else {
 		rsm_imc_plk_check(s);
-		if (!bitmap_empty(s->held, s->count))
+		if (!bitmap_empty(s->held, s->count)) {
 			st = RSM_IMC_ST_LOCKACTIVE;
-		else
+		} else {
 			xa_erase(&lp->sets, id);
+			s->dead = true;
+		}
 	}
 	mutex_unlock(&lp->lock);
-	if (!st)
-		rsm_imc_plk_end(lp, s);
-	return st;
+	if (st)
+		return st;
+	rsm_imc_lk_wake_set(s);
+	rsm_imc_plk_end(lp, s);
+	return 0;
 }
 
 /**

@@ -151,6 +151,7 @@ int rsm_imc_ioctl_asalloc(struct rsm_imc_proc *pr, void __user *uarg)
 {
 	struct rsm_ioc_imc_asalloc req;
 	struct rsm_imc_attrs a = { }, got;
+	u64 via;
 	struct rsm_imc_pid *e;
 	u32 nrails, active, id;
 	int ret;
@@ -183,7 +184,7 @@ int rsm_imc_ioctl_asalloc(struct rsm_imc_proc *pr, void __user *uarg)
 	ret = RSM_IMC_ST_PRIOR;
 	if (rsm_imc_proc_has(pr, a.key))
 		goto out;
-	ret = rsm_imc_alloc(&a, 0, &got);
+	ret = rsm_imc_alloc(&a, 0, &got, &via);
 	if (ret)
 		goto out;
 	if (xa_alloc(&pr->ids, &id, e, xa_limit_31b, GFP_KERNEL_ACCOUNT)) {

@@ -318,6 +318,33 @@ struct rsm_ep *rsm_cluster_active_ep(u32 nodeid)
 }
 
 /**
+ * rsm_cluster_ep_by_id - a node's endpoint, if it is still active
+ * @nodeid: peer node id
+ * @ep_id: the endpoint (of any of the node's connections)
+ *
+ * Return: the endpoint with a user reference (rsm_ep_put_user()), or NULL
+ * when it is no longer the active endpoint of its connection.
+ */
+struct rsm_ep *rsm_cluster_ep_by_id(u32 nodeid, u64 ep_id)
+{
+	struct rsm_conn *conn;
+	struct rsm_ep *ep = NULL;
+
+	if (!ep_id)
+		return NULL;
+	mutex_lock(&rsm_cluster.lock);
+	list_for_each_entry(conn, &rsm_cluster.conns, list) {
+		if (conn->nodeid != nodeid)
+			continue;
+		ep = rsm_ep_get_active(conn, ep_id);
+		if (ep)
+			break;
+	}
+	mutex_unlock(&rsm_cluster.lock);
+	return ep;
+}
+
+/**
  * rsm_cluster_rail_ep - an active endpoint to a node on a logical rail
  * @nodeid: peer node id
  * @rail: logical rail, the controller at that place (rsm_cluster_rails())

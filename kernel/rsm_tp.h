@@ -427,6 +427,7 @@ void rsm_cluster_reset_conns(const char *why);
 int rsm_cluster_each_active(void (*fn)(struct rsm_ep *ep, void *arg),
 			    void *arg);
 struct rsm_ep *rsm_cluster_active_ep(u32 nodeid);
+struct rsm_ep *rsm_cluster_ep_by_id(u32 nodeid, u64 ep_id);
 struct rsm_ep *rsm_cluster_rail_ep(u32 nodeid, u32 rail);
 void rsm_cluster_rails(u32 max, u32 *nrails, u32 *active);
 bool rsm_cluster_has_node(u32 nodeid);
