@@ -363,7 +363,7 @@ cluster_run 3 --kill 3 --as kill-imc imc_cluster_test imc_hostkill_test
 cluster_run 3 --kill 1 --as kill-imc-coordinator imc_cluster_test imc_hostkill_test
 # two controllers per node, two logical rails: WRONGRAIL, rail events,
 # a region's data while its rail is down on one node
-cluster_run 3 --rails imc_cluster_test imc_rail_test imc_data_test
+cluster_run 3 --rails imc_cluster_test imc_rail_test imc_data_test imc_lock_test
 # the trust model: forged peers, keys, registrations, loopback, root squash
 cluster_run 3 --trust rsm_trust_test
 # iWARP (soft-iWARP, controller siw0): the whole 2-node suite again
