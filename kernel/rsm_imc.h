@@ -117,6 +117,10 @@ int rsm_imc_ioctl_hostname(void __user *uarg);
 int rsm_imc_ioctl_info(void __user *uarg);
 int rsm_imc_ioctl_wait(void __user *uarg);
 
+int rsm_imc_call(struct rsm_ep *ep, void *msg, size_t len, unsigned int ms,
+		 const char *what,
+		 void (*orphan)(struct rsm_ep *ep, struct rsm_rpc *rpc),
+		 u32 arg0, u32 arg1, struct rsm_rpc **rpcp);
 u32 rsm_imc_max_recv_mb(void);
 bool rsm_imc_recovering(void);
 int rsm_imc_host_node(const char *name, u32 *nodeid);

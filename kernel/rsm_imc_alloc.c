@@ -103,31 +103,25 @@ static int rsm_imc_ask(u32 coord, const struct rsm_imc_areq *q,
 {
 	struct rsm_ep *ep = rsm_cluster_active_ep(coord);
 	struct rsm_msg_imc_alloc *m;
-	struct rsm_rpc *rpc;
+	struct rsm_rpc *rpc = NULL;
 	int ret;
 
 	if (!ep)
 		return -EAGAIN;
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
 	ret = -ENOMEM;
-	if (!m || !rpc)
+	if (!m)
 		goto out;
 	rsm_imc_alloc_msg(m, q);
-	rpc->orphan_arg[0] = q->a.key;
-	rpc->orphan_arg[1] = q->owner;
-	if (q->a.flags & RSM_IMC_LOCKSET)
-		rpc->orphan_arg[1] |= RSM_IMC_ORPHAN_LOCKSET;
-	ret = rsm_rpc_call(ep, rpc, m, sizeof(*m), RSM_IMC_ALLOC_MS,
-			   rsm_imc_alloc_orphan);
-	if (ret == -EINTR) {
-		rpc = NULL;	/* the orphan path frees it */
-	} else if (ret == -ETIMEDOUT) {
-		/* a late grant would count us in: start that peer afresh */
-		rsm_conn_fail(ep, "allocation request timed out");
-		ret = -EAGAIN;
-	} else if (ret) {
-		ret = -EAGAIN;
+	/* a late grant would count us in: not answered, that peer restarts */
+	ret = rsm_imc_call(ep, m, sizeof(*m), RSM_IMC_ALLOC_MS,
+			   "allocation request timed out", rsm_imc_alloc_orphan,
+			   q->a.key, q->owner | (q->a.flags & RSM_IMC_LOCKSET ?
+						 RSM_IMC_ORPHAN_LOCKSET : 0),
+			   &rpc);
+	if (ret) {
+		if (ret != -EINTR && ret != -ENOMEM)
+			ret = -EAGAIN;
 	} else if (!rsm_imc_grant_ok(q, (const void *)rpc->reply)) {
 		atomic64_inc(&rsm_cluster.bad_msgs);
 		rsm_conn_fail(ep, "allocation answer for another region");

@@ -153,29 +153,24 @@ static int rsm_imc_kill_there(u32 nodeid, s32 pid, s32 sig, u32 uid,
 
 	if (!ep)
 		return RSM_IMC_ST_BADHOST;	/* not connected any more */
-	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
-	if (!rpc) {
-		rsm_ep_put_user(ep);
-		return RSM_IMC_ST_NOMEM;
-	}
-	ret = rsm_rpc_call(ep, rpc, &m, sizeof(m), RSM_IMC_KILL_MS,
-			   rsm_rpc_orphan_free);
-	if (ret == -EINTR) {
-		rsm_ep_put_user(ep);
-		return ret;		/* the orphan path frees @rpc */
-	}
-	if (ret == -ETIMEDOUT) {
-		rsm_conn_fail(ep, "signal request not answered");
-		ret = RSM_IMC_ST_TIMEOUT;
-	} else if (ret) {
-		ret = RSM_IMC_ST_BADHOST;
-	} else {
+	ret = rsm_imc_call(ep, &m, sizeof(m), RSM_IMC_KILL_MS,
+			   "signal request not answered", NULL, 0, 0, &rpc);
+	rsm_ep_put_user(ep);
+	switch (ret) {
+	case 0:
 		rep = (const void *)rpc->reply;
 		ret = rsm_imc_kill_status(le32_to_cpu(rep->status));
+		kfree(rpc);
+		return ret;
+	case -EINTR:
+		return ret;
+	case -ENOMEM:
+		return RSM_IMC_ST_NOMEM;
+	case -ETIMEDOUT:
+		return RSM_IMC_ST_TIMEOUT;
+	default:
+		return RSM_IMC_ST_BADHOST;
 	}
-	kfree(rpc);
-	rsm_ep_put_user(ep);
-	return ret;
 }
 
 /**

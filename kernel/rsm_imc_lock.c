@@ -198,23 +198,13 @@ static int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
 
 	if (!ep)
 		return rsm_imc_lk_here(s->key, q);
-	rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
-	if (!rpc)
-		return -ENOMEM;
 	rsm_imc_lkop_msg(&m, s->key, q);
-	ret = rsm_rpc_call(ep, rpc, &m, sizeof(m), RSM_IMC_LK_MS,
-			   rsm_rpc_orphan_free);
-	if (ret == -EINTR)
-		return ret;		/* the orphan path frees @rpc */
-	if (ret == -ETIMEDOUT) {
-		rsm_conn_fail(ep, "lock operation not answered");
-		ret = -ENOTCONN;
-	} else if (ret) {
-		ret = -ENOTCONN;
-	} else {
-		rep = (const void *)rpc->reply;
-		ret = le32_to_cpu(rep->status);
-	}
+	ret = rsm_imc_call(ep, &m, sizeof(m), RSM_IMC_LK_MS,
+			   "lock operation not answered", NULL, 0, 0, &rpc);
+	if (ret)
+		return ret == -EINTR || ret == -ENOMEM ? ret : -ENOTCONN;
+	rep = (const void *)rpc->reply;
+	ret = le32_to_cpu(rep->status);
 	kfree(rpc);
 	return ret;
 }

@@ -122,21 +122,17 @@ static void rsm_imc_send_rxmsg(struct rsm_ep *ep, u32 key, u16 type)
 		.hdr.len = cpu_to_le32(sizeof(m)),
 		.key = cpu_to_le32(key),
 	};
-	struct rsm_rpc *rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
+	struct rsm_rpc *rpc;
 	int ret;
 
+	ret = rsm_imc_call(ep, &m, sizeof(m), RSM_IMC_RXUP_MS,
+			   "receive memory change not acknowledged", NULL, 0,
+			   0, &rpc);
+	if (!ret)
+		kfree(rpc);
 	/* a peer that cannot hear it starts afresh: keys die with its QP */
-	if (!rpc) {
-		rsm_conn_fail(ep, "out of memory telling of receive memory");
-		return;
-	}
-	ret = rsm_rpc_call(ep, rpc, &m, sizeof(m), RSM_IMC_RXUP_MS,
-			   rsm_rpc_orphan_free);
-	if (ret == -EINTR)
-		return;		/* the orphan path frees @rpc */
-	if (ret && ret != -ENOTCONN)
-		rsm_conn_fail(ep, "receive memory change not acknowledged");
-	kfree(rpc);
+	else if (ret != -EINTR && ret != -ENOTCONN && ret != -ETIMEDOUT)
+		rsm_conn_fail(ep, "cannot tell of receive memory");
 }
 
 static void rsm_imc_send_rxup(struct rsm_ep *ep, void *arg)

@@ -262,23 +262,10 @@ int rsm_imc_ask_keys(struct rsm_ep *ep, u32 key, u32 first, u32 flags,
 		.first = cpu_to_le32(first),
 		.flags = cpu_to_le32(flags),
 	};
-	struct rsm_rpc *rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
-	int ret;
+	int ret = rsm_imc_call(ep, &req, sizeof(req), RSM_IMC_KEYS_MS,
+			       "receive keys not answered", NULL, 0, 0, rpcp);
 
-	if (!rpc)
-		return -ENOMEM;
-	ret = rsm_rpc_call(ep, rpc, &req, sizeof(req), RSM_IMC_KEYS_MS,
-			   rsm_rpc_orphan_free);
-	if (ret == -EINTR)
-		return ret;
-	if (ret == -ETIMEDOUT)
-		rsm_conn_fail(ep, "receive keys not answered");
-	if (ret) {
-		kfree(rpc);
-		return -EAGAIN;
-	}
-	*rpcp = rpc;
-	return 0;
+	return ret == -EINTR || ret == -ENOMEM || !ret ? ret : -EAGAIN;
 }
 
 /**
