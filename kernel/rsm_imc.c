@@ -214,7 +214,7 @@ bool rsm_imc_recovering(void)
 static void rsm_imc_conn_down(struct rsm_conn *conn, u64 ep_id)
 {
 	rsm_imc_lost(conn->nodeid, ep_id);
-	rsm_imc_lkhome_ep_gone(ep_id);
+	rsm_imc_lkhome_ep_gone(conn->nodeid, ep_id);
 	rsm_imc_lk_ep_gone(ep_id);
 	rsm_imc_regions_ep_gone(ep_id);
 	rsm_imc_changed();
@@ -223,7 +223,7 @@ static void rsm_imc_conn_down(struct rsm_conn *conn, u64 ep_id)
 static void rsm_imc_ep_gone(struct rsm_ep *ep)
 {
 	rsm_imc_lost(ep->conn->nodeid, ep->id);
-	rsm_imc_lkhome_ep_gone(ep->id);
+	rsm_imc_lkhome_ep_gone(ep->conn->nodeid, ep->id);
 	rsm_imc_lk_ep_gone(ep->id);
 	rsm_imc_regions_ep_gone(ep->id);
 	rsm_imc_rx_ep_gone(ep);

@@ -172,7 +172,7 @@ int rsm_imc_ioctl_lkop(struct rsm_imc_proc *pr, unsigned int cmd,
 int rsm_imc_ioctl_locksets(void __user *uarg);
 void rsm_imc_lkgrant_serve(struct rsm_ep *ep, const void *msg);
 void rsm_imc_lk_ep_gone(u64 ep_id);
-void rsm_imc_lkhome_ep_gone(u64 ep_id);
+void rsm_imc_lkhome_ep_gone(u32 node, u64 ep_id);
 void rsm_imc_lkop_serve(struct rsm_ep *ep, const void *msg);
 void rsm_imc_lkhome_exit(void);
 void rsm_imc_lk_exit(void);

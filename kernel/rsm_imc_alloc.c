@@ -198,8 +198,8 @@ void rsm_imc_drop(u64 rid)
  * @a: the key and what the caller asks for; uid and gid its effective ones
  * @owner: RSM_IMC_EXCL: the caller's lock owner id, which takes lock 0
  * @out: the region or lock set's attributes (lock sets: its home)
- * @via: out: the endpoint to the coordinator that decided, or 0 for
- *	this host
+ * @via: out: the module instance (peer_boot) of the coordinator that
+ *	decided, or 0 for this host
  *
  * Return: 0, an RSM_IMC_ST_* status, or -EINTR.
  */
@@ -267,7 +267,7 @@ int rsm_imc_alloc(const struct rsm_imc_attrs *a, u32 owner,
 				rsm_imc_give_back(ep, rid, q->owner);
 			else
 				*out = copy.a;
-			*via = ep->id;
+			*via = ep->peer_boot;
 		}
 		rsm_ep_put_user(ep);
 		return st;

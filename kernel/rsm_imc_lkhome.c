@@ -13,9 +13,12 @@
  * starves; the waiter hears of it by RSM_MSG_IMC_LKGRANT (or a call).
  *
  * An owner's locks and waits end when it says so (RSM_IMC_LK_DROP, at
- * process exit or imc_lkdealloc(3)) and when the endpoint its host asked
- * over goes: a host that fails or is cut off loses its locks, as on
- * Tru64.  That host learns it from the same endpoint's end.
+ * process exit or imc_lkdealloc(3)) and when its host is gone: when the
+ * endpoint its host asked over ends and no other connection to the same
+ * module instance of that host is up (a node pair has one connection per
+ * rail), so a host that fails or is cut off loses its locks, as on
+ * Tru64, while one rail's fault takes nobody's.  That host judges its
+ * locks by the same rule.
  */
 #include <linux/slab.h>
 #include <linux/overflow.h>
@@ -107,6 +110,7 @@ struct rsm_imc_lkhome *rsm_imc_lkhome_new(const struct rsm_imc_areq *q)
 		lk->w[0].r.owner = q->owner;
 		lk->w[0].r.pid = q->pid;
 		lk->w[0].r.ep_id = q->ep_id;
+		lk->w[0].r.boot = q->boot;
 	}
 	mutex_lock(&rsm_imc_lkhomes_lock);
 	list_add_tail(&lk->all, &rsm_imc_lkhomes);
@@ -207,12 +211,6 @@ static bool rsm_imc_match_owner(const struct rsm_imc_lkreq *w,
 				const struct rsm_imc_lkreq *q)
 {
 	return rsm_imc_same_owner(w, q);
-}
-
-static bool rsm_imc_match_ep(const struct rsm_imc_lkreq *w,
-			     const struct rsm_imc_lkreq *q)
-{
-	return w->ep_id == q->ep_id;
 }
 
 /* Take lock @q->index now, or queue @q (WAIT).  Under @lk->lock. */
@@ -352,6 +350,7 @@ static void rsm_imc_grant_fn(struct work_struct *work)
 			m.key = cpu_to_le32(wt->key);
 			m.index = cpu_to_le32(wt->r.index);
 			m.wait = cpu_to_le64(wt->r.wait);
+			m.owner = cpu_to_le32(wt->r.owner);
 			if (rsm_msg_send_wait(ep, &m, sizeof(m)))
 				rsm_conn_fail(ep, "cannot tell a lock's grant");
 			rsm_ep_put_user(ep);
@@ -428,6 +427,7 @@ void rsm_imc_lkop_serve(struct rsm_ep *ep, const void *msg)
 		.owner = le32_to_cpu(m->owner),
 		.pid = le32_to_cpu(m->pid),
 		.ep_id = ep->id,
+		.boot = ep->peer_boot,
 		.wait = le64_to_cpu(m->wait),
 		.op = le32_to_cpu(m->op),
 		.index = le32_to_cpu(m->index),
@@ -454,33 +454,113 @@ void rsm_imc_lkop_serve(struct rsm_ep *ep, const void *msg)
 		rsm_conn_fail(ep, "cannot answer a lock operation");
 }
 
-/**
- * rsm_imc_lkhome_ep_gone - the owners and waiters of a peer's endpoint
- * lose their locks and places (its host failed or was cut off)
- * @ep_id: the endpoint
+/* An endpoint that ended, for rsm_imc_lkhome_gone_fn(). */
+struct rsm_imc_ep_end {
+	struct list_head	list;
+	u32			node;
+	u64			ep_id;
+};
+
+static LIST_HEAD(rsm_imc_ep_ends);
+static DEFINE_SPINLOCK(rsm_imc_ep_ends_lock);
+static void rsm_imc_lkhome_gone_fn(struct work_struct *work);
+static DECLARE_WORK(rsm_imc_ep_end_work, rsm_imc_lkhome_gone_fn);
+
+/*
+ * What was held or waited for over endpoint @ep_id of node @node moves to
+ * @alt (another endpoint to the same module instance @boot there), or,
+ * with @alt 0, ends.
  */
-void rsm_imc_lkhome_ep_gone(u64 ep_id)
+static void rsm_imc_lkhome_move(u32 node, u64 ep_id, u64 alt, u64 boot)
 {
-	struct rsm_imc_lkreq q = { .ep_id = ep_id };
+	struct rsm_imc_lkwaiter *wt, *tmp;
 	struct rsm_imc_lkhome *lk;
+	struct rsm_imc_lkreq *r;
 	LIST_HEAD(grants);
 	u32 i;
 
-	if (!ep_id)
-		return;
-	/* under the list's lock: no set leaves it meanwhile */
 	mutex_lock(&rsm_imc_lkhomes_lock);
 	list_for_each_entry(lk, &rsm_imc_lkhomes, all) {
 		mutex_lock(&lk->lock);
 		for (i = 0; i < lk->count && !lk->gone; i++) {
-			rsm_imc_unqueue(lk, i, rsm_imc_match_ep, &q);
-			if (lk->w[i].r.owner && lk->w[i].r.ep_id == ep_id)
+			list_for_each_entry_safe(wt, tmp, &lk->w[i].waiters,
+						 list) {
+				if (wt->r.ep_id != ep_id)
+					continue;
+				if (alt && wt->r.boot == boot) {
+					wt->r.ep_id = alt;
+					continue;
+				}
+				rsm_imc_unwait(lk, wt);
+				kfree(wt);
+			}
+			r = &lk->w[i].r;
+			if (!r->owner || r->ep_id != ep_id)
+				continue;
+			if (alt && r->boot == boot)
+				r->ep_id = alt;
+			else
 				rsm_imc_lk_free(lk, i, &grants);
 		}
 		mutex_unlock(&lk->lock);
 		rsm_imc_deliver(lk, &grants);
 	}
 	mutex_unlock(&rsm_imc_lkhomes_lock);
+}
+
+static void rsm_imc_lkhome_gone_fn(struct work_struct *work)
+{
+	struct rsm_imc_ep_end *e;
+	struct rsm_ep *ep;
+	u64 alt, boot;
+
+	for (;;) {
+		spin_lock(&rsm_imc_ep_ends_lock);
+		e = list_first_entry_or_null(&rsm_imc_ep_ends,
+					     struct rsm_imc_ep_end, list);
+		if (e)
+			list_del(&e->list);
+		spin_unlock(&rsm_imc_ep_ends_lock);
+		if (!e)
+			return;
+		/* the host's other connection, if one is up */
+		ep = rsm_cluster_active_ep(e->node);
+		alt = ep && ep->id != e->ep_id ? ep->id : 0;
+		boot = ep ? ep->peer_boot : 0;
+		if (ep)
+			rsm_ep_put_user(ep);
+		rsm_imc_lkhome_move(e->node, e->ep_id, alt, boot);
+		kfree(e);
+	}
+}
+
+/**
+ * rsm_imc_lkhome_ep_gone - a peer's endpoint ended: what its owners hold
+ * and wait for here moves to another connection to that host, or ends
+ * @node: the peer
+ * @ep_id: the endpoint
+ *
+ * Called under the connection's lock: the move runs in a work item, which
+ * can look at the host's other connections.
+ */
+void rsm_imc_lkhome_ep_gone(u32 node, u64 ep_id)
+{
+	struct rsm_imc_ep_end *e;
+
+	if (!ep_id)
+		return;
+	e = kmalloc(sizeof(*e), GFP_KERNEL);
+	if (!e) {
+		/* no memory to look further: as if the host had gone */
+		rsm_imc_lkhome_move(node, ep_id, 0, 0);
+		return;
+	}
+	e->node = node;
+	e->ep_id = ep_id;
+	spin_lock(&rsm_imc_ep_ends_lock);
+	list_add_tail(&e->list, &rsm_imc_ep_ends);
+	spin_unlock(&rsm_imc_ep_ends_lock);
+	queue_work(rsm_wq, &rsm_imc_ep_end_work);
 }
 
 static u32 rsm_imc_nwaiting(const struct rsm_imc_lkword *w)
@@ -534,7 +614,12 @@ int rsm_imc_lkhome_holders(u32 key, struct rsm_imc_lk_holder *out, u32 max)
 void rsm_imc_lkhome_exit(void)
 {
 	struct rsm_imc_lkwaiter *wt, *tmp;
+	struct rsm_imc_ep_end *e, *et;
 
+	cancel_work_sync(&rsm_imc_ep_end_work);
+	list_for_each_entry_safe(e, et, &rsm_imc_ep_ends, list)
+		kfree(e);
+	INIT_LIST_HEAD(&rsm_imc_ep_ends);
 	cancel_work_sync(&rsm_imc_grant_work);
 	list_for_each_entry_safe(wt, tmp, &rsm_imc_grants, list)
 		kfree(wt);

@@ -29,8 +29,9 @@
 /*
  * struct rsm_imc_plk - a lock set a process allocated
  * @home: the set's home node
- * @home_ep: the endpoint to it when @held was last set (0: home here);
- *	bits set over an endpoint that ended are void
+ * @home_boot: the home's module instance (its endpoints' peer_boot) when
+ *	@held was last set (0: home here); the bits are void once no
+ *	connection to that instance is up, as the home judges them
  * @held: the locks the process holds, under the process's lock
  * @dead: deallocated: operations still under way give back what they get
  */
@@ -39,7 +40,7 @@ struct rsm_imc_plk {
 	u32			key;
 	u32			count;
 	u32			home;
-	u64			home_ep;
+	u64			home_boot;
 	DECLARE_BITMAP(held, RSM_IMC_LOCKS_MAX);
 	bool			dead;
 };
@@ -57,7 +58,8 @@ struct rsm_imc_lkwait {
 	const struct rsm_imc_plk *set;
 	u64			wait;
 	u64			ep_id;	/* it asked over; 0: the home is here */
-	u32			key, index;
+	u64			boot;	/* of the home, when asked */
+	u32			key, index, home;
 	bool			granted, lost;
 	wait_queue_head_t	wq;
 };
@@ -102,21 +104,29 @@ static bool rsm_imc_home_here(const struct rsm_imc_plk *s)
 	return s->home == READ_ONCE(rsm_cluster.local_nodeid);
 }
 
-/* Is endpoint @ep_id to @node still active? */
-static bool rsm_imc_ep_alive(u32 node, u64 ep_id)
+/* An endpoint to module instance @boot of @node (a user reference), or NULL. */
+static struct rsm_ep *rsm_imc_boot_ep(u32 node, u64 boot)
 {
-	struct rsm_ep *ep = rsm_cluster_ep_by_id(node, ep_id);
+	struct rsm_ep *ep = rsm_cluster_active_ep(node);
 
-	if (ep)
+	if (ep && ep->peer_boot != boot) {
 		rsm_ep_put_user(ep);
+		ep = NULL;
+	}
 	return ep;
 }
 
-/* Void @s's held locks if the endpoint they came over ended.  Locked. */
+/* Void @s's held locks if their home instance is unreachable.  Locked. */
 static void rsm_imc_plk_check(struct rsm_imc_plk *s)
 {
-	if (s->home_ep && !bitmap_empty(s->held, s->count) &&
-	    !rsm_imc_ep_alive(s->home, s->home_ep))
+	struct rsm_ep *ep;
+
+	if (!s->home_boot || bitmap_empty(s->held, s->count))
+		return;
+	ep = rsm_imc_boot_ep(s->home, s->home_boot);
+	if (ep)
+		rsm_ep_put_user(ep);
+	else
 		bitmap_zero(s->held, RSM_IMC_LOCKS_MAX);
 }
 
@@ -209,19 +219,22 @@ static int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
 	return ret;
 }
 
-/* Cancel waiter @q->wait at the home (it gave up), one way. */
+/*
+ * Cancel waiter @q->wait at the home (it gave up, or its endpoint ended),
+ * one way, to home instance @boot (0: the home is here).
+ */
 static void rsm_imc_lk_cancel(const struct rsm_imc_plk *s,
-			      struct rsm_imc_lkreq *q, u64 ep_id)
+			      struct rsm_imc_lkreq *q, u64 boot)
 {
 	struct rsm_ep *ep;
 
 	q->op = RSM_IMC_LK_CANCEL;
-	if (!ep_id) {
+	if (!boot) {
 		rsm_imc_lk_here(s->key, q);
 		return;
 	}
-	/* with that endpoint gone, so is the place */
-	ep = rsm_cluster_ep_by_id(s->home, ep_id);
+	/* with every connection to that instance gone, so is the place */
+	ep = rsm_imc_boot_ep(s->home, boot);
 	if (!ep)
 		return;
 	rsm_imc_lk_oneway(ep, s->key, q);
@@ -259,27 +272,34 @@ bool rsm_imc_lk_granted(u32 key, u32 index, u64 wait)
  * @ep: endpoint it came on
  * @msg: the grant, checked
  *
- * A grant for a waiter that gave up needs nothing: its cancel, sent
- * after the wait, frees the lock at the home.
+ * A grant for no waiter here (it gave up) goes back at once: its cancel
+ * may have been lost with an endpoint.
  */
 void rsm_imc_lkgrant_serve(struct rsm_ep *ep, const void *msg)
 {
 	const struct rsm_msg_imc_lkgrant *m = msg;
-	u64 wait = le64_to_cpu(m->wait);
-	struct rsm_imc_lkwait *w;
+	struct rsm_imc_lkreq q = {
+		.op = RSM_IMC_LK_CANCEL, .owner = le32_to_cpu(m->owner),
+		.index = le32_to_cpu(m->index), .wait = le64_to_cpu(m->wait),
+	};
 	u32 key = le32_to_cpu(m->key);
+	struct rsm_imc_lkwait *w;
+	bool found = false;
 
 	spin_lock(&rsm_imc_lkwaits_lock);
 	list_for_each_entry(w, &rsm_imc_lkwaits, list) {
-		/* only the waiter's home, over the endpoint it asked on */
-		if (w->wait != wait || w->ep_id != ep->id || w->key != key ||
-		    w->index != le32_to_cpu(m->index))
+		/* only from the waiter's home, the instance it asked */
+		if (w->wait != q.wait || w->key != key || w->index != q.index ||
+		    w->home != ep->conn->nodeid || w->boot != ep->peer_boot)
 			continue;
 		w->granted = true;
 		wake_up(&w->wq);
+		found = true;
 		break;
 	}
 	spin_unlock(&rsm_imc_lkwaits_lock);
+	if (!found)
+		rsm_imc_lk_oneway(ep, key, &q);
 }
 
 /**
@@ -320,13 +340,19 @@ static int rsm_imc_lk_try_ep(const struct rsm_imc_plk *s,
 			     struct rsm_imc_lkreq *q, struct rsm_ep *ep)
 {
 	struct rsm_imc_lkwait w = {
-		.set = s, .key = s->key, .index = q->index,
+		.set = s, .key = s->key, .index = q->index, .home = s->home,
 		.wait = q->wait, .ep_id = ep ? ep->id : 0,
+		.boot = ep ? ep->peer_boot : 0,
 	};
 	int ret;
 
-	if (q->op == RSM_IMC_LK_TRY)
-		return rsm_imc_lk_ask(s, q, ep);
+	if (q->op == RSM_IMC_LK_TRY) {
+		ret = rsm_imc_lk_ask(s, q, ep);
+		/* not answered, yet maybe taken: give it back */
+		if (ret == -ENOTCONN)
+			rsm_imc_lk_cancel(s, q, w.boot);
+		return ret;
+	}
 	/* known before asking: the grant can come before the answer */
 	init_waitqueue_head(&w.wq);
 	spin_lock(&rsm_imc_lkwaits_lock);
@@ -335,11 +361,10 @@ static int rsm_imc_lk_try_ep(const struct rsm_imc_plk *s,
 	ret = rsm_imc_lk_ask(s, q, ep);
 	if (ret == RSM_IMC_LKR_QUEUED) {
 		ret = rsm_imc_lk_sleep(&w);
-		if (ret == -ERESTARTSYS) {
-			rsm_imc_lk_cancel(s, q, w.ep_id);
-			ret = -EINTR;
-		}
-		return ret;
+		/* gave up, or asks again: the place or its grant goes back */
+		if (ret)
+			rsm_imc_lk_cancel(s, q, w.boot);
+		return ret == -ERESTARTSYS ? -EINTR : ret;
 	}
 	spin_lock(&rsm_imc_lkwaits_lock);
 	list_del(&w.list);
@@ -348,12 +373,13 @@ static int rsm_imc_lk_try_ep(const struct rsm_imc_plk *s,
 }
 
 /*
- * One attempt at lock @q->index, as a new waiter.  *@ep_id: the endpoint
- * it went over (0: home here).  Return: an RSM_IMC_LKR_* status or an
- * errno (-ENOTCONN: the home could not be asked, or the endpoint ended).
+ * One attempt at lock @q->index, as a new waiter.  *@boot: the home
+ * instance it asked (0: home here).  Return: an RSM_IMC_LKR_* status or
+ * an errno (-ENOTCONN: the home could not be asked, or the endpoint
+ * ended).
  */
 static int rsm_imc_lk_try(const struct rsm_imc_plk *s,
-			  struct rsm_imc_lkreq *q, u64 *ep_id)
+			  struct rsm_imc_lkreq *q, u64 *boot)
 {
 	struct rsm_ep *ep;
 	int ret;
@@ -362,7 +388,7 @@ static int rsm_imc_lk_try(const struct rsm_imc_plk *s,
 	ret = rsm_imc_home_ep(s, &ep);
 	if (ret)
 		return ret;
-	*ep_id = ep ? ep->id : 0;
+	*boot = ep ? ep->peer_boot : 0;
 	ret = rsm_imc_lk_try_ep(s, q, ep);
 	if (ep)
 		rsm_ep_put_user(ep);
@@ -382,14 +408,14 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 		.op = wait ? RSM_IMC_LK_WAIT : RSM_IMC_LK_TRY,
 	};
 	int tries = 0, ret;
-	u64 ep_id = 0;
+	u64 boot = 0;
 	bool dead;
 
 	for (;;) {
 		if (READ_ONCE(s->dead))
 			return RSM_IMC_ST_BADLOCK;
-		ret = rsm_imc_lk_try(s, &q, &ep_id);
-		if (ret == -ENOTCONN && wait && tries++ < RSM_IMC_LK_TRIES) {
+		ret = rsm_imc_lk_try(s, &q, &boot);
+		if (ret == -ENOTCONN && tries++ < RSM_IMC_LK_TRIES) {
 			/* the home's endpoint ended: wait for the next */
 			if (schedule_timeout_interruptible(msecs_to_jiffies(200 << tries)))
 				return RSM_IMC_ST_INTR;
@@ -411,7 +437,7 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 		if (!dead) {
 			rsm_imc_plk_check(s);
 			set_bit(index, s->held);
-			s->home_ep = ep_id;
+			s->home_boot = boot;
 		}
 		mutex_unlock(&lp->lock);
 		if (dead) {
@@ -433,6 +459,31 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 	}
 }
 
+/*
+ * RELEASE @q to the home instance that granted it (@s->home_boot): with
+ * it gone, so is the lock.  A release whose answer was lost goes again;
+ * "not held" then means that the first one did it.
+ */
+static int rsm_imc_lk_give_back(const struct rsm_imc_plk *s,
+				const struct rsm_imc_lkreq *q)
+{
+	struct rsm_ep *ep;
+	int ret, i;
+
+	if (!s->home_boot)
+		return rsm_imc_lk_ask(s, q, NULL);
+	for (i = 0; i < 2; i++) {
+		ep = rsm_imc_boot_ep(s->home, s->home_boot);
+		if (!ep)
+			return -ENOTCONN;
+		ret = rsm_imc_lk_ask(s, q, ep);
+		rsm_ep_put_user(ep);
+		if (ret != -ENOTCONN)
+			return i && ret == RSM_IMC_LKR_NOTHELD ? 0 : ret;
+	}
+	return ret;
+}
+
 /* imc_lkrelease(3) of a looked-up set.  Return: 0 or a status. */
 static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 			      struct rsm_imc_lkproc *lp,
@@ -441,7 +492,6 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 	struct rsm_imc_lkreq q = {
 		.owner = lp->owner, .index = index, .op = RSM_IMC_LK_RELEASE,
 	};
-	struct rsm_ep *ep;
 	bool held;
 	int ret;
 
@@ -454,17 +504,7 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 	/* release semantics: the next holder reads what this one wrote */
 	if (rsm_imc_proc_flush(pr))
 		return -EINTR;
-	/* over the endpoint the lock came over: with it gone, so is the lock */
-	ep = NULL;
-	ret = 0;
-	if (s->home_ep) {
-		ep = rsm_cluster_ep_by_id(s->home, s->home_ep);
-		ret = ep ? 0 : -ENOTCONN;
-	}
-	if (!ret)
-		ret = rsm_imc_lk_ask(s, &q, ep);
-	if (ep)
-		rsm_ep_put_user(ep);
+	ret = rsm_imc_lk_give_back(s, &q);
 	if (ret == -EINTR)
 		return ret;
 	mutex_lock(&lp->lock);
@@ -475,7 +515,7 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 		return 0;
 	case RSM_IMC_LKR_NOTHELD:
 	case -ENOTCONN:
-		/* lost with the endpoint it came over */
+		/* lost with the home instance that granted it */
 		return RSM_IMC_ST_LOCKNOTHELD;
 	case -ENOMEM:
 		return RSM_IMC_ST_NOMEM;
@@ -581,9 +621,9 @@ static int rsm_imc_lkalloc_locked(struct rsm_imc_lkproc *lp,
 	s->count = got.size;
 	s->home = got.home;
 	if (creator) {
-		/* lock 0, taken over the endpoint the coordinator answered on */
+		/* lock 0, granted by the coordinator instance that answered */
 		set_bit(0, s->held);
-		s->home_ep = via;
+		s->home_boot = via;
 	}
 	if (xa_alloc(&lp->sets, &id, s, XA_LIMIT(1, RSM_IMC_MAX_LOCKSETS),
 		     GFP_KERNEL_ACCOUNT)) {

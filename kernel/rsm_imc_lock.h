@@ -12,8 +12,9 @@
 /*
  * struct rsm_imc_lkreq - an operation on a lock, or a lock's owner or
  * waiter: @owner (a lock owner id of host @node, 0: nobody) with @pid,
- * asking over endpoint @ep_id (0: from the home itself), as waiter
- * @wait (RSM_IMC_LK_WAIT, _CANCEL) of that host.
+ * asking over endpoint @ep_id (0: from the home itself) from that host's
+ * module instance @boot (its endpoints' peer_boot), as waiter @wait
+ * (RSM_IMC_LK_TRY, _WAIT, _CANCEL) of that host.
  */
 struct rsm_imc_lkreq {
 	u32	node;
@@ -22,6 +23,7 @@ struct rsm_imc_lkreq {
 	u32	op;		/* RSM_IMC_LK_* */
 	u32	index;
 	u64	ep_id;
+	u64	boot;
 	u64	wait;
 };
 

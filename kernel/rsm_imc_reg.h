@@ -52,7 +52,7 @@ struct rsm_imc_areq {
 	u32			ngroups;
 	const __le32		*groups;	/* a peer's; NULL: local */
 	u32			node, owner, pid;
-	u64			ep_id;
+	u64			ep_id, boot;
 };
 
 /* Lock sets in the registry, cluster-wide (each has up to 1024 locks). */

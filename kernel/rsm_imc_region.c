@@ -431,7 +431,7 @@ static void rsm_imc_handle_alloc(struct rsm_ep *ep,
 		.a = RSM_IMC_ATTRS_OF(m), .ngroups = le32_to_cpu(m->ngroups),
 		.groups = m->groups, .node = ep->conn->nodeid,
 		.owner = le32_to_cpu(m->owner), .pid = le32_to_cpu(m->pid),
-		.ep_id = ep->id,
+		.ep_id = ep->id, .boot = ep->peer_boot,
 	};
 	struct rsm_imc_part *fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
 	struct rsm_conn *conn = ep->conn;

@@ -717,12 +717,15 @@ struct rsm_msg_imc_lkop_reply {
 
 /*
  * struct rsm_msg_imc_lkgrant - waiter @wait of the receiver now holds lock
- * @index of set @key (it asked with RSM_IMC_LK_WAIT)
+ * @index of set @key (it asked with RSM_IMC_LK_WAIT); a receiver without
+ * that waiter gives it back (RSM_IMC_LK_CANCEL)
  * @hdr:	type RSM_MSG_IMC_LKGRANT
  * @xid:	zero: not answered
  * @key:	the lock set
  * @index:	the lock, below RSM_IMC_LOCKS_MAX
  * @wait:	the waiter, not zero
+ * @owner:	its lock owner id, not zero
+ * @pad:	zero
  */
 struct rsm_msg_imc_lkgrant {
 	struct rsm_msg_hdr hdr;
@@ -730,6 +733,8 @@ struct rsm_msg_imc_lkgrant {
 	__le32 key;
 	__le32 index;
 	__le64 wait;
+	__le32 owner;
+	__le32 pad;
 };
 
 /*

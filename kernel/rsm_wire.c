@@ -394,7 +394,7 @@ static int rsm_wire_check_imc_lock(unsigned int type, const void *buf)
 		       !rep->pad ? 0 : -EPROTO;
 	default:
 		return !g->xid && le32_to_cpu(g->index) < RSM_IMC_LOCKS_MAX &&
-		       g->wait ? 0 : -EPROTO;
+		       g->wait && g->owner && !g->pad ? 0 : -EPROTO;
 	}
 }
 

@@ -273,8 +273,9 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		must(le32_to_cpu(m->lkopr.status) <= RSM_IMC_LKR_MAX);
 		break;
 	case RSM_MSG_IMC_LKGRANT:
+		/* a grant nobody waits for goes back as the owner's cancel */
 		must(le32_to_cpu(m->lkgrant.index) < RSM_IMC_LOCKS_MAX &&
-		     m->lkgrant.wait);
+		     m->lkgrant.wait && m->lkgrant.owner);
 		break;
 	default:
 		must(!"an unknown type accepted");

@@ -369,6 +369,12 @@ void test_imc_locks(void)
 	len = wire_build(&m, RSM_MSG_IMC_LKGRANT);
 	m.lkgrant.xid = cpu_to_le64(1);
 	msg_case("imc_lkgrant_with_xid_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKGRANT);
+	m.lkgrant.owner = 0;
+	msg_case("imc_lkgrant_owner_0_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKGRANT);
+	m.lkgrant.pad = cpu_to_le32(1);
+	msg_case("imc_lkgrant_nonzero_pad_rejected", &m, len, REJECT);
 	answer_case("lkop_reply_answers_an_lkop",
 		    rsm_wire_answer_type(RSM_MSG_IMC_LKOP),
 		    RSM_MSG_IMC_LKOP_REPLY, true);

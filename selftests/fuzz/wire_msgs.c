@@ -178,6 +178,7 @@ static void wire_build_payload(union wire_msg *m, unsigned int type)
 		m->lkgrant.key = cpu_to_le32(0x10c01);
 		m->lkgrant.index = cpu_to_le32(3);
 		m->lkgrant.wait = cpu_to_le64(77);
+		m->lkgrant.owner = cpu_to_le32(9);
 		break;
 	}
 }

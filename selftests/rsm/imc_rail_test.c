@@ -7,7 +7,8 @@
  * with bit 1 cleared and raises the count; a region on rail 1 keeps
  * carrying data while rail 1 is down on one node (its writes fail over to
  * the other controller, and the retransmit protocol of imc_ckerrcnt_mr(3)
- * ends with identical copies).  2 or 3 nodes; runs after
+ * ends with identical copies); a lock stays with its holder while either
+ * of its host's rails is down.  2 or 3 nodes; runs after
  * imc_cluster_test, which makes every node a member.
  */
 #include <sys/imc.h>
@@ -28,6 +29,7 @@
 #define PAGE		4096
 #define RECORDS		40
 #define KEY_BULK	0x6d003
+#define KEY_LOCK	0x6d004
 #define BULK		(1 << 20)
 
 #define NEED_TWO_RAILS()						\
@@ -379,6 +381,89 @@ TEST_F_TIMEOUT(imc,
 	ASSERT_EQ(0, rsmt_step("released", STEP_S));
 	EXPECT_EQ(0, rsmt_imc_idle(60, true));
 	EXPECT_EQ(0, rsmt_step("idle", STEP_S));
+}
+
+/* Connections to @node that are ACTIVE here, or -1. */
+static int active_conns_to(unsigned int node)
+{
+	struct rsm_status st;
+	unsigned int i;
+	int n = 0;
+
+	if (rsmt_status(&st))
+		return -1;
+	for (i = 0; i < st.hdr->nconn; i++)
+		n += st.conn[i].nodeid == node &&
+		     st.conn[i].state == RSM_PATH_ACTIVE;
+	rsm_status_free(&st);
+	return n;
+}
+
+/* Poll until fewer than 2 connections to @node are ACTIVE: 0 or -1. */
+static int wait_one_conn_down(unsigned int node, int timeout_s)
+{
+	double end = rsmt_time() + timeout_s;
+
+	do {
+		if (active_conns_to(node) == 1)
+			return 0;
+		usleep(100 * 1000);
+	} while (rsmt_time() < end);
+	return -1;
+}
+
+TEST_F_TIMEOUT(imc, a_lock_stays_with_its_holder_while_one_of_its_rails_is_down,
+	       900)
+{
+	static const char *const links[] = { "eth0", "eth1" };
+	int node = rsmt_node_id(), n = rsmt_nodes(), c = 1, i;
+	char step[32];
+	imc_lkid_t lk;
+
+	NEED_TWO_RAILS();
+	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
+	rsmt_step_test("imc.raillock");
+	/* node 1, the coordinator, creates it: it is the set's home */
+	if (node != 1)
+		ASSERT_EQ(0, rsmt_step("created", STEP_S));
+	ASSERT_EQ(IMC_SUCCESS, imc_lkalloc(KEY_LOCK, &c, IMC_LKU | IMC_LKO, 0,
+					   &lk));
+	if (node == 1)
+		ASSERT_EQ(0, rsmt_step("created", STEP_S));
+	if (node == n)
+		ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(lk, 0, 0, IMC_LOCKWAIT));
+	ASSERT_EQ(0, rsmt_step("held", STEP_S));
+	/* whichever connection it was granted over goes down once */
+	for (i = 0; i < 2; i++) {
+		if (node == n)
+			ASSERT_EQ(0, rsmt_sh("ip link set %s down", links[i]));
+		snprintf(step, sizeof(step), "%s.down", links[i]);
+		ASSERT_EQ(0, rsmt_step(step, STEP_S));
+		if (node == 1) {
+			/* the home saw that connection end; the lock stays */
+			EXPECT_EQ(0, wait_one_conn_down(n, 60));
+			sleep(2);
+			EXPECT_EQ(IMC_NOLOCKGOT,
+				  imc_lkacquire(lk, 0, 0, IMC_LOCKNOWAIT));
+		}
+		snprintf(step, sizeof(step), "%s.checked", links[i]);
+		ASSERT_EQ(0, rsmt_step(step, STEP_S));
+		if (node == n)
+			ASSERT_EQ(0, rsmt_sh("ip link set %s up", links[i]));
+		EXPECT_EQ(0, rsmt_wait_all_active(120));
+		snprintf(step, sizeof(step), "%s.back", links[i]);
+		ASSERT_EQ(0, rsmt_step(step, STEP_S));
+	}
+	if (node == n)
+		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(lk, 0));
+	ASSERT_EQ(0, rsmt_step("released", STEP_S));
+	if (node == 1) {
+		EXPECT_EQ(IMC_SUCCESS, imc_lkacquire(lk, 0, 0, IMC_LOCKNOWAIT));
+		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(lk, 0));
+	}
+	EXPECT_EQ(IMC_SUCCESS, imc_lkdealloc(lk));
+	EXPECT_EQ(IMC_SUCCESS, wait_rails(3, 120));
+	ASSERT_EQ(0, rsmt_step("done", STEP_S));
 }
 
 TEST_HARNESS_MAIN
