@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -419,6 +420,52 @@ TEST_F(exp, more_than_the_node_has_is_refused_before_any_allocation)
 	munmap(p, huge);
 	rsm_release_controller(rdma);
 	EXPECT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &old));
+}
+
+/*
+ * Pages the module pins for as long as a segment lives are refused where
+ * long-term pins are: a shared mapping of an ordinary file (one on a
+ * ramfs mounted for the test); shmem (memfd) is fine.
+ */
+TEST_F(exp, a_shared_file_mapping_is_refused_and_shmem_is_not)
+{
+	char dir[] = "/tmp/rsm_export_test.XXXXXX", path[64];
+	void *p;
+	int fd;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	if (rsmt_sh("mount -t ramfs none %s", dir)) {
+		rmdir(dir);
+		SKIP(return, "cannot mount a ramfs");
+	}
+	snprintf(path, sizeof(path), "%s/file", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 4 * self->P));
+	p = mmap(NULL, 4 * self->P, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 1, 4 * self->P);
+	EXPECT_EQ(RSMERR_BAD_ADDR,
+		  rsm_memseg_export_create(self->ctl, &self->e, p,
+					   4 * self->P, 0));
+	EXPECT_EQ(NULL, self->e);
+	munmap(p, 4 * self->P);
+	EXPECT_EQ(0, rsmt_sh("umount %s && rmdir %s", dir, dir));
+
+	fd = memfd_create("rsm_export_test", 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 4 * self->P));
+	p = mmap(NULL, 4 * self->P, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 2, 4 * self->P);
+	EXPECT_EQ(0, rsm_memseg_export_create(self->ctl, &self->e, p,
+					      4 * self->P, 0));
+	if (self->e)
+		EXPECT_EQ(0, rsm_memseg_export_destroy(self->e));
+	self->e = NULL;
+	munmap(p, 4 * self->P);
 }
 
 TEST_HARNESS_MAIN
