@@ -114,6 +114,15 @@ struct page **rsm_imc_pages_alloc(unsigned long n)
 	return p;
 }
 
+/* Give back receive memory @rx of @m (NULL: none) and its charge. */
+static void rsm_imc_rx_unalloc(struct rsm_imc_mem *m, struct page **rx)
+{
+	if (!rx)
+		return;
+	rsm_imc_pages_free(rx, m->npages);
+	atomic64_sub(m->a.size, &rsm_imc_rx_bytes);
+}
+
 /* Tell @ep's peer about receive memory of @key, and wait for its answer. */
 static void rsm_imc_send_rxmsg(struct rsm_ep *ep, u32 key, u16 type)
 {
@@ -191,9 +200,7 @@ static void rsm_imc_mem_free_work(struct work_struct *work)
 		rsm_imc_rxreg_free(rr);
 	mutex_unlock(&rsm_imc_regs_lock);
 	rsm_imc_dests_free(m);
-	if (m->rx)
-		atomic64_sub(m->a.size, &rsm_imc_rx_bytes);
-	rsm_imc_pages_free(m->rx, m->npages);
+	rsm_imc_rx_unalloc(m, m->rx);
 	kfree(m);
 	atomic_dec(&rsm_imc_mem_objs);
 }
@@ -303,8 +310,7 @@ static int rsm_imc_rx_make_coherent(struct rsm_imc_mem *m, bool *made)
 		return st;
 	st = rsm_imc_rx_copy(m, rx);
 	if (st) {
-		rsm_imc_pages_free(rx, m->npages);
-		atomic64_sub(m->a.size, &rsm_imc_rx_bytes);
+		rsm_imc_rx_unalloc(m, rx);
 		return st == -EINTR ? st : RSM_IMC_ST_LATEJOIN;
 	}
 	mutex_lock(&m->lock);
