@@ -74,7 +74,7 @@ static atomic_t rsm_imc_lk_all_waiters;
 
 /* Granted waiters on peers (struct rsm_imc_lkwaiter), told by the work. */
 static LIST_HEAD(rsm_imc_grants);
-static DEFINE_SPINLOCK(rsm_imc_grants_lock);
+static DEFINE_SPINLOCK(rsm_imc_grants_lock);	/* the list; a leaf */
 static void rsm_imc_grant_fn(struct work_struct *work);
 static DECLARE_WORK(rsm_imc_grant_work, rsm_imc_grant_fn);
 
@@ -462,7 +462,7 @@ struct rsm_imc_ep_end {
 };
 
 static LIST_HEAD(rsm_imc_ep_ends);
-static DEFINE_SPINLOCK(rsm_imc_ep_ends_lock);
+static DEFINE_SPINLOCK(rsm_imc_ep_ends_lock);	/* the list; a leaf */
 static void rsm_imc_lkhome_gone_fn(struct work_struct *work);
 static DECLARE_WORK(rsm_imc_ep_end_work, rsm_imc_lkhome_gone_fn);
 
