@@ -68,7 +68,8 @@ struct rsm_imc_lkhome {
 
 /* Every set homed here, for endpoint ends and listings. */
 static LIST_HEAD(rsm_imc_lkhomes);
-static DEFINE_MUTEX(rsm_imc_lkhomes_lock);	/* outside any set's lock */
+/* inside rsm_imc_reg_lock and a connection's lock, outside any set's lock */
+static DEFINE_MUTEX(rsm_imc_lkhomes_lock);
 
 static atomic_t rsm_imc_lk_all_waiters;
 
