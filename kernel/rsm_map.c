@@ -120,13 +120,15 @@ static void rsm_map_drop(struct rsm_import *imp, bool all)
 		imp->ndirty = 0;
 }
 
-/* Fetch page @idx of a remote segment into the cache.  RSMERR code. */
-static int rsm_map_fetch(struct rsm_import *imp, unsigned long idx,
-			 struct rsm_mpage **mpp)
+/*
+ * Fetch page @idx of a remote segment into the cache, over @ep (NULL: the
+ * import's endpoint has ended).  RSMERR code.
+ */
+static int rsm_map_fetch(struct rsm_import *imp, struct rsm_ep *ep,
+			 unsigned long idx, struct rsm_mpage **mpp)
 {
 	struct rsm_lbuf lb = {};
 	struct rsm_mpage *mp;
-	struct rsm_ep *ep;
 	int ret = 0;
 
 	mp = kzalloc(sizeof(*mp), GFP_KERNEL_ACCOUNT);
@@ -139,13 +141,11 @@ static int rsm_map_fetch(struct rsm_import *imp, unsigned long idx,
 	}
 	/* a connection without read permission sees zeros */
 	if (imp->perm & 0400) {
-		ep = rsm_ep_get_active(imp->conn, imp->ep_id);
 		if (ep) {
 			lb.pages = &mp->page;
 			ret = rsm_rdma_rw(ep, false, imp->keys, imp->chunk_shift,
 					  (u64)idx << PAGE_SHIFT, &lb, PAGE_SIZE,
 					  &imp->aborted, true);
-			rsm_ep_put_user(ep);
 			ret = rsm_import_xfer_status(imp, ret);
 		} else {
 			rsm_import_abort(imp);
@@ -183,6 +183,7 @@ static vm_fault_t rsm_map_fault_local(struct rsm_import *imp,
 static vm_fault_t rsm_map_fault_remote(struct rsm_import *imp,
 				       struct vm_fault *vmf, unsigned long idx)
 {
+	struct rsm_ep *ep;
 	struct rsm_mpage *mp;
 	struct page *page;
 	vm_fault_t ret;
@@ -196,7 +197,13 @@ static vm_fault_t rsm_map_fault_remote(struct rsm_import *imp,
 	if (!READ_ONCE(imp->aborted) &&
 	    READ_ONCE(imp->keys_gen) != READ_ONCE(imp->want_gen))
 		rsm_import_refresh_keys(imp);
-
+	/*
+	 * The endpoint before map_lock: the connection's lock is taken in
+	 * the RDMA CM's callbacks around calls into the provider (siw's
+	 * connect takes a socket lock), so it must not nest inside map_lock,
+	 * which mmap takes under mmap_lock.
+	 */
+	ep = rsm_ep_get_active(imp->conn, imp->ep_id);
 	mutex_lock(&imp->map_lock);
 	page = imp->scratch;
 	if (READ_ONCE(imp->aborted))
@@ -208,7 +215,7 @@ static vm_fault_t rsm_map_fault_remote(struct rsm_import *imp,
 			ret = VM_FAULT_NOPAGE;
 			goto out;
 		}
-		err = rsm_map_fetch(imp, idx, &mp);
+		err = rsm_map_fetch(imp, ep, idx, &mp);
 		if (err == RSMERR_CONN_ABORTED)
 			goto insert;
 		if (err) {
@@ -222,6 +229,8 @@ insert:
 	ret = vmf_insert_pfn(vmf->vma, vmf->address, page_to_pfn(page));
 out:
 	mutex_unlock(&imp->map_lock);
+	if (ep)
+		rsm_ep_put_user(ep);
 	return ret;
 }
 
@@ -543,6 +552,8 @@ int rsm_map_sync(struct rsm_import *imp)
 
 	if (imp->exp)
 		return READ_ONCE(imp->aborted) ? RSMERR_CONN_ABORTED : 0;
+	/* before map_lock, as in rsm_map_fault_remote() */
+	ep = rsm_ep_get_active(imp->conn, imp->ep_id);
 	mutex_lock(&imp->map_lock);
 	if (READ_ONCE(imp->aborted)) {
 		ret = RSMERR_CONN_ABORTED;
@@ -550,14 +561,12 @@ int rsm_map_sync(struct rsm_import *imp)
 	}
 	if (!imp->ndirty)
 		goto out;
-	ep = rsm_ep_get_active(imp->conn, imp->ep_id);
 	if (!ep) {
 		rsm_import_abort(imp);
 		ret = RSMERR_CONN_ABORTED;
 		goto out;
 	}
 	ret = rsm_map_writeback(imp, ep);
-	rsm_ep_put_user(ep);
 	if (ret == RSMERR_CONN_ABORTED)
 		goto out;
 	if (ret) {
@@ -567,6 +576,8 @@ int rsm_map_sync(struct rsm_import *imp)
 	}
 out:
 	mutex_unlock(&imp->map_lock);
+	if (ep)
+		rsm_ep_put_user(ep);
 	return ret;
 }
 
