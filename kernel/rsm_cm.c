@@ -144,10 +144,20 @@ static int rsm_cm_accept(struct rdma_cm_id *id, struct rsm_conn *conn,
 	if (rsm_auth_prove(ep, acc.mac))
 		goto err_unlock;
 	rsm_conn_param_fill(&param, ep, &acc, sizeof(acc));
-	if (rdma_accept(id, &param))
-		goto err_unlock;
+	mutex_unlock(&conn->lock);
+	/*
+	 * Not under the connection's lock: the provider's accept may take
+	 * socket locks (siw), which user copies nest in.  Nobody else knows
+	 * @ep yet.  A connection unconfigured meanwhile drops it when its
+	 * proof does not come.
+	 */
+	if (rdma_accept(id, &param)) {
+		rsm_ep_free_unused(ep);
+		return RSM_REJ_RESOURCES;
+	}
 	ep->connect_sent = true;
 	id->context = ep;
+	mutex_lock(&conn->lock);
 	rsm_conn_add_pending_locked(conn, ep);
 	mutex_unlock(&conn->lock);
 	return 0;
@@ -210,9 +220,11 @@ static void rsm_cm_route_resolved(struct rsm_ep *ep)
 	const char *why = NULL;
 
 	ctrl = rsm_ctrl_get_by_port(id->device, id->port_num);
+	mutex_lock(&ep->cm_lock);
 	mutex_lock(&conn->lock);
 	if (conn->ep != ep || ep->state == RSM_EP_DEAD) {
 		mutex_unlock(&conn->lock);
+		mutex_unlock(&ep->cm_lock);
 		rsm_ctrl_put(ctrl);
 		return;
 	}
@@ -229,14 +241,25 @@ static void rsm_cm_route_resolved(struct rsm_ep *ep)
 	rsm_auth_new_nonce(ep);
 	rsm_hello_fill(&hello, ep);
 	rsm_conn_param_fill(&param, ep, &hello, sizeof(hello));
-	if (rdma_connect_locked(id, &param)) {
-		why = "connect failed";
-		goto out;
-	}
-	ep->connect_sent = true;
 	ep->state = RSM_EP_CONNECTING;
+	mutex_unlock(&conn->lock);
+	/*
+	 * Under cm_lock only: the provider's connect may take socket locks
+	 * (siw), which user copies nest in, so the connection's lock (taken
+	 * under locks that mmap takes) must not be held here.  The destroy
+	 * work waits for cm_lock before the QP goes.
+	 */
+	if (rdma_connect_locked(id, &param))
+		why = "connect failed";
+	else
+		ep->connect_sent = true;
+	mutex_unlock(&ep->cm_lock);
+	if (why)
+		rsm_conn_fail(ep, why);
+	return;
 out:
 	mutex_unlock(&conn->lock);
+	mutex_unlock(&ep->cm_lock);
 	if (why)
 		rsm_conn_fail(ep, why);
 }

@@ -133,6 +133,8 @@ static void rsm_ep_destroy_work(struct work_struct *work)
 	struct rsm_conn *conn = ep->conn;
 
 	/* wait for a CM handler that may be setting up the QP right now */
+	mutex_lock(&ep->cm_lock);
+	mutex_unlock(&ep->cm_lock);
 	mutex_lock(&conn->lock);
 	mutex_unlock(&conn->lock);
 
@@ -179,6 +181,7 @@ struct rsm_ep *rsm_ep_alloc(struct rsm_conn *conn, bool active_side)
 	INIT_LIST_HEAD(&ep->pending_list);
 	init_rwsem(&ep->qp_rwsem);
 	init_rwsem(&ep->sq_rwsem);
+	mutex_init(&ep->cm_lock);
 	spin_lock_init(&ep->tx_lock);
 	rsm_ep_init_data(ep);
 	rsm_ctl_init(ep);

@@ -232,6 +232,13 @@ struct rsm_ep {
 
 	struct work_struct	destroy_work;
 	struct work_struct	fail_work;
+	/*
+	 * Held by the active side's CM handler across its connect, which
+	 * reaches the provider (siw's takes socket locks) and so must not
+	 * run under the connection's lock, which nests inside it; the
+	 * destroy work waits for it before the QP goes.
+	 */
+	struct mutex		cm_lock;
 
 	/* authentication (rsm_auth.c), set before the first message */
 	u8			nonce[RSM_WIRE_NONCE_LEN];
