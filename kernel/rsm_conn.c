@@ -232,8 +232,10 @@ static void rsm_conn_detach_locked(struct rsm_conn *conn, const char *why)
 	}
 	if (ep->state == RSM_EP_ACTIVE)
 		rsm_tp_conn_down(conn, ep->id);
+	spin_lock(&conn->ep_lock);
 	ep->state = RSM_EP_DEAD;
 	conn->ep = NULL;
+	spin_unlock(&conn->ep_lock);
 	/* the only way to destruction: waiters for answers learn it here */
 	rsm_rpc_fail_ep(ep);
 	queue_work(rsm_wq, &ep->destroy_work);
@@ -361,7 +363,9 @@ void rsm_conn_promote_locked(struct rsm_conn *conn, struct rsm_ep *ep)
 	ep->pending = false;
 	if (conn->ep)
 		rsm_conn_detach_locked(conn, "peer reconnected");
+	spin_lock(&conn->ep_lock);
 	conn->ep = ep;
+	spin_unlock(&conn->ep_lock);
 }
 
 /**
@@ -374,7 +378,9 @@ void rsm_conn_established_locked(struct rsm_conn *conn, struct rsm_ep *ep)
 	char name[RSM_NAME_MAX];
 
 	lockdep_assert_held(&conn->lock);
+	spin_lock(&conn->ep_lock);
 	ep->state = RSM_EP_ACTIVE;
+	spin_unlock(&conn->ep_lock);
 	ep->last_rx = jiffies;
 	conn->connects++;
 	if (conn->connects > 1)
@@ -422,7 +428,9 @@ static void rsm_conn_connect_work(struct work_struct *work)
 		mutex_unlock(&conn->lock);
 		return;
 	}
+	spin_lock(&conn->ep_lock);
 	conn->ep = ep;
+	spin_unlock(&conn->ep_lock);
 	/*
 	 * Under the lock, so that a concurrent removal sees the CM id; the
 	 * CM calls our handler from its own work, never from here.
@@ -505,6 +513,7 @@ struct rsm_conn *rsm_conn_create(u32 nodeid, const struct sockaddr *addr,
 		return ERR_PTR(-ENOMEM);
 	kref_init(&conn->ref);
 	mutex_init(&conn->lock);
+	spin_lock_init(&conn->ep_lock);
 	INIT_LIST_HEAD(&conn->list);
 	for (i = 0; i < RSM_TP_NCLIENTS; i++)
 		INIT_LIST_HEAD(&conn->objs[i]);

@@ -290,6 +290,14 @@ struct rsm_conn {
 	bool			initiator;	/* we connect actively */
 	bool			configured;	/* false once removed */
 	struct rsm_ep		*ep;
+	/*
+	 * @ep_lock: @ep and its endpoint's move to or from ACTIVE change
+	 * under it too (inside @lock), so that rsm_ep_get_active() needs
+	 * only it.  That one runs under mmap_lock (a remote mapping's
+	 * fault), and @lock is held across calls into the RDMA CM, which
+	 * take the CM's own mutex and, on siw, socket locks: lockdep.
+	 */
+	spinlock_t		ep_lock;
 	struct list_head	pending;	/* accepted, not yet proven */
 	unsigned int		npending;
 	unsigned int		retry_ms;

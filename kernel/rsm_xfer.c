@@ -52,13 +52,14 @@ struct rsm_ep *rsm_ep_get_active(struct rsm_conn *conn, u64 ep_id)
 {
 	struct rsm_ep *ep;
 
-	mutex_lock(&conn->lock);
+	/* not the connection's mutex: see rsm_conn's @ep_lock */
+	spin_lock(&conn->ep_lock);
 	ep = conn->ep;
 	if (ep && ep->state == RSM_EP_ACTIVE && (!ep_id || ep->id == ep_id))
 		atomic_inc(&ep->users);
 	else
 		ep = NULL;
-	mutex_unlock(&conn->lock);
+	spin_unlock(&conn->ep_lock);
 	return ep;
 }
 
