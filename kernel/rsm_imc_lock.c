@@ -241,22 +241,20 @@ static void rsm_imc_lk_cancel(const struct rsm_imc_plk *s,
 	rsm_ep_put_user(ep);
 }
 
-/**
- * rsm_imc_lk_granted - the home gave a waiter of this host its lock
- * @key: the lock set
- * @index: the lock
- * @wait: the waiter
- *
- * Return: false when there is no such waiter (it gave up).
+/*
+ * Wake waiter @wait for lock @index of set @key, if it asked home @home,
+ * module instance @boot (0: the home is this host).  Return: found.
  */
-bool rsm_imc_lk_granted(u32 key, u32 index, u64 wait)
+static bool rsm_imc_lk_wake(u32 key, u32 index, u64 wait, u32 home,
+			    u64 boot)
 {
 	struct rsm_imc_lkwait *w;
 	bool found = false;
 
 	spin_lock(&rsm_imc_lkwaits_lock);
 	list_for_each_entry(w, &rsm_imc_lkwaits, list) {
-		if (w->wait != wait || w->key != key || w->index != index)
+		if (w->wait != wait || w->key != key || w->index != index ||
+		    w->home != home || w->boot != boot)
 			continue;
 		w->granted = true;
 		wake_up(&w->wq);
@@ -265,6 +263,20 @@ bool rsm_imc_lk_granted(u32 key, u32 index, u64 wait)
 	}
 	spin_unlock(&rsm_imc_lkwaits_lock);
 	return found;
+}
+
+/**
+ * rsm_imc_lk_granted - the home, this host, gave a waiter here its lock
+ * @key: the lock set
+ * @index: the lock
+ * @wait: the waiter
+ *
+ * Return: false when there is no such waiter (it gave up).
+ */
+bool rsm_imc_lk_granted(u32 key, u32 index, u64 wait)
+{
+	return rsm_imc_lk_wake(key, index, wait,
+			       READ_ONCE(rsm_cluster.local_nodeid), 0);
 }
 
 /**
@@ -283,22 +295,10 @@ void rsm_imc_lkgrant_serve(struct rsm_ep *ep, const void *msg)
 		.index = le32_to_cpu(m->index), .wait = le64_to_cpu(m->wait),
 	};
 	u32 key = le32_to_cpu(m->key);
-	struct rsm_imc_lkwait *w;
-	bool found = false;
 
-	spin_lock(&rsm_imc_lkwaits_lock);
-	list_for_each_entry(w, &rsm_imc_lkwaits, list) {
-		/* only from the waiter's home, the instance it asked */
-		if (w->wait != q.wait || w->key != key || w->index != q.index ||
-		    w->home != ep->conn->nodeid || w->boot != ep->peer_boot)
-			continue;
-		w->granted = true;
-		wake_up(&w->wq);
-		found = true;
-		break;
-	}
-	spin_unlock(&rsm_imc_lkwaits_lock);
-	if (!found)
+	/* only from the waiter's home, the instance it asked */
+	if (!rsm_imc_lk_wake(key, q.index, q.wait, ep->conn->nodeid,
+			     ep->peer_boot))
 		rsm_imc_lk_oneway(ep, key, &q);
 }
 
