@@ -706,7 +706,9 @@ static int rsm_imc_lk_dealloc(struct rsm_imc_lkproc *lp, s32 id)
 	struct rsm_imc_plk *s;
 	int st = 0;
 
-	mutex_lock(&lp->lock);
+	/* another thread's lkalloc holds it while asking the coordinator */
+	if (mutex_lock_killable(&lp->lock))
+		return -EINTR;
 	s = xa_load(&lp->sets, id);
 	if (!s) {
 		st = RSM_IMC_ST_BADLOCK;
@@ -755,7 +757,8 @@ int rsm_imc_ioctl_lkop(struct rsm_imc_proc *pr, unsigned int cmd,
 	if (req.flags || req.wait > 1 ||
 	    (cmd == RSM_IOC_IMC_LKRELEASE && req.wait))
 		return RSM_IMC_ST_BADPARM;
-	mutex_lock(&lp->lock);
+	if (mutex_lock_killable(&lp->lock))
+		return -EINTR;
 	s = req.id > 0 ? xa_load(&lp->sets, req.id) : NULL;
 	if (s && req.index < s->count)
 		kref_get(&s->ref);
