@@ -415,29 +415,37 @@ static void rsm_conn_connect_work(struct work_struct *work)
 {
 	struct rsm_conn *conn = container_of(to_delayed_work(work),
 					     struct rsm_conn, connect_work);
-	struct rsm_ep *ep;
+	struct rsm_ep *ep = rsm_ep_alloc(conn, true);
 
-	mutex_lock(&conn->lock);
-	if (!conn->configured || conn->ep) {
+	if (!ep) {
+		mutex_lock(&conn->lock);
+		rsm_conn_schedule_connect(conn);
 		mutex_unlock(&conn->lock);
 		return;
 	}
-	ep = rsm_ep_alloc(conn, true);
-	if (!ep) {
-		rsm_conn_schedule_connect(conn);
+	/*
+	 * No RDMA CM call under the connection's lock: they take the CM's
+	 * global mutex, under which siw takes socket locks, which user
+	 * copies nest in.  The endpoint's cm_lock (taken before the
+	 * connection's lock, as the CM handlers do) covers them instead: its
+	 * destroy work waits for it, so a concurrent removal finds the CM id
+	 * set and the endpoint cannot go before we are done with it.
+	 */
+	mutex_lock(&ep->cm_lock);
+	mutex_lock(&conn->lock);
+	if (!conn->configured || conn->ep) {
 		mutex_unlock(&conn->lock);
+		mutex_unlock(&ep->cm_lock);
+		rsm_ep_free_unused(ep);
 		return;
 	}
 	spin_lock(&conn->ep_lock);
 	conn->ep = ep;
 	spin_unlock(&conn->ep_lock);
-	/*
-	 * Under the lock, so that a concurrent removal sees the CM id; the
-	 * CM calls our handler from its own work, never from here.
-	 */
-	if (rsm_cm_connect(ep))
-		rsm_conn_detach_locked(conn, "cannot start connecting");
 	mutex_unlock(&conn->lock);
+	if (rsm_cm_connect(ep))
+		rsm_conn_fail(ep, "cannot start connecting");
+	mutex_unlock(&ep->cm_lock);
 }
 
 /*

@@ -233,10 +233,12 @@ struct rsm_ep {
 	struct work_struct	destroy_work;
 	struct work_struct	fail_work;
 	/*
-	 * Held by the active side's CM handler across its connect, which
-	 * reaches the provider (siw's takes socket locks) and so must not
-	 * run under the connection's lock, which nests inside it; the
-	 * destroy work waits for it before the QP goes.
+	 * Held on the active side across its calls into the RDMA CM (create,
+	 * bind and resolve in the connect work; connect in the route
+	 * handler): they take the CM's global mutex and reach the provider
+	 * (siw takes socket locks), so they must not run under the
+	 * connection's lock, which nests inside this one.  The destroy work
+	 * waits for it before the CM id and the QP go.
 	 */
 	struct mutex		cm_lock;
 
@@ -280,6 +282,7 @@ struct rsm_ep {
  *
  * @lock protects @ep, @configured, the peer's controller identity and the
  * state counters written outside the data path.  Message counters are atomic.
+ * No RDMA CM call is made under @lock (see rsm_ep's @cm_lock).
  */
 struct rsm_conn {
 	struct list_head	list;		/* rsm_cluster.conns */
@@ -294,8 +297,8 @@ struct rsm_conn {
 	 * @ep_lock: @ep and its endpoint's move to or from ACTIVE change
 	 * under it too (inside @lock), so that rsm_ep_get_active() needs
 	 * only it.  That one runs under mmap_lock (a remote mapping's
-	 * fault), and @lock is held across calls into the RDMA CM, which
-	 * take the CM's own mutex and, on siw, socket locks: lockdep.
+	 * fault), and @lock is taken under locks that mmap also takes
+	 * (the IMC process lock, then rsm_cluster.lock for the status).
 	 */
 	spinlock_t		ep_lock;
 	struct list_head	pending;	/* accepted, not yet proven */

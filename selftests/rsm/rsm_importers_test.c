@@ -5,6 +5,7 @@
  * import it 64 times in all.  Each import writes its own slot; the
  * exporter finds every slot, and every import reads back all of them.
  */
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 
@@ -38,8 +39,13 @@ static int importer_proc(FIXTURE_DATA(node) *self, unsigned int g0,
 	if (write(done, "c", 1) != 1 || read(go, &c, 1) != 1)
 		return 101;
 	for (h = 0; h < nh; h++) {
+		int ret;
+
 		rsmt_fill_pattern(slot, SLOT, 0, 1000 + g0 + h);
-		bad += !!rsm_memseg_import_put(im[h], (g0 + h) * SLOT, slot, SLOT);
+		ret = rsm_memseg_import_put(im[h], (g0 + h) * SLOT, slot, SLOT);
+		if (ret)
+			fprintf(stderr, "# import %u: put: %d\n", g0 + h, ret);
+		bad += !!ret;
 	}
 	if (write(done, "w", 1) != 1 || read(go, &c, 1) != 1)
 		return 102;
@@ -53,18 +59,40 @@ static int importer_proc(FIXTURE_DATA(node) *self, unsigned int g0,
 	return bad > 99 ? 99 : bad;
 }
 
-/* Wait for one byte from each of @n processes on @fd, at most @s seconds. */
-static int wait_reports(int fd, int n, int s)
+/*
+ * Wait for one byte from each of @n processes on @fd, at most @s seconds.
+ * On a timeout, say which of @pid are gone (and how) and where the others
+ * are in the kernel, so that a failure in CI can be read.
+ */
+static int wait_reports(int fd, int n, int s, const pid_t *pid)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char c;
+	char c, path[64], buf[256];
+	int k, st, len, wfd;
 
 	while (n > 0) {
 		if (poll(&p, 1, s * 1000) != 1 || read(fd, &c, 1) != 1)
-			return -1;
+			goto stalled;
 		n--;
 	}
 	return 0;
+stalled:
+	for (k = 0; k < PROCS; k++) {
+		if (waitpid(pid[k], &st, WNOHANG) == pid[k]) {
+			fprintf(stderr, "# importing process %d: gone, status 0x%x\n",
+				k, st);
+			continue;
+		}
+		snprintf(path, sizeof(path), "/proc/%d/wchan", pid[k]);
+		wfd = open(path, O_RDONLY);
+		len = wfd < 0 ? -1 : read(wfd, buf, sizeof(buf) - 1);
+		if (wfd >= 0)
+			close(wfd);
+		buf[len < 0 ? 0 : len] = 0;
+		fprintf(stderr, "# importing process %d: running, waits in '%s'\n",
+			k, buf);
+	}
+	return -1;
 }
 
 NODE_TEST(sixty_four_importers_of_one_segment_all_read_and_write, 600)
@@ -94,7 +122,7 @@ NODE_TEST(sixty_four_importers_of_one_segment_all_read_and_write, 600)
 						    total, go[0], done[1]));
 			}
 		}
-		ASSERT_EQ(0, wait_reports(done[0], PROCS, STEP_S));
+		ASSERT_EQ(0, wait_reports(done[0], PROCS, STEP_S, pid));
 		ASSERT_EQ(0, rsmt_counts(&c));
 		EXPECT_EQ(self->base.imported_segments + per_node, c.imported_segments);
 	}
@@ -104,7 +132,7 @@ NODE_TEST(sixty_four_importers_of_one_segment_all_read_and_write, 600)
 		EXPECT_EQ(self->base.importers + total, c.importers);
 	} else {
 		ASSERT_EQ(PROCS, write(go[1], "gggg", PROCS));
-		ASSERT_EQ(0, wait_reports(done[0], PROCS, STEP_S));
+		ASSERT_EQ(0, wait_reports(done[0], PROCS, STEP_S, pid));
 	}
 	STEP("many.written");
 	if (self->me == EXPORTER)
