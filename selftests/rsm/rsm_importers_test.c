@@ -95,11 +95,22 @@ stalled:
 	return -1;
 }
 
+/* Let every process start its next phase. */
+static int go_all(int go[PROCS][2])
+{
+	int k;
+
+	for (k = 0; k < PROCS; k++)
+		if (write(go[k][1], "g", 1) != 1)
+			return -1;
+	return 0;
+}
+
 NODE_TEST(sixty_four_importers_of_one_segment_all_read_and_write, 600)
 {
 	const unsigned int total = MAX_IMPORTS, per_node = total / (self->n - 1);
 	const unsigned int g0 = (self->me - 2) * per_node, per_proc = per_node / PROCS;
-	int go[2] = { -1, -1 }, done[2] = { -1, -1 }, status;
+	int go[PROCS][2], done[2] = { -1, -1 }, status;
 	struct rsmt_counts c;
 	pid_t pid[PROCS];
 	unsigned int k, j;
@@ -109,17 +120,24 @@ NODE_TEST(sixty_four_importers_of_one_segment_all_read_and_write, 600)
 		export_as(_metadata, self, total * SLOT, SEG_MANY, 0, NULL, 0);
 	STEP("many.published");
 	if (self->me != EXPORTER) {
-		ASSERT_EQ(0, pipe(go));
+		/*
+		 * A pipe of its own per process: from one shared pipe, a
+		 * process done with a phase could take the byte that lets a
+		 * slower one start it.
+		 */
+		for (k = 0; k < PROCS; k++)
+			ASSERT_EQ(0, pipe(go[k]));
 		ASSERT_EQ(0, pipe(done));
 		for (k = 0; k < PROCS; k++) {
 			pid[k] = fork();
 			ASSERT_LE(0, pid[k]);
 			if (pid[k] == 0) {
-				/* see the parent's end: its exit ends the wait */
-				close(go[1]);
+				/* see the parent's ends: its exit ends the wait */
+				for (j = 0; j < PROCS; j++)
+					close(go[j][1]);
 				close(done[0]);
 				_exit(importer_proc(self, g0 + k * per_proc, per_proc,
-						    total, go[0], done[1]));
+						    total, go[k][0], done[1]));
 			}
 		}
 		ASSERT_EQ(0, wait_reports(done[0], PROCS, STEP_S, pid));
@@ -131,7 +149,7 @@ NODE_TEST(sixty_four_importers_of_one_segment_all_read_and_write, 600)
 		ASSERT_EQ(0, rsmt_counts(&c));
 		EXPECT_EQ(self->base.importers + total, c.importers);
 	} else {
-		ASSERT_EQ(PROCS, write(go[1], "gggg", PROCS));
+		ASSERT_EQ(0, go_all(go));
 		ASSERT_EQ(0, wait_reports(done[0], PROCS, STEP_S, pid));
 	}
 	STEP("many.written");
@@ -141,14 +159,16 @@ NODE_TEST(sixty_four_importers_of_one_segment_all_read_and_write, 600)
 							 1000 + j)) TH_LOG("slot %u", j);
 	STEP("many.checked");
 	if (self->me != EXPORTER) {
-		ASSERT_EQ(PROCS, write(go[1], "gggg", PROCS));
+		ASSERT_EQ(0, go_all(go));
 		for (k = 0; k < PROCS; k++) {
 			ASSERT_EQ(pid[k], waitpid(pid[k], &status, 0));
 			EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
 				TH_LOG("importing process %u: status 0x%x", k, status);
 		}
-		close(go[0]);
-		close(go[1]);
+		for (k = 0; k < PROCS; k++) {
+			close(go[k][0]);
+			close(go[k][1]);
+		}
 		close(done[0]);
 		close(done[1]);
 	}
