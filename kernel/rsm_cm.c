@@ -130,6 +130,8 @@ static int rsm_cm_accept(struct rdma_cm_id *id, struct rsm_conn *conn,
 	ep->ctrl = ctrl;
 	rsm_auth_new_nonce(ep);
 
+	/* as on the active side: cm_lock, then the connection's lock */
+	mutex_lock(&ep->cm_lock);
 	mutex_lock(&conn->lock);
 	ret = RSM_REJ_UNKNOWN_NODE;
 	if (!conn->configured || READ_ONCE(ctrl->removing))
@@ -144,26 +146,31 @@ static int rsm_cm_accept(struct rdma_cm_id *id, struct rsm_conn *conn,
 	if (rsm_auth_prove(ep, acc.mac))
 		goto err_unlock;
 	rsm_conn_param_fill(&param, ep, &acc, sizeof(acc));
+	/*
+	 * Listed before the accept: a removal of the peer or of the
+	 * controller meanwhile finds it, and so does the peer's first
+	 * message, which may come as soon as the QP is connected.  Its
+	 * destroy work waits for cm_lock, and the CM id is ours from now on.
+	 */
+	id->context = ep;
+	rsm_conn_add_pending_locked(conn, ep);
 	mutex_unlock(&conn->lock);
 	/*
 	 * Not under the connection's lock: the provider's accept may take
-	 * socket locks (siw), which user copies nest in.  Nobody else knows
-	 * @ep yet.  A connection unconfigured meanwhile drops it when its
-	 * proof does not come.
+	 * socket locks (siw), which user copies nest in.
 	 */
 	if (rdma_accept(id, &param)) {
-		rsm_ep_free_unused(ep);
-		return RSM_REJ_RESOURCES;
+		mutex_unlock(&ep->cm_lock);
+		rsm_conn_fail(ep, "accept failed");
+		return 0;	/* the destroy work destroys the id */
 	}
 	ep->connect_sent = true;
-	id->context = ep;
-	mutex_lock(&conn->lock);
-	rsm_conn_add_pending_locked(conn, ep);
-	mutex_unlock(&conn->lock);
+	mutex_unlock(&ep->cm_lock);
 	return 0;
 
 err_unlock:
 	mutex_unlock(&conn->lock);
+	mutex_unlock(&ep->cm_lock);
 	rsm_ep_free_unused(ep);
 	return ret;
 }
@@ -241,7 +248,7 @@ static void rsm_cm_route_resolved(struct rsm_ep *ep)
 	rsm_auth_new_nonce(ep);
 	rsm_hello_fill(&hello, ep);
 	rsm_conn_param_fill(&param, ep, &hello, sizeof(hello));
-	ep->state = RSM_EP_CONNECTING;
+	WRITE_ONCE(ep->state, RSM_EP_CONNECTING);
 	mutex_unlock(&conn->lock);
 	/*
 	 * Under cm_lock only: the provider's connect may take socket locks
@@ -324,7 +331,7 @@ static void rsm_cm_established(struct rsm_ep *ep, struct rdma_cm_event *ev)
 	else if (!why && rsm_msg_send_info(ep, mac))
 		why = "cannot send INFO";
 	if (!why) {
-		ep->state = RSM_EP_ESTABLISHED;
+		WRITE_ONCE(ep->state, RSM_EP_ESTABLISHED);
 		ep->last_rx = jiffies;
 		if (ep->peer_info_seen && !ep->pending)
 			rsm_conn_established_locked(conn, ep);

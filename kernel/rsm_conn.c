@@ -197,6 +197,8 @@ struct rsm_ep *rsm_ep_alloc(struct rsm_conn *conn, bool active_side)
 void rsm_ep_free_unused(struct rsm_ep *ep)
 {
 	rsm_msg_teardown(ep);
+	/* a QP event may have come between its creation and now */
+	cancel_work_sync(&ep->fail_work);
 	rsm_msg_free(ep);
 	rsm_ctrl_put(ep->ctrl);
 	rsm_conn_put(ep->conn);
@@ -218,6 +220,7 @@ static void rsm_conn_schedule_connect(struct rsm_conn *conn)
 static void rsm_conn_detach_locked(struct rsm_conn *conn, const char *why)
 {
 	struct rsm_ep *ep = conn->ep;
+	bool was_active;
 
 	lockdep_assert_held(&conn->lock);
 	if (!ep)
@@ -230,12 +233,14 @@ static void rsm_conn_detach_locked(struct rsm_conn *conn, const char *why)
 		rsm_info("node %u: attempt %u to connect failed (%s)\n",
 			 conn->nodeid, conn->failed_attempts, why);
 	}
-	if (ep->state == RSM_EP_ACTIVE)
-		rsm_tp_conn_down(conn, ep->id);
+	was_active = ep->state == RSM_EP_ACTIVE;
+	/* nobody gets it any more, then its clients hear that it went */
 	spin_lock(&conn->ep_lock);
-	ep->state = RSM_EP_DEAD;
+	WRITE_ONCE(ep->state, RSM_EP_DEAD);
 	conn->ep = NULL;
 	spin_unlock(&conn->ep_lock);
+	if (was_active)
+		rsm_tp_conn_down(conn, ep->id);
 	/* the only way to destruction: waiters for answers learn it here */
 	rsm_rpc_fail_ep(ep);
 	queue_work(rsm_wq, &ep->destroy_work);
@@ -427,7 +432,8 @@ static void rsm_conn_connect_work(struct work_struct *work)
 	 * No RDMA CM call under the connection's lock: they take the CM's
 	 * global mutex, under which siw takes socket locks, which user
 	 * copies nest in.  The endpoint's cm_lock (taken before the
-	 * connection's lock, as the CM handlers do) covers them instead: its
+	 * connection's lock, as in the route and connect request handlers)
+	 * covers them instead: its
 	 * destroy work waits for it, so a concurrent removal finds the CM id
 	 * set and the endpoint cannot go before we are done with it.
 	 */

@@ -198,10 +198,8 @@ static vm_fault_t rsm_map_fault_remote(struct rsm_import *imp,
 	    READ_ONCE(imp->keys_gen) != READ_ONCE(imp->want_gen))
 		rsm_import_refresh_keys(imp);
 	/*
-	 * The endpoint before map_lock: the connection's lock is taken in
-	 * the RDMA CM's callbacks around calls into the provider (siw's
-	 * connect takes a socket lock), so it must not nest inside map_lock,
-	 * which mmap takes under mmap_lock.
+	 * The endpoint before map_lock, which mmap takes under mmap_lock:
+	 * nothing that reaches the connection's state belongs inside it.
 	 */
 	ep = rsm_ep_get_active(imp->conn, imp->ep_id);
 	mutex_lock(&imp->map_lock);

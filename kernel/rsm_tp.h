@@ -185,7 +185,9 @@ struct rsm_ctl_q {
  * The CM id's context points here.  The endpoint holds a reference on its
  * connection and on its controller.  @state, @peer_info_seen, @pending,
  * @authed, @pending_list and the connection's @ep pointer change only under
- * the connection's lock; the QP and @pd are set up under that lock too.
+ * the connection's lock (@state to or from ACTIVE, and @ep, also under the
+ * connection's @ep_lock); the QP and @pd are set up under that lock too
+ * (rdma_create_qp(), which reaches neither the CM's mutex nor sockets).
  * An endpoint the passive side accepted stays off @conn->ep, on
  * @conn->pending, until the peer proved the cluster key (rsm(7)); the
  * completion handler reads @authed without the lock (it is set before the
@@ -233,12 +235,13 @@ struct rsm_ep {
 	struct work_struct	destroy_work;
 	struct work_struct	fail_work;
 	/*
-	 * Held on the active side across its calls into the RDMA CM (create,
-	 * bind and resolve in the connect work; connect in the route
-	 * handler): they take the CM's global mutex and reach the provider
-	 * (siw takes socket locks), so they must not run under the
-	 * connection's lock, which nests inside this one.  The destroy work
-	 * waits for it before the CM id and the QP go.
+	 * Held across the calls into the RDMA CM that set a connection up:
+	 * create, bind and resolve (the connect work), connect (the route
+	 * handler) and accept (the connect request handler).  They take the
+	 * CM's global mutex and reach the provider (siw takes socket locks),
+	 * so they must not run under the connection's lock, which is taken
+	 * inside this one.  @cm_id and @connect_sent are set under it; the
+	 * destroy work waits for it before the CM id and the QP go.
 	 */
 	struct mutex		cm_lock;
 
@@ -282,7 +285,8 @@ struct rsm_ep {
  *
  * @lock protects @ep, @configured, the peer's controller identity and the
  * state counters written outside the data path.  Message counters are atomic.
- * No RDMA CM call is made under @lock (see rsm_ep's @cm_lock).
+ * No RDMA CM call that connects, accepts, binds or resolves is made under
+ * @lock (see rsm_ep's @cm_lock).
  */
 struct rsm_conn {
 	struct list_head	list;		/* rsm_cluster.conns */

@@ -55,7 +55,8 @@ struct rsm_ep *rsm_ep_get_active(struct rsm_conn *conn, u64 ep_id)
 	/* not the connection's mutex: see rsm_conn's @ep_lock */
 	spin_lock(&conn->ep_lock);
 	ep = conn->ep;
-	if (ep && ep->state == RSM_EP_ACTIVE && (!ep_id || ep->id == ep_id))
+	if (ep && READ_ONCE(ep->state) == RSM_EP_ACTIVE &&
+	    (!ep_id || ep->id == ep_id))
 		atomic_inc(&ep->users);
 	else
 		ep = NULL;
