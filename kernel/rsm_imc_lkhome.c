@@ -29,6 +29,7 @@
 #define RSM_IMC_LK_WAITERS	4096	/* queued in one set */
 #define RSM_IMC_LK_NODE_WAITERS	1024	/* of them, from one node */
 #define RSM_IMC_LK_ALL_WAITERS	16384	/* queued in all sets homed here */
+#define RSM_IMC_LK_NODE_ALL	4096	/* of them, from one node */
 
 /*
  * A queued waiter: @r.owner of host @r.node, asking over @r.ep_id (0:
@@ -72,6 +73,8 @@ static LIST_HEAD(rsm_imc_lkhomes);
 static DEFINE_MUTEX(rsm_imc_lkhomes_lock);
 
 static atomic_t rsm_imc_lk_all_waiters;
+/* waiters of each node in all sets: no node keeps the others out */
+static atomic_t rsm_imc_lk_node_all[RSM_WIRE_NODES];
 
 /* Granted waiters on peers (struct rsm_imc_lkwaiter), told by the work. */
 static LIST_HEAD(rsm_imc_grants);
@@ -128,6 +131,7 @@ static void rsm_imc_lkhome_free(struct kref *ref)
 
 	for (i = 0; i < lk->count; i++)
 		list_for_each_entry_safe(wt, tmp, &lk->w[i].waiters, list) {
+			atomic_dec(&rsm_imc_lk_node_all[wt->r.node]);
 			atomic_dec(&rsm_imc_lk_all_waiters);
 			kfree(wt);
 		}
@@ -157,6 +161,7 @@ static void rsm_imc_unwait(struct rsm_imc_lkhome *lk,
 	list_del(&wt->list);
 	lk->nwaiters--;
 	lk->node_waiters[wt->r.node]--;
+	atomic_dec(&rsm_imc_lk_node_all[wt->r.node]);
 	atomic_dec(&rsm_imc_lk_all_waiters);
 }
 
@@ -235,19 +240,25 @@ static u32 rsm_imc_lk_take(struct rsm_imc_lkhome *lk,
 		if (rsm_imc_same_owner(&wt->r, q))
 			return RSM_IMC_LKR_BUSY;
 	if (lk->nwaiters >= RSM_IMC_LK_WAITERS ||
-	    lk->node_waiters[q->node] >= RSM_IMC_LK_NODE_WAITERS ||
-	    atomic_inc_return(&rsm_imc_lk_all_waiters) > RSM_IMC_LK_ALL_WAITERS)
-		goto busy;
+	    lk->node_waiters[q->node] >= RSM_IMC_LK_NODE_WAITERS)
+		return RSM_IMC_LKR_BUSY;
+	if (atomic_inc_return(&rsm_imc_lk_all_waiters) > RSM_IMC_LK_ALL_WAITERS)
+		goto busy_all;
+	if (atomic_inc_return(&rsm_imc_lk_node_all[q->node]) >
+	    RSM_IMC_LK_NODE_ALL)
+		goto busy_node;
 	wt = kzalloc(sizeof(*wt), GFP_KERNEL_ACCOUNT);
 	if (!wt)
-		goto busy;	/* the waiter asks again */
+		goto busy_node;	/* the waiter asks again */
 	wt->r = *q;
 	wt->key = lk->key;
 	list_add_tail(&wt->list, &w->waiters);
 	lk->nwaiters++;
 	lk->node_waiters[q->node]++;
 	return RSM_IMC_LKR_QUEUED;
-busy:
+busy_node:
+	atomic_dec(&rsm_imc_lk_node_all[q->node]);
+busy_all:
 	atomic_dec(&rsm_imc_lk_all_waiters);
 	return RSM_IMC_LKR_BUSY;
 }

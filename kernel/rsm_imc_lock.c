@@ -6,11 +6,8 @@
  * A libimc descriptor is one lock owner, with an owner id this host
  * gives it.  Lock sets are allocated through the registry like regions
  * (rsm_imc_alloc.c); each operation on a lock goes to the set's home
- * (rsm_imc_lkhome.c): by a call when that is this host, else by
- * RSM_MSG_IMC_LKOP.  A waiter that is queued there sleeps until the
- * home's RSM_MSG_IMC_LKGRANT (or call) wakes it, a signal comes (it then
- * cancels its place: IMC_INTR) or the endpoint to the home ends (it asks
- * again).  The descriptor's locks and places go when it is closed
+ * (rsm_imc_lkhome.c), as rsm_imc_lkcli.c asks it, and a waiter sleeps
+ * there.  The descriptor's locks and places go when it is closed
  * (RSM_IMC_LK_DROP), after what its transmit mappings hold was sent.
  */
 #include <linux/slab.h>
@@ -22,28 +19,8 @@
 #include "rsm_imc_reg.h"
 #include "rsm_imc_lock.h"
 
-#define RSM_IMC_LK_MS		5000	/* the home answers at once */
 #define RSM_IMC_LK_TRIES	3	/* a waiter whose home endpoint ended */
 #define RSM_IMC_MAX_LOCKSETS	1024	/* one process's */
-
-/*
- * struct rsm_imc_plk - a lock set a process allocated
- * @home: the set's home node
- * @home_boot: the home's module instance (its endpoints' peer_boot) when
- *	@held was last set (0: home here); the bits are void once no
- *	connection to that instance is up, as the home judges them
- * @held: the locks the process holds, under the process's lock
- * @dead: deallocated: operations still under way give back what they get
- */
-struct rsm_imc_plk {
-	struct kref		ref;
-	u32			key;
-	u32			count;
-	u32			home;
-	u64			home_boot;
-	DECLARE_BITMAP(held, RSM_IMC_LOCKS_MAX);
-	bool			dead;
-};
 
 /* struct rsm_imc_lkproc - one lock owner: a libimc descriptor */
 struct rsm_imc_lkproc {
@@ -52,68 +29,37 @@ struct rsm_imc_lkproc {
 	u32			owner;
 };
 
-/* A process sleeping for a lock its home queued it for. */
-struct rsm_imc_lkwait {
-	struct list_head	list;
-	const struct rsm_imc_plk *set;
-	u64			wait;
-	u64			ep_id;	/* it asked over; 0: the home is here */
-	u64			boot;	/* of the home, when asked */
-	u32			key, index, home;
-	bool			granted, lost;
-	wait_queue_head_t	wq;
-};
-
-static LIST_HEAD(rsm_imc_lkwaits);
-static DEFINE_SPINLOCK(rsm_imc_lkwaits_lock);	/* the list, the flags */
-static atomic64_t rsm_imc_wait_seq;
 /* lock owner ids of open descriptors: never two alike */
 static DEFINE_IDA(rsm_imc_owner_ida);
+/*
+ * Where the next search for a free owner id starts: ids go round rather
+ * than the lowest free one at once, so that what a home may still hold
+ * for a closed descriptor (a DROP lost with a connection) is not taken
+ * for the next descriptor's.
+ */
+static atomic_t rsm_imc_owner_next = ATOMIC_INIT(1);
+#define RSM_IMC_OWNER_MAX	0x7fffffff	/* bit 31 is rsm_imc_alloc.c's */
+
+static int rsm_imc_owner_alloc(void)
+{
+	int from = atomic_read(&rsm_imc_owner_next), id;
+
+	if (from < 1)
+		from = 1;
+	id = ida_alloc_range(&rsm_imc_owner_ida, from, RSM_IMC_OWNER_MAX,
+			     GFP_KERNEL);
+	if (id == -ENOSPC && from > 1)
+		id = ida_alloc_range(&rsm_imc_owner_ida, 1, RSM_IMC_OWNER_MAX,
+				     GFP_KERNEL);
+	if (id > 0)
+		atomic_set(&rsm_imc_owner_next,
+			   id == RSM_IMC_OWNER_MAX ? 1 : id + 1);
+	return id;
+}
 
 static void rsm_imc_plk_free(struct kref *ref)
 {
 	kfree(container_of(ref, struct rsm_imc_plk, ref));
-}
-
-/**
- * rsm_imc_lkproc_new - a new lock owner
- *
- * Return: it, or NULL.
- */
-struct rsm_imc_lkproc *rsm_imc_lkproc_new(void)
-{
-	struct rsm_imc_lkproc *lp = kzalloc(sizeof(*lp), GFP_KERNEL_ACCOUNT);
-	int owner;
-
-	if (!lp)
-		return NULL;
-	/* not zero; bit 31 is rsm_imc_alloc.c's */
-	owner = ida_alloc_range(&rsm_imc_owner_ida, 1, 0x7fffffff, GFP_KERNEL);
-	if (owner < 0) {
-		kfree(lp);
-		return NULL;
-	}
-	mutex_init(&lp->lock);
-	xa_init_flags(&lp->sets, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
-	lp->owner = owner;
-	return lp;
-}
-
-static bool rsm_imc_home_here(const struct rsm_imc_plk *s)
-{
-	return s->home == READ_ONCE(rsm_cluster.local_nodeid);
-}
-
-/* An endpoint to module instance @boot of @node (a user reference), or NULL. */
-static struct rsm_ep *rsm_imc_boot_ep(u32 node, u64 boot)
-{
-	struct rsm_ep *ep = rsm_cluster_active_ep(node);
-
-	if (ep && ep->peer_boot != boot) {
-		rsm_ep_put_user(ep);
-		ep = NULL;
-	}
-	return ep;
 }
 
 /* Void @s's held locks if their home instance is unreachable.  Locked. */
@@ -130,269 +76,27 @@ static void rsm_imc_plk_check(struct rsm_imc_plk *s)
 		bitmap_zero(s->held, RSM_IMC_LOCKS_MAX);
 }
 
-/*
- * The endpoint to @s's home in *@ep (a user reference), NULL when the home
- * is this host.  Return: 0 or -ENOTCONN.
- */
-static int rsm_imc_home_ep(const struct rsm_imc_plk *s, struct rsm_ep **ep)
-{
-	*ep = NULL;
-	if (rsm_imc_home_here(s))
-		return 0;
-	*ep = rsm_cluster_active_ep(s->home);
-	return *ep ? 0 : -ENOTCONN;
-}
-
-static void rsm_imc_lkop_msg(struct rsm_msg_imc_lkop *m, u32 key,
-			     const struct rsm_imc_lkreq *q)
-{
-	memset(m, 0, sizeof(*m));
-	m->hdr.type = cpu_to_le16(RSM_MSG_IMC_LKOP);
-	m->hdr.len = cpu_to_le32(sizeof(*m));
-	m->key = cpu_to_le32(key);
-	m->op = cpu_to_le32(q->op);
-	m->index = cpu_to_le32(q->index);
-	m->owner = cpu_to_le32(q->owner);
-	m->pid = cpu_to_le32(q->pid);
-	m->wait = cpu_to_le64(q->wait);
-}
-
-/* Apply @q at this host, the set's home, as this host's. */
-static u32 rsm_imc_lk_here(u32 key, const struct rsm_imc_lkreq *q)
-{
-	struct rsm_imc_lkreq lq = *q;
-
-	lq.node = READ_ONCE(rsm_cluster.local_nodeid);
-	lq.ep_id = 0;
-	return rsm_imc_lkhome_op(key, &lq);
-}
-
-/* A one-way operation (CANCEL, DROP) to the home of @key over @ep. */
-static void rsm_imc_lk_oneway(struct rsm_ep *ep, u32 key,
-			      const struct rsm_imc_lkreq *q)
-{
-	struct rsm_msg_imc_lkop m;
-
-	rsm_imc_lkop_msg(&m, key, q);
-	/* lost with the connection, whose end frees it all at the home */
-	if (rsm_msg_send_wait(ep, &m, sizeof(m)))
-		rsm_conn_fail(ep, "cannot tell a lock's home");
-}
-
 /**
- * rsm_imc_lk_drop_there - owner @owner (of this host) has no locks of
- * set @key any more (its creation was given up); to the home over @ep
- * @ep: the endpoint to the set's home
- * @key: the lock set
- * @owner: the lock owner id
- */
-void rsm_imc_lk_drop_there(struct rsm_ep *ep, u32 key, u32 owner)
-{
-	struct rsm_imc_lkreq q = { .op = RSM_IMC_LK_DROP, .owner = owner };
-
-	rsm_imc_lk_oneway(ep, key, &q);
-}
-
-/*
- * Apply @q to set @s at its home, over @ep (NULL: the home is here).
- * Return: 0, an RSM_IMC_LKR_* status, -ENOTCONN (the home did not answer),
- * -ENOMEM or -EINTR (killed; the descriptor's end drops it all).
- */
-static int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
-			  const struct rsm_imc_lkreq *q, struct rsm_ep *ep)
-{
-	const struct rsm_msg_imc_lkop_reply *rep;
-	struct rsm_msg_imc_lkop m;
-	struct rsm_rpc *rpc;
-	int ret;
-
-	if (!ep)
-		return rsm_imc_lk_here(s->key, q);
-	rsm_imc_lkop_msg(&m, s->key, q);
-	ret = rsm_imc_call(ep, &m, sizeof(m), RSM_IMC_LK_MS,
-			   "lock operation not answered", NULL, 0, 0, &rpc);
-	if (ret)
-		return ret == -EINTR || ret == -ENOMEM ? ret : -ENOTCONN;
-	rep = (const void *)rpc->reply;
-	ret = le32_to_cpu(rep->status);
-	kfree(rpc);
-	return ret;
-}
-
-/*
- * Cancel waiter @q->wait at the home (it gave up, or its endpoint ended),
- * one way, to home instance @boot (0: the home is here).
- */
-static void rsm_imc_lk_cancel(const struct rsm_imc_plk *s,
-			      struct rsm_imc_lkreq *q, u64 boot)
-{
-	struct rsm_ep *ep;
-
-	q->op = RSM_IMC_LK_CANCEL;
-	if (!boot) {
-		rsm_imc_lk_here(s->key, q);
-		return;
-	}
-	/* with every connection to that instance gone, so is the place */
-	ep = rsm_imc_boot_ep(s->home, boot);
-	if (!ep)
-		return;
-	rsm_imc_lk_oneway(ep, s->key, q);
-	rsm_ep_put_user(ep);
-}
-
-/*
- * Wake waiter @wait for lock @index of set @key, if it asked home @home,
- * module instance @boot (0: the home is this host).  Return: found.
- */
-static bool rsm_imc_lk_wake(u32 key, u32 index, u64 wait, u32 home,
-			    u64 boot)
-{
-	struct rsm_imc_lkwait *w;
-	bool found = false;
-
-	spin_lock(&rsm_imc_lkwaits_lock);
-	list_for_each_entry(w, &rsm_imc_lkwaits, list) {
-		if (w->wait != wait || w->key != key || w->index != index ||
-		    w->home != home || w->boot != boot)
-			continue;
-		w->granted = true;
-		wake_up(&w->wq);
-		found = true;
-		break;
-	}
-	spin_unlock(&rsm_imc_lkwaits_lock);
-	return found;
-}
-
-/**
- * rsm_imc_lk_granted - the home, this host, gave a waiter here its lock
- * @key: the lock set
- * @index: the lock
- * @wait: the waiter
+ * rsm_imc_lkproc_new - a new lock owner
  *
- * Return: false when there is no such waiter (it gave up).
+ * Return: it, or NULL.
  */
-bool rsm_imc_lk_granted(u32 key, u32 index, u64 wait)
+struct rsm_imc_lkproc *rsm_imc_lkproc_new(void)
 {
-	return rsm_imc_lk_wake(key, index, wait,
-			       READ_ONCE(rsm_cluster.local_nodeid), 0);
-}
+	struct rsm_imc_lkproc *lp = kzalloc(sizeof(*lp), GFP_KERNEL_ACCOUNT);
+	int owner;
 
-/**
- * rsm_imc_lkgrant_serve - a home's RSM_MSG_IMC_LKGRANT
- * @ep: endpoint it came on
- * @msg: the grant, checked
- *
- * A grant for no waiter here (it gave up) goes back at once: its cancel
- * may have been lost with an endpoint.
- */
-void rsm_imc_lkgrant_serve(struct rsm_ep *ep, const void *msg)
-{
-	const struct rsm_msg_imc_lkgrant *m = msg;
-	struct rsm_imc_lkreq q = {
-		.op = RSM_IMC_LK_CANCEL, .owner = le32_to_cpu(m->owner),
-		.index = le32_to_cpu(m->index), .wait = le64_to_cpu(m->wait),
-	};
-	u32 key = le32_to_cpu(m->key);
-
-	/* only from the waiter's home, the instance it asked */
-	if (!rsm_imc_lk_wake(key, q.index, q.wait, ep->conn->nodeid,
-			     ep->peer_boot))
-		rsm_imc_lk_oneway(ep, key, &q);
-}
-
-/**
- * rsm_imc_lk_ep_gone - waiters that asked over an endpoint that ended
- * ask again
- * @ep_id: the endpoint
- */
-void rsm_imc_lk_ep_gone(u64 ep_id)
-{
-	struct rsm_imc_lkwait *w;
-
-	spin_lock(&rsm_imc_lkwaits_lock);
-	list_for_each_entry(w, &rsm_imc_lkwaits, list) {
-		if (!w->ep_id || w->ep_id != ep_id)
-			continue;
-		w->lost = true;
-		wake_up(&w->wq);
+	if (!lp)
+		return NULL;
+	owner = rsm_imc_owner_alloc();
+	if (owner < 0) {
+		kfree(lp);
+		return NULL;
 	}
-	spin_unlock(&rsm_imc_lkwaits_lock);
-}
-
-/* Sleep until queued waiter @w is granted, lost or signalled. */
-static int rsm_imc_lk_sleep(struct rsm_imc_lkwait *w)
-{
-	int ret = wait_event_interruptible(w->wq, READ_ONCE(w->granted) ||
-					   READ_ONCE(w->lost));
-
-	spin_lock(&rsm_imc_lkwaits_lock);
-	list_del_init(&w->list);
-	spin_unlock(&rsm_imc_lkwaits_lock);
-	if (w->granted)
-		return 0;
-	return w->lost ? -ENOTCONN : ret;
-}
-
-/* Ask once for lock @q->index over @ep (NULL: home here); may sleep. */
-static int rsm_imc_lk_try_ep(const struct rsm_imc_plk *s,
-			     struct rsm_imc_lkreq *q, struct rsm_ep *ep)
-{
-	struct rsm_imc_lkwait w = {
-		.set = s, .key = s->key, .index = q->index, .home = s->home,
-		.wait = q->wait, .ep_id = ep ? ep->id : 0,
-		.boot = ep ? ep->peer_boot : 0,
-	};
-	int ret;
-
-	if (q->op == RSM_IMC_LK_TRY) {
-		ret = rsm_imc_lk_ask(s, q, ep);
-		/* not answered, yet maybe taken: give it back */
-		if (ret == -ENOTCONN)
-			rsm_imc_lk_cancel(s, q, w.boot);
-		return ret;
-	}
-	/* known before asking: the grant can come before the answer */
-	init_waitqueue_head(&w.wq);
-	spin_lock(&rsm_imc_lkwaits_lock);
-	list_add_tail(&w.list, &rsm_imc_lkwaits);
-	spin_unlock(&rsm_imc_lkwaits_lock);
-	ret = rsm_imc_lk_ask(s, q, ep);
-	if (ret == RSM_IMC_LKR_QUEUED) {
-		ret = rsm_imc_lk_sleep(&w);
-		/* gave up, or asks again: the place or its grant goes back */
-		if (ret)
-			rsm_imc_lk_cancel(s, q, w.boot);
-		return ret == -ERESTARTSYS ? -EINTR : ret;
-	}
-	spin_lock(&rsm_imc_lkwaits_lock);
-	list_del(&w.list);
-	spin_unlock(&rsm_imc_lkwaits_lock);
-	return ret;
-}
-
-/*
- * One attempt at lock @q->index, as a new waiter.  *@boot: the home
- * instance it asked (0: home here).  Return: an RSM_IMC_LKR_* status or
- * an errno (-ENOTCONN: the home could not be asked, or the endpoint
- * ended).
- */
-static int rsm_imc_lk_try(const struct rsm_imc_plk *s,
-			  struct rsm_imc_lkreq *q, u64 *boot)
-{
-	struct rsm_ep *ep;
-	int ret;
-
-	q->wait = atomic64_inc_return(&rsm_imc_wait_seq);
-	ret = rsm_imc_home_ep(s, &ep);
-	if (ret)
-		return ret;
-	*boot = ep ? ep->peer_boot : 0;
-	ret = rsm_imc_lk_try_ep(s, q, ep);
-	if (ep)
-		rsm_ep_put_user(ep);
-	return ret;
+	mutex_init(&lp->lock);
+	xa_init_flags(&lp->sets, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	lp->owner = owner;
+	return lp;
 }
 
 static void rsm_imc_lk_drop(struct rsm_imc_lkproc *lp,
@@ -441,8 +145,12 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 		}
 		mutex_unlock(&lp->lock);
 		if (dead) {
-			/* deallocated meanwhile: what this got goes back */
-			rsm_imc_lk_drop(lp, s);
+			/*
+			 * Deallocated meanwhile: what this try got goes back
+			 * (only it: the key may have a new set of ours now)
+			 */
+			if (!ret)
+				rsm_imc_lk_cancel(s, &q, boot);
 			return RSM_IMC_ST_BADLOCK;
 		}
 		return ret ? RSM_IMC_ST_LOCKPRIOR : 0;
@@ -495,21 +203,26 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 	bool held;
 	int ret;
 
+	/*
+	 * The bit goes before the lock does: another thread of the process
+	 * that gets the lock next sets it after the home has freed it.
+	 */
 	mutex_lock(&lp->lock);
 	rsm_imc_plk_check(s);
-	held = test_bit(index, s->held);
+	held = test_and_clear_bit(index, s->held);
 	mutex_unlock(&lp->lock);
 	if (!held)
 		return RSM_IMC_ST_LOCKNOTHELD;
 	/* release semantics: the next holder reads what this one wrote */
-	if (rsm_imc_proc_flush(pr))
-		return -EINTR;
-	ret = rsm_imc_lk_give_back(s, &q);
-	if (ret == -EINTR)
+	ret = rsm_imc_proc_flush(pr) ? -EINTR : rsm_imc_lk_give_back(s, &q);
+	if (ret == -EINTR) {
+		/* still held (or given back and taken again by us) */
+		mutex_lock(&lp->lock);
+		if (!s->dead)
+			set_bit(index, s->held);
+		mutex_unlock(&lp->lock);
 		return ret;
-	mutex_lock(&lp->lock);
-	clear_bit(index, s->held);
-	mutex_unlock(&lp->lock);
+	}
 	switch (ret) {
 	case 0:
 		return 0;
@@ -685,21 +398,6 @@ int rsm_imc_ioctl_lkalloc(struct rsm_imc_proc *pr, void __user *uarg)
 	return -EFAULT;
 }
 
-/* Another thread's waits in the deallocated set @s end (BADLOCK). */
-static void rsm_imc_lk_wake_set(const struct rsm_imc_plk *s)
-{
-	struct rsm_imc_lkwait *w;
-
-	spin_lock(&rsm_imc_lkwaits_lock);
-	list_for_each_entry(w, &rsm_imc_lkwaits, list) {
-		if (w->set != s)
-			continue;
-		w->lost = true;
-		wake_up(&w->wq);
-	}
-	spin_unlock(&rsm_imc_lkwaits_lock);
-}
-
 /* imc_lkdealloc(3): Return: 0 or a status. */
 static int rsm_imc_lk_dealloc(struct rsm_imc_lkproc *lp, s32 id)
 {
@@ -813,12 +511,4 @@ int rsm_imc_ioctl_locksets(void __user *uarg)
 		ret = -EFAULT;
 	kvfree(out);
 	return ret;
-}
-
-/**
- * rsm_imc_lk_exit - module exit: no process has a lock set left
- */
-void rsm_imc_lk_exit(void)
-{
-	WARN_ON(!list_empty(&rsm_imc_lkwaits));
 }

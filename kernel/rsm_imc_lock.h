@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * rsm: Memory Channel lock sets, shared by rsm_imc_lkhome.c (a set's
- * locks at its home) and rsm_imc_lock.c (processes' lock sets and their
- * operations).
+ * locks at its home), rsm_imc_lkcli.c (what processes ask the home) and
+ * rsm_imc_lock.c (processes' lock sets and their operations).
  */
 #ifndef _RSM_IMC_LOCK_H
 #define _RSM_IMC_LOCK_H
@@ -27,11 +27,43 @@ struct rsm_imc_lkreq {
 	u64	wait;
 };
 
+/*
+ * struct rsm_imc_plk - a lock set a process allocated
+ * @home: the set's home node
+ * @home_boot: the home's module instance (its endpoints' peer_boot) when
+ *	@held was last set (0: home here); the bits are void once no
+ *	connection to that instance is up, as the home judges them
+ * @held: the locks the process holds, under the process's lock
+ * @dead: deallocated: operations still under way give back what they get
+ */
+struct rsm_imc_plk {
+	struct kref		ref;
+	u32			key;
+	u32			count;
+	u32			home;
+	u64			home_boot;
+	DECLARE_BITMAP(held, RSM_IMC_LOCKS_MAX);
+	bool			dead;
+};
+
+/* rsm_imc_lkcli.c */
+bool rsm_imc_home_here(const struct rsm_imc_plk *s);
+struct rsm_ep *rsm_imc_boot_ep(u32 node, u64 boot);
+u32 rsm_imc_lk_here(u32 key, const struct rsm_imc_lkreq *q);
+void rsm_imc_lk_oneway(struct rsm_ep *ep, u32 key,
+		       const struct rsm_imc_lkreq *q);
+int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
+		   const struct rsm_imc_lkreq *q, struct rsm_ep *ep);
+void rsm_imc_lk_cancel(const struct rsm_imc_plk *s,
+		       const struct rsm_imc_lkreq *q, u64 boot);
+int rsm_imc_lk_try(const struct rsm_imc_plk *s, struct rsm_imc_lkreq *q,
+		   u64 *boot);
+void rsm_imc_lk_wake_set(const struct rsm_imc_plk *s);
+
 /* rsm_imc_lkhome.c */
 u32 rsm_imc_lkhome_op(u32 key, const struct rsm_imc_lkreq *q);
 int rsm_imc_lkhome_holders(u32 key, struct rsm_imc_lk_holder *out, u32 max);
 
-/* rsm_imc_lock.c */
 bool rsm_imc_lk_granted(u32 key, u32 index, u64 wait);
 
 #endif /* _RSM_IMC_LOCK_H */
