@@ -2,22 +2,27 @@
 /*
  * Clusterwide lock sets (IMC.md 3.11-3.14, 5.3; checks 43-52, 54, 55):
  * creation holding lock 0, joining, sizes, the statuses of every call,
- * waiting across hosts, a killed holder, a signal to a waiter, and
- * mutual exclusion of 2 processes per node over a coherent region.
+ * waiting across hosts, a killed holder, a signal to a waiter, a waiter
+ * killed as its grant comes (its descriptor shared by fork), the cluster's
+ * room for lock sets (IMC_MCFULL), and mutual exclusion of 2 processes per
+ * node over a coherent region.
  * 2 or 3 nodes; runs after imc_cluster_test, which makes every node a
  * member.  Each test uses its own keys.
  */
 #include <sys/imc.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
 #include "rsm_cluster.h"
+#include "rsm_ioctl.h"
 
 #define STEP_S		120
 #define NOBODY		65534
@@ -482,6 +487,150 @@ TEST_F_TIMEOUT(imc, two_processes_per_host_count_without_losing_an_update,
 	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
 	EXPECT_EQ(IMC_SUCCESS, imc_asdetach(id));
 	EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
+}
+
+#define FULL_FIRST	600	/* sets the last node takes first */
+#define FULL_ALL	1024	/* lock sets in the cluster at most */
+
+/*
+ * Allocate one-lock sets on keys KEY(1000 + @from ..) into @lk until one
+ * is refused or @max were made; the number made, its status in @st.
+ */
+static int alloc_sets(imc_lkid_t *lk, int from, int max, int *st)
+{
+	int k, c;
+
+	for (k = 0; k < max; k++) {
+		c = 1;
+		*st = imc_lkalloc(KEY(1000 + from + k), &c, IMC_LKU, 0, &lk[k]);
+		if (*st != IMC_SUCCESS)
+			break;
+	}
+	return k;
+}
+
+TEST_F_TIMEOUT(imc, lock_sets_beyond_the_clusters_room_are_mcfull, 600)
+{
+	static imc_lkid_t lk[FULL_ALL + 1];
+	int n = 0, st = IMC_SUCCESS, k, c = 1;
+
+	rsmt_step_test("imc.lock.full");
+	/* the last node takes most of the room, over the wire */
+	if (self->node == self->last) {
+		n = alloc_sets(lk, 0, FULL_FIRST, &st);
+		ASSERT_EQ(IMC_SUCCESS, st);
+	}
+	ASSERT_EQ(0, rsmt_step("first", STEP_S));
+	/* node 1 (the coordinator) fills the rest and one more is refused */
+	if (self->node == 1) {
+		n = alloc_sets(lk, FULL_FIRST, FULL_ALL, &st);
+		EXPECT_EQ(IMC_MCFULL, st);
+		EXPECT_EQ(FULL_ALL - FULL_FIRST, n);
+		/* a refusal changes nothing: no set of that key exists */
+		EXPECT_EQ(IMC_MCFULL, imc_lkalloc(KEY(1000 + FULL_FIRST + n), &c,
+						  IMC_LKU, 0, &lk[n]));
+	}
+	ASSERT_EQ(0, rsmt_step("full", STEP_S));
+	/* room made by one set's end is there for the next */
+	if (self->node == self->last)
+		EXPECT_EQ(IMC_SUCCESS, imc_lkdealloc(lk[--n]));
+	ASSERT_EQ(0, rsmt_step("one.freed", STEP_S));
+	if (self->node == 1) {
+		EXPECT_EQ(IMC_SUCCESS, imc_lkalloc(KEY(1000 + FULL_ALL), &c,
+						   IMC_LKU, 0, &lk[n]));
+		n++;
+	}
+	for (k = 0; k < n; k++)
+		EXPECT_EQ(IMC_SUCCESS, imc_lkdealloc(lk[k]));
+	ASSERT_EQ(0, rsmt_step("done", STEP_S));
+	EXPECT_EQ(0, rsmt_imc_idle(60, true));
+}
+
+#define SHARED_ROUNDS	8
+
+/*
+ * A waiter killed while its grant may be on the way, in a child sharing
+ * its parent's descriptor: the grant either reached it (the descriptor,
+ * which lives on in the parent, holds the lock: IMC_LOCKPRIOR there) or
+ * went back (the lock is free); never a lock nobody can give back.  The
+ * waiter is on the set's home (node 1) in even rounds, on the last node
+ * (its grant comes by message) in odd ones.
+ */
+TEST_F_TIMEOUT(imc, a_waiter_killed_as_its_grant_comes_leaves_no_ghost_holder,
+	       600)
+{
+	struct rsm_ioc_imc_lkalloc al = { .key = KEY(130), .count = 1,
+					  .perm = IMC_LKU | IMC_LKO };
+	struct rsm_ioc_imc_lkop op = { .index = 0 };
+	int c = 1, fd, round, st, got = 0, back = 0, waiter, holder;
+	char step[32];
+	pid_t pid = 0;
+
+	rsmt_step_test("imc.lock.shared");
+	if (self->node != 1)
+		ASSERT_EQ(0, rsmt_step("created", STEP_S));
+	ASSERT_EQ(IMC_SUCCESS, imc_lkalloc(KEY(130), &c, IMC_LKU | IMC_LKO, 0,
+					   &self->lk));
+	/* a descriptor of its own, shared with each child by fork */
+	fd = open(RSM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, RSM_IOC_IMC_LKALLOC, &al));
+	op.id = al.id;
+	if (self->node == 1)
+		ASSERT_EQ(0, rsmt_step("created", STEP_S));
+	for (round = 0; round < SHARED_ROUNDS; round++) {
+		waiter = round % 2 ? self->last : 1;
+		holder = round % 2 ? 1 : self->last;
+		if (self->node == holder)
+			ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(self->lk, 0, 0,
+							     IMC_LOCKWAIT));
+		snprintf(step, sizeof(step), "held.%d", round);
+		ASSERT_EQ(0, rsmt_step(step, STEP_S));
+		if (self->node == waiter) {
+			pid = fork();
+			ASSERT_LE(0, pid);
+			if (pid == 0) {
+				op.wait = 1;
+				_exit(ioctl(fd, RSM_IOC_IMC_LKACQUIRE, &op) ?
+				      1 : 0);
+			}
+			usleep(500 * 1000);	/* it waits at the home now */
+		}
+		snprintf(step, sizeof(step), "waiting.%d", round);
+		ASSERT_EQ(0, rsmt_step(step, STEP_S));
+		/* the release and the kill close together, spread a little */
+		if (self->node == holder)
+			EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(self->lk, 0));
+		if (self->node == waiter) {
+			usleep(round / 2 * 3000);
+			kill(pid, SIGKILL);
+			ASSERT_EQ(pid, waitpid(pid, &st, 0));
+			/* whichever way it went, the descriptor can tell */
+			op.wait = 0;
+			st = ioctl(fd, RSM_IOC_IMC_LKACQUIRE, &op);
+			EXPECT_TRUE(st == 0 || st == -IMC_LOCKPRIOR)
+				TH_LOG("round %d: %d", round, st);
+			got += st == -IMC_LOCKPRIOR;
+			back += st == 0;
+			EXPECT_EQ(0, ioctl(fd, RSM_IOC_IMC_LKRELEASE, &op));
+		}
+		snprintf(step, sizeof(step), "checked.%d", round);
+		ASSERT_EQ(0, rsmt_step(step, STEP_S));
+		/* and then it is free for anyone */
+		if (self->node == holder) {
+			EXPECT_EQ(IMC_SUCCESS, imc_lkacquire(self->lk, 0, 0,
+							     IMC_LOCKNOWAIT));
+			EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(self->lk, 0));
+		}
+		snprintf(step, sizeof(step), "free.%d", round);
+		ASSERT_EQ(0, rsmt_step(step, STEP_S));
+	}
+	if (self->node == 1 || self->node == self->last)
+		TH_LOG("the killed waiters here got the lock %d times, it went back %d times",
+		       got, back);
+	close(fd);
+	EXPECT_EQ(IMC_SUCCESS, imc_lkdealloc(self->lk));
+	ASSERT_EQ(0, rsmt_step("gone", STEP_S));
 }
 
 TEST_HARNESS_MAIN

@@ -8,10 +8,14 @@
  * carrying data while rail 1 is down on one node (its writes fail over to
  * the other controller, and the retransmit protocol of imc_ckerrcnt_mr(3)
  * ends with identical copies); a lock stays with its holder while either
- * of its host's rails is down.  2 or 3 nodes; runs after
+ * of its host's rails is down; and the Ingres update loop (IMC.md 3.9:
+ * lock, read the receive copy, write by the retransmit protocol, wait for
+ * the loopback, release) loses and doubles no update while the last node's
+ * rails go down and up, one after the other.  2 or 3 nodes; runs after
  * imc_cluster_test, which makes every node a member.
  */
 #include <sys/imc.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +34,9 @@
 #define RECORDS		40
 #define KEY_BULK	0x6d003
 #define KEY_LOCK	0x6d004
+#define KEY_ILOCK	0x6d005
+#define KEY_IDATA	0x6d006
+#define KEY_WLOCK	0x6d007
 #define BULK		(1 << 20)
 
 #define NEED_TWO_RAILS()						\
@@ -464,6 +471,292 @@ TEST_F_TIMEOUT(imc, a_lock_stays_with_its_holder_while_one_of_its_rails_is_down,
 	EXPECT_EQ(IMC_SUCCESS, imc_lkdealloc(lk));
 	EXPECT_EQ(IMC_SUCCESS, wait_rails(3, 120));
 	ASSERT_EQ(0, rsmt_step("done", STEP_S));
+}
+
+/* Malformed peer messages this node counted, or -1. */
+static long long bad_msgs(void)
+{
+	struct rsm_status st;
+	long long n;
+
+	if (rsmt_status(&st))
+		return -1;
+	n = (long long)st.hdr->bad_msgs;
+	rsm_status_free(&st);
+	return n;
+}
+
+TEST_F_TIMEOUT(imc, a_waiter_keeps_its_place_while_the_rails_it_asks_over_fail,
+	       900)
+{
+	static const char *const links[] = { "eth0", "eth1" };
+	int node = rsmt_node_id(), n = rsmt_nodes(), c = 1, i, st;
+	long long bad0 = bad_msgs();
+	pid_t waiter = 0;
+	char step[32];
+	imc_lkid_t lk;
+
+	NEED_TWO_RAILS();
+	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
+	rsmt_step_test("imc.railwait");
+	/* node 1, the coordinator, creates it and holds lock 0: the home */
+	if (node != 1)
+		ASSERT_EQ(0, rsmt_step("created", STEP_S));
+	ASSERT_EQ(IMC_SUCCESS, imc_lkalloc(KEY_WLOCK, &c, IMC_LKU, 0, &lk));
+	if (node == 1) {
+		ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(lk, 0, 0, IMC_LOCKWAIT));
+		ASSERT_EQ(0, rsmt_step("created", STEP_S));
+	}
+	/* the last node waits for it, in a child, while its rails fail */
+	if (node == n) {
+		waiter = fork();
+		ASSERT_LE(0, waiter);
+		if (waiter == 0) {
+			imc_lkid_t wl;
+
+			alarm(STEP_S * 4);
+			/* a process of its own: its own initialization */
+			if (imc_api_init(NULL) != IMC_SUCCESS ||
+			    imc_lkalloc(KEY_WLOCK, &c, IMC_LKU, 0, &wl))
+				_exit(100);
+			_exit(-imc_lkacquire(wl, 0, 0, IMC_LOCKWAIT));
+		}
+		sleep(1);
+	}
+	ASSERT_EQ(0, rsmt_step("waiting", STEP_S));
+	for (i = 0; i < 2; i++) {
+		if (node == n) {
+			ASSERT_EQ(0, rsmt_sh("ip link set %s down", links[i]));
+			EXPECT_EQ(0, wait_one_conn_down(1, 60));
+			sleep(1);
+			ASSERT_EQ(0, rsmt_sh("ip link set %s up", links[i]));
+		}
+		EXPECT_EQ(0, rsmt_wait_all_active(120));
+		snprintf(step, sizeof(step), "%s.back", links[i]);
+		ASSERT_EQ(0, rsmt_step(step, STEP_S));
+	}
+	if (node == n)
+		/* still waiting: the lock is node 1's */
+		EXPECT_EQ(0, waitpid(waiter, &st, WNOHANG));
+	ASSERT_EQ(0, rsmt_step("still.waiting", STEP_S));
+	if (node == 1)
+		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(lk, 0));
+	if (node == n) {
+		ASSERT_EQ(waiter, waitpid(waiter, &st, 0));
+		EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == -IMC_SUCCESS)
+			TH_LOG("waiter: status 0x%x", st);
+	}
+	ASSERT_EQ(0, rsmt_step("granted", STEP_S));
+	/* nothing it asked was taken for a malformed message */
+	EXPECT_EQ(bad0, bad_msgs());
+	EXPECT_EQ(IMC_SUCCESS, imc_lkdealloc(lk));
+	EXPECT_EQ(IMC_SUCCESS, wait_rails(3, 120));
+	ASSERT_EQ(0, rsmt_step("done", STEP_S));
+}
+
+/*
+ * The record of the update loop: one 8-byte store per field, @tag (the
+ * sequence number and the writer's node) last, as the loop spins on it.
+ */
+struct irec {
+	uint64_t value;
+	uint64_t errcnt;
+	uint64_t cnt[4];	/* updates by node 1..3 */
+	uint64_t spare;
+	uint64_t tag;		/* seq << 8 | node */
+};
+
+struct iloop {
+	imc_lkid_t lk;
+	volatile struct irec *rx, *tx;
+	int me;
+	uint64_t done;		/* updates this node made */
+	int isolation;		/* receive copy not what we wrote */
+	int retransmits;
+};
+
+static void irec_store(volatile struct irec *tx, const struct irec *r)
+{
+	tx->value = r->value;
+	tx->errcnt = r->errcnt;
+	tx->cnt[1] = r->cnt[1];
+	tx->cnt[2] = r->cnt[2];
+	tx->cnt[3] = r->cnt[3];
+	__sync_synchronize();
+	tx->tag = r->tag;
+	__sync_synchronize();
+}
+
+/*
+ * Write the next record until the count says it went everywhere, then
+ * wait for it to come back by loopback.  0, 1 (retry: the count moved while
+ * waiting) or -1 (it never came back).
+ */
+static int iloop_write(struct iloop *l)
+{
+	struct irec r;
+	uint64_t old;
+	double end;
+	long spins;
+	int n;
+
+	while ((n = imc_rderrcnt_mr(1)) < 0)
+		usleep(1000);
+	old = l->rx->tag;
+	r.value = l->rx->value + 1;
+	r.cnt[1] = l->rx->cnt[1];
+	r.cnt[2] = l->rx->cnt[2];
+	r.cnt[3] = l->rx->cnt[3];
+	r.cnt[l->me]++;
+	r.errcnt = (uint64_t)n;
+	r.tag = ((old >> 8) + 1) << 8 | (uint64_t)l->me;
+	for (;;) {
+		irec_store(l->tx, &r);
+		if (imc_ckerrcnt_mr(&n, 1) == IMC_SUCCESS)
+			break;
+		l->retransmits++;
+		while (n < 0 && (n = imc_rderrcnt_mr(1)) < 0)
+			usleep(1000);
+	}
+	end = rsmt_time() + 60;
+	for (spins = 1; l->rx->tag == old; spins++) {
+		if (!(spins % 1024)) {
+			sched_yield();
+			if (imc_ckerrcnt_mr(&n, 1) != IMC_SUCCESS)
+				return 1;
+			if (rsmt_time() > end)
+				return -1;
+		}
+	}
+	if (l->rx->tag != r.tag)
+		l->isolation++;
+	return 0;
+}
+
+/* One update under the lock; IMC_SUCCESS or what went wrong. */
+static int iloop_update(struct iloop *l)
+{
+	int st, ret;
+
+	while ((st = imc_lkacquire(l->lk, 0, 0, IMC_LOCKWAIT)) == IMC_LOCKPRIOR)
+		sched_yield();
+	if (st != IMC_SUCCESS)
+		return st;
+	while ((ret = iloop_write(l)) == 1)
+		l->retransmits++;
+	st = imc_lkrelease(l->lk, 0);
+	if (ret)
+		return IMC_TIMEOUT;
+	l->done++;
+	return st;
+}
+
+/*
+ * On the last node, in a child: take eth1, eth0, eth1, eth0 down in turn,
+ * each until a connection to node 1 is gone, and back up until every
+ * connection is active; never both at once, so the host stays a member.
+ */
+static pid_t rail_faults(void)
+{
+	static const char *const links[] = { "eth1", "eth0", "eth1", "eth0" };
+	pid_t pid = fork();
+	unsigned int i;
+
+	if (pid)
+		return pid;
+	for (i = 0; i < 4; i++) {
+		if (rsmt_sh("ip link set %s down", links[i]))
+			_exit(10 + i);
+		if (wait_one_conn_down(1, 60))
+			_exit(20 + i);
+		sleep(1);
+		if (rsmt_sh("ip link set %s up", links[i]))
+			_exit(30 + i);
+		if (rsmt_wait_all_active(120))
+			_exit(40 + i);
+	}
+	_exit(0);
+}
+
+#define ILOOP_MIN	100	/* updates per node at least */
+
+TEST_F_TIMEOUT(imc,
+	       the_ingres_update_loop_loses_no_update_while_rails_fail_and_return,
+	       900)
+{
+	int node = rsmt_node_id(), n = rsmt_nodes(), c = 1, st, status, k;
+	struct iloop l = { .me = node };
+	pid_t faults = 0;
+	uint64_t sum = 0;
+	caddr_t rxa, txa;
+	imc_asid_t id;
+	double end;
+
+	NEED_TWO_RAILS();
+	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
+	rsmt_step_test("imc.ingres");
+	ASSERT_EQ(IMC_SUCCESS, imc_asalloc(KEY_IDATA, PAGE, IMC_URW, 0, &id, 1));
+	ASSERT_EQ(IMC_SUCCESS, imc_asattach(id, IMC_RECEIVE, IMC_SHARED, 0,
+					    &rxa));
+	ASSERT_EQ(IMC_SUCCESS, imc_asattach(id, IMC_TRANSMIT, IMC_SHARED,
+					    IMC_LOOPBACK, &txa));
+	l.rx = (volatile struct irec *)rxa;
+	l.tx = (volatile struct irec *)txa;
+	/* the creator pattern: node 1 makes the set, holding lock 0 */
+	if (node == 1) {
+		ASSERT_EQ(IMC_SUCCESS, imc_lkalloc(KEY_ILOCK, &c, IMC_LKU,
+						   IMC_CREATOR, &l.lk));
+		ASSERT_EQ(0, l.rx->tag);
+		ASSERT_EQ(IMC_SUCCESS, imc_lkrelease(l.lk, 0));
+	}
+	ASSERT_EQ(0, rsmt_step("created", STEP_S));
+	if (node != 1)
+		ASSERT_EQ(IMC_SUCCESS, imc_lkalloc(KEY_ILOCK, &c, IMC_LKU, 0,
+						   &l.lk));
+	ASSERT_EQ(0, rsmt_step("ready", STEP_S));
+	if (node == n)
+		faults = rail_faults();
+	ASSERT_LE(0, faults);
+	/* until the faults are over (and a minimum), at most 7 minutes */
+	end = rsmt_time() + 420;
+	for (;;) {
+		st = iloop_update(&l);
+		if (st != IMC_SUCCESS)
+			TH_LOG("update %llu: status %d",
+			       (unsigned long long)l.done, st);
+		ASSERT_EQ(IMC_SUCCESS, st);
+		if (l.done < ILOOP_MIN)
+			continue;
+		if (faults > 0 && waitpid(faults, &status, WNOHANG) == faults) {
+			EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+				TH_LOG("rail faults: status 0x%x", status);
+			faults = 0;
+		}
+		if (!faults && (node == n || rsmt_step_reached("faults", n)))
+			break;
+		ASSERT_GT(end, rsmt_time());
+	}
+	if (node == n)
+		ASSERT_EQ(0, rsmt_step("faults", STEP_S));
+	TH_LOG("%llu updates, %d retransmissions",
+	       (unsigned long long)l.done, l.retransmits);
+	ASSERT_EQ(0, rsmt_step("updated", STEP_S));
+	/* every copy: each node's updates all there, and nothing else */
+	EXPECT_EQ(0, l.isolation);
+	EXPECT_EQ(l.done, l.rx->cnt[node]);
+	for (k = 1; k <= n; k++)
+		sum += l.rx->cnt[k];
+	EXPECT_EQ(sum, l.rx->value);
+	EXPECT_EQ(sum, l.rx->tag >> 8);
+	ASSERT_EQ(0, rsmt_step("checked", STEP_S));
+	EXPECT_EQ(IMC_SUCCESS, imc_lkdealloc(l.lk));
+	EXPECT_EQ(IMC_SUCCESS, imc_asdetach(id));
+	EXPECT_EQ(IMC_SUCCESS, imc_asdealloc(id));
+	EXPECT_EQ(IMC_SUCCESS, wait_rails(3, 120));
+	EXPECT_EQ(0, rsmt_wait_all_active(120));
+	ASSERT_EQ(0, rsmt_step("released", STEP_S));
+	EXPECT_EQ(0, rsmt_imc_idle(60, true));
+	EXPECT_EQ(0, rsmt_step("idle", STEP_S));
 }
 
 TEST_HARNESS_MAIN
