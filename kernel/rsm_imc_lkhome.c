@@ -16,12 +16,15 @@
  * process exit or imc_lkdealloc(3)) and when its host is gone: when the
  * endpoint its host asked over ends and no other connection to the same
  * module instance of that host is up (a node pair has one connection per
- * rail), so a host that fails or is cut off loses its locks, as on
- * Tru64, while one rail's fault takes nobody's.  That host judges its
- * locks by the same rule.
+ * rail), or comes up within imc_lock_grace_ms: so a host that fails or is
+ * cut off loses its locks, as on Tru64, while one rail's fault, or a link
+ * that fails for a moment, takes nobody's.  That host voids its own
+ * record of them sooner (when it finds no connection to this module
+ * instance), and its releases ask here all the same.
  */
 #include <linux/slab.h>
 #include <linux/overflow.h>
+#include <linux/moduleparam.h>
 
 #include "rsm_imc_reg.h"
 #include "rsm_imc_lock.h"
@@ -466,26 +469,66 @@ void rsm_imc_lkop_serve(struct rsm_ep *ep, const void *msg)
 		rsm_conn_fail(ep, "cannot answer a lock operation");
 }
 
-/* An endpoint that ended, for rsm_imc_lkhome_gone_fn(). */
+/*
+ * How long a peer's locks outlive its last connection to this host, for
+ * the peer (the same module instance) to come back: a link that fails
+ * for a moment takes no lock from its holder.  A host that does not come
+ * back loses its locks after it.
+ */
+static unsigned int rsm_imc_lock_grace_ms = 10000;
+module_param_named(imc_lock_grace_ms, rsm_imc_lock_grace_ms, uint, 0644);
+MODULE_PARM_DESC(imc_lock_grace_ms,
+		 "A lock set's home keeps the locks of a host it lost this long, in ms (default 10000)");
+
+/*
+ * An endpoint that ended, for rsm_imc_lkhome_gone_fn(): what was waited
+ * for over it is dealt with at once, what was held by @deadline.
+ */
 struct rsm_imc_ep_end {
 	struct list_head	list;
 	u32			node;
 	u64			ep_id;
+	unsigned long		deadline;
+	bool			waiters_done;
 };
 
 static LIST_HEAD(rsm_imc_ep_ends);
 static DEFINE_SPINLOCK(rsm_imc_ep_ends_lock);	/* the list; a leaf */
 static void rsm_imc_lkhome_gone_fn(struct work_struct *work);
-static DECLARE_WORK(rsm_imc_ep_end_work, rsm_imc_lkhome_gone_fn);
+static DECLARE_DELAYED_WORK(rsm_imc_ep_end_work, rsm_imc_lkhome_gone_fn);
 
 /*
- * What was held or waited for over endpoint @ep_id of node @node moves to
- * @alt (another endpoint to the same module instance @boot there), or,
- * with @alt 0, ends.
+ * The waiters of lock @i that asked over @e's endpoint move to @alt
+ * (another endpoint to the same module instance @boot of that host), or
+ * go: they ask again.
  */
-static void rsm_imc_lkhome_move(u32 node, u64 ep_id, u64 alt, u64 boot)
+static void rsm_imc_move_waiters(struct rsm_imc_lkhome *lk, u32 i,
+				 const struct rsm_imc_ep_end *e, u64 alt,
+				 u64 boot)
 {
 	struct rsm_imc_lkwaiter *wt, *tmp;
+
+	list_for_each_entry_safe(wt, tmp, &lk->w[i].waiters, list) {
+		if (wt->r.ep_id != e->ep_id)
+			continue;
+		if (alt && wt->r.boot == boot) {
+			wt->r.ep_id = alt;
+			continue;
+		}
+		rsm_imc_unwait(lk, wt);
+		kfree(wt);
+	}
+}
+
+/*
+ * What was held or waited for over @e's endpoint moves to @alt (another
+ * endpoint to the same module instance @boot there), or ends; a lock
+ * held waits for such an endpoint until @e->deadline.
+ * Return: some lock still waits.
+ */
+static bool rsm_imc_lkhome_move(struct rsm_imc_ep_end *e, u64 alt, u64 boot)
+{
+	bool late = time_after_eq(jiffies, e->deadline), kept = false;
 	struct rsm_imc_lkhome *lk;
 	struct rsm_imc_lkreq *r;
 	LIST_HEAD(grants);
@@ -495,22 +538,15 @@ static void rsm_imc_lkhome_move(u32 node, u64 ep_id, u64 alt, u64 boot)
 	list_for_each_entry(lk, &rsm_imc_lkhomes, all) {
 		mutex_lock(&lk->lock);
 		for (i = 0; i < lk->count && !lk->gone; i++) {
-			list_for_each_entry_safe(wt, tmp, &lk->w[i].waiters,
-						 list) {
-				if (wt->r.ep_id != ep_id)
-					continue;
-				if (alt && wt->r.boot == boot) {
-					wt->r.ep_id = alt;
-					continue;
-				}
-				rsm_imc_unwait(lk, wt);
-				kfree(wt);
-			}
+			if (!e->waiters_done)
+				rsm_imc_move_waiters(lk, i, e, alt, boot);
 			r = &lk->w[i].r;
-			if (!r->owner || r->ep_id != ep_id)
+			if (!r->owner || r->ep_id != e->ep_id)
 				continue;
 			if (alt && r->boot == boot)
 				r->ep_id = alt;
+			else if (!late)
+				kept = true;
 			else
 				rsm_imc_lk_free(lk, i, &grants);
 		}
@@ -518,32 +554,47 @@ static void rsm_imc_lkhome_move(u32 node, u64 ep_id, u64 alt, u64 boot)
 		rsm_imc_deliver(lk, &grants);
 	}
 	mutex_unlock(&rsm_imc_lkhomes_lock);
+	e->waiters_done = true;
+	return kept;
 }
 
 static void rsm_imc_lkhome_gone_fn(struct work_struct *work)
 {
+	unsigned long next = 0;
 	struct rsm_imc_ep_end *e;
+	LIST_HEAD(todo);
+	LIST_HEAD(later);
 	struct rsm_ep *ep;
 	u64 alt, boot;
 
-	for (;;) {
-		spin_lock(&rsm_imc_ep_ends_lock);
-		e = list_first_entry_or_null(&rsm_imc_ep_ends,
-					     struct rsm_imc_ep_end, list);
-		if (e)
-			list_del(&e->list);
-		spin_unlock(&rsm_imc_ep_ends_lock);
-		if (!e)
-			return;
+	spin_lock(&rsm_imc_ep_ends_lock);
+	list_splice_init(&rsm_imc_ep_ends, &todo);
+	spin_unlock(&rsm_imc_ep_ends_lock);
+	while ((e = list_first_entry_or_null(&todo, struct rsm_imc_ep_end,
+					     list))) {
+		list_del(&e->list);
 		/* the host's other connection, if one is up */
 		ep = rsm_cluster_active_ep(e->node);
 		alt = ep && ep->id != e->ep_id ? ep->id : 0;
 		boot = ep ? ep->peer_boot : 0;
 		if (ep)
 			rsm_ep_put_user(ep);
-		rsm_imc_lkhome_move(e->node, e->ep_id, alt, boot);
-		kfree(e);
+		if (!rsm_imc_lkhome_move(e, alt, boot)) {
+			kfree(e);
+			continue;
+		}
+		/* held locks wait for the host: look again at the deadline */
+		if (!next || time_before(e->deadline, next))
+			next = e->deadline;
+		list_add_tail(&e->list, &later);
 	}
+	if (!next)
+		return;
+	spin_lock(&rsm_imc_ep_ends_lock);
+	list_splice_tail(&later, &rsm_imc_ep_ends);
+	spin_unlock(&rsm_imc_ep_ends_lock);
+	mod_delayed_work(rsm_wq, &rsm_imc_ep_end_work,
+			 time_after(next, jiffies) ? next - jiffies : 0);
 }
 
 /**
@@ -553,7 +604,8 @@ static void rsm_imc_lkhome_gone_fn(struct work_struct *work)
  * @ep_id: the endpoint
  *
  * Called under the connection's lock: the move runs in a work item, which
- * can look at the host's other connections.
+ * can look at the host's other connections.  A lock held waits up to
+ * imc_lock_grace_ms for one to the same module instance of the host.
  */
 void rsm_imc_lkhome_ep_gone(u32 node, u64 ep_id)
 {
@@ -561,18 +613,24 @@ void rsm_imc_lkhome_ep_gone(u32 node, u64 ep_id)
 
 	if (!ep_id)
 		return;
-	e = kmalloc(sizeof(*e), GFP_KERNEL);
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
 	if (!e) {
 		/* no memory to look further: as if the host had gone */
-		rsm_imc_lkhome_move(node, ep_id, 0, 0);
+		struct rsm_imc_ep_end now = {
+			.node = node, .ep_id = ep_id, .deadline = jiffies,
+		};
+
+		rsm_imc_lkhome_move(&now, 0, 0);
 		return;
 	}
 	e->node = node;
 	e->ep_id = ep_id;
+	e->deadline = jiffies +
+		      msecs_to_jiffies(READ_ONCE(rsm_imc_lock_grace_ms));
 	spin_lock(&rsm_imc_ep_ends_lock);
 	list_add_tail(&e->list, &rsm_imc_ep_ends);
 	spin_unlock(&rsm_imc_ep_ends_lock);
-	queue_work(rsm_wq, &rsm_imc_ep_end_work);
+	mod_delayed_work(rsm_wq, &rsm_imc_ep_end_work, 0);
 }
 
 static u32 rsm_imc_nwaiting(const struct rsm_imc_lkword *w)
@@ -628,7 +686,7 @@ void rsm_imc_lkhome_exit(void)
 	struct rsm_imc_lkwaiter *wt, *tmp;
 	struct rsm_imc_ep_end *e, *et;
 
-	cancel_work_sync(&rsm_imc_ep_end_work);
+	cancel_delayed_work_sync(&rsm_imc_ep_end_work);
 	list_for_each_entry_safe(e, et, &rsm_imc_ep_ends, list)
 		kfree(e);
 	INIT_LIST_HEAD(&rsm_imc_ep_ends);

@@ -178,10 +178,12 @@ static int rsm_imc_lk_give_back(const struct rsm_imc_plk *s,
 	struct rsm_ep *ep;
 	int ret, i;
 
-	if (!s->home_boot)
+	if (rsm_imc_home_here(s))
 		return rsm_imc_lk_ask(s, q, NULL);
 	for (i = 0; i < 2; i++) {
-		ep = rsm_imc_boot_ep(s->home, s->home_boot);
+		/* never granted anything: whichever instance is there */
+		ep = s->home_boot ? rsm_imc_boot_ep(s->home, s->home_boot) :
+		     rsm_cluster_active_ep(s->home);
 		if (!ep)
 			return -ENOTCONN;
 		ret = rsm_imc_lk_ask(s, q, ep);
@@ -211,14 +213,19 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 	rsm_imc_plk_check(s);
 	held = test_and_clear_bit(index, s->held);
 	mutex_unlock(&lp->lock);
-	if (!held)
+	/*
+	 * A remote home may know better: a connection that failed for a
+	 * moment voids the bits here, while the home keeps the lock for a
+	 * while (imc_lock_grace_ms).  It says so if it is not ours.
+	 */
+	if (!held && rsm_imc_home_here(s))
 		return RSM_IMC_ST_LOCKNOTHELD;
 	/* release semantics: the next holder reads what this one wrote */
 	ret = rsm_imc_proc_flush(pr) ? -EINTR : rsm_imc_lk_give_back(s, &q);
 	if (ret == -EINTR) {
 		/* still held (or given back and taken again by us) */
 		mutex_lock(&lp->lock);
-		if (!s->dead)
+		if (held && !s->dead)
 			set_bit(index, s->held);
 		mutex_unlock(&lp->lock);
 		return ret;

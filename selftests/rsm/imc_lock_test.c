@@ -3,7 +3,8 @@
  * Clusterwide lock sets (IMC.md 3.11-3.14, 5.3; checks 43-52, 54, 55):
  * creation holding lock 0, joining, sizes, the statuses of every call,
  * waiting across hosts, a killed holder, a signal to a waiter, a waiter
- * killed as its grant comes (its descriptor shared by fork), the cluster's
+ * killed as its grant comes (its descriptor shared by fork), a holder cut
+ * off from the home for a moment (it keeps the lock), the cluster's
  * room for lock sets (IMC_MCFULL), and mutual exclusion of 2 processes per
  * node over a coherent region.
  * 2 or 3 nodes; runs after imc_cluster_test, which makes every node a
@@ -629,6 +630,53 @@ TEST_F_TIMEOUT(imc, a_waiter_killed_as_its_grant_comes_leaves_no_ghost_holder,
 		TH_LOG("the killed waiters here got the lock %d times, it went back %d times",
 		       got, back);
 	close(fd);
+	EXPECT_EQ(IMC_SUCCESS, imc_lkdealloc(self->lk));
+	ASSERT_EQ(0, rsmt_step("gone", STEP_S));
+}
+
+/*
+ * The holder's host loses its only connection to the set's home for a
+ * moment: the home keeps the lock for it (imc_lock_grace_ms), nobody
+ * else gets it, and the holder's release after it comes back works.
+ */
+TEST_F_TIMEOUT(imc, a_holder_cut_off_from_the_home_for_a_moment_keeps_its_lock,
+	       600)
+{
+	int c = 1;
+
+	if (rsmt_rails() > 1)
+		SKIP(return, "one rail: with two, another connection is up");
+	rsmt_step_test("imc.lock.grace");
+	if (self->node != 1)
+		ASSERT_EQ(0, rsmt_step("created", STEP_S));
+	ASSERT_EQ(IMC_SUCCESS, imc_lkalloc(KEY(140), &c, IMC_LKU | IMC_LKO, 0,
+					   &self->lk));
+	if (self->node == 1)
+		ASSERT_EQ(0, rsmt_step("created", STEP_S));
+	if (self->node == self->last)
+		ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(self->lk, 0, 0,
+						     IMC_LOCKNOWAIT));
+	ASSERT_EQ(0, rsmt_step("held", STEP_S));
+	if (self->node == self->last) {
+		ASSERT_EQ(0, rsmt_sh("ip link set eth0 down"));
+		EXPECT_EQ(0, rsmt_wait_conn(1, false, 60));
+		ASSERT_EQ(0, rsmt_sh("ip link set eth0 up"));
+	}
+	EXPECT_EQ(0, rsmt_wait_all_active(120));
+	ASSERT_EQ(0, rsmt_step("back", STEP_S));
+	if (self->node == 1)
+		EXPECT_EQ(IMC_NOLOCKGOT, imc_lkacquire(self->lk, 0, 0,
+						       IMC_LOCKNOWAIT));
+	ASSERT_EQ(0, rsmt_step("tried", STEP_S));
+	if (self->node == self->last)
+		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(self->lk, 0));
+	ASSERT_EQ(0, rsmt_step("released", STEP_S));
+	if (self->node == 1) {
+		EXPECT_EQ(IMC_SUCCESS, imc_lkacquire(self->lk, 0, 0,
+						     IMC_LOCKNOWAIT));
+		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(self->lk, 0));
+	}
+	ASSERT_EQ(0, rsmt_step("done", STEP_S));
 	EXPECT_EQ(IMC_SUCCESS, imc_lkdealloc(self->lk));
 	ASSERT_EQ(0, rsmt_step("gone", STEP_S));
 }
