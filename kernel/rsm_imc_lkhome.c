@@ -475,7 +475,7 @@ void rsm_imc_lkop_serve(struct rsm_ep *ep, const void *msg)
  * for a moment takes no lock from its holder.  A host that does not come
  * back loses its locks after it.
  */
-static unsigned int rsm_imc_lock_grace_ms = 10000;
+unsigned int rsm_imc_lock_grace_ms = 10000;
 module_param_named(imc_lock_grace_ms, rsm_imc_lock_grace_ms, uint, 0644);
 MODULE_PARM_DESC(imc_lock_grace_ms,
 		 "A lock set's home keeps the locks of a host it lost this long, in ms (default 10000)");

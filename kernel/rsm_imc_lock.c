@@ -3,12 +3,14 @@
  * rsm: a process's Memory Channel lock sets (imc_lkalloc(3),
  * imc_lkacquire(3), imc_lkrelease(3), imc_lkdealloc(3)).
  *
- * A libimc descriptor is one lock owner, with an owner id this host
- * gives it.  Lock sets are allocated through the registry like regions
- * (rsm_imc_alloc.c); each operation on a lock goes to the set's home
- * (rsm_imc_lkhome.c), as rsm_imc_lkcli.c asks it, and a waiter sleeps
- * there.  The descriptor's locks and places go when it is closed
- * (RSM_IMC_LK_DROP), after what its transmit mappings hold was sent.
+ * Each lock set a libimc descriptor allocates is one lock owner, with an
+ * owner id this host gives it (the process's threads, and processes that
+ * share the descriptor, are that owner).  Lock sets are allocated through
+ * the registry like regions (rsm_imc_alloc.c); each operation on a lock
+ * goes to the set's home (rsm_imc_lkhome.c), as rsm_imc_lkcli.c asks it,
+ * and a waiter sleeps there.  An allocation's locks and places go when it
+ * is deallocated or the descriptor closed (RSM_IMC_LK_DROP, answered),
+ * after what its transmit mappings hold was sent.
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -22,20 +24,19 @@
 #define RSM_IMC_LK_TRIES	3	/* a waiter whose home endpoint ended */
 #define RSM_IMC_MAX_LOCKSETS	1024	/* one process's */
 
-/* struct rsm_imc_lkproc - one lock owner: a libimc descriptor */
+/* struct rsm_imc_lkproc - a libimc descriptor's lock sets */
 struct rsm_imc_lkproc {
 	struct mutex		lock;	/* @sets, the sets' @held */
 	struct xarray		sets;	/* imc_lkid_t -> struct rsm_imc_plk */
-	u32			owner;
 };
 
-/* lock owner ids of open descriptors: never two alike */
+/* lock owner ids of allocated sets: never two alike */
 static DEFINE_IDA(rsm_imc_owner_ida);
 /*
  * Where the next search for a free owner id starts: ids go round rather
  * than the lowest free one at once, so that what a home may still hold
- * for a closed descriptor (a DROP lost with a connection) is not taken
- * for the next descriptor's.
+ * for an allocation that ended (its DROP not answered yet) is not taken
+ * for the next one's.
  */
 static atomic_t rsm_imc_owner_next = ATOMIC_INIT(1);
 #define RSM_IMC_OWNER_MAX	0x7fffffff	/* bit 31 is rsm_imc_alloc.c's */
@@ -59,7 +60,11 @@ static int rsm_imc_owner_alloc(void)
 
 static void rsm_imc_plk_free(struct kref *ref)
 {
-	kfree(container_of(ref, struct rsm_imc_plk, ref));
+	struct rsm_imc_plk *s = container_of(ref, struct rsm_imc_plk, ref);
+
+	if (s->owner)
+		ida_free(&rsm_imc_owner_ida, s->owner);
+	kfree(s);
 }
 
 /* Void @s's held locks if their home instance is unreachable.  Locked. */
@@ -77,25 +82,18 @@ static void rsm_imc_plk_check(struct rsm_imc_plk *s)
 }
 
 /**
- * rsm_imc_lkproc_new - a new lock owner
+ * rsm_imc_lkproc_new - a descriptor's lock sets, none yet
  *
- * Return: it, or NULL.
+ * Return: them, or NULL.
  */
 struct rsm_imc_lkproc *rsm_imc_lkproc_new(void)
 {
 	struct rsm_imc_lkproc *lp = kzalloc(sizeof(*lp), GFP_KERNEL_ACCOUNT);
-	int owner;
 
 	if (!lp)
 		return NULL;
-	owner = rsm_imc_owner_alloc();
-	if (owner < 0) {
-		kfree(lp);
-		return NULL;
-	}
 	mutex_init(&lp->lock);
 	xa_init_flags(&lp->sets, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
-	lp->owner = owner;
 	return lp;
 }
 
@@ -107,7 +105,7 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 			      struct rsm_imc_plk *s, u32 index, bool wait)
 {
 	struct rsm_imc_lkreq q = {
-		.owner = lp->owner, .pid = task_tgid_nr(current),
+		.owner = s->owner, .pid = task_tgid_nr(current),
 		.index = index,
 		.op = wait ? RSM_IMC_LK_WAIT : RSM_IMC_LK_TRY,
 	};
@@ -200,7 +198,7 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 			      struct rsm_imc_plk *s, u32 index)
 {
 	struct rsm_imc_lkreq q = {
-		.owner = lp->owner, .index = index, .op = RSM_IMC_LK_RELEASE,
+		.owner = s->owner, .index = index, .op = RSM_IMC_LK_RELEASE,
 	};
 	bool held;
 	int ret;
@@ -248,18 +246,13 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 /* Tell the home of @s that @lp's locks and places in it are no more. */
 static void rsm_imc_lk_drop(struct rsm_imc_lkproc *lp, struct rsm_imc_plk *s)
 {
-	struct rsm_imc_lkreq q = { .owner = lp->owner, .op = RSM_IMC_LK_DROP };
-	struct rsm_ep *ep;
+	struct rsm_imc_lkreq q = { .owner = s->owner, .op = RSM_IMC_LK_DROP };
 
-	if (rsm_imc_home_here(s)) {
+	if (rsm_imc_home_here(s))
 		rsm_imc_lk_here(s->key, &q);
-		return;
-	}
-	ep = rsm_cluster_active_ep(s->home);
-	if (ep) {
-		rsm_imc_lk_oneway(ep, s->key, &q);
-		rsm_ep_put_user(ep);
-	}
+	else
+		rsm_imc_lk_drop_remote(s->key, s->owner, s->home,
+				       s->home_boot);
 }
 
 /* Give up @s: its locks at the home, then this host's allocation. */
@@ -283,7 +276,6 @@ void rsm_imc_lkproc_release(struct rsm_imc_lkproc *lp)
 	xa_for_each(&lp->sets, id, s)
 		rsm_imc_plk_end(lp, s);
 	xa_destroy(&lp->sets);
-	ida_free(&rsm_imc_owner_ida, lp->owner);
 	kfree(lp);
 }
 
@@ -329,14 +321,20 @@ static int rsm_imc_lkalloc_locked(struct rsm_imc_lkproc *lp,
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return RSM_IMC_ST_NOMEM;
-	st = rsm_imc_alloc(a, creator ? lp->owner : 0, &got, &via);
+	kref_init(&s->ref);
+	st = rsm_imc_owner_alloc();
+	if (st < 0) {
+		kref_put(&s->ref, rsm_imc_plk_free);
+		return RSM_IMC_ST_NOMEM;
+	}
+	s->owner = st;
+	st = rsm_imc_alloc(a, creator ? s->owner : 0, &got, &via);
 	if (st == RSM_IMC_ST_BADSIZE)
 		req->count = rsm_imc_lockset_count(a->key);
 	if (st) {
-		kfree(s);
+		kref_put(&s->ref, rsm_imc_plk_free);
 		return st;
 	}
-	kref_init(&s->ref);
 	s->key = a->key;
 	s->count = got.size;
 	s->home = got.home;

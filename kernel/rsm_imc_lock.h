@@ -35,9 +35,11 @@ struct rsm_imc_lkreq {
  *	connection to that instance is up, as the home judges them
  * @held: the locks the process holds, under the process's lock
  * @dead: deallocated: operations still under way give back what they get
+ * @owner: the lock owner id this allocation is (never two alike)
  */
 struct rsm_imc_plk {
 	struct kref		ref;
+	u32			owner;
 	u32			key;
 	u32			count;
 	u32			home;
@@ -50,8 +52,6 @@ struct rsm_imc_plk {
 bool rsm_imc_home_here(const struct rsm_imc_plk *s);
 struct rsm_ep *rsm_imc_boot_ep(u32 node, u64 boot);
 u32 rsm_imc_lk_here(u32 key, const struct rsm_imc_lkreq *q);
-void rsm_imc_lk_oneway(struct rsm_ep *ep, u32 key,
-		       const struct rsm_imc_lkreq *q);
 int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
 		   const struct rsm_imc_lkreq *q, struct rsm_ep *ep);
 void rsm_imc_lk_cancel(const struct rsm_imc_plk *s,
@@ -59,6 +59,10 @@ void rsm_imc_lk_cancel(const struct rsm_imc_plk *s,
 int rsm_imc_lk_try(const struct rsm_imc_plk *s, struct rsm_imc_lkreq *q,
 		   u64 *boot);
 void rsm_imc_lk_wake_set(const struct rsm_imc_plk *s);
+void rsm_imc_lk_drop_remote(u32 key, u32 owner, u32 home, u64 boot);
+
+/* rsm_imc_lkhome.c */
+extern unsigned int rsm_imc_lock_grace_ms;
 
 /* rsm_imc_lkhome.c */
 u32 rsm_imc_lkhome_op(u32 key, const struct rsm_imc_lkreq *q);

@@ -24,7 +24,7 @@
 #include <linux/types.h>
 
 /* The RSMAPI kernel-agent version (spec: RSM_VERSION). */
-#define RSM_PROTO_VERSION	11
+#define RSM_PROTO_VERSION	12
 #define RSM_WIRE_MAGIC		0x314d5352	/* "RSM1" */
 
 /* Largest control message, header included. */
@@ -665,8 +665,9 @@ struct rsm_msg_imc_kill_reply {
  *
  * struct rsm_msg_imc_lkop - an operation on lock set @key at its home
  * @hdr:	type RSM_MSG_IMC_LKOP
- * @xid:	transaction id; zero for RSM_IMC_LK_CANCEL and
- *		RSM_IMC_LK_DROP, which have no answer, else not zero
+ * @xid:	transaction id; zero for RSM_IMC_LK_CANCEL, which has no
+ *		answer, else not zero (an owner's RSM_IMC_LK_DROP is
+ *		answered, so that its host can send it again until it is)
  * @key:	the lock set
  * @op:		RSM_IMC_LK_*
  * @index:	the lock, below RSM_IMC_LOCKS_MAX (zero for _DROP)

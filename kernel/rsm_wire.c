@@ -378,7 +378,7 @@ static int rsm_wire_check_imc_lock(unsigned int type, const void *buf)
 	const struct rsm_msg_imc_lkop_reply *rep = buf;
 	const struct rsm_msg_imc_lkgrant *g = buf;
 	__u32 o = le32_to_cpu(op->op);
-	bool oneway = o == RSM_IMC_LK_CANCEL || o == RSM_IMC_LK_DROP;
+	bool oneway = o == RSM_IMC_LK_CANCEL;
 	bool waiter = o == RSM_IMC_LK_TRY || o == RSM_IMC_LK_WAIT ||
 		      o == RSM_IMC_LK_CANCEL;
 

@@ -343,11 +343,11 @@ void test_imc_locks(void)
 	m.lkop.wait = 0;
 	msg_case("imc_lkop_release_accepted", &m, len, RSM_MSG_IMC_LKOP);
 	m.lkop.op = cpu_to_le32(RSM_IMC_LK_DROP);
-	msg_case("imc_lkop_drop_with_xid_rejected", &m, len, REJECT);
-	m.lkop.xid = 0;
 	msg_case("imc_lkop_drop_of_lock_3_rejected", &m, len, REJECT);
 	m.lkop.index = 0;
 	msg_case("imc_lkop_drop_accepted", &m, len, RSM_MSG_IMC_LKOP);
+	m.lkop.xid = 0;
+	msg_case("imc_lkop_drop_without_xid_rejected", &m, len, REJECT);
 	len = wire_build(&m, RSM_MSG_IMC_LKOP);
 	m.lkop.op = cpu_to_le32(RSM_IMC_LK_CANCEL);
 	msg_case("imc_lkop_cancel_with_xid_rejected", &m, len, REJECT);
