@@ -100,6 +100,12 @@ struct rsm_imc_lkproc *rsm_imc_lkproc_new(void)
 static void rsm_imc_lk_drop(struct rsm_imc_lkproc *lp,
 			    struct rsm_imc_plk *s);
 
+/* The pause before asking a home again after try @tries: 0.4 s .. 1 s. */
+static unsigned long rsm_imc_lk_backoff(int tries)
+{
+	return msecs_to_jiffies(tries < 3 ? 200 << tries : 1000);
+}
+
 /* imc_lkacquire(3) of a looked-up set.  Return: 0 or a status. */
 static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 			      struct rsm_imc_plk *s, u32 index, bool wait)
@@ -109,6 +115,9 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 		.index = index,
 		.op = wait ? RSM_IMC_LK_WAIT : RSM_IMC_LK_TRY,
 	};
+	/* a waiter waits for the home as long as the home waits for it */
+	unsigned long until = jiffies +
+			      msecs_to_jiffies(READ_ONCE(rsm_imc_lock_grace_ms));
 	int tries = 0, ret;
 	u64 boot = 0;
 	bool dead;
@@ -117,9 +126,11 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 		if (READ_ONCE(s->dead))
 			return RSM_IMC_ST_BADLOCK;
 		ret = rsm_imc_lk_try(s, &q, &boot);
-		if (ret == -ENOTCONN && tries++ < RSM_IMC_LK_TRIES) {
+		if (ret == -ENOTCONN &&
+		    (tries++ < RSM_IMC_LK_TRIES ||
+		     (wait && time_before(jiffies, until)))) {
 			/* the home's endpoint ended: wait for the next */
-			if (schedule_timeout_interruptible(msecs_to_jiffies(200 << tries)))
+			if (schedule_timeout_interruptible(rsm_imc_lk_backoff(tries)))
 				return RSM_IMC_ST_INTR;
 			continue;
 		}
