@@ -340,6 +340,17 @@ static int write_records(volatile struct rec *tx, int *retries)
 	return 0;
 }
 
+/* A page on rail 1 under @key, attached for receive here; or NULL. */
+static caddr_t rail1_region(imc_key_t key, imc_asid_t *id)
+{
+	caddr_t rx;
+
+	if (imc_asalloc(key, PAGE, IMC_URW, 0, id, 1) != IMC_SUCCESS ||
+	    imc_asattach(*id, IMC_RECEIVE, IMC_SHARED, 0, &rx) != IMC_SUCCESS)
+		return NULL;
+	return rx;
+}
+
 TEST_F_TIMEOUT(imc,
 	       a_region_on_rail_1_keeps_its_data_while_rail_1_is_down_on_a_node,
 	       600)
@@ -352,9 +363,8 @@ TEST_F_TIMEOUT(imc,
 	NEED_TWO_RAILS();
 	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
 	rsmt_step_test("imc.raildata");
-	ASSERT_EQ(IMC_SUCCESS, imc_asalloc(KEY_DATA, PAGE, IMC_URW, 0, &id, 1));
-	ASSERT_EQ(IMC_SUCCESS, imc_asattach(id, IMC_RECEIVE, IMC_SHARED, 0,
-					    &rxa));
+	rxa = rail1_region(KEY_DATA, &id);
+	ASSERT_NE(NULL, rxa);
 	rx = (volatile struct rec *)rxa;
 	if (node == 1) {
 		ASSERT_EQ(IMC_SUCCESS, imc_asattach(id, IMC_TRANSMIT,
@@ -419,24 +429,36 @@ static int wait_one_conn_down(unsigned int node, int timeout_s)
 	return -1;
 }
 
+/*
+ * Join lock set @key of one lock, which node 1 (the coordinator) creates
+ * first, so that it is the set's home.  0, an IMC status, or -1.
+ */
+static int alloc_homed_at_1(imc_key_t key, int perm, imc_lkid_t *lk)
+{
+	int c = 1, st;
+
+	if (rsmt_node_id() != 1 && rsmt_step("created", STEP_S))
+		return -1;
+	st = imc_lkalloc(key, &c, perm, 0, lk);
+	if (st != IMC_SUCCESS)
+		return st;
+	if (rsmt_node_id() == 1 && rsmt_step("created", STEP_S))
+		return -1;
+	return 0;
+}
+
 TEST_F_TIMEOUT(imc, a_lock_stays_with_its_holder_while_one_of_its_rails_is_down,
 	       900)
 {
 	static const char *const links[] = { "eth0", "eth1" };
-	int node = rsmt_node_id(), n = rsmt_nodes(), c = 1, i;
+	int node = rsmt_node_id(), n = rsmt_nodes(), i;
 	char step[32];
 	imc_lkid_t lk;
 
 	NEED_TWO_RAILS();
 	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
 	rsmt_step_test("imc.raillock");
-	/* node 1, the coordinator, creates it: it is the set's home */
-	if (node != 1)
-		ASSERT_EQ(0, rsmt_step("created", STEP_S));
-	ASSERT_EQ(IMC_SUCCESS, imc_lkalloc(KEY_LOCK, &c, IMC_LKU | IMC_LKO, 0,
-					   &lk));
-	if (node == 1)
-		ASSERT_EQ(0, rsmt_step("created", STEP_S));
+	ASSERT_EQ(0, alloc_homed_at_1(KEY_LOCK, IMC_LKU | IMC_LKO, &lk));
 	if (node == n)
 		ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(lk, 0, 0, IMC_LOCKWAIT));
 	ASSERT_EQ(0, rsmt_step("held", STEP_S));
@@ -499,14 +521,10 @@ TEST_F_TIMEOUT(imc, a_waiter_keeps_its_place_while_the_rails_it_asks_over_fail,
 	NEED_TWO_RAILS();
 	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
 	rsmt_step_test("imc.railwait");
-	/* node 1, the coordinator, creates it and holds lock 0: the home */
-	if (node != 1)
-		ASSERT_EQ(0, rsmt_step("created", STEP_S));
-	ASSERT_EQ(IMC_SUCCESS, imc_lkalloc(KEY_WLOCK, &c, IMC_LKU, 0, &lk));
-	if (node == 1) {
+	ASSERT_EQ(0, alloc_homed_at_1(KEY_WLOCK, IMC_LKU, &lk));
+	if (node == 1)
 		ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(lk, 0, 0, IMC_LOCKWAIT));
-		ASSERT_EQ(0, rsmt_step("created", STEP_S));
-	}
+	ASSERT_EQ(0, rsmt_step("held", STEP_S));
 	/* the last node waits for it, in a child, while its rails fail */
 	if (node == n) {
 		waiter = fork();
@@ -695,9 +713,8 @@ TEST_F_TIMEOUT(imc,
 	NEED_TWO_RAILS();
 	ASSERT_EQ(IMC_SUCCESS, imc_api_init(NULL));
 	rsmt_step_test("imc.ingres");
-	ASSERT_EQ(IMC_SUCCESS, imc_asalloc(KEY_IDATA, PAGE, IMC_URW, 0, &id, 1));
-	ASSERT_EQ(IMC_SUCCESS, imc_asattach(id, IMC_RECEIVE, IMC_SHARED, 0,
-					    &rxa));
+	rxa = rail1_region(KEY_IDATA, &id);
+	ASSERT_NE(NULL, rxa);
 	ASSERT_EQ(IMC_SUCCESS, imc_asattach(id, IMC_TRANSMIT, IMC_SHARED,
 					    IMC_LOOPBACK, &txa));
 	l.rx = (volatile struct irec *)rxa;
