@@ -690,8 +690,16 @@ int rsm_imc_ioctl_wait(void __user *uarg)
  */
 int rsm_imc_init(void)
 {
+	int ret;
+
 	INIT_WORK(&rsm_imc.announce_work, rsm_imc_announce_work);
-	return rsm_tp_register(&rsm_imc_client);
+	ret = rsm_imc_lkmsg_init();
+	if (ret)
+		return ret;
+	ret = rsm_tp_register(&rsm_imc_client);
+	if (ret)
+		rsm_imc_lkmsg_exit();
+	return ret;
 }
 
 /**
@@ -704,6 +712,7 @@ void rsm_imc_exit(void)
 	cancel_work_sync(&rsm_imc.announce_work);
 	rsm_tp_unregister(&rsm_imc_client);
 	rsm_imc_lkhome_exit();
+	rsm_imc_lkmsg_exit();
 	rsm_imc_lk_exit();
 	rsm_imc_tx_exit();
 	list_for_each_entry_safe(p, tmp, &rsm_imc.peers, list) {

@@ -176,6 +176,8 @@ void rsm_imc_lkhome_ep_gone(u32 node, u64 ep_id);
 void rsm_imc_lkop_serve(struct rsm_ep *ep, const void *msg);
 void rsm_imc_lkhome_exit(void);
 void rsm_imc_lk_exit(void);
+int rsm_imc_lkmsg_init(void);
+void rsm_imc_lkmsg_exit(void);
 void rsm_imc_lk_drop_there(struct rsm_ep *ep, u32 key, u32 owner);
 
 /* rsm_imc_kill.c */

@@ -13,8 +13,6 @@
 #include "rsm_imc_reg.h"
 #include "rsm_imc_lock.h"
 
-#define RSM_IMC_LK_MS		5000	/* the home answers at once */
-
 /* A process sleeping for a lock its home queued it for. */
 struct rsm_imc_lkwait {
 	struct list_head	list;
@@ -73,8 +71,14 @@ static int rsm_imc_home_ep(const struct rsm_imc_plk *s, struct rsm_ep **ep)
 	return *ep ? 0 : -ENOTCONN;
 }
 
-static void rsm_imc_lkop_msg(struct rsm_msg_imc_lkop *m, u32 key,
-			     const struct rsm_imc_lkreq *q)
+/**
+ * rsm_imc_lkop_msg - an RSM_MSG_IMC_LKOP of a request
+ * @m: the message to fill
+ * @key: the lock set
+ * @q: the request
+ */
+void rsm_imc_lkop_msg(struct rsm_msg_imc_lkop *m, u32 key,
+		      const struct rsm_imc_lkreq *q)
 {
 	memset(m, 0, sizeof(*m));
 	m->hdr.type = cpu_to_le16(RSM_MSG_IMC_LKOP);
@@ -104,121 +108,6 @@ u32 rsm_imc_lk_here(u32 key, const struct rsm_imc_lkreq *q)
 	return rsm_imc_lkhome_op(key, &lq);
 }
 
-/* A one-way operation (CANCEL) to the home of @key over @ep. */
-static void rsm_imc_lk_oneway(struct rsm_ep *ep, u32 key,
-			      const struct rsm_imc_lkreq *q)
-{
-	struct rsm_msg_imc_lkop m;
-
-	rsm_imc_lkop_msg(&m, key, q);
-	/* lost with the connection, whose end frees it all at the home */
-	if (rsm_msg_send_wait(ep, &m, sizeof(m)))
-		rsm_conn_fail(ep, "cannot tell a lock's home");
-}
-
-/*
- * An owner's RSM_IMC_LK_DROP not answered yet: sent again (rsm_wq) until
- * it is, the home instance it was for is gone, or @until (by then the
- * home freed the locks of a host it could not reach).  A DROP lost with
- * a connection would otherwise leave the locks with an owner that is no
- * more, as the home moves them to the host's next connection.
- */
-struct rsm_imc_lkdrop {
-	struct list_head	list;
-	u32			key, owner, home;
-	u64			boot;	/* 0: any instance */
-	unsigned long		until;
-};
-
-static LIST_HEAD(rsm_imc_lkdrops);
-static DEFINE_SPINLOCK(rsm_imc_lkdrops_lock);	/* the list; a leaf */
-static void rsm_imc_lkdrop_fn(struct work_struct *work);
-static DECLARE_DELAYED_WORK(rsm_imc_lkdrop_work, rsm_imc_lkdrop_fn);
-
-#define RSM_IMC_LKDROP_RETRY_MS	500
-#define RSM_IMC_LKDROP_MORE_MS	30000	/* past the home's grace */
-
-/* Send @d once.  Return: done with it (answered, or moot). */
-static bool rsm_imc_lkdrop_send(const struct rsm_imc_lkdrop *d)
-{
-	struct rsm_imc_lkreq q = { .op = RSM_IMC_LK_DROP, .owner = d->owner };
-	struct rsm_msg_imc_lkop m;
-	struct rsm_rpc *rpc;
-	struct rsm_ep *ep;
-	int ret;
-
-	ep = rsm_cluster_active_ep(d->home);
-	if (!ep)
-		return time_after(jiffies, d->until);
-	if (d->boot && ep->peer_boot != d->boot) {
-		/* another instance of the home: it knows nothing of ours */
-		rsm_ep_put_user(ep);
-		return true;
-	}
-	rsm_imc_lkop_msg(&m, d->key, &q);
-	ret = rsm_imc_call(ep, &m, sizeof(m), RSM_IMC_LK_MS,
-			   "lock owner's end not answered", NULL, 0, 0, &rpc);
-	rsm_ep_put_user(ep);
-	if (!ret) {
-		kfree(rpc);	/* whatever the status: the home knows */
-		return true;
-	}
-	return time_after(jiffies, d->until);
-}
-
-static void rsm_imc_lkdrop_fn(struct work_struct *work)
-{
-	struct rsm_imc_lkdrop *d, *tmp;
-	LIST_HEAD(todo);
-
-	spin_lock(&rsm_imc_lkdrops_lock);
-	list_splice_init(&rsm_imc_lkdrops, &todo);
-	spin_unlock(&rsm_imc_lkdrops_lock);
-	list_for_each_entry_safe(d, tmp, &todo, list) {
-		if (!rsm_imc_lkdrop_send(d))
-			continue;
-		list_del(&d->list);
-		kfree(d);
-	}
-	if (list_empty(&todo))
-		return;
-	spin_lock(&rsm_imc_lkdrops_lock);
-	list_splice_tail(&todo, &rsm_imc_lkdrops);
-	spin_unlock(&rsm_imc_lkdrops_lock);
-	mod_delayed_work(rsm_wq, &rsm_imc_lkdrop_work,
-			 msecs_to_jiffies(RSM_IMC_LKDROP_RETRY_MS));
-}
-
-/**
- * rsm_imc_lk_drop_remote - owner @owner of this host holds nothing in
- * set @key any more: tell its home, until it answers
- * @key: the lock set
- * @owner: the lock owner id
- * @home: the set's home node, a peer
- * @boot: the home's module instance the owner dealt with (0: any)
- */
-void rsm_imc_lk_drop_remote(u32 key, u32 owner, u32 home, u64 boot)
-{
-	struct rsm_imc_lkdrop *d = kzalloc(sizeof(*d), GFP_KERNEL);
-
-	if (!d) {
-		/* the home frees it when this host is gone, not before */
-		rsm_warn_rl("imc: no memory to give back the locks of set %u\n",
-			    key);
-		return;
-	}
-	d->key = key;
-	d->owner = owner;
-	d->home = home;
-	d->boot = boot;
-	d->until = jiffies + msecs_to_jiffies(rsm_imc_lock_grace_ms +
-					      RSM_IMC_LKDROP_MORE_MS);
-	spin_lock(&rsm_imc_lkdrops_lock);
-	list_add_tail(&d->list, &rsm_imc_lkdrops);
-	spin_unlock(&rsm_imc_lkdrops_lock);
-	mod_delayed_work(rsm_wq, &rsm_imc_lkdrop_work, 0);
-}
-
 /**
  * rsm_imc_lk_drop_there - owner @owner (of this host) has no locks of
  * set @key any more (its creation was given up); to the home of @ep
@@ -228,7 +117,12 @@ void rsm_imc_lk_drop_remote(u32 key, u32 owner, u32 home, u64 boot)
  */
 void rsm_imc_lk_drop_there(struct rsm_ep *ep, u32 key, u32 owner)
 {
-	rsm_imc_lk_drop_remote(key, owner, ep->conn->nodeid, ep->peer_boot);
+	struct rsm_imc_lkreq q = { .op = RSM_IMC_LK_DROP, .owner = owner };
+
+	if (rsm_imc_lkmsg_send_later(key, &q, ep->conn->nodeid,
+				     ep->peer_boot))
+		rsm_warn_rl("imc: no memory to give back lock 0 of set %u\n",
+			    key);
 }
 
 /**
@@ -263,29 +157,28 @@ int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
 
 /**
  * rsm_imc_lk_cancel - give up a waiter's place, or the lock it got, at
- * the home (it gave up, or its endpoint ended), one way
+ * the home (it gave up, or its endpoint ended)
  * @s: the set
  * @q: the waiter's operation (@q->wait)
  * @boot: the home instance it asked (0: the home is here)
+ *
+ * To a peer, sent until the home answers (rsm_imc_lkmsg.c): it keeps
+ * what this host holds through a short loss of the connection.
  */
 void rsm_imc_lk_cancel(const struct rsm_imc_plk *s,
 		       const struct rsm_imc_lkreq *q, u64 boot)
 {
 	/* a copy: the caller may ask again with @q */
 	struct rsm_imc_lkreq c = *q;
-	struct rsm_ep *ep;
 
 	c.op = RSM_IMC_LK_CANCEL;
 	if (!boot) {
 		rsm_imc_lk_here(s->key, &c);
 		return;
 	}
-	/* with every connection to that instance gone, so is the place */
-	ep = rsm_imc_boot_ep(s->home, boot);
-	if (!ep)
-		return;
-	rsm_imc_lk_oneway(ep, s->key, &c);
-	rsm_ep_put_user(ep);
+	if (rsm_imc_lkmsg_send_later(s->key, &c, s->home, boot))
+		rsm_warn_rl("imc: no memory to cancel a wait in set %u\n",
+			    s->key);
 }
 
 /*
@@ -345,8 +238,11 @@ void rsm_imc_lkgrant_serve(struct rsm_ep *ep, const void *msg)
 
 	/* only from the waiter's home, the instance it asked */
 	if (!rsm_imc_lk_wake(key, q.index, q.wait, ep->conn->nodeid,
-			     ep->peer_boot))
-		rsm_imc_lk_oneway(ep, key, &q);
+			     ep->peer_boot) &&
+	    rsm_imc_lkmsg_send_later(key, &q, ep->conn->nodeid,
+				     ep->peer_boot))
+		rsm_warn_rl("imc: no memory to give back a lock of set %u\n",
+			    key);
 }
 
 /**
@@ -438,6 +334,12 @@ int rsm_imc_lk_try(const struct rsm_imc_plk *s,
 	int ret;
 
 	q->wait = atomic64_inc_return(&rsm_imc_wait_seq);
+	/* what this owner asked before and was not answered goes first */
+	if (!rsm_imc_home_here(s)) {
+		ret = rsm_imc_lkmsg_flush(s->key, s->owner);
+		if (ret)
+			return ret;
+	}
 	ret = rsm_imc_home_ep(s, &ep);
 	if (ret)
 		return ret;
@@ -472,12 +374,5 @@ void rsm_imc_lk_wake_set(const struct rsm_imc_plk *s)
  */
 void rsm_imc_lk_exit(void)
 {
-	struct rsm_imc_lkdrop *d, *tmp;
-
-	/* every connection is gone, and with it what the homes hold */
-	cancel_delayed_work_sync(&rsm_imc_lkdrop_work);
-	list_for_each_entry_safe(d, tmp, &rsm_imc_lkdrops, list)
-		kfree(d);
-	INIT_LIST_HEAD(&rsm_imc_lkdrops);
 	WARN_ON(!list_empty(&rsm_imc_lkwaits));
 }

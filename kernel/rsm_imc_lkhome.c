@@ -369,6 +369,14 @@ static void rsm_imc_grant_fn(struct work_struct *work)
 			if (rsm_msg_send_wait(ep, &m, sizeof(m)))
 				rsm_conn_fail(ep, "cannot tell a lock's grant");
 			rsm_ep_put_user(ep);
+		} else {
+			/*
+			 * The waiter asks again over another endpoint: the
+			 * lock it cannot hear of goes back now, rather than
+			 * wait out the grace for a host that is still there.
+			 */
+			wt->r.op = RSM_IMC_LK_CANCEL;
+			rsm_imc_lkhome_op(wt->key, &wt->r);
 		}
 		kfree(wt);
 	}
@@ -475,10 +483,24 @@ void rsm_imc_lkop_serve(struct rsm_ep *ep, const void *msg)
  * for a moment takes no lock from its holder.  A host that does not come
  * back loses its locks after it.
  */
-unsigned int rsm_imc_lock_grace_ms = 10000;
+static unsigned int rsm_imc_lock_grace_ms = 10000;
 module_param_named(imc_lock_grace_ms, rsm_imc_lock_grace_ms, uint, 0644);
 MODULE_PARM_DESC(imc_lock_grace_ms,
-		 "A lock set's home keeps the locks of a host it lost this long, in ms (default 10000)");
+		 "A lock set's home keeps the locks of a host it lost this long, in ms, at most an hour; the same on every host (default 10000)");
+
+#define RSM_IMC_LOCK_GRACE_MAX_MS	3600000
+
+/**
+ * rsm_imc_lock_grace - imc_lock_grace_ms in jiffies, at most an hour
+ *
+ * Return: the grace.
+ */
+unsigned long rsm_imc_lock_grace(void)
+{
+	return msecs_to_jiffies(min_t(unsigned int,
+				      READ_ONCE(rsm_imc_lock_grace_ms),
+				      RSM_IMC_LOCK_GRACE_MAX_MS));
+}
 
 /*
  * An endpoint that ended, for rsm_imc_lkhome_gone_fn(): what was waited
@@ -560,11 +582,12 @@ static bool rsm_imc_lkhome_move(struct rsm_imc_ep_end *e, u64 alt, u64 boot)
 
 static void rsm_imc_lkhome_gone_fn(struct work_struct *work)
 {
-	unsigned long next = 0;
+	unsigned long next = 0, delay;
 	struct rsm_imc_ep_end *e;
 	LIST_HEAD(todo);
 	LIST_HEAD(later);
 	struct rsm_ep *ep;
+	bool fresh = false;
 	u64 alt, boot;
 
 	spin_lock(&rsm_imc_ep_ends_lock);
@@ -584,17 +607,20 @@ static void rsm_imc_lkhome_gone_fn(struct work_struct *work)
 			continue;
 		}
 		/* held locks wait for the host: look again at the deadline */
-		if (!next || time_before(e->deadline, next))
+		if (list_empty(&later) || time_before(e->deadline, next))
 			next = e->deadline;
 		list_add_tail(&e->list, &later);
 	}
-	if (!next)
+	if (list_empty(&later))
 		return;
 	spin_lock(&rsm_imc_ep_ends_lock);
+	/* one that ended meanwhile is dealt with at once, not at @next */
+	list_for_each_entry(e, &rsm_imc_ep_ends, list)
+		fresh |= !e->waiters_done;
 	list_splice_tail(&later, &rsm_imc_ep_ends);
 	spin_unlock(&rsm_imc_ep_ends_lock);
-	mod_delayed_work(rsm_wq, &rsm_imc_ep_end_work,
-			 time_after(next, jiffies) ? next - jiffies : 0);
+	delay = time_after(next, jiffies) ? next - jiffies : 0;
+	mod_delayed_work(rsm_wq, &rsm_imc_ep_end_work, fresh ? 0 : delay);
 }
 
 /**
@@ -625,8 +651,7 @@ void rsm_imc_lkhome_ep_gone(u32 node, u64 ep_id)
 	}
 	e->node = node;
 	e->ep_id = ep_id;
-	e->deadline = jiffies +
-		      msecs_to_jiffies(READ_ONCE(rsm_imc_lock_grace_ms));
+	e->deadline = jiffies + rsm_imc_lock_grace();
 	spin_lock(&rsm_imc_ep_ends_lock);
 	list_add_tail(&e->list, &rsm_imc_ep_ends);
 	spin_unlock(&rsm_imc_ep_ends_lock);

@@ -21,7 +21,7 @@
 #include "rsm_imc_reg.h"
 #include "rsm_imc_lock.h"
 
-#define RSM_IMC_LK_TRIES	3	/* a waiter whose home endpoint ended */
+#define RSM_IMC_LK_TRIES	3	/* asks of a home that did not answer */
 #define RSM_IMC_MAX_LOCKSETS	1024	/* one process's */
 
 /* struct rsm_imc_lkproc - a libimc descriptor's lock sets */
@@ -65,6 +65,15 @@ static void rsm_imc_plk_free(struct kref *ref)
 	if (s->owner)
 		ida_free(&rsm_imc_owner_ida, s->owner);
 	kfree(s);
+}
+
+/**
+ * rsm_imc_plk_put - drop a reference on a process's lock set
+ * @s: the set
+ */
+void rsm_imc_plk_put(struct rsm_imc_plk *s)
+{
+	kref_put(&s->ref, rsm_imc_plk_free);
 }
 
 /* Void @s's held locks if their home instance is unreachable.  Locked. */
@@ -115,9 +124,7 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 		.index = index,
 		.op = wait ? RSM_IMC_LK_WAIT : RSM_IMC_LK_TRY,
 	};
-	/* a waiter waits for the home as long as the home waits for it */
-	unsigned long until = jiffies +
-			      msecs_to_jiffies(READ_ONCE(rsm_imc_lock_grace_ms));
+	unsigned long until = 0;
 	int tries = 0, ret;
 	u64 boot = 0;
 	bool dead;
@@ -126,6 +133,13 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 		if (READ_ONCE(s->dead))
 			return RSM_IMC_ST_BADLOCK;
 		ret = rsm_imc_lk_try(s, &q, &boot);
+		if (ret != -ENOTCONN) {
+			tries = 0;
+			until = 0;
+		} else if (!until) {
+			/* a waiter waits for the home as the home waits */
+			until = jiffies + rsm_imc_lock_grace();
+		}
 		if (ret == -ENOTCONN &&
 		    (tries++ < RSM_IMC_LK_TRIES ||
 		     (wait && time_before(jiffies, until)))) {
@@ -177,30 +191,37 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 }
 
 /*
- * RELEASE @q to the home instance that granted it (@s->home_boot): with
- * it gone, so is the lock.  A release whose answer was lost goes again;
- * "not held" then means that the first one did it.
+ * RELEASE @q at the home.  To a peer: after what the owner asked before
+ * and was not answered; to the instance that granted the lock (with it
+ * gone, so is the lock: NOTHELD); if not answered (no connection now, or
+ * killed while waiting), sent until it is, as the home may keep the lock
+ * through the gap.  Return: 0, an RSM_IMC_LKR_* status, -EINTR (nothing
+ * was sent) or -ENOMEM.
  */
 static int rsm_imc_lk_give_back(const struct rsm_imc_plk *s,
 				const struct rsm_imc_lkreq *q)
 {
 	struct rsm_ep *ep;
-	int ret, i;
+	int ret;
 
 	if (rsm_imc_home_here(s))
 		return rsm_imc_lk_ask(s, q, NULL);
-	for (i = 0; i < 2; i++) {
-		/* never granted anything: whichever instance is there */
-		ep = s->home_boot ? rsm_imc_boot_ep(s->home, s->home_boot) :
-		     rsm_cluster_active_ep(s->home);
-		if (!ep)
-			return -ENOTCONN;
+	ret = rsm_imc_lkmsg_flush(s->key, s->owner);
+	if (ret == -EINTR)
+		return ret;
+	ep = ret ? NULL : rsm_cluster_active_ep(s->home);
+	if (ep && s->home_boot && ep->peer_boot != s->home_boot) {
+		rsm_ep_put_user(ep);
+		return RSM_IMC_LKR_NOTHELD;
+	}
+	ret = -ENOTCONN;
+	if (ep) {
 		ret = rsm_imc_lk_ask(s, q, ep);
 		rsm_ep_put_user(ep);
-		if (ret != -ENOTCONN)
-			return i && ret == RSM_IMC_LKR_NOTHELD ? 0 : ret;
 	}
-	return ret;
+	if (ret != -ENOTCONN && ret != -EINTR)
+		return ret;
+	return rsm_imc_lkmsg_send_later(s->key, q, s->home, s->home_boot);
 }
 
 /* imc_lkrelease(3) of a looked-up set.  Return: 0 or a status. */
@@ -232,7 +253,7 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 	/* release semantics: the next holder reads what this one wrote */
 	ret = rsm_imc_proc_flush(pr) ? -EINTR : rsm_imc_lk_give_back(s, &q);
 	if (ret == -EINTR) {
-		/* still held (or given back and taken again by us) */
+		/* nothing went to the home: still held */
 		mutex_lock(&lp->lock);
 		if (held && !s->dead)
 			set_bit(index, s->held);
@@ -243,8 +264,7 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 	case 0:
 		return 0;
 	case RSM_IMC_LKR_NOTHELD:
-	case -ENOTCONN:
-		/* lost with the home instance that granted it */
+		/* not ours, or lost with the home instance that granted it */
 		return RSM_IMC_ST_LOCKNOTHELD;
 	case -ENOMEM:
 		return RSM_IMC_ST_NOMEM;
@@ -259,11 +279,18 @@ static void rsm_imc_lk_drop(struct rsm_imc_lkproc *lp, struct rsm_imc_plk *s)
 {
 	struct rsm_imc_lkreq q = { .owner = s->owner, .op = RSM_IMC_LK_DROP };
 
-	if (rsm_imc_home_here(s))
+	if (rsm_imc_home_here(s)) {
 		rsm_imc_lk_here(s->key, &q);
-	else
-		rsm_imc_lk_drop_remote(s->key, s->owner, s->home,
-				       s->home_boot);
+		return;
+	}
+	/* sent until answered, with memory of its own */
+	kref_get(&s->ref);
+	s->drop.q = q;
+	s->drop.key = s->key;
+	s->drop.home = s->home;
+	s->drop.boot = s->home_boot;
+	s->drop.set = s;
+	rsm_imc_lkmsg_queue(&s->drop);
 }
 
 /* Give up @s: its locks at the home, then this host's allocation. */

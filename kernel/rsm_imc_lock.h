@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * rsm: Memory Channel lock sets, shared by rsm_imc_lkhome.c (a set's
- * locks at its home), rsm_imc_lkcli.c (what processes ask the home) and
+ * locks at its home), rsm_imc_lkcli.c (what processes ask the home),
+ * rsm_imc_lkmsg.c (requests sent until the home answers) and
  * rsm_imc_lock.c (processes' lock sets and their operations).
  */
 #ifndef _RSM_IMC_LOCK_H
@@ -27,6 +28,30 @@ struct rsm_imc_lkreq {
 	u64	wait;
 };
 
+#define RSM_IMC_LK_MS		5000	/* the home answers at once */
+
+/*
+ * struct rsm_imc_lkmsg - a request sent to a set's home until it answers
+ * (rsm_imc_lkmsg.c)
+ * @list: in the queue, under its lock
+ * @q: the request (op, owner, index, wait, pid)
+ * @key: the lock set
+ * @home: its home, a peer
+ * @boot: the home's module instance it is for; 0: any
+ * @until: when it is given up
+ * @set: the set it is embedded in (holding a reference), or NULL when
+ *	allocated on its own
+ */
+struct rsm_imc_lkmsg {
+	struct list_head	list;
+	struct rsm_imc_lkreq	q;
+	u32			key;
+	u32			home;
+	u64			boot;
+	unsigned long		until;
+	struct rsm_imc_plk	*set;
+};
+
 /*
  * struct rsm_imc_plk - a lock set a process allocated
  * @home: the set's home node
@@ -36,6 +61,7 @@ struct rsm_imc_lkreq {
  * @held: the locks the process holds, under the process's lock
  * @dead: deallocated: operations still under way give back what they get
  * @owner: the lock owner id this allocation is (never two alike)
+ * @drop: its end, for the home (RSM_IMC_LK_DROP), needing no memory then
  */
 struct rsm_imc_plk {
 	struct kref		ref;
@@ -46,7 +72,11 @@ struct rsm_imc_plk {
 	u64			home_boot;
 	DECLARE_BITMAP(held, RSM_IMC_LOCKS_MAX);
 	bool			dead;
+	struct rsm_imc_lkmsg	drop;
 };
+
+/* rsm_imc_lock.c */
+void rsm_imc_plk_put(struct rsm_imc_plk *s);
 
 /* rsm_imc_lkcli.c */
 bool rsm_imc_home_here(const struct rsm_imc_plk *s);
@@ -59,15 +89,19 @@ void rsm_imc_lk_cancel(const struct rsm_imc_plk *s,
 int rsm_imc_lk_try(const struct rsm_imc_plk *s, struct rsm_imc_lkreq *q,
 		   u64 *boot);
 void rsm_imc_lk_wake_set(const struct rsm_imc_plk *s);
-void rsm_imc_lk_drop_remote(u32 key, u32 owner, u32 home, u64 boot);
+void rsm_imc_lkop_msg(struct rsm_msg_imc_lkop *m, u32 key,
+		      const struct rsm_imc_lkreq *q);
+bool rsm_imc_lk_granted(u32 key, u32 index, u64 wait);
+
+/* rsm_imc_lkmsg.c */
+void rsm_imc_lkmsg_queue(struct rsm_imc_lkmsg *m);
+int rsm_imc_lkmsg_send_later(u32 key, const struct rsm_imc_lkreq *q,
+			     u32 home, u64 boot);
+int rsm_imc_lkmsg_flush(u32 key, u32 owner);
 
 /* rsm_imc_lkhome.c */
-extern unsigned int rsm_imc_lock_grace_ms;
-
-/* rsm_imc_lkhome.c */
+unsigned long rsm_imc_lock_grace(void);
 u32 rsm_imc_lkhome_op(u32 key, const struct rsm_imc_lkreq *q);
 int rsm_imc_lkhome_holders(u32 key, struct rsm_imc_lk_holder *out, u32 max);
-
-bool rsm_imc_lk_granted(u32 key, u32 index, u64 wait);
 
 #endif /* _RSM_IMC_LOCK_H */

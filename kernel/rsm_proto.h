@@ -665,9 +665,10 @@ struct rsm_msg_imc_kill_reply {
  *
  * struct rsm_msg_imc_lkop - an operation on lock set @key at its home
  * @hdr:	type RSM_MSG_IMC_LKOP
- * @xid:	transaction id; zero for RSM_IMC_LK_CANCEL, which has no
- *		answer, else not zero (an owner's RSM_IMC_LK_DROP is
- *		answered, so that its host can send it again until it is)
+ * @xid:	transaction id, not zero: every operation is answered, so
+ *		that a host can send a DROP, a CANCEL or a RELEASE again
+ *		until it is (the home keeps a host's locks through a short
+ *		loss of its connections)
  * @key:	the lock set
  * @op:		RSM_IMC_LK_*
  * @index:	the lock, below RSM_IMC_LOCKS_MAX (zero for _DROP)

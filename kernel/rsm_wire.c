@@ -378,13 +378,12 @@ static int rsm_wire_check_imc_lock(unsigned int type, const void *buf)
 	const struct rsm_msg_imc_lkop_reply *rep = buf;
 	const struct rsm_msg_imc_lkgrant *g = buf;
 	__u32 o = le32_to_cpu(op->op);
-	bool oneway = o == RSM_IMC_LK_CANCEL;
 	bool waiter = o == RSM_IMC_LK_TRY || o == RSM_IMC_LK_WAIT ||
 		      o == RSM_IMC_LK_CANCEL;
 
 	switch (type) {
 	case RSM_MSG_IMC_LKOP:
-		return o && o <= RSM_IMC_LK_OP_MAX && !op->xid == oneway &&
+		return o && o <= RSM_IMC_LK_OP_MAX && op->xid &&
 		       le32_to_cpu(op->index) < RSM_IMC_LOCKS_MAX &&
 		       (o != RSM_IMC_LK_DROP || !op->index) && op->owner &&
 		       le32_to_cpu(op->pid) <= RSM_IMC_PID_MAX && !op->pad &&

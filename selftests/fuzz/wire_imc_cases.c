@@ -350,9 +350,9 @@ void test_imc_locks(void)
 	msg_case("imc_lkop_drop_without_xid_rejected", &m, len, REJECT);
 	len = wire_build(&m, RSM_MSG_IMC_LKOP);
 	m.lkop.op = cpu_to_le32(RSM_IMC_LK_CANCEL);
-	msg_case("imc_lkop_cancel_with_xid_rejected", &m, len, REJECT);
-	m.lkop.xid = 0;
 	msg_case("imc_lkop_cancel_accepted", &m, len, RSM_MSG_IMC_LKOP);
+	m.lkop.xid = 0;
+	msg_case("imc_lkop_cancel_without_xid_rejected", &m, len, REJECT);
 
 	len = wire_build(&m, RSM_MSG_IMC_LKOP_REPLY);
 	m.lkopr.status = cpu_to_le32(RSM_IMC_LKR_MAX + 1);
