@@ -78,25 +78,30 @@ static bool rsm_imc_lkmsg_send(const struct rsm_imc_lkmsg *m)
  */
 static bool rsm_imc_lkmsg_send_all(u32 key, u32 owner, bool all)
 {
+	DECLARE_BITMAP(stuck, RSM_WIRE_NODES);
 	struct rsm_imc_lkmsg *m, *tmp;
 	LIST_HEAD(mine);
-	bool done = true;
 
+	bitmap_zero(stuck, RSM_WIRE_NODES);
 	spin_lock(&rsm_imc_lkmsgs_lock);
 	list_for_each_entry_safe(m, tmp, &rsm_imc_lkmsgs, list)
 		if (all || (m->key == key && m->q.owner == owner))
 			list_move_tail(&m->list, &mine);
 	spin_unlock(&rsm_imc_lkmsgs_lock);
 	list_for_each_entry_safe(m, tmp, &mine, list) {
-		/* after one that is not done, an owner's wait their turn */
-		if (!done || !rsm_imc_lkmsg_send(m)) {
-			done = false;
+		/*
+		 * After one to a home that is not done, the others to it
+		 * wait their turn: an owner's requests all go to its set's
+		 * home, in order.
+		 */
+		if (test_bit(m->home, stuck) || !rsm_imc_lkmsg_send(m)) {
+			set_bit(m->home, stuck);
 			continue;
 		}
 		list_del(&m->list);
 		rsm_imc_lkmsg_done(m);
 	}
-	if (done)
+	if (list_empty(&mine))
 		return true;
 	spin_lock(&rsm_imc_lkmsgs_lock);
 	list_splice(&mine, &rsm_imc_lkmsgs);

@@ -106,9 +106,6 @@ struct rsm_imc_lkproc *rsm_imc_lkproc_new(void)
 	return lp;
 }
 
-static void rsm_imc_lk_drop(struct rsm_imc_lkproc *lp,
-			    struct rsm_imc_plk *s);
-
 /* The pause before asking a home again after try @tries: 0.4 s .. 1 s. */
 static unsigned long rsm_imc_lk_backoff(int tries)
 {
