@@ -132,7 +132,8 @@ void rsm_imc_lk_drop_there(struct rsm_ep *ep, u32 key, u32 owner)
  * @ep: the endpoint to the home, NULL when the home is this host
  *
  * Return: 0, an RSM_IMC_LKR_* status, -ENOTCONN (the home did not
- * answer), -ENOMEM or -EINTR (killed; the descriptor's end drops it all).
+ * answer), -ENOMEM or -EINTR (a signal; either way the home may have
+ * applied it, which the caller undoes or sends again).
  */
 int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
 		   const struct rsm_imc_lkreq *q, struct rsm_ep *ep)

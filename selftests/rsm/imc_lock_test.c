@@ -634,33 +634,47 @@ TEST_F_TIMEOUT(imc, a_waiter_killed_as_its_grant_comes_leaves_no_ghost_holder,
 	ASSERT_EQ(0, rsmt_step("gone", STEP_S));
 }
 
+/* Take the last node's only link down until node 1 is gone, and back. */
+static int cut_for_a_moment(void)
+{
+	if (rsmt_sh("ip link set eth0 down"))
+		return -1;
+	if (rsmt_wait_conn(1, false, 60)) {
+		rsmt_sh("ip link set eth0 up");
+		return -1;
+	}
+	return rsmt_sh("ip link set eth0 up");
+}
+
 /*
  * The holder's host loses its only connection to the set's home for a
- * moment: the home keeps the lock for it (imc_lock_grace_ms), nobody
- * else gets it, and the holder's release after it comes back works.
+ * moment (imc_lock_grace_ms made long here): the home keeps the lock for
+ * it and nobody else gets it; its release then works.  A release made
+ * during such a gap succeeds and reaches the home once the connection is
+ * back, long before the grace would have freed the lock.
  */
 TEST_F_TIMEOUT(imc, a_holder_cut_off_from_the_home_for_a_moment_keeps_its_lock,
-	       600)
+	       900)
 {
+	unsigned int grace = 0;
+	double t0;
 	int c = 1;
 
 	if (rsmt_rails() > 1)
 		SKIP(return, "one rail: with two, another connection is up");
 	rsmt_step_test("imc.lock.grace");
+	ASSERT_EQ(0, rsmt_get_param("imc_lock_grace_ms", &grace));
+	ASSERT_EQ(0, rsmt_set_param("imc_lock_grace_ms", 120000));
 	if (self->node != 1)
 		ASSERT_EQ(0, rsmt_step("created", STEP_S));
 	ASSERT_EQ(IMC_SUCCESS, imc_lkalloc(KEY(140), &c, IMC_LKU | IMC_LKO, 0,
 					   &self->lk));
 	if (self->node == 1)
 		ASSERT_EQ(0, rsmt_step("created", STEP_S));
-	if (self->node == self->last)
+	if (self->node == self->last) {
 		ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(self->lk, 0, 0,
 						     IMC_LOCKNOWAIT));
-	ASSERT_EQ(0, rsmt_step("held", STEP_S));
-	if (self->node == self->last) {
-		ASSERT_EQ(0, rsmt_sh("ip link set eth0 down"));
-		EXPECT_EQ(0, rsmt_wait_conn(1, false, 60));
-		ASSERT_EQ(0, rsmt_sh("ip link set eth0 up"));
+		EXPECT_EQ(0, cut_for_a_moment());
 	}
 	EXPECT_EQ(0, rsmt_wait_all_active(120));
 	ASSERT_EQ(0, rsmt_step("back", STEP_S));
@@ -668,16 +682,29 @@ TEST_F_TIMEOUT(imc, a_holder_cut_off_from_the_home_for_a_moment_keeps_its_lock,
 		EXPECT_EQ(IMC_NOLOCKGOT, imc_lkacquire(self->lk, 0, 0,
 						       IMC_LOCKNOWAIT));
 	ASSERT_EQ(0, rsmt_step("tried", STEP_S));
-	if (self->node == self->last)
+	if (self->node == self->last) {
 		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(self->lk, 0));
+		/* again, released while cut off this time */
+		ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(self->lk, 0, 0,
+						     IMC_LOCKNOWAIT));
+		ASSERT_EQ(0, rsmt_sh("ip link set eth0 down"));
+		EXPECT_EQ(0, rsmt_wait_conn(1, false, 60));
+		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(self->lk, 0));
+		ASSERT_EQ(0, rsmt_sh("ip link set eth0 up"));
+	}
+	EXPECT_EQ(0, rsmt_wait_all_active(120));
 	ASSERT_EQ(0, rsmt_step("released", STEP_S));
 	if (self->node == 1) {
+		t0 = rsmt_time();
 		EXPECT_EQ(IMC_SUCCESS, imc_lkacquire(self->lk, 0, 0,
-						     IMC_LOCKNOWAIT));
+						     IMC_LOCKWAIT));
+		/* the release came, not the end of the grace */
+		EXPECT_GT(60.0, rsmt_time() - t0);
 		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(self->lk, 0));
 	}
 	ASSERT_EQ(0, rsmt_step("done", STEP_S));
 	EXPECT_EQ(IMC_SUCCESS, imc_lkdealloc(self->lk));
+	EXPECT_EQ(0, rsmt_set_param("imc_lock_grace_ms", grace));
 	ASSERT_EQ(0, rsmt_step("gone", STEP_S));
 }
 
