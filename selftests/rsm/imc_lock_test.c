@@ -606,6 +606,11 @@ TEST_F_TIMEOUT(imc, a_waiter_killed_as_its_grant_comes_leaves_no_ghost_holder,
 			usleep(round / 2 * 3000);
 			kill(pid, SIGKILL);
 			ASSERT_EQ(pid, waitpid(pid, &st, 0));
+		}
+		/* the release done, whichever came first */
+		snprintf(step, sizeof(step), "released.%d", round);
+		ASSERT_EQ(0, rsmt_step(step, STEP_S));
+		if (self->node == waiter) {
 			/* whichever way it went, the descriptor can tell */
 			op.wait = 0;
 			st = ioctl(fd, RSM_IOC_IMC_LKACQUIRE, &op);
