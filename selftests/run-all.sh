@@ -252,6 +252,7 @@ cluster_run_once() {
 	# the import tests move 64 MiB and publish 10,000 segments under TCG
 	utils/rsm-vcluster -n "$n" --logdir "$logdir" -q "${vcbase[@]}" \
 		"${vcargs[@]}" -- env RSM_ALLOW_KILL=$((killed > 0)) RSM_KILL_NODE="$killed" \
+		${RSM_LOCK_ITERS:+RSM_LOCK_ITERS=$RSM_LOCK_ITERS} \
 		selftests/rsm/run_node.sh "$@" \
 		>"$out/$c.log" 2>&1
 	tail -n 20 "$out/$c.log" | sed 's/^/# /'
