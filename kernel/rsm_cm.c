@@ -130,22 +130,27 @@ static int rsm_cm_accept(struct rdma_cm_id *id, struct rsm_conn *conn,
 	ep->ctrl = ctrl;
 	rsm_auth_new_nonce(ep);
 
-	/* as on the active side: cm_lock, then the connection's lock */
+	/*
+	 * As on the active side: cm_lock, then the connection's lock.  The
+	 * QP is made under cm_lock only: creating it may run the provider's
+	 * send queue (siw: socket locks), which user copies nest in.  The
+	 * endpoint is on no list yet, so nobody else sees it meanwhile.
+	 */
 	mutex_lock(&ep->cm_lock);
+	ret = rsm_hello_take(ep, hello, cm_qpn);
+	if (ret)
+		goto err_cm;
+	ret = RSM_REJ_RESOURCES;
+	if (rsm_msg_setup(ep))
+		goto err_cm;
+	rsm_hello_fill(&acc.hello, ep);
+	if (rsm_auth_prove(ep, acc.mac))
+		goto err_cm;
+	rsm_conn_param_fill(&param, ep, &acc, sizeof(acc));
 	mutex_lock(&conn->lock);
 	ret = RSM_REJ_UNKNOWN_NODE;
 	if (!conn->configured || READ_ONCE(ctrl->removing))
 		goto err_unlock;
-	ret = rsm_hello_take(ep, hello, cm_qpn);
-	if (ret)
-		goto err_unlock;
-	ret = RSM_REJ_RESOURCES;
-	if (rsm_msg_setup(ep))
-		goto err_unlock;
-	rsm_hello_fill(&acc.hello, ep);
-	if (rsm_auth_prove(ep, acc.mac))
-		goto err_unlock;
-	rsm_conn_param_fill(&param, ep, &acc, sizeof(acc));
 	/*
 	 * Listed before the accept: a removal of the peer or of the
 	 * controller meanwhile finds it, and so does the peer's first
@@ -170,6 +175,7 @@ static int rsm_cm_accept(struct rdma_cm_id *id, struct rsm_conn *conn,
 
 err_unlock:
 	mutex_unlock(&conn->lock);
+err_cm:
 	mutex_unlock(&ep->cm_lock);
 	rsm_ep_free_unused(ep);
 	return ret;
@@ -241,13 +247,27 @@ static void rsm_cm_route_resolved(struct rsm_ep *ep)
 		goto out;
 	}
 	ep->ctrl = ctrl;
+	mutex_unlock(&conn->lock);
+	/*
+	 * The QP is made under cm_lock only, as in the accept: creating it
+	 * may run the provider's send queue (siw: socket locks).  The
+	 * destroy work waits for cm_lock, so the endpoint stays meanwhile.
+	 */
 	if (rsm_msg_setup(ep)) {
-		why = "no resources";
-		goto out;
+		mutex_unlock(&ep->cm_lock);
+		rsm_conn_fail(ep, "no resources");
+		return;
 	}
 	rsm_auth_new_nonce(ep);
 	rsm_hello_fill(&hello, ep);
 	rsm_conn_param_fill(&param, ep, &hello, sizeof(hello));
+	mutex_lock(&conn->lock);
+	if (conn->ep != ep || ep->state == RSM_EP_DEAD) {
+		/* failed or removed meanwhile: its destroy work cleans up */
+		mutex_unlock(&conn->lock);
+		mutex_unlock(&ep->cm_lock);
+		return;
+	}
 	WRITE_ONCE(ep->state, RSM_EP_CONNECTING);
 	mutex_unlock(&conn->lock);
 	/*
