@@ -143,7 +143,8 @@ static void rsm_qp_event(struct ib_event *event, void *context)
 
 /**
  * rsm_msg_setup - create the CQ and QP of an endpoint and post its receives
- * @ep: endpoint with cm_id and ctrl set; its connection is locked
+ * @ep: endpoint with cm_id and ctrl set, its cm_lock held (not the
+ *      connection's lock: creating a QP may run the provider's send queue)
  *
  * Return: 0 or a negative errno; partial state is undone by teardown/free.
  */
@@ -336,6 +337,8 @@ int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len)
 		spin_unlock_bh(&ep->tx_lock);
 	} else {
 		atomic64_inc(&ep->conn->tx_msgs);
+		/* a sign of life after the WRITEs before it (rsm_rw.c) */
+		atomic_set(&ep->life_sign_bytes, 0);
 	}
 out:
 	up_read(&ep->qp_rwsem);

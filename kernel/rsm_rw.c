@@ -44,6 +44,19 @@
  */
 #define RSM_RXE_READ_WINDOW	4
 #define RSM_RXE_READ_PAGES	(SZ_64K / PAGE_SIZE)
+/*
+ * iWARP only: a message among the WRITEs every this many bytes (a
+ * heartbeat, where no other message was sent since).  The peer sees our
+ * WRITEs as TCP traffic only, with no completion and so no sign of life,
+ * and the periodic heartbeat leaves only after all the data queued before
+ * it (send queue and socket: megabytes).  One among the data reaches the
+ * peer as the data does, so a link that moves this much within the
+ * heartbeat timeout keeps the connection however long a put lasts (a guest
+ * on a debug kernel moves about 0.5 MiB/s).  At 10 GB/s it is 20,000 small
+ * messages a second.  On InfiniBand and RoCE the peer's acknowledgements of
+ * our sends count as life.
+ */
+#define RSM_LIFE_SIGN_BYTES	SZ_512K
 
 /* One rdma_rw context. */
 struct rsm_rw_op {
@@ -97,6 +110,7 @@ void rsm_rw_setup(struct rsm_ep *ep, struct ib_qp_init_attr *qa)
 	ep->sends_acked = rdma_ib_or_roce(dev, ep->ctrl->port);
 	atomic_set(&ep->rw_slots, RSM_RW_CTXS);
 	atomic_set(&ep->rw_live, 0);
+	atomic_set(&ep->life_sign_bytes, 0);
 	qa->port_num = ep->ctrl->port;
 	qa->cap.max_rdma_ctxs = RSM_RW_CTXS;
 	/* the core gathers a WRITE from, and scatters a READ into, this many */
@@ -157,8 +171,12 @@ static void rsm_rw_slots_put(struct rsm_ep *ep, unsigned int n)
 static void rsm_rw_fail(struct rsm_rw_req *r, unsigned int piece, int err)
 {
 	if (err != -ENOTCONN && err != -ECANCELED && err != -EFAULT &&
-	    err != -ENOMEM)
+	    err != -ENOMEM) {
+		/* the import is aborted for it: say why, for the admin */
+		rsm_warn_rl("node %u: transfer failed (%d)\n",
+			    r->ep->conn->nodeid, err);
 		err = -EIO;
+	}
 	if (piece < r->fail_piece || !r->err) {
 		r->fail_piece = min(piece, r->fail_piece);
 		r->err = err;
@@ -180,7 +198,9 @@ static void rsm_rw_op_retire(struct rsm_rw_req *r, struct rsm_rw_op *op)
 	} else if (op->posted) {
 		/* acquire: pairs with the release in rsm_rw_done() */
 		wait_event(ep->wq, smp_load_acquire(&op->completed));
-		if (op->status != IB_WC_SUCCESS)
+		if (op->status == IB_WC_WR_FLUSH_ERR)
+			rsm_rw_fail(r, op->piece, -ENOTCONN);
+		else if (op->status != IB_WC_SUCCESS)
 			rsm_rw_fail(r, op->piece, -EIO);
 	}
 	rdma_rw_ctx_destroy(&op->ctx, ep->cm_id->qp, ep->ctrl->port, op->sg,
@@ -340,6 +360,16 @@ static int rsm_rw_op_start(struct rsm_rw_req *r, struct rsm_rw_op *op,
 	return rsm_rw_op_post(r, op);
 }
 
+/* iWARP: @bytes more of WRITE posted; a heartbeat after them if due. */
+static void rsm_rw_life_sign(struct rsm_ep *ep, u32 bytes)
+{
+	if (ep->sends_acked ||
+	    atomic_add_return(bytes, &ep->life_sign_bytes) < RSM_LIFE_SIGN_BYTES)
+		return;
+	/* reset by the send; no buffer free (-EBUSY): messages are queued */
+	rsm_msg_send_heartbeat(ep);
+}
+
 /* Bytes of the next operation at local offset @lo, remote offset @ro. */
 static u64 rsm_rw_op_len(const struct rsm_rw_req *r, u64 lo, u64 ro,
 			 u64 left)
@@ -403,6 +433,8 @@ static void rsm_rw_piece(struct rsm_rw_req *r, unsigned int k,
 			rsm_rw_fail(r, k, ret);
 			return;
 		}
+		if (r->dir == DMA_TO_DEVICE)
+			rsm_rw_life_sign(r->ep, n);
 		done += n;
 	}
 }

@@ -263,6 +263,7 @@ struct rsm_ep {
 	bool			sends_acked;	/* completion = peer's ack */
 	atomic_t		rw_slots;	/* contexts still allowed */
 	atomic_t		rw_live;	/* contexts initialized */
+	atomic_t		life_sign_bytes; /* WRITE since the last message */
 	bool			rw_drained;	/* teardown drained the SQ */
 
 	/* what each client keeps per endpoint (struct rsm_tp_objs) */

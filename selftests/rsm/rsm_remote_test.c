@@ -14,6 +14,7 @@
 #define SEG_WIDTH	0x4a0002
 #define SEG_SGIO	0x4a0003
 #define SEG_ACL		0x4a0004
+#define SEG_SLOW	0x4a0005
 
 static const struct xfer_case {
 	size_t len, off;
@@ -64,8 +65,9 @@ NODE_TEST(put_data_is_what_exporter_holds_and_others_get, 900)
 				TH_LOG("put of %zu bytes at %zu", len, off);
 			TH_LOG("put %zu bytes at offset %zu: %.3f s", len, off, rsmt_time() - t);
 		}
+		/* 64 MiB take 2 min on a debug guest over soft-iWARP */
 		step_name(name, sizeof(name), "xfer", k, "put");
-		STEP(name);
+		STEP_LONG(name, 600);
 		if (self->me == EXPORTER) {
 			EXPECT_EQ(-1, rsmt_check_pattern(self->buf + off, len, off, k + 1))
 				TH_LOG("exporter: %zu bytes at %zu", len, off);
@@ -82,11 +84,118 @@ NODE_TEST(put_data_is_what_exporter_holds_and_others_get, 900)
 			EXPECT_EQ(0xEE, g);
 		}
 		step_name(name, sizeof(name), "xfer", k, "checked");
-		STEP(name);
+		STEP_LONG(name, 600);
 	}
 	if (self->im[0])
 		disconnect_k(_metadata, self, 0);
 	STEP("xfer.end");
+}
+
+/* Losses of the connection to @peer so far: -1 if there is none. */
+static long long conn_losses(unsigned int peer)
+{
+	const struct rsm_stat_conn *sc;
+	struct rsm_status st;
+	long long n = -1;
+
+	if (rsmt_status(&st))
+		return -1;
+	sc = rsmt_conn(&st, peer);
+	if (sc)
+		n = sc->disconnects + sc->hb_timeouts;
+	rsm_status_free(&st);
+	return n;
+}
+
+static unsigned int hb_timeout_ms(void)
+{
+	unsigned int ms = 0;
+	FILE *f = fopen("/sys/module/rsm/parameters/hb_timeout_ms", "r");
+
+	if (f) {
+		if (fscanf(f, "%u", &ms) != 1)
+			ms = 0;
+		fclose(f);
+	}
+	return ms;
+}
+
+/* Slow this node's link to 0.5 MB/s where the kernel can (tbf). */
+static bool slow_link(void)
+{
+	return !rsmt_sh("tc qdisc replace dev eth0 root tbf rate 4mbit burst 16kb latency 200ms 2>/dev/null");
+}
+
+/* A put or get of @len bytes that must last longer than the timeout. */
+static void slow_xfer(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(node) *self, bool put, size_t len)
+{
+	double t = rsmt_time();
+	int ret;
+
+	if (put)
+		ret = rsm_memseg_import_put(self->im[0], 0, self->lbuf, len);
+	else
+		ret = rsm_memseg_import_get(self->im[0], 0, self->lbuf, len);
+	t = rsmt_time() - t;
+	TH_LOG("%s of %zu MiB: %.1f s; heartbeat timeout %u ms", put ? "put" : "get",
+	       len / MiB, t, hb_timeout_ms());
+	EXPECT_EQ(0, ret);
+	/* else it proves nothing */
+	EXPECT_LT(hb_timeout_ms() / 1000.0, t);
+}
+
+/*
+ * A put or a get that lasts longer than the heartbeat timeout keeps the
+ * connection.  On iWARP the exporter sees RDMA WRITEs as TCP traffic only,
+ * no sign of life, and the putter's periodic heartbeats leave after all the
+ * data queued before them.  Both links are slowed to 0.5 MB/s here (tbf);
+ * a guest on the debug kernel, which has no tbf, is slower than that.  On
+ * RoCE every send is acknowledged, which counts as life.
+ */
+NODE_TEST(a_put_longer_than_the_heartbeat_timeout_keeps_the_connection, 300)
+{
+	const size_t len = 8 * MiB;
+	long long before = 0;
+	bool slowed = false;
+
+	if (strcmp(rsmt_transport(), "siw"))
+		SKIP(return, "RoCE: acknowledged sends keep heartbeats apart from data");
+	if (self->me == EXPORTER) {
+		export_as(_metadata, self, len, SEG_SLOW, 0, NULL, 0);
+		before = conn_losses(PUTTER);
+		ASSERT_LE(0, before);
+	}
+	if (self->me == PUTTER) {
+		self->lbuflen = len;
+		self->lbuf = node_map(len);
+		ASSERT_NE(NULL, self->lbuf);
+		rsmt_fill_pattern(self->lbuf, len, 0, 77);
+	}
+	STEP("slow.published");
+	if (self->me == PUTTER)
+		import_k(_metadata, self, 0, SEG_SLOW);
+	if (self->me == EXPORTER || self->me == PUTTER)
+		slowed = slow_link();
+	STEP("slow.slowed");
+	if (self->me == PUTTER)
+		slow_xfer(_metadata, self, true, len);
+	STEP_LONG("slow.put", 600);
+	if (self->me == EXPORTER)
+		EXPECT_EQ(-1, rsmt_check_pattern(self->buf, len, 0, 77));
+	if (self->me == PUTTER) {
+		memset(self->lbuf, 0, len);
+		slow_xfer(_metadata, self, false, len);
+		EXPECT_EQ(-1, rsmt_check_pattern(self->lbuf, len, 0, 77));
+	}
+	STEP_LONG("slow.got", 600);
+	if (slowed)
+		rsmt_sh("tc qdisc del dev eth0 root");
+	if (self->me == EXPORTER)
+		EXPECT_EQ(before, conn_losses(PUTTER));
+	if (self->im[0])
+		disconnect_k(_metadata, self, 0);
+	STEP("slow.end");
 }
 
 /* put8/16/32/64 and get8/16/32/64 with repeat counts */
