@@ -127,7 +127,7 @@ void rsm_imc_lk_drop_there(struct rsm_ep *ep, u32 key, u32 owner)
 
 /**
  * rsm_imc_lk_ask - apply an operation to a lock set at its home
- * @s: the set
+ * @key: the set's key
  * @q: the operation
  * @ep: the endpoint to the home, NULL when the home is this host
  *
@@ -135,8 +135,7 @@ void rsm_imc_lk_drop_there(struct rsm_ep *ep, u32 key, u32 owner)
  * answer), -ENOMEM or -EINTR (a signal; either way the home may have
  * applied it, which the caller undoes or sends again).
  */
-int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
-		   const struct rsm_imc_lkreq *q, struct rsm_ep *ep)
+int rsm_imc_lk_ask(u32 key, const struct rsm_imc_lkreq *q, struct rsm_ep *ep)
 {
 	const struct rsm_msg_imc_lkop_reply *rep;
 	struct rsm_msg_imc_lkop m;
@@ -144,8 +143,8 @@ int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
 	int ret;
 
 	if (!ep)
-		return rsm_imc_lk_here(s->key, q);
-	rsm_imc_lkop_msg(&m, s->key, q);
+		return rsm_imc_lk_here(key, q);
+	rsm_imc_lkop_msg(&m, key, q);
 	ret = rsm_imc_call(ep, &m, sizeof(m), RSM_IMC_LK_MS,
 			   "lock operation not answered", NULL, 0, 0, &rpc);
 	if (ret)
@@ -291,7 +290,7 @@ static int rsm_imc_lk_try_ep(const struct rsm_imc_plk *s,
 	int ret;
 
 	if (q->op == RSM_IMC_LK_TRY) {
-		ret = rsm_imc_lk_ask(s, q, ep);
+		ret = rsm_imc_lk_ask(s->key, q, ep);
 		/* not answered (or killed first), yet maybe taken: back */
 		if (ret == -ENOTCONN || ret == -EINTR)
 			rsm_imc_lk_cancel(s, q, w.boot);
@@ -302,7 +301,7 @@ static int rsm_imc_lk_try_ep(const struct rsm_imc_plk *s,
 	spin_lock(&rsm_imc_lkwaits_lock);
 	list_add_tail(&w.list, &rsm_imc_lkwaits);
 	spin_unlock(&rsm_imc_lkwaits_lock);
-	ret = rsm_imc_lk_ask(s, q, ep);
+	ret = rsm_imc_lk_ask(s->key, q, ep);
 	if (ret == RSM_IMC_LKR_QUEUED) {
 		ret = rsm_imc_lk_sleep(&w);
 		/* gave up, or asks again: the place or its grant goes back */

@@ -46,8 +46,6 @@ static void rsm_imc_lkmsg_done(struct rsm_imc_lkmsg *m)
 /* Send @m once; under rsm_imc_lkmsg_mutex.  Return: done with it. */
 static bool rsm_imc_lkmsg_send(const struct rsm_imc_lkmsg *m)
 {
-	struct rsm_msg_imc_lkop msg;
-	struct rsm_rpc *rpc;
 	struct rsm_ep *ep;
 	int ret;
 
@@ -60,15 +58,10 @@ static bool rsm_imc_lkmsg_send(const struct rsm_imc_lkmsg *m)
 		rsm_ep_put_user(ep);
 		return true;
 	}
-	rsm_imc_lkop_msg(&msg, m->key, &m->q);
-	ret = rsm_imc_call(ep, &msg, sizeof(msg), RSM_IMC_LK_MS,
-			   "lock request not answered", NULL, 0, 0, &rpc);
+	ret = rsm_imc_lk_ask(m->key, &m->q, ep);
 	rsm_ep_put_user(ep);
-	if (!ret) {
-		kfree(rpc);	/* whatever the status: the home knows */
-		return true;
-	}
-	return time_after(jiffies, m->until);
+	/* answered, whatever the status: the home knows */
+	return ret >= 0 || time_after(jiffies, m->until);
 }
 
 /*

@@ -202,7 +202,7 @@ static int rsm_imc_lk_give_back(const struct rsm_imc_plk *s,
 	int ret;
 
 	if (rsm_imc_home_here(s))
-		return rsm_imc_lk_ask(s, q, NULL);
+		return rsm_imc_lk_ask(s->key, q, NULL);
 	ret = rsm_imc_lkmsg_flush(s->key, s->owner);
 	if (ret == -EINTR)
 		return ret;
@@ -213,7 +213,7 @@ static int rsm_imc_lk_give_back(const struct rsm_imc_plk *s,
 	}
 	ret = -ENOTCONN;
 	if (ep) {
-		ret = rsm_imc_lk_ask(s, q, ep);
+		ret = rsm_imc_lk_ask(s->key, q, ep);
 		rsm_ep_put_user(ep);
 	}
 	if (ret != -ENOTCONN && ret != -EINTR)

@@ -82,8 +82,7 @@ void rsm_imc_plk_put(struct rsm_imc_plk *s);
 bool rsm_imc_home_here(const struct rsm_imc_plk *s);
 struct rsm_ep *rsm_imc_boot_ep(u32 node, u64 boot);
 u32 rsm_imc_lk_here(u32 key, const struct rsm_imc_lkreq *q);
-int rsm_imc_lk_ask(const struct rsm_imc_plk *s,
-		   const struct rsm_imc_lkreq *q, struct rsm_ep *ep);
+int rsm_imc_lk_ask(u32 key, const struct rsm_imc_lkreq *q, struct rsm_ep *ep);
 void rsm_imc_lk_cancel(const struct rsm_imc_plk *s,
 		       const struct rsm_imc_lkreq *q, u64 boot);
 int rsm_imc_lk_try(const struct rsm_imc_plk *s, struct rsm_imc_lkreq *q,

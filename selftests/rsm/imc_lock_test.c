@@ -652,16 +652,22 @@ TEST_F_TIMEOUT(imc, a_waiter_killed_as_its_grant_comes_leaves_no_ghost_holder,
 	ASSERT_EQ(0, rsmt_step("gone", STEP_S));
 }
 
-/* Take the last node's only link down until node 1 is gone, and back. */
-static int cut_for_a_moment(void)
+/*
+ * Take the last node's only link down until node 1 is gone, and back;
+ * with @release, release @lk while cut off.  Return: 0 or -1.
+ */
+static int cut_for_a_moment(imc_lkid_t lk, bool release)
 {
+	int ret;
+
 	if (rsmt_sh("ip link set eth0 down"))
 		return -1;
-	if (rsmt_wait_conn(1, false, 60)) {
-		rsmt_sh("ip link set eth0 up");
-		return -1;
-	}
-	return rsmt_sh("ip link set eth0 up");
+	ret = rsmt_wait_conn(1, false, 60);
+	if (!ret && release && imc_lkrelease(lk, 0) != IMC_SUCCESS)
+		ret = -1;
+	if (rsmt_sh("ip link set eth0 up"))
+		ret = -1;
+	return ret;
 }
 
 /*
@@ -691,7 +697,7 @@ TEST_F_TIMEOUT(imc, a_holder_cut_off_from_the_home_for_a_moment_keeps_its_lock,
 	if (self->node == self->last) {
 		ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(self->lk, 0, 0,
 						     IMC_LOCKNOWAIT));
-		EXPECT_EQ(0, cut_for_a_moment());
+		EXPECT_EQ(0, cut_for_a_moment(self->lk, false));
 	}
 	EXPECT_EQ(0, rsmt_wait_all_active(120));
 	ASSERT_EQ(0, rsmt_step("back", STEP_S));
@@ -704,10 +710,7 @@ TEST_F_TIMEOUT(imc, a_holder_cut_off_from_the_home_for_a_moment_keeps_its_lock,
 		/* again, released while cut off this time */
 		ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(self->lk, 0, 0,
 						     IMC_LOCKNOWAIT));
-		ASSERT_EQ(0, rsmt_sh("ip link set eth0 down"));
-		EXPECT_EQ(0, rsmt_wait_conn(1, false, 60));
-		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(self->lk, 0));
-		ASSERT_EQ(0, rsmt_sh("ip link set eth0 up"));
+		EXPECT_EQ(0, cut_for_a_moment(self->lk, true));
 	}
 	EXPECT_EQ(0, rsmt_wait_all_active(120));
 	ASSERT_EQ(0, rsmt_step("released", STEP_S));
