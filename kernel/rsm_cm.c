@@ -17,6 +17,7 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/random.h>
+#include <linux/wait_bit.h>
 #include <rdma/ib_cm.h>
 
 #include "rsm_tp.h"
@@ -108,19 +109,19 @@ static void rsm_cm_reject(struct rdma_cm_id *id, unsigned int reason)
 	rdma_reject(id, &rej, sizeof(rej), IB_CM_REJ_CONSUMER_DEFINED);
 }
 
-/* Passive side: a new endpoint, pending on @conn until proven; accept. */
-static int rsm_cm_accept(struct rdma_cm_id *id, struct rsm_conn *conn,
-			 const struct rsm_wire_hello *hello, u32 cm_qpn)
+/*
+ * Passive side: a new endpoint on @ctrl (whose reference it takes),
+ * pending on @conn until proven; accept.
+ */
+static int rsm_cm_accept_on(struct rdma_cm_id *id, struct rsm_conn *conn,
+			    const struct rsm_wire_hello *hello, u32 cm_qpn,
+			    struct rsm_ctrl *ctrl)
 {
 	struct rsm_wire_accept acc;
 	struct rdma_conn_param param;
-	struct rsm_ctrl *ctrl;
 	struct rsm_ep *ep;
 	int ret;
 
-	ctrl = rsm_ctrl_get_by_port(id->device, id->port_num);
-	if (!ctrl)
-		return RSM_REJ_RESOURCES;
 	ep = rsm_ep_alloc(conn, false);
 	if (!ep) {
 		rsm_ctrl_put(ctrl);
@@ -178,6 +179,32 @@ err_unlock:
 err_cm:
 	mutex_unlock(&ep->cm_lock);
 	rsm_ep_free_unused(ep);
+	return ret;
+}
+
+/* Passive side: accept on the controller of the request's port. */
+static int rsm_cm_accept(struct rdma_cm_id *id, struct rsm_conn *conn,
+			 const struct rsm_wire_hello *hello, u32 cm_qpn)
+{
+	struct rsm_ctrl *ctrl;
+	int ret = RSM_REJ_RESOURCES;
+
+	ctrl = rsm_ctrl_get_by_port(id->device, id->port_num);
+	if (!ctrl)
+		return ret;
+	/*
+	 * The QP is made before the endpoint is listed, where the removal
+	 * of the controller would find it: the removal waits for us.
+	 */
+	atomic_inc(&ctrl->accepting);
+	smp_mb__after_atomic();	/* pairs with rsm_ib_remove_one() */
+	if (!READ_ONCE(ctrl->removing)) {
+		kref_get(&ctrl->ref);	/* the endpoint's */
+		ret = rsm_cm_accept_on(id, conn, hello, cm_qpn, ctrl);
+	}
+	if (atomic_dec_and_test(&ctrl->accepting))
+		wake_up_var(&ctrl->accepting);
+	rsm_ctrl_put(ctrl);
 	return ret;
 }
 

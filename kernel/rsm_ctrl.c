@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 #include <linux/mm.h>
 #include <linux/string.h>
+#include <linux/wait_bit.h>
 #include <rdma/ib_cache.h>
 
 #include "rsm_tp.h"
@@ -159,9 +160,13 @@ static void rsm_ib_remove_one(struct ib_device *ibdev, void *client_data)
 		list_move_tail(&ctrl->list, &gone);
 	}
 	mutex_unlock(&rsm_ctrl_lock);
+	/* pairs with the barrier in rsm_cm_accept() */
+	smp_mb();
 
 	list_for_each_entry_safe(ctrl, tmp, &gone, list) {
 		list_del_init(&ctrl->list);
+		/* an accept past its check lists its endpoint first */
+		wait_var_event(&ctrl->accepting, !atomic_read(&ctrl->accepting));
 		/* every endpoint (QP, PD, MRs) must be gone before the device */
 		rsm_conn_ctrl_removed(ctrl);
 		rsm_info("controller %s removed\n", ctrl->name);

@@ -45,18 +45,30 @@
 #define RSM_RXE_READ_WINDOW	4
 #define RSM_RXE_READ_PAGES	(SZ_64K / PAGE_SIZE)
 /*
- * iWARP only: a message among the WRITEs every this many bytes (a
- * heartbeat, where no other message was sent since).  The peer sees our
- * WRITEs as TCP traffic only, with no completion and so no sign of life,
- * and the periodic heartbeat leaves only after all the data queued before
- * it (send queue and socket: megabytes).  One among the data reaches the
- * peer as the data does, so a link that moves this much within the
- * heartbeat timeout keeps the connection however long a put lasts (a guest
- * on a debug kernel moves about 0.5 MiB/s).  At 10 GB/s it is 20,000 small
- * messages a second.  On InfiniBand and RoCE the peer's acknowledgements of
- * our sends count as life.
+ * iWARP only: a message among the WRITEs (a heartbeat, where no other
+ * message was sent since) after every RSM_LIFE_SIGN_MS of data at the rate
+ * the WRITEs complete, but at least every RSM_LIFE_SIGN_MIN bytes.  The
+ * peer sees our WRITEs as TCP traffic only, with no completion and so no
+ * sign of life, and the periodic heartbeat leaves only after all the data
+ * queued before it (send queue and socket: megabytes).  One among the data
+ * reaches the peer as the data does, so a link that moves RSM_LIFE_SIGN_MIN
+ * within the heartbeat timeout keeps the connection however long a put
+ * lasts (a guest on a debug kernel moves about 0.5 MiB/s).  The rate keeps
+ * them few on fast links (20 a second), where the peer's 32 receives must
+ * not run out: nothing else paces messages on iWARP.  After a pause the
+ * rate measured is low, which errs on the safe side.  On InfiniBand and
+ * RoCE the peer's acknowledgements of our sends count as life.
  */
-#define RSM_LIFE_SIGN_BYTES	SZ_512K
+#define RSM_LIFE_SIGN_MIN	SZ_512K
+#define RSM_LIFE_SIGN_MAX	SZ_1G
+#define RSM_LIFE_SIGN_MS	50
+/*
+ * The rate is measured over periods of at least this long: long enough
+ * that the burst a socket takes in at once does not pass for the link's
+ * rate.  When the link slows down by a factor F, the gaps are 50 ms x F
+ * until the period ends.
+ */
+#define RSM_LIFE_RATE_MS	1000
 
 /* One rdma_rw context. */
 struct rsm_rw_op {
@@ -65,6 +77,7 @@ struct rsm_rw_op {
 	struct rsm_ep		*ep;
 	unsigned int		piece;		/* of the transfer */
 	u32			nsg;
+	u32			len;		/* bytes */
 	u32			nwr;		/* send queue slots it holds */
 	bool			busy;		/* context initialized */
 	bool			posted;		/* completion outstanding */
@@ -111,6 +124,9 @@ void rsm_rw_setup(struct rsm_ep *ep, struct ib_qp_init_attr *qa)
 	atomic_set(&ep->rw_slots, RSM_RW_CTXS);
 	atomic_set(&ep->rw_live, 0);
 	atomic_set(&ep->life_sign_bytes, 0);
+	ep->life_sign_every = RSM_LIFE_SIGN_MIN;
+	ep->rate_bytes = 0;
+	ep->rate_start = jiffies;
 	qa->port_num = ep->ctrl->port;
 	qa->cap.max_rdma_ctxs = RSM_RW_CTXS;
 	/* the core gathers a WRITE from, and scatters a READ into, this many */
@@ -135,6 +151,26 @@ void rsm_rw_quiesce(struct rsm_ep *ep)
 	wait_event(ep->wq, !atomic_read(&ep->rw_live));
 }
 
+/*
+ * iWARP: @bytes of WRITE completed.  Only the CQ's completion work calls
+ * this, one at a time, so the period's fields need no lock.
+ */
+static void rsm_rw_measure(struct rsm_ep *ep, u32 bytes)
+{
+	unsigned long now = jiffies, t = now - ep->rate_start;
+	u64 every;
+
+	ep->rate_bytes += bytes;
+	if (t < msecs_to_jiffies(RSM_LIFE_RATE_MS))
+		return;
+	every = div64_ul(ep->rate_bytes * RSM_LIFE_SIGN_MS,
+			 jiffies_to_msecs(t));
+	WRITE_ONCE(ep->life_sign_every,
+		   clamp_t(u64, every, RSM_LIFE_SIGN_MIN, RSM_LIFE_SIGN_MAX));
+	ep->rate_bytes = 0;
+	ep->rate_start = now;
+}
+
 static void rsm_rw_done(struct ib_cq *cq, struct ib_wc *wc)
 {
 	struct rsm_rw_op *op = container_of(wc->wr_cqe, struct rsm_rw_op, cqe);
@@ -145,6 +181,8 @@ static void rsm_rw_done(struct ib_cq *cq, struct ib_wc *wc)
 	/* the peer answered: READ data, or a WRITE it acknowledged */
 	if (st == IB_WC_SUCCESS && (ep->sends_acked || op->read))
 		WRITE_ONCE(ep->last_rx, jiffies);
+	else if (st == IB_WC_SUCCESS)
+		rsm_rw_measure(ep, op->len);
 	atomic_add(op->nwr, &ep->sq_credits);
 	/* @op may be reused once this is seen */
 	smp_store_release(&op->completed, true);
@@ -329,6 +367,7 @@ static int rsm_rw_op_start(struct rsm_rw_req *r, struct rsm_rw_op *op,
 	u32 i, n;
 	int ret;
 
+	op->len = len;
 	op->nsg = DIV_ROUND_UP(off + len, PAGE_SIZE);
 	sg_init_table(op->sg, op->nsg);
 	for (i = 0; i < op->nsg; i++, off = 0) {
@@ -364,7 +403,8 @@ static int rsm_rw_op_start(struct rsm_rw_req *r, struct rsm_rw_op *op,
 static void rsm_rw_life_sign(struct rsm_ep *ep, u32 bytes)
 {
 	if (ep->sends_acked ||
-	    atomic_add_return(bytes, &ep->life_sign_bytes) < RSM_LIFE_SIGN_BYTES)
+	    atomic_add_return(bytes, &ep->life_sign_bytes) <
+	    READ_ONCE(ep->life_sign_every))
 		return;
 	/* reset by the send; no buffer free (-EBUSY): messages are queued */
 	rsm_msg_send_heartbeat(ep);

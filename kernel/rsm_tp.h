@@ -71,6 +71,11 @@ struct rsm_ctrl {
 	u64			hwaddr;
 	struct rsm_ioc_ctlr_attr attr;		/* name and index not used */
 	bool			removing;	/* under rsm_ctrl_lock */
+	/*
+	 * Accepts in progress on it: they make a QP before they list their
+	 * endpoint, so its removal waits for them (rsm_ib_remove_one()).
+	 */
+	atomic_t		accepting;
 };
 
 /*
@@ -263,7 +268,11 @@ struct rsm_ep {
 	bool			sends_acked;	/* completion = peer's ack */
 	atomic_t		rw_slots;	/* contexts still allowed */
 	atomic_t		rw_live;	/* contexts initialized */
+	/* iWARP: a message among the WRITEs (rsm_rw.c) */
 	atomic_t		life_sign_bytes; /* WRITE since the last message */
+	u32			life_sign_every; /* bytes between them */
+	u64			rate_bytes;	/* WRITE completed this period */
+	unsigned long		rate_start;	/* jiffies the period began */
 	bool			rw_drained;	/* teardown drained the SQ */
 
 	/* what each client keeps per endpoint (struct rsm_tp_objs) */
