@@ -668,8 +668,9 @@ static int rsm_imc_tx_changes(struct rsm_imc_tx *tx, struct rsm_imc_batch *b)
  * @len: bytes from @off, within the region (@all false)
  * @all: send every word that changed since it was last sent instead
  *
- * Return: 0 when every receiving host has the bytes; -EIO when a write
- * failed (the rail's error count went up), -ENOMEM, or -EINTR.
+ * Return: 0 when every receiving host has the bytes; -EIO or -ENOTCONN
+ * when a write failed or its connection went (the rail's error count went
+ * up), -ENOMEM, or -EINTR.
  */
 int rsm_imc_tx_send(struct rsm_imc_tx *tx, u64 off, u64 len, bool all)
 {

@@ -243,6 +243,8 @@ void rsm_msg_teardown(struct rsm_ep *ep)
 		ib_free_cq(ep->cq);	/* waits for running handlers */
 		ep->cq = NULL;
 	}
+	/* no handler queues it any more; it may still use the buffers */
+	cancel_work_sync(&ep->credit_work);
 	/* waiters on work requests that never completed may go now */
 	WRITE_ONCE(ep->qp_gone, true);
 	wake_up_all(&ep->wq);
@@ -275,23 +277,30 @@ void rsm_msg_free(struct rsm_ep *ep)
 	ep->tx_slots = NULL;
 }
 
-/**
- * rsm_msg_send - post one control message
- * @ep: endpoint
- * @msg: message starting with struct rsm_msg_hdr; type and len are set by
- *	 the caller, the rest of the header here
- * @len: its length, at most RSM_MSG_MAX
- *
- * Return: 0, -ENOTCONN if the endpoint is going away, -EBUSY if every send
- * buffer is in flight, or a verbs error.
+/* Take a credit, leaving at least @floor.  Return: taken. */
+static bool rsm_credit_take(struct rsm_ep *ep, int floor)
+{
+	int c = atomic_read(&ep->tx_credits);
+
+	do {
+		if (c <= floor)
+			return false;
+	} while (!atomic_try_cmpxchg(&ep->tx_credits, &c, c - 1));
+	return true;
+}
+
+/*
+ * Post @msg against a credit, leaving @floor of them (0 only for a
+ * message that returns credits).  Return: as rsm_msg_send().
  */
-int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len)
+static int rsm_msg_post(struct rsm_ep *ep, const void *msg, size_t len,
+			int floor)
 {
 	struct ib_device *dev = ep->ctrl->ibdev;
 	struct rsm_msg_hdr *hdr;
 	struct ib_sge sge;
 	struct ib_send_wr wr = {};
-	unsigned int idx;
+	unsigned int idx, owed;
 	int ret;
 
 	if (WARN_ON_ONCE(len < sizeof(*hdr) || len > RSM_MSG_MAX))
@@ -312,11 +321,20 @@ int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len)
 		ret = -EBUSY;
 		goto out;
 	}
+	if (!rsm_credit_take(ep, floor)) {
+		spin_lock_bh(&ep->tx_lock);
+		__set_bit(idx, &ep->tx_free);
+		spin_unlock_bh(&ep->tx_lock);
+		ret = -EBUSY;
+		goto out;
+	}
+	owed = min_t(unsigned int, atomic_xchg(&ep->rx_owed, 0),
+		     RSM_WIRE_RECEIVES);
 
 	hdr = ep->tx_bufs + (size_t)idx * RSM_MSG_MAX;
 	memcpy(hdr, msg, len);
 	hdr->version = RSM_PROTO_VERSION;
-	hdr->flags = 0;
+	hdr->credits = owed;
 	hdr->len = cpu_to_le32(len);
 	hdr->seq = cpu_to_le64(atomic64_inc_return(&ep->tx_seq));
 	ib_dma_sync_single_for_device(dev, rsm_tx_addr(ep, idx), len,
@@ -332,6 +350,8 @@ int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len)
 	wr.send_flags = IB_SEND_SIGNALED;
 	ret = ib_post_send(ep->cm_id->qp, &wr, NULL);
 	if (ret) {
+		atomic_add(owed, &ep->rx_owed);
+		atomic_inc(&ep->tx_credits);
 		spin_lock_bh(&ep->tx_lock);
 		__set_bit(idx, &ep->tx_free);
 		spin_unlock_bh(&ep->tx_lock);
@@ -344,6 +364,22 @@ out:
 	up_read(&ep->qp_rwsem);
 	up_read(&ep->sq_rwsem);
 	return ret;
+}
+
+/**
+ * rsm_msg_send - post one control message
+ * @ep: endpoint
+ * @msg: message starting with struct rsm_msg_hdr; type and len are set by
+ *	 the caller, the rest of the header here
+ * @len: its length, at most RSM_MSG_MAX
+ *
+ * Return: 0, -ENOTCONN if the endpoint is going away, -EBUSY if every send
+ * buffer is in flight or the peer has no receive left for it (no credit:
+ * see struct rsm_msg_hdr), or a verbs error.
+ */
+int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len)
+{
+	return rsm_msg_post(ep, msg, len, RSM_CREDIT_RESERVE);
 }
 
 static void rsm_msg_send_done(struct ib_cq *cq, struct ib_wc *wc)
@@ -401,7 +437,36 @@ int rsm_msg_send_heartbeat(struct rsm_ep *ep)
 
 	hb.hdr.type = cpu_to_le16(RSM_MSG_HEARTBEAT);
 	hb.jiffies_ms = cpu_to_le64(jiffies_to_msecs(jiffies));
-	return rsm_msg_send(ep, &hb, sizeof(hb));
+	/*
+	 * One that returns credits may take the last ones: the peer may be
+	 * waiting for them, with no credit left to ask.
+	 */
+	return rsm_msg_post(ep, &hb, sizeof(hb),
+			    atomic_read(&ep->rx_owed) ? 0 : RSM_CREDIT_RESERVE);
+}
+
+/* Return the credits owed to the peer when no other message did. */
+static void rsm_msg_credit_work(struct work_struct *work)
+{
+	struct rsm_ep *ep = container_of(work, struct rsm_ep, credit_work);
+
+	/* -EBUSY: the next receive or heartbeat tries again */
+	if (atomic_read(&ep->rx_owed) >= RSM_CREDIT_BATCH)
+		rsm_msg_send_heartbeat(ep);
+}
+
+/**
+ * rsm_msg_init_ep - message fields of a freshly allocated endpoint
+ * @ep: endpoint
+ *
+ * The peer posts RSM_RX_DEPTH receives for us before it connects, as we
+ * do for it (rsm_msg_setup()).
+ */
+void rsm_msg_init_ep(struct rsm_ep *ep)
+{
+	atomic_set(&ep->tx_credits, RSM_RX_DEPTH);
+	atomic_set(&ep->rx_owed, 0);
+	INIT_WORK(&ep->credit_work, rsm_msg_credit_work);
 }
 
 /*
@@ -466,6 +531,7 @@ static void rsm_msg_bad(struct rsm_ep *ep, const char *why)
 static void rsm_msg_dispatch(struct rsm_ep *ep, const void *buf, u32 len)
 {
 	int type = rsm_wire_check_msg(buf, len);
+	unsigned int credits;
 	int ret;
 
 	if (type < 0) {
@@ -476,6 +542,15 @@ static void rsm_msg_dispatch(struct rsm_ep *ep, const void *buf, u32 len)
 	if (type != RSM_MSG_INFO && !READ_ONCE(ep->authed)) {
 		rsm_msg_bad(ep, "message before authentication");
 		return;
+	}
+	credits = ((const struct rsm_msg_hdr *)buf)->credits;
+	if (credits) {
+		if (atomic_add_return(credits, &ep->tx_credits) >
+		    RSM_WIRE_RECEIVES) {
+			rsm_msg_bad(ep, "more credits than receives");
+			return;
+		}
+		wake_up_all(&ep->wq);
 	}
 	switch (rsm_wire_msg_kind(type)) {
 	case RSM_WIRE_TRANSPORT:
@@ -529,7 +604,11 @@ static void rsm_msg_recv_done(struct ib_cq *cq, struct ib_wc *wc)
 				      DMA_FROM_DEVICE);
 
 	down_read(&ep->qp_rwsem);
-	if (!ep->qp_dead && rsm_msg_post_recv(ep, slot->idx))
+	if (ep->qp_dead)
+		;
+	else if (rsm_msg_post_recv(ep, slot->idx))
 		queue_work(rsm_wq, &ep->fail_work);
+	else if (atomic_inc_return(&ep->rx_owed) >= RSM_CREDIT_BATCH)
+		queue_work(rsm_wq, &ep->credit_work);
 	up_read(&ep->qp_rwsem);
 }

@@ -24,8 +24,11 @@
 #include <linux/types.h>
 
 /* The RSMAPI kernel-agent version (spec: RSM_VERSION). */
-#define RSM_PROTO_VERSION	12
+#define RSM_PROTO_VERSION	13
 #define RSM_WIRE_MAGIC		0x314d5352	/* "RSM1" */
+
+/* Receives each side keeps posted for the other's messages. */
+#define RSM_WIRE_RECEIVES	32
 
 /* Largest control message, header included. */
 #define RSM_MSG_MAX		512
@@ -184,14 +187,18 @@ enum rsm_wire_kind {
  * struct rsm_msg_hdr - header of every control message
  * @type:	enum rsm_msg_type
  * @version:	RSM_PROTO_VERSION
- * @flags:	reserved, zero
+ * @credits:	receives the sender posted again since its previous message,
+ *		at most RSM_WIRE_RECEIVES: the receiver may send that many
+ *		more.  Each side starts with RSM_WIRE_RECEIVES posted for the
+ *		other and sends a message only against a credit: on iWARP a
+ *		message that finds no receive resets the connection.
  * @len:	bytes of the message, header included
  * @seq:	sender's message counter on this connection
  */
 struct rsm_msg_hdr {
 	__le16 type;
 	__u8 version;
-	__u8 flags;
+	__u8 credits;
 	__le32 len;
 	__le64 seq;
 };

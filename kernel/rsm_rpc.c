@@ -58,8 +58,7 @@ int rsm_msg_send_wait(struct rsm_ep *ep, const void *msg, size_t len)
 		ret = rsm_msg_send(ep, msg, len);
 		if (ret != -EBUSY)
 			return ret;
-		if (!wait_event_timeout(ep->wq, READ_ONCE(ep->tx_free) ||
-					READ_ONCE(ep->qp_dead),
+		if (!wait_event_timeout(ep->wq, rsm_msg_can_send(ep),
 					msecs_to_jiffies(RSM_TX_WAIT_MS)))
 			return -EBUSY;
 	}

@@ -179,7 +179,11 @@ struct rsm_ctl_q {
 	struct work_struct	work;
 };
 
-#define RSM_RX_DEPTH	32	/* receive buffers posted per endpoint */
+#define RSM_RX_DEPTH	RSM_WIRE_RECEIVES	/* receives posted per endpoint */
+/* Of the peer's receives, the last ones only for messages returning credits. */
+#define RSM_CREDIT_RESERVE	2
+/* Credits returned by a message of their own once this many are owed. */
+#define RSM_CREDIT_BATCH	8
 #define RSM_TX_DEPTH	16	/* send buffers per endpoint */
 
 /*
@@ -230,6 +234,15 @@ struct rsm_ep {
 	void			*rx_bufs;
 	u64			rx_dma;
 	struct rsm_msg_slot	*rx_slots;
+
+	/*
+	 * Message credits (rsm_msg.c): receives the peer has posted for us
+	 * and we have not used, and receives we posted again since our last
+	 * message (returned with the next one, or by @credit_work).
+	 */
+	atomic_t		tx_credits;
+	atomic_t		rx_owed;
+	struct work_struct	credit_work;
 
 	spinlock_t		tx_lock;	/* protects tx_free */
 	unsigned long		tx_free;
@@ -575,11 +588,21 @@ void *rsm_dma_buf_alloc(struct ib_device *dev, size_t len,
 			enum dma_data_direction dir, u64 *dma);
 void rsm_dma_buf_free(struct ib_device *dev, void *buf, size_t len,
 		      enum dma_data_direction dir, u64 dma);
+void rsm_msg_init_ep(struct rsm_ep *ep);
 int rsm_msg_setup(struct rsm_ep *ep);
 void rsm_msg_stop(struct rsm_ep *ep);
 void rsm_msg_teardown(struct rsm_ep *ep);
 void rsm_msg_free(struct rsm_ep *ep);
 int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len);
+
+/* Whether a message could be sent now (a buffer and a credit), or never. */
+static inline bool rsm_msg_can_send(struct rsm_ep *ep)
+{
+	return (READ_ONCE(ep->tx_free) &&
+		atomic_read(&ep->tx_credits) > RSM_CREDIT_RESERVE) ||
+	       READ_ONCE(ep->qp_dead);
+}
+
 int rsm_msg_send_info(struct rsm_ep *ep, const u8 *mac);
 int rsm_msg_send_heartbeat(struct rsm_ep *ep);
 

@@ -481,7 +481,8 @@ int rsm_wire_check_msg(const void *buf, __u32 len)
 	if (!buf || len < sizeof(*hdr) || len > RSM_MSG_MAX)
 		return -EPROTO;
 	type = le16_to_cpu(hdr->type);
-	if (hdr->version != RSM_PROTO_VERSION || hdr->flags ||
+	if (hdr->version != RSM_PROTO_VERSION ||
+	    hdr->credits > RSM_WIRE_RECEIVES ||
 	    le32_to_cpu(hdr->len) != len || rsm_wire_msg_len(type) != len)
 		return -EPROTO;
 	if (rsm_wire_check_payload(type, buf))

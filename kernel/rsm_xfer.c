@@ -38,6 +38,7 @@ void rsm_ep_init_data(struct rsm_ep *ep)
 	}
 	spin_lock_init(&ep->rpc_lock);
 	INIT_LIST_HEAD(&ep->rpcs);
+	rsm_msg_init_ep(ep);
 }
 
 /**

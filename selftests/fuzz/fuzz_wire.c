@@ -304,7 +304,8 @@ static int run_msg(const void *data, size_t len)
 	must((unsigned int)rc == le16_to_cpu(hdr->type));
 	must(le32_to_cpu(hdr->len) == len);
 	must(rsm_wire_msg_len((unsigned int)rc) == len);
-	must(hdr->version == RSM_PROTO_VERSION && !hdr->flags);
+	must(hdr->version == RSM_PROTO_VERSION &&
+	     hdr->credits <= RSM_WIRE_RECEIVES);
 	use_payload(buf, (__u32)len, (unsigned int)rc);
 	free(buf);
 	return rc;
@@ -328,7 +329,7 @@ static int run_reply(const void *data, size_t len)
 		must(len == sizeof(*m) && !m->status);
 		use_reply(m, n);
 		/* with a valid header, the whole message must pass too */
-		if (m->xid && !m->hdr.flags &&
+		if (m->xid && m->hdr.credits <= RSM_WIRE_RECEIVES &&
 		    m->hdr.version == RSM_PROTO_VERSION &&
 		    le16_to_cpu(m->hdr.type) == RSM_MSG_SEG_REPLY &&
 		    le32_to_cpu(m->hdr.len) == len)

@@ -282,8 +282,12 @@ static void test_header(void)
 	m.hdr.version = RSM_PROTO_VERSION + 1;
 	msg_case("newer_version_rejected", &m, len, REJECT);
 	len = wire_build(&m, RSM_MSG_ACK);
-	m.hdr.flags = 0x80;
-	msg_case("nonzero_header_flags_rejected", &m, len, REJECT);
+	m.hdr.credits = RSM_WIRE_RECEIVES;
+	msg_case("credits_of_every_receive_accepted", &m, len, RSM_MSG_ACK);
+	m.hdr.credits = RSM_WIRE_RECEIVES + 1;
+	msg_case("more_credits_than_receives_rejected", &m, len, REJECT);
+	m.hdr.credits = 0x80;
+	msg_case("credits_0x80_rejected", &m, len, REJECT);
 	len = wire_build(&m, RSM_MSG_ACK);
 	m.hdr.type = cpu_to_le16(0);
 	msg_case("type_0_rejected", &m, len, REJECT);

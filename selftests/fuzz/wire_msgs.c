@@ -13,7 +13,7 @@ static void wire_hdr(struct rsm_msg_hdr *hdr, unsigned int type, __u32 len)
 {
 	hdr->type = cpu_to_le16(type);
 	hdr->version = RSM_PROTO_VERSION;
-	hdr->flags = 0;
+	hdr->credits = 0;
 	hdr->len = cpu_to_le32(len);
 	hdr->seq = cpu_to_le64(41);
 }

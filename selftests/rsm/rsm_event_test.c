@@ -524,6 +524,7 @@ IMPORT_TEST(putv_with_implicit_sigpost_posts_one_event)
 #define SEG_EV_COUNT	0x4b0303
 #define SEG_EV_EPOLL	0x4b0304
 #define SEG_EV_ORDER	0x4b0305
+#define SEG_EV_FLOOD	0x4b0306
 #define EV_MS		20000	/* a remote event arrives within this */
 #define QUIET_MS	1000	/* no further event within this */
 #define SETTLE_US	(300 * 1000)	/* posts that returned have landed */
@@ -807,6 +808,75 @@ NODE_TEST(event_after_the_data_is_never_seen_before_it, 600)
 		disconnect_k(_metadata, self, 0);
 	}
 	STEP("order.end");
+}
+
+#define FLOOD_THREADS	4
+#define FLOOD_S		5
+
+struct flood {
+	rsm_memseg_import_handle_t im;
+	long posts, errors;
+};
+
+static void *flood_fn(void *arg)
+{
+	struct flood *f = arg;
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (ms_since(&t0) < FLOOD_S * 1000) {
+		if (rsm_intr_signal_post(f->im, RSM_SIGPOST_NO_ACCUMULATE))
+			f->errors++;
+		f->posts++;
+	}
+	return NULL;
+}
+
+/*
+ * Four threads on every importing node post signals as fast as they can
+ * for 5 s: no connection between any two nodes is lost, and the exporter
+ * gets its event.  On iWARP a message that finds no receive posted at the
+ * peer resets the connection (there is no RNR retry as on RoCE), so one
+ * process's flood would abort every import between the two nodes.
+ */
+NODE_TEST(a_flood_of_signal_posts_keeps_every_connection, 300)
+{
+	struct flood f[FLOOD_THREADS] = { 0 };
+	pthread_t th[FLOOD_THREADS];
+	long long before[65] = { 0 };	/* by node id */
+	long posts = 0;
+	int i;
+
+	for (i = 1; i <= self->n; i++)
+		if (i != self->me)
+			before[i] = node_conn_losses(i);
+	if (self->me == EXPORTER)
+		export_as(_metadata, self, 4096, SEG_EV_FLOOD, 0, NULL, 0);
+	STEP("flood.published");
+	if (self->me != EXPORTER) {
+		import_k(_metadata, self, 0, SEG_EV_FLOOD);
+		for (i = 0; i < FLOOD_THREADS; i++) {
+			f[i].im = self->im[0];
+			ASSERT_EQ(0, pthread_create(&th[i], NULL, flood_fn, &f[i]));
+		}
+		for (i = 0; i < FLOOD_THREADS; i++) {
+			pthread_join(th[i], NULL);
+			EXPECT_EQ(0, f[i].errors);
+			posts += f[i].posts;
+		}
+		TH_LOG("%ld posts in %d s", posts, FLOOD_S);
+	}
+	STEP("flood.posted");
+	if (self->me == EXPORTER)
+		EXPECT_LE(1, drain(self->e, EV_MS));
+	for (i = 1; i <= self->n; i++)
+		if (i != self->me)
+			EXPECT_EQ(before[i], node_conn_losses(i))
+				TH_LOG("connection to node %d", i);
+	STEP("flood.checked");
+	if (self->im[0])
+		disconnect_k(_metadata, self, 0);
+	STEP("flood.end");
 }
 
 TEST_HARNESS_MAIN

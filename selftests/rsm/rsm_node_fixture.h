@@ -162,6 +162,22 @@ static inline void disconnect_k(struct __test_metadata *_metadata,
 	self->im[k] = NULL;
 }
 
+/* Losses of the connection to @peer so far: -1 if there is none. */
+static inline long long node_conn_losses(unsigned int peer)
+{
+	const struct rsm_stat_conn *sc;
+	struct rsm_status st;
+	long long n = -1;
+
+	if (rsmt_status(&st))
+		return -1;
+	sc = rsmt_conn(&st, peer);
+	if (sc)
+		n = sc->disconnects + sc->hb_timeouts;
+	rsm_status_free(&st);
+	return n;
+}
+
 /* A barrier every node must reach: a late node fails the test. */
 #define STEP(name) ASSERT_EQ(0, rsmt_step(name, STEP_S))
 #define STEP_LONG(name, s) ASSERT_EQ(0, rsmt_step(name, s))

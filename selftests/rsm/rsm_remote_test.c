@@ -91,22 +91,6 @@ NODE_TEST(put_data_is_what_exporter_holds_and_others_get, 900)
 	STEP("xfer.end");
 }
 
-/* Losses of the connection to @peer so far: -1 if there is none. */
-static long long conn_losses(unsigned int peer)
-{
-	const struct rsm_stat_conn *sc;
-	struct rsm_status st;
-	long long n = -1;
-
-	if (rsmt_status(&st))
-		return -1;
-	sc = rsmt_conn(&st, peer);
-	if (sc)
-		n = sc->disconnects + sc->hb_timeouts;
-	rsm_status_free(&st);
-	return n;
-}
-
 static unsigned int hb_timeout_ms(void)
 {
 	unsigned int ms = 0;
@@ -163,7 +147,7 @@ NODE_TEST(a_put_longer_than_the_heartbeat_timeout_keeps_the_connection, 300)
 		SKIP(return, "RoCE: acknowledged sends keep heartbeats apart from data");
 	if (self->me == EXPORTER) {
 		export_as(_metadata, self, len, SEG_SLOW, 0, NULL, 0);
-		before = conn_losses(PUTTER);
+		before = node_conn_losses(PUTTER);
 		ASSERT_LE(0, before);
 	}
 	if (self->me == PUTTER) {
@@ -192,7 +176,7 @@ NODE_TEST(a_put_longer_than_the_heartbeat_timeout_keeps_the_connection, 300)
 	if (slowed)
 		rsmt_sh("tc qdisc del dev eth0 root");
 	if (self->me == EXPORTER)
-		EXPECT_EQ(before, conn_losses(PUTTER));
+		EXPECT_EQ(before, node_conn_losses(PUTTER));
 	if (self->im[0])
 		disconnect_k(_metadata, self, 0);
 	STEP("slow.end");
