@@ -290,11 +290,12 @@ static bool rsm_credit_take(struct rsm_ep *ep, int floor)
 }
 
 /*
- * Post @msg against a credit, leaving @floor of them (0 only for a
- * message that returns credits).  Return: as rsm_msg_send().
+ * Post @msg against a credit.  It leaves RSM_CREDIT_RESERVE of them,
+ * unless @may_return and it returns credits: the peer may be waiting for
+ * them, with no credit left to ask.  Return: as rsm_msg_send().
  */
 static int rsm_msg_post(struct rsm_ep *ep, const void *msg, size_t len,
-			int floor)
+			bool may_return)
 {
 	struct ib_device *dev = ep->ctrl->ibdev;
 	struct rsm_msg_hdr *hdr;
@@ -321,15 +322,18 @@ static int rsm_msg_post(struct rsm_ep *ep, const void *msg, size_t len,
 		ret = -EBUSY;
 		goto out;
 	}
-	if (!rsm_credit_take(ep, floor)) {
+	/* decided on what this message returns, not on what another did */
+	owed = min_t(unsigned int, atomic_xchg(&ep->rx_owed, 0),
+		     RSM_WIRE_RECEIVES);
+	if (!rsm_credit_take(ep, may_return && owed ? 0 :
+			     RSM_CREDIT_RESERVE)) {
+		atomic_add(owed, &ep->rx_owed);
 		spin_lock_bh(&ep->tx_lock);
 		__set_bit(idx, &ep->tx_free);
 		spin_unlock_bh(&ep->tx_lock);
 		ret = -EBUSY;
 		goto out;
 	}
-	owed = min_t(unsigned int, atomic_xchg(&ep->rx_owed, 0),
-		     RSM_WIRE_RECEIVES);
 
 	hdr = ep->tx_bufs + (size_t)idx * RSM_MSG_MAX;
 	memcpy(hdr, msg, len);
@@ -379,7 +383,7 @@ out:
  */
 int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len)
 {
-	return rsm_msg_post(ep, msg, len, RSM_CREDIT_RESERVE);
+	return rsm_msg_post(ep, msg, len, false);
 }
 
 static void rsm_msg_send_done(struct ib_cq *cq, struct ib_wc *wc)
@@ -392,6 +396,10 @@ static void rsm_msg_send_done(struct ib_cq *cq, struct ib_wc *wc)
 	__set_bit(slot->idx, &ep->tx_free);
 	spin_unlock_bh(&ep->tx_lock);
 	wake_up_all(&ep->wq);
+	/* the credit work may have found no buffer: the peer may wait */
+	if (atomic_read(&ep->rx_owed) >= RSM_CREDIT_BATCH &&
+	    !READ_ONCE(ep->qp_dead))
+		queue_work(rsm_wq, &ep->credit_work);
 	/*
 	 * On InfiniBand and RoCE a send completes once the peer acknowledged
 	 * it, which proves the peer alive as well as a message from it does
@@ -437,12 +445,7 @@ int rsm_msg_send_heartbeat(struct rsm_ep *ep)
 
 	hb.hdr.type = cpu_to_le16(RSM_MSG_HEARTBEAT);
 	hb.jiffies_ms = cpu_to_le64(jiffies_to_msecs(jiffies));
-	/*
-	 * One that returns credits may take the last ones: the peer may be
-	 * waiting for them, with no credit left to ask.
-	 */
-	return rsm_msg_post(ep, &hb, sizeof(hb),
-			    atomic_read(&ep->rx_owed) ? 0 : RSM_CREDIT_RESERVE);
+	return rsm_msg_post(ep, &hb, sizeof(hb), true);
 }
 
 /* Return the credits owed to the peer when no other message did. */
@@ -450,7 +453,7 @@ static void rsm_msg_credit_work(struct work_struct *work)
 {
 	struct rsm_ep *ep = container_of(work, struct rsm_ep, credit_work);
 
-	/* -EBUSY: the next receive or heartbeat tries again */
+	/* -EBUSY: the next receive, send completion or heartbeat tries again */
 	if (atomic_read(&ep->rx_owed) >= RSM_CREDIT_BATCH)
 		rsm_msg_send_heartbeat(ep);
 }
