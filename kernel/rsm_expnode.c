@@ -87,6 +87,9 @@ static int rsm_expnode_create_locked(struct rsm_export *exp,
 		kfree(en);
 		return RSMERR_INSUFFICIENT_RESOURCES;
 	}
+	/* set before it is listed: rsm_export_ep_gone() reads @exp */
+	en->exp = exp;
+	en->ep = ep;
 	mutex_lock(&rsm_seg_objs(ep)->lock);
 	if (rsm_seg_objs(ep)->dead) {
 		mutex_unlock(&rsm_seg_objs(ep)->lock);
@@ -95,8 +98,6 @@ static int rsm_expnode_create_locked(struct rsm_export *exp,
 	}
 	list_add_tail(&en->ep_list, &rsm_seg_objs(ep)->list);
 	mutex_unlock(&rsm_seg_objs(ep)->lock);
-	en->exp = exp;
-	en->ep = ep;
 	list_add_tail(&en->exp_list, &exp->nodes);
 	*out = en;
 	return 0;
@@ -109,13 +110,19 @@ static void rsm_expnode_free_locked(struct rsm_expnode *en)
 
 	lockdep_assert_held(&en->exp->lock);
 	list_del(&en->exp_list);
-	mutex_lock(&rsm_seg_objs(en->ep)->lock);
-	list_del(&en->ep_list);
-	mutex_unlock(&rsm_seg_objs(en->ep)->lock);
+	rsm_test_dereg_delay();
 	for (c = 0; c < RSM_NCLASS; c++) {
 		rsm_mrset_destroy(en->old_mrs[c]);
 		rsm_mrset_destroy(en->mrs[c]);
 	}
+	/*
+	 * Only now off the endpoint's list: until then the endpoint's
+	 * destroy work (rsm_export_ep_gone()) finds us and waits for the
+	 * export's lock, so its PD outlives the registrations in it.
+	 */
+	mutex_lock(&rsm_seg_objs(en->ep)->lock);
+	list_del(&en->ep_list);
+	mutex_unlock(&rsm_seg_objs(en->ep)->lock);
 	atomic64_sub(en->total, &rsm_importers);
 	kfree(en);
 }

@@ -240,10 +240,15 @@ void rsm_import_end_remote(struct rsm_import *imp, struct rsm_ep *ep);
 long rsm_test_rdma_ioctl(struct rsm_import *imp, void __user *uarg);
 #ifdef RSM_TEST_HOOKS
 bool rsm_test_silent_revokes(void);
+void rsm_test_dereg_delay(void);
 #else
 static inline bool rsm_test_silent_revokes(void)
 {
 	return false;
+}
+
+static inline void rsm_test_dereg_delay(void)
+{
 }
 #endif
 int rsm_import_refresh_keys(struct rsm_import *imp);

@@ -10,6 +10,7 @@
  * own permission check - exactly what a compromised importing kernel could
  * do.  The exporter's registrations must stop it.
  */
+#include <linux/delay.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/moduleparam.h>
@@ -34,6 +35,29 @@ MODULE_PARM_DESC(test_silent_revokes,
 bool rsm_test_silent_revokes(void)
 {
 	return READ_ONCE(rsm_test_silent);
+}
+
+/*
+ * test_dereg_delay_ms: an exporter waits this long before it drops the
+ * registrations of a node's importers, so that the teardown of that
+ * node's endpoint runs meanwhile (it must wait: the registrations are in
+ * the endpoint's PD).
+ */
+static unsigned int rsm_test_dereg_ms;
+module_param_named(test_dereg_delay_ms, rsm_test_dereg_ms, uint, 0644);
+MODULE_PARM_DESC(test_dereg_delay_ms,
+		 "Testing only: delay before a node's registrations are dropped");
+
+/**
+ * rsm_test_dereg_delay - the test_dereg_delay_ms wait (test hook), at
+ * most 10 s
+ */
+void rsm_test_dereg_delay(void)
+{
+	unsigned int ms = READ_ONCE(rsm_test_dereg_ms);
+
+	if (ms)
+		msleep(min(ms, 10000U));
 }
 
 #define RSM_TEST_RDMA_FLAGS	(RSM_TEST_RDMA_WRITE | RSM_TEST_RDMA_RKEY | \
