@@ -277,6 +277,14 @@ void rsm_msg_free(struct rsm_ep *ep)
 	ep->tx_slots = NULL;
 }
 
+/* Give back send buffer @idx. */
+static void rsm_msg_tx_put(struct rsm_ep *ep, unsigned int idx)
+{
+	spin_lock_bh(&ep->tx_lock);
+	__set_bit(idx, &ep->tx_free);
+	spin_unlock_bh(&ep->tx_lock);
+}
+
 /* Take a credit, leaving at least @floor.  Return: taken. */
 static bool rsm_credit_take(struct rsm_ep *ep, int floor)
 {
@@ -328,9 +336,7 @@ static int rsm_msg_post(struct rsm_ep *ep, const void *msg, size_t len,
 	if (!rsm_credit_take(ep, may_return && owed ? 0 :
 			     RSM_CREDIT_RESERVE)) {
 		atomic_add(owed, &ep->rx_owed);
-		spin_lock_bh(&ep->tx_lock);
-		__set_bit(idx, &ep->tx_free);
-		spin_unlock_bh(&ep->tx_lock);
+		rsm_msg_tx_put(ep, idx);
 		ret = -EBUSY;
 		goto out;
 	}
@@ -356,9 +362,7 @@ static int rsm_msg_post(struct rsm_ep *ep, const void *msg, size_t len,
 	if (ret) {
 		atomic_add(owed, &ep->rx_owed);
 		atomic_inc(&ep->tx_credits);
-		spin_lock_bh(&ep->tx_lock);
-		__set_bit(idx, &ep->tx_free);
-		spin_unlock_bh(&ep->tx_lock);
+		rsm_msg_tx_put(ep, idx);
 	} else {
 		atomic64_inc(&ep->conn->tx_msgs);
 		/* a sign of life after the WRITEs before it (rsm_rw.c) */
@@ -392,9 +396,7 @@ static void rsm_msg_send_done(struct ib_cq *cq, struct ib_wc *wc)
 						cqe);
 	struct rsm_ep *ep = slot->ep;
 
-	spin_lock_bh(&ep->tx_lock);
-	__set_bit(slot->idx, &ep->tx_free);
-	spin_unlock_bh(&ep->tx_lock);
+	rsm_msg_tx_put(ep, slot->idx);
 	wake_up_all(&ep->wq);
 	/* the credit work may have found no buffer: the peer may wait */
 	if (atomic_read(&ep->rx_owed) >= RSM_CREDIT_BATCH &&
@@ -607,11 +609,11 @@ static void rsm_msg_recv_done(struct ib_cq *cq, struct ib_wc *wc)
 				      DMA_FROM_DEVICE);
 
 	down_read(&ep->qp_rwsem);
-	if (ep->qp_dead)
-		;
-	else if (rsm_msg_post_recv(ep, slot->idx))
-		queue_work(rsm_wq, &ep->fail_work);
-	else if (atomic_inc_return(&ep->rx_owed) >= RSM_CREDIT_BATCH)
-		queue_work(rsm_wq, &ep->credit_work);
+	if (!ep->qp_dead) {
+		if (rsm_msg_post_recv(ep, slot->idx))
+			queue_work(rsm_wq, &ep->fail_work);
+		else if (atomic_inc_return(&ep->rx_owed) >= RSM_CREDIT_BATCH)
+			queue_work(rsm_wq, &ep->credit_work);
+	}
 	up_read(&ep->qp_rwsem);
 }

@@ -91,19 +91,6 @@ NODE_TEST(put_data_is_what_exporter_holds_and_others_get, 900)
 	STEP("xfer.end");
 }
 
-static unsigned int hb_timeout_ms(void)
-{
-	unsigned int ms = 0;
-	FILE *f = fopen("/sys/module/rsm/parameters/hb_timeout_ms", "r");
-
-	if (f) {
-		if (fscanf(f, "%u", &ms) != 1)
-			ms = 0;
-		fclose(f);
-	}
-	return ms;
-}
-
 /* Slow this node's link to 0.5 MB/s where the kernel can (tbf). */
 static bool slow_link(void)
 {
@@ -114,19 +101,22 @@ static bool slow_link(void)
 static void slow_xfer(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(node) *self, bool put, size_t len)
 {
-	double t = rsmt_time();
+	unsigned int hb_ms = 0;
+	double t;
 	int ret;
 
+	ASSERT_EQ(0, rsmt_get_param("hb_timeout_ms", &hb_ms));
+	t = rsmt_time();
 	if (put)
 		ret = rsm_memseg_import_put(self->im[0], 0, self->lbuf, len);
 	else
 		ret = rsm_memseg_import_get(self->im[0], 0, self->lbuf, len);
 	t = rsmt_time() - t;
 	TH_LOG("%s of %zu MiB: %.1f s; heartbeat timeout %u ms", put ? "put" : "get",
-	       len / MiB, t, hb_timeout_ms());
+	       len / MiB, t, hb_ms);
 	EXPECT_EQ(0, ret);
 	/* else it proves nothing */
-	EXPECT_LT(hb_timeout_ms() / 1000.0, t);
+	EXPECT_LT(hb_ms / 1000.0, t);
 }
 
 /*
