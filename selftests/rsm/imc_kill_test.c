@@ -38,11 +38,14 @@ static void host_name(char *buf, size_t len, int node)
 /*
  * A target: a child (as nobody if @nobody) that waits up to @wait_s for
  * SIGUSR1 and exits with the number of them it got.  Returns once the
- * child has its ids and its handler.
+ * child has its ids and its handler.  SIGUSR1 stays blocked except inside
+ * sigsuspend(): one arriving between the check of the count and the wait
+ * would otherwise be taken before the wait and leave it to the alarm.
  */
 static pid_t target(bool nobody, int wait_s)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };
+	sigset_t usr1, old;
 	int fds[2];
 	pid_t pid;
 	char c = 0;
@@ -60,13 +63,17 @@ static pid_t target(bool nobody, int wait_s)
 	close(fds[0]);
 	if (nobody && (setgid(NOBODY) || setuid(NOBODY)))
 		_exit(100);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	sigdelset(&old, SIGUSR1);
 	sigaction(SIGUSR1, &sa, NULL);
 	if (write(fds[1], &c, 1) != 1)
 		_exit(101);
 	close(fds[1]);
 	alarm(wait_s);
 	while (!got_usr1)
-		pause();
+		sigsuspend(&old);
 	_exit(got_usr1);
 }
 
