@@ -454,6 +454,17 @@ static void rsm_conn_connect_work(struct work_struct *work)
 	mutex_unlock(&ep->cm_lock);
 }
 
+/* What an operator needs to tell a dead peer from a starved connection. */
+static void rsm_conn_hb_lost(struct rsm_conn *conn, struct rsm_ep *ep,
+			     unsigned long now)
+{
+	rsm_info("node %u: nothing heard for %u ms; credits %d, owed %d, send buffers %#lx, data slots %d, heartbeats unsent %d\n",
+		 conn->nodeid, jiffies_to_msecs(now - READ_ONCE(ep->last_rx)),
+		 atomic_read(&ep->tx_credits), atomic_read(&ep->rx_owed),
+		 READ_ONCE(ep->tx_free), atomic_read(&ep->sq_credits),
+		 atomic_read(&ep->hb_unsent));
+}
+
 /*
  * Check the connection; return its endpoint with a user reference when a
  * heartbeat is due (sent by the caller once the lock is dropped: a send
@@ -480,6 +491,7 @@ static struct rsm_ep *rsm_conn_hb_check_locked(struct rsm_conn *conn)
 	if (time_after(now, READ_ONCE(ep->last_rx) +
 		       msecs_to_jiffies(rsm_hb_timeout_ms))) {
 		conn->hb_timeouts++;
+		rsm_conn_hb_lost(conn, ep, now);
 		rsm_conn_detach_locked(conn, "heartbeat timeout");
 		return NULL;
 	}

@@ -365,8 +365,8 @@ static int rsm_msg_post(struct rsm_ep *ep, const void *msg, size_t len,
 		rsm_msg_tx_put(ep, idx);
 	} else {
 		atomic64_inc(&ep->conn->tx_msgs);
-		/* a sign of life after the WRITEs before it (rsm_rw.c) */
-		atomic_set(&ep->life_sign_bytes, 0);
+		/* a sign of life after the WRITEs before it */
+		rsm_pace_msg_sent(ep);
 	}
 out:
 	up_read(&ep->qp_rwsem);
@@ -444,10 +444,14 @@ int rsm_msg_send_info(struct rsm_ep *ep, const u8 *mac)
 int rsm_msg_send_heartbeat(struct rsm_ep *ep)
 {
 	struct rsm_msg_heartbeat hb = {};
+	int ret;
 
 	hb.hdr.type = cpu_to_le16(RSM_MSG_HEARTBEAT);
 	hb.jiffies_ms = cpu_to_le64(jiffies_to_msecs(jiffies));
-	return rsm_msg_post(ep, &hb, sizeof(hb), true);
+	ret = rsm_msg_post(ep, &hb, sizeof(hb), true);
+	if (ret == -EBUSY)
+		atomic_inc(&ep->hb_unsent);
+	return ret;
 }
 
 /* Return the credits owed to the peer when no other message did. */
@@ -471,6 +475,7 @@ void rsm_msg_init_ep(struct rsm_ep *ep)
 {
 	atomic_set(&ep->tx_credits, RSM_RX_DEPTH);
 	atomic_set(&ep->rx_owed, 0);
+	atomic_set(&ep->hb_unsent, 0);
 	INIT_WORK(&ep->credit_work, rsm_msg_credit_work);
 }
 

@@ -10,7 +10,8 @@
  * transport needs it (the sink of an RDMA READ on iWARP), registers the
  * local pages with a memory region from the QP's pool.  What stays here:
  * the send queue credits, the window of operations one transfer keeps in
- * flight, the wait for their completions, and the order of failures.
+ * flight (within the endpoint's bound in bytes, rsm_pace.c), the wait for
+ * their completions, and the order of failures.
  *
  * Every context lives between rsm_rw_op_start() and rsm_rw_op_retire() and
  * is counted in ep->rw_live; teardown (rsm_rw_quiesce()) drains the send
@@ -44,32 +45,6 @@
  */
 #define RSM_RXE_READ_WINDOW	4
 #define RSM_RXE_READ_PAGES	(SZ_64K / PAGE_SIZE)
-/*
- * iWARP only: a message among the WRITEs (a heartbeat, where no other
- * message was sent since) after every RSM_LIFE_SIGN_MS of data at the rate
- * the WRITEs complete, but at least every RSM_LIFE_SIGN_MIN bytes.  The
- * peer sees our WRITEs as TCP traffic only, with no completion and so no
- * sign of life, and the periodic heartbeat leaves only after all the data
- * queued before it (send queue and socket: megabytes).  One among the data
- * reaches the peer as the data does, so a link that moves RSM_LIFE_SIGN_MIN
- * within the heartbeat timeout keeps the connection however long a put
- * lasts (a guest on a debug kernel moves about 0.5 MiB/s).  The rate keeps
- * them few on fast links (20 a second), where the peer's 32 receives must
- * not run out: nothing else paces messages on iWARP.  After a pause the
- * rate measured is low, which errs on the safe side.  On InfiniBand and
- * RoCE the peer's acknowledgements of our sends count as life.
- */
-#define RSM_LIFE_SIGN_MIN	SZ_512K
-#define RSM_LIFE_SIGN_MAX	SZ_1G
-#define RSM_LIFE_SIGN_MS	50
-/*
- * The rate is measured over periods of at least this long: long enough
- * that the burst a socket takes in at once does not pass for the link's
- * rate.  When the link slows down by a factor F, the gaps are 50 ms x F
- * until the period ends.
- */
-#define RSM_LIFE_RATE_MS	1000
-
 /* One rdma_rw context. */
 struct rsm_rw_op {
 	struct rdma_rw_ctx	ctx;
@@ -123,10 +98,7 @@ void rsm_rw_setup(struct rsm_ep *ep, struct ib_qp_init_attr *qa)
 	ep->sends_acked = rdma_ib_or_roce(dev, ep->ctrl->port);
 	atomic_set(&ep->rw_slots, RSM_RW_CTXS);
 	atomic_set(&ep->rw_live, 0);
-	atomic_set(&ep->life_sign_bytes, 0);
-	ep->life_sign_every = RSM_LIFE_SIGN_MIN;
-	ep->rate_bytes = 0;
-	ep->rate_start = jiffies;
+	rsm_pace_init(ep);
 	qa->port_num = ep->ctrl->port;
 	qa->cap.max_rdma_ctxs = RSM_RW_CTXS;
 	/* the core gathers a WRITE from, and scatters a READ into, this many */
@@ -151,26 +123,6 @@ void rsm_rw_quiesce(struct rsm_ep *ep)
 	wait_event(ep->wq, !atomic_read(&ep->rw_live));
 }
 
-/*
- * iWARP: @bytes of WRITE completed.  Only the CQ's completion work calls
- * this, one at a time, so the period's fields need no lock.
- */
-static void rsm_rw_measure(struct rsm_ep *ep, u32 bytes)
-{
-	unsigned long now = jiffies, t = now - ep->rate_start;
-	u64 every;
-
-	ep->rate_bytes += bytes;
-	if (t < msecs_to_jiffies(RSM_LIFE_RATE_MS))
-		return;
-	every = div64_ul(ep->rate_bytes * RSM_LIFE_SIGN_MS,
-			 jiffies_to_msecs(t));
-	WRITE_ONCE(ep->life_sign_every,
-		   clamp_t(u64, every, RSM_LIFE_SIGN_MIN, RSM_LIFE_SIGN_MAX));
-	ep->rate_bytes = 0;
-	ep->rate_start = now;
-}
-
 static void rsm_rw_done(struct ib_cq *cq, struct ib_wc *wc)
 {
 	struct rsm_rw_op *op = container_of(wc->wr_cqe, struct rsm_rw_op, cqe);
@@ -181,8 +133,7 @@ static void rsm_rw_done(struct ib_cq *cq, struct ib_wc *wc)
 	/* the peer answered: READ data, or a WRITE it acknowledged */
 	if (st == IB_WC_SUCCESS && (ep->sends_acked || op->read))
 		WRITE_ONCE(ep->last_rx, jiffies);
-	else if (st == IB_WC_SUCCESS)
-		rsm_rw_measure(ep, op->len);
+	rsm_pace_done(ep, op->len, st == IB_WC_SUCCESS);
 	atomic_add(op->nwr, &ep->sq_credits);
 	/* @op may be reused once this is seen */
 	smp_store_release(&op->completed, true);
@@ -314,6 +265,9 @@ static int rsm_rw_op_post(struct rsm_rw_req *r, struct rsm_rw_op *op)
 	bool took;
 	int ret;
 
+	/* completions free room without any lock: wait before taking one */
+	if (rsm_pace_wait(ep, op->len))
+		return -ENOTCONN;
 	/*
 	 * As every post: sq_rwsem first, so that a registration never waits
 	 * for credits held by someone who waits for sq_rwsem.
@@ -323,6 +277,8 @@ static int rsm_rw_op_post(struct rsm_rw_req *r, struct rsm_rw_op *op)
 		   READ_ONCE(ep->qp_dead));
 	if (!took) {
 		up_read(&ep->sq_rwsem);
+		rsm_pace_done(ep, op->len, false);
+		wake_up_all(&ep->wq);
 		return -ENOTCONN;
 	}
 	down_read(&ep->qp_rwsem);
@@ -347,6 +303,8 @@ static int rsm_rw_op_post(struct rsm_rw_req *r, struct rsm_rw_op *op)
 	if (ret == -ENOTCONN)
 		unposted = op->nwr;
 	atomic_add(unposted, &ep->sq_credits);
+	if (unposted == op->nwr)	/* no completion will come */
+		rsm_pace_done(ep, op->len, false);
 	wake_up_all(&ep->wq);
 	if (unposted < op->nwr) {
 		op->partial = true;
@@ -397,17 +355,6 @@ static int rsm_rw_op_start(struct rsm_rw_req *r, struct rsm_rw_op *op,
 	op->busy = true;
 	op->nwr = ret;
 	return rsm_rw_op_post(r, op);
-}
-
-/* iWARP: @bytes more of WRITE posted; a heartbeat after them if due. */
-static void rsm_rw_life_sign(struct rsm_ep *ep, u32 bytes)
-{
-	if (ep->sends_acked ||
-	    atomic_add_return(bytes, &ep->life_sign_bytes) <
-	    READ_ONCE(ep->life_sign_every))
-		return;
-	/* reset by the send; no buffer free (-EBUSY): messages are queued */
-	rsm_msg_send_heartbeat(ep);
 }
 
 /* Bytes of the next operation at local offset @lo, remote offset @ro. */
@@ -474,7 +421,7 @@ static void rsm_rw_piece(struct rsm_rw_req *r, unsigned int k,
 			return;
 		}
 		if (r->dir == DMA_TO_DEVICE)
-			rsm_rw_life_sign(r->ep, n);
+			rsm_pace_life_sign(r->ep, n);
 		done += n;
 	}
 }

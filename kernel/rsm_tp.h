@@ -179,6 +179,22 @@ struct rsm_ctl_q {
 	struct work_struct	work;
 };
 
+/*
+ * struct rsm_pace - the data an endpoint has in flight, bounded by what
+ * its link moves (rsm_pace.c).  @lock (taken from the completion handler)
+ * protects every field but @life_bytes, and @life_every for writing.
+ */
+struct rsm_pace {
+	spinlock_t		lock;		/* see above */
+	u64			inflight;	/* READ, WRITE bytes posted */
+	u64			cap;		/* bytes allowed in flight */
+	u64			period_bytes;	/* completed this period */
+	unsigned long		busy;		/* jiffies with data in flight */
+	unsigned long		since;		/* before this, in @busy */
+	atomic_t		life_bytes;	/* iWARP: WRITE since a message */
+	u32			life_every;	/* iWARP: bytes between those */
+};
+
 #define RSM_RX_DEPTH	RSM_WIRE_RECEIVES	/* receives posted per endpoint */
 /* Of the peer's receives, the last ones only for messages returning credits. */
 #define RSM_CREDIT_RESERVE	2
@@ -243,6 +259,7 @@ struct rsm_ep {
 	atomic_t		tx_credits;
 	atomic_t		rx_owed;
 	struct work_struct	credit_work;
+	atomic_t		hb_unsent;	/* heartbeats that found none */
 
 	spinlock_t		tx_lock;	/* protects tx_free */
 	unsigned long		tx_free;
@@ -281,11 +298,7 @@ struct rsm_ep {
 	bool			sends_acked;	/* completion = peer's ack */
 	atomic_t		rw_slots;	/* contexts still allowed */
 	atomic_t		rw_live;	/* contexts initialized */
-	/* iWARP: a message among the WRITEs (rsm_rw.c) */
-	atomic_t		life_sign_bytes; /* WRITE since the last message */
-	u32			life_sign_every; /* bytes between them */
-	u64			rate_bytes;	/* WRITE completed this period */
-	unsigned long		rate_start;	/* jiffies the period began */
+	struct rsm_pace		pace;		/* rsm_pace.c */
 	bool			rw_drained;	/* teardown drained the SQ */
 
 	/* what each client keeps per endpoint (struct rsm_tp_objs) */
@@ -542,6 +555,13 @@ int rsm_mrset_create(struct rsm_ep *ep, struct page **pages,
 		     struct rsm_mrset **out);
 void rsm_mrset_destroy(struct rsm_mrset *set);
 u32 rsm_mrset_key(const struct rsm_mrset *set, u32 k);
+
+/* rsm_pace.c */
+void rsm_pace_init(struct rsm_ep *ep);
+int rsm_pace_wait(struct rsm_ep *ep, u32 len);
+void rsm_pace_done(struct rsm_ep *ep, u32 len, bool moved);
+void rsm_pace_life_sign(struct rsm_ep *ep, u32 bytes);
+void rsm_pace_msg_sent(struct rsm_ep *ep);
 
 /* rsm_rw.c */
 void rsm_rw_setup(struct rsm_ep *ep, struct ib_qp_init_attr *qa);

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: pacing the data path of one endpoint.
+ *
+ * A control message goes out behind every RDMA READ and WRITE posted
+ * before it on the same QP: requests and answers of every user of the
+ * node pair, heartbeats included.  So the data one endpoint has in flight
+ * is bounded by time, not only by count: at most what the link moved in
+ * RSM_PACE_QUEUE_MS at the rate measured, at least one operation.  One
+ * user's long put then delays another's lock grant or signal by a fraction
+ * of a second on a slow link (a guest on a debug kernel moves 150 KB/s
+ * over siw), not by the seconds a queue of megabytes would take.
+ *
+ * The rate is what completed over time with data in flight, measured over
+ * periods of at least RSM_PACE_PERIOD_MS, so that an idle endpoint does not
+ * pass for a slow link and the burst a socket takes in at once (iWARP
+ * completes a WRITE once it is in the local TCP stream) does not pass for
+ * a fast one.  Until the first period ends the bound is RSM_PACE_CAP_MAX.
+ *
+ * iWARP only: a message among the WRITEs (a heartbeat, where no other
+ * message was sent since) after every RSM_LIFE_SIGN_MS of data at the same
+ * rate, but at least every RSM_LIFE_SIGN_MIN bytes.  The peer sees our
+ * WRITEs as TCP traffic only, with no completion and so no sign of life,
+ * and the socket may hold more than the send queue; a message among the
+ * data reaches the peer as the data does.  Life signs use only the upper
+ * half of our credits (the peer's receives): the rest stays for the
+ * messages users wait for.  On InfiniBand and RoCE the peer's
+ * acknowledgements of our sends count as life.
+ */
+#include <linux/spinlock.h>
+
+#include "rsm_tp.h"
+
+#define RSM_PACE_QUEUE_MS	250
+#define RSM_PACE_PERIOD_MS	1000
+#define RSM_PACE_CAP_MIN	SZ_128K
+#define RSM_PACE_CAP_MAX	SZ_4M
+#define RSM_LIFE_SIGN_MS	50
+#define RSM_LIFE_SIGN_MIN	SZ_128K
+#define RSM_LIFE_SIGN_MAX	SZ_1G
+
+/**
+ * rsm_pace_init - pacing of a new endpoint
+ * @ep: endpoint, before its QP exists
+ */
+void rsm_pace_init(struct rsm_ep *ep)
+{
+	struct rsm_pace *p = &ep->pace;
+
+	spin_lock_init(&p->lock);
+	p->inflight = 0;
+	p->cap = RSM_PACE_CAP_MAX;
+	p->period_bytes = 0;
+	p->busy = 0;
+	p->since = jiffies;
+	atomic_set(&p->life_bytes, 0);
+	p->life_every = RSM_LIFE_SIGN_MIN;
+}
+
+/* Let @len bytes more be in flight, if the bound allows. */
+static bool rsm_pace_admit(struct rsm_pace *p, u32 len)
+{
+	bool ok;
+
+	spin_lock_bh(&p->lock);
+	ok = !p->inflight || p->inflight + len <= p->cap;
+	if (ok) {
+		if (!p->inflight)
+			p->since = jiffies;
+		p->inflight += len;
+	}
+	spin_unlock_bh(&p->lock);
+	return ok;
+}
+
+/**
+ * rsm_pace_wait - wait until @len bytes more of data may be in flight
+ * @ep: endpoint
+ * @len: bytes of the operation about to be posted
+ *
+ * Waits only for operations already posted to complete (or be flushed).
+ * Every successful call is followed by rsm_pace_done() for @len, once the
+ * operation completed or was not posted after all.
+ *
+ * Return: 0, or -ENOTCONN once the QP is dead.
+ */
+int rsm_pace_wait(struct rsm_ep *ep, u32 len)
+{
+	bool ok;
+
+	wait_event(ep->wq, (ok = rsm_pace_admit(&ep->pace, len)) ||
+		   READ_ONCE(ep->qp_dead));
+	return ok ? 0 : -ENOTCONN;
+}
+
+/* A period ended after @ms of data in flight: the new bounds. */
+static void rsm_pace_measure(struct rsm_pace *p, unsigned int ms)
+{
+	u64 b = p->period_bytes;
+
+	p->cap = clamp_t(u64, div_u64(b * RSM_PACE_QUEUE_MS, ms),
+			 RSM_PACE_CAP_MIN, RSM_PACE_CAP_MAX);
+	WRITE_ONCE(p->life_every,
+		   clamp_t(u64, div_u64(b * RSM_LIFE_SIGN_MS, ms),
+			   RSM_LIFE_SIGN_MIN, RSM_LIFE_SIGN_MAX));
+	p->period_bytes = 0;
+	p->busy = 0;
+	p->since = jiffies;
+}
+
+/**
+ * rsm_pace_done - @len bytes admitted by rsm_pace_wait() left the flight
+ * @ep: endpoint
+ * @len: bytes
+ * @moved: they completed successfully (they count for the rate)
+ *
+ * Called from the completion handler, or by the poster when it did not
+ * post after all; the caller wakes @ep->wq.
+ */
+void rsm_pace_done(struct rsm_ep *ep, u32 len, bool moved)
+{
+	struct rsm_pace *p = &ep->pace;
+	unsigned long now = jiffies, busy;
+
+	spin_lock_bh(&p->lock);
+	if (WARN_ON_ONCE(len > p->inflight))
+		len = p->inflight;
+	p->inflight -= len;
+	if (moved)
+		p->period_bytes += len;
+	busy = p->busy + (now - p->since);
+	if (!p->inflight) {
+		p->busy = busy;
+		p->since = now;
+	}
+	if (busy >= msecs_to_jiffies(RSM_PACE_PERIOD_MS))
+		rsm_pace_measure(p, jiffies_to_msecs(busy));
+	spin_unlock_bh(&p->lock);
+}
+
+/**
+ * rsm_pace_life_sign - @bytes more of WRITE posted: a message after them
+ * if one is due (iWARP)
+ * @ep: endpoint
+ * @bytes: bytes just posted
+ */
+void rsm_pace_life_sign(struct rsm_ep *ep, u32 bytes)
+{
+	struct rsm_pace *p = &ep->pace;
+
+	if (ep->sends_acked ||
+	    atomic_add_return(bytes, &p->life_bytes) < READ_ONCE(p->life_every))
+		return;
+	/* not sent: the next operation tries again, as the count stays */
+	if (atomic_read(&ep->tx_credits) > RSM_RX_DEPTH / 2)
+		rsm_msg_send_heartbeat(ep);
+}
+
+/**
+ * rsm_pace_msg_sent - a message went out: the next life sign is due
+ * after as many bytes again
+ * @ep: endpoint
+ */
+void rsm_pace_msg_sent(struct rsm_ep *ep)
+{
+	atomic_set(&ep->pace.life_bytes, 0);
+}
