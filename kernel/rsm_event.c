@@ -159,7 +159,11 @@ int rsm_signal_post_ioctl(void __user *uarg, u32 *flags)
  * @flags: RSM_SIGNAL_NO_ACCUMULATE or 0
  * @to_exporter: to the exported segment, or to every import of it
  *
- * Return: 0 or a negative errno (the connection is going away).
+ * Waits for a buffer and a credit as long as rsm_msg_send_wait() does,
+ * but not once the caller is being killed.
+ *
+ * Return: 0 or a negative errno (the connection is going away, or no
+ * buffer or credit in time, or -EINTR).
  */
 int rsm_signal_send(struct rsm_ep *ep, u32 segid, u64 instance, u32 flags,
 		    bool to_exporter)
@@ -172,7 +176,7 @@ int rsm_signal_send(struct rsm_ep *ep, u32 segid, u64 instance, u32 flags,
 	msg.instance = cpu_to_le64(instance);
 	msg.target = cpu_to_le32(to_exporter ? RSM_SIGNAL_TO_EXPORT :
 					       RSM_SIGNAL_TO_IMPORTS);
-	return rsm_msg_send_wait(ep, &msg, sizeof(msg));
+	return rsm_msg_send_wait_killable(ep, &msg, sizeof(msg));
 }
 
 /**

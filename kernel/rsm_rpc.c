@@ -42,26 +42,66 @@ static __le64 *rsm_msg_xid(void *msg)
 	return msg + sizeof(struct rsm_msg_hdr);
 }
 
-/**
- * rsm_msg_send_wait - send a control message, waiting for a free buffer
- * @ep: endpoint
- * @msg: message, type and len of its header set
- * @len: its length
- *
- * Return: 0 or a negative errno (-ENOTCONN once the endpoint is dying).
- */
-int rsm_msg_send_wait(struct rsm_ep *ep, const void *msg, size_t len)
+static int rsm_msg_send_until(struct rsm_ep *ep, const void *msg,
+			      size_t len, bool killable)
 {
+	unsigned long end = jiffies + msecs_to_jiffies(RSM_TX_WAIT_MS);
+	long left;
 	int ret;
 
 	for (;;) {
 		ret = rsm_msg_send(ep, msg, len);
 		if (ret != -EBUSY)
 			return ret;
-		if (!wait_event_timeout(ep->wq, rsm_msg_can_send(ep),
-					msecs_to_jiffies(RSM_TX_WAIT_MS)))
+		left = (long)(end - jiffies);
+		if (left <= 0)
+			return -EBUSY;
+		if (killable)
+			left = wait_event_killable_timeout(ep->wq,
+							   rsm_msg_can_send(ep),
+							   left);
+		else
+			left = wait_event_timeout(ep->wq, rsm_msg_can_send(ep),
+						  left);
+		if (left < 0)
+			return -EINTR;
+		if (!left)
 			return -EBUSY;
 	}
+}
+
+/**
+ * rsm_msg_send_wait - send a control message, waiting for a free buffer
+ * and a credit
+ * @ep: endpoint
+ * @msg: message, type and len of its header set
+ * @len: its length
+ *
+ * Waits RSM_TX_WAIT_MS at most in all: a peer that keeps its receives to
+ * itself holds nobody longer.  Not interruptible: for messages that must
+ * go, answers and releases sent on a process's way out included.
+ *
+ * Return: 0 or a negative errno (-ENOTCONN once the endpoint is dying,
+ * -EBUSY after the time).
+ */
+int rsm_msg_send_wait(struct rsm_ep *ep, const void *msg, size_t len)
+{
+	return rsm_msg_send_until(ep, msg, len, false);
+}
+
+/**
+ * rsm_msg_send_wait_killable - rsm_msg_send_wait() for a message a
+ * process may give up: it waits no longer once the process is killed
+ * @ep: endpoint
+ * @msg: message, type and len of its header set
+ * @len: its length
+ *
+ * Return: as rsm_msg_send_wait(), or -EINTR for a fatal signal.
+ */
+int rsm_msg_send_wait_killable(struct rsm_ep *ep, const void *msg,
+			       size_t len)
+{
+	return rsm_msg_send_until(ep, msg, len, true);
 }
 
 /**

@@ -596,6 +596,8 @@ void rsm_rpc_fail_ep(struct rsm_ep *ep);
 int rsm_ctl_queue(struct rsm_ep *ep, const void *msg, u32 len);
 void rsm_ctl_init(struct rsm_ep *ep);
 int rsm_msg_send_wait(struct rsm_ep *ep, const void *msg, size_t len);
+int rsm_msg_send_wait_killable(struct rsm_ep *ep, const void *msg,
+			       size_t len);
 
 /* rsm_cm.c */
 int rsm_cm_listen(void);
