@@ -514,7 +514,8 @@ static void rsm_conn_hb_work(struct work_struct *work)
 							50U)));
 	mutex_unlock(&conn->lock);
 	if (ep) {
-		rsm_msg_send_heartbeat(ep);
+		if (rsm_msg_send_heartbeat(ep) == -EBUSY)
+			atomic_inc(&ep->hb_unsent);
 		rsm_ep_put_user(ep);
 	}
 }

@@ -297,13 +297,41 @@ static bool rsm_credit_take(struct rsm_ep *ep, int floor)
 	return true;
 }
 
-/*
- * Post @msg against a credit.  It leaves RSM_CREDIT_RESERVE of them,
- * unless @may_return and it returns credits: the peer may be waiting for
- * them, with no credit left to ask.  Return: as rsm_msg_send().
- */
+/* What a message may use of the send buffers and credits. */
+enum rsm_post_kind {
+	RSM_POST_MSG,		/* all but RSM_CREDIT_RESERVE credits */
+	RSM_POST_RETURN,	/* all, if it returns credits */
+	RSM_POST_SPARE,		/* only the upper half of both */
+};
+
+/* Take a send buffer; RSM_TX_DEPTH if none (or none spare) is free. */
+static unsigned int rsm_msg_tx_get(struct rsm_ep *ep, enum rsm_post_kind kind)
+{
+	unsigned int idx = RSM_TX_DEPTH;
+
+	spin_lock_bh(&ep->tx_lock);
+	if (ep->tx_free && (kind != RSM_POST_SPARE ||
+			    hweight_long(ep->tx_free) > RSM_TX_DEPTH / 2)) {
+		idx = __ffs(ep->tx_free);
+		__clear_bit(idx, &ep->tx_free);
+	}
+	spin_unlock_bh(&ep->tx_lock);
+	return idx;
+}
+
+static int rsm_msg_credit_floor(enum rsm_post_kind kind, unsigned int owed)
+{
+	if (kind == RSM_POST_SPARE)
+		return RSM_RX_DEPTH / 2;
+	/* the peer may be waiting for the credits, with none left to ask */
+	if (kind == RSM_POST_RETURN && owed)
+		return 0;
+	return RSM_CREDIT_RESERVE;
+}
+
+/* Post @msg against a send buffer and a credit, as @kind allows them. */
 static int rsm_msg_post(struct rsm_ep *ep, const void *msg, size_t len,
-			bool may_return)
+			enum rsm_post_kind kind)
 {
 	struct ib_device *dev = ep->ctrl->ibdev;
 	struct rsm_msg_hdr *hdr;
@@ -321,11 +349,7 @@ static int rsm_msg_post(struct rsm_ep *ep, const void *msg, size_t len,
 		ret = -ENOTCONN;
 		goto out;
 	}
-	spin_lock_bh(&ep->tx_lock);
-	idx = ep->tx_free ? __ffs(ep->tx_free) : RSM_TX_DEPTH;
-	if (idx < RSM_TX_DEPTH)
-		__clear_bit(idx, &ep->tx_free);
-	spin_unlock_bh(&ep->tx_lock);
+	idx = rsm_msg_tx_get(ep, kind);
 	if (idx >= RSM_TX_DEPTH) {
 		ret = -EBUSY;
 		goto out;
@@ -333,8 +357,7 @@ static int rsm_msg_post(struct rsm_ep *ep, const void *msg, size_t len,
 	/* decided on what this message returns, not on what another did */
 	owed = min_t(unsigned int, atomic_xchg(&ep->rx_owed, 0),
 		     RSM_WIRE_RECEIVES);
-	if (!rsm_credit_take(ep, may_return && owed ? 0 :
-			     RSM_CREDIT_RESERVE)) {
+	if (!rsm_credit_take(ep, rsm_msg_credit_floor(kind, owed))) {
 		atomic_add(owed, &ep->rx_owed);
 		rsm_msg_tx_put(ep, idx);
 		ret = -EBUSY;
@@ -387,7 +410,7 @@ out:
  */
 int rsm_msg_send(struct rsm_ep *ep, const void *msg, size_t len)
 {
-	return rsm_msg_post(ep, msg, len, false);
+	return rsm_msg_post(ep, msg, len, RSM_POST_MSG);
 }
 
 static void rsm_msg_send_done(struct ib_cq *cq, struct ib_wc *wc)
@@ -444,14 +467,26 @@ int rsm_msg_send_info(struct rsm_ep *ep, const u8 *mac)
 int rsm_msg_send_heartbeat(struct rsm_ep *ep)
 {
 	struct rsm_msg_heartbeat hb = {};
-	int ret;
 
 	hb.hdr.type = cpu_to_le16(RSM_MSG_HEARTBEAT);
 	hb.jiffies_ms = cpu_to_le64(jiffies_to_msecs(jiffies));
-	ret = rsm_msg_post(ep, &hb, sizeof(hb), true);
-	if (ret == -EBUSY)
-		atomic_inc(&ep->hb_unsent);
-	return ret;
+	return rsm_msg_post(ep, &hb, sizeof(hb), RSM_POST_RETURN);
+}
+
+/**
+ * rsm_msg_send_life_sign - a heartbeat among data (rsm_pace.c), from the
+ * upper half of the send buffers and credits only
+ * @ep: active endpoint
+ *
+ * Return: 0 or a negative errno; -EBUSY when none is spare.
+ */
+int rsm_msg_send_life_sign(struct rsm_ep *ep)
+{
+	struct rsm_msg_heartbeat hb = {};
+
+	hb.hdr.type = cpu_to_le16(RSM_MSG_HEARTBEAT);
+	hb.jiffies_ms = cpu_to_le64(jiffies_to_msecs(jiffies));
+	return rsm_msg_post(ep, &hb, sizeof(hb), RSM_POST_SPARE);
 }
 
 /* Return the credits owed to the peer when no other message did. */

@@ -183,6 +183,8 @@ static void rsm_rw_op_retire(struct rsm_rw_req *r, struct rsm_rw_op *op)
 		/* the connection failed; teardown drains, then we may go */
 		wait_event(ep->wq, READ_ONCE(ep->rw_drained));
 		atomic_add(op->nwr, &ep->sq_credits);
+		/* its signalled request was not posted: no completion came */
+		rsm_pace_done(ep, op->len, false);
 		rsm_rw_fail(r, op->piece, -EIO);
 	} else if (op->posted) {
 		/* acquire: pairs with the release in rsm_rw_done() */

@@ -186,7 +186,7 @@ struct rsm_ctl_q {
  */
 struct rsm_pace {
 	spinlock_t		lock;		/* see above */
-	u64			inflight;	/* READ, WRITE bytes posted */
+	u64			inflight;	/* READ, WRITE bytes admitted */
 	u64			cap;		/* bytes allowed in flight */
 	u64			period_bytes;	/* completed this period */
 	unsigned long		busy;		/* jiffies with data in flight */
@@ -259,7 +259,7 @@ struct rsm_ep {
 	atomic_t		tx_credits;
 	atomic_t		rx_owed;
 	struct work_struct	credit_work;
-	atomic_t		hb_unsent;	/* heartbeats that found none */
+	atomic_t		hb_unsent;	/* periodic ones that found none */
 
 	spinlock_t		tx_lock;	/* protects tx_free */
 	unsigned long		tx_free;
@@ -288,7 +288,7 @@ struct rsm_ep {
 
 	/* data path (rsm_xfer.c) */
 	u64			id;		/* unique, never reused */
-	wait_queue_head_t	wq;		/* credits, tx buffers, xfers */
+	wait_queue_head_t	wq;		/* credits, buffers, xfers, pace */
 	atomic_t		sq_credits;	/* free data send queue slots */
 	atomic_t		users;		/* ioctls and works using @ep */
 	bool			qp_gone;	/* QP destroyed, CQ freed */
@@ -627,5 +627,6 @@ static inline bool rsm_msg_can_send(struct rsm_ep *ep)
 
 int rsm_msg_send_info(struct rsm_ep *ep, const u8 *mac);
 int rsm_msg_send_heartbeat(struct rsm_ep *ep);
+int rsm_msg_send_life_sign(struct rsm_ep *ep);
 
 #endif /* _RSM_TP_H */
