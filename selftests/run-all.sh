@@ -63,7 +63,8 @@ ksrc=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
 # RSM_CLUSTER_ONLY=1 (selftests/run-debug.sh): only the virtual clusters.
 # RSM_CLUSTERS: the virtual clusters to run (names as in the verdicts).
 # RSM_VC_KERNEL, RSM_KO, RSM_KO_TESTHOOKS, RSM_VC_TIMEOUT: the guest kernel
-# and the modules the clusters load, and their time limit.
+# and the modules the clusters load, and their time limit; RSM_VC_MODPARAM:
+# parameters for every insmod of rsm.ko.
 cluster_only=${RSM_CLUSTER_ONLY:-0}
 # a cluster takes 3-6 min on Debian's kernel: a hung one must not take CI
 # past its limit
@@ -72,6 +73,7 @@ vcbase=(--timeout "${RSM_VC_TIMEOUT:-1500}")
 [ -z "${RSM_VC_KERNEL:-}" ] ||
 	vcbase+=(--kernel "$RSM_VC_KERNEL" --boot-timeout 900 --wait-timeout 900)
 [ -z "${RSM_KO:-}" ] || vcbase+=(--rsm-ko "$RSM_KO")
+[ -z "${RSM_VC_MODPARAM:-}" ] || vcbase+=(--modparam "$RSM_VC_MODPARAM")
 ko_testhooks=${RSM_KO_TESTHOOKS:-$top/build/testhooks/kernel/rsm.ko}
 
 if [ "$cluster_only" -eq 0 ]; then
