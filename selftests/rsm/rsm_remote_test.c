@@ -100,6 +100,37 @@ static bool slow_link(void)
 	return !rsmt_sh("tc qdisc replace dev eth0 root tbf rate 4mbit burst 16kb latency 200ms 2>/dev/null");
 }
 
+/*
+ * The exporter publishes @seg (@len bytes), the putter fills a buffer with
+ * @pattern and imports it, then both slow their links.  Steps are named
+ * after @name.  Return: this node's link was slowed (to undo).
+ */
+static bool slow_pair(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(node) *self, size_t len, rsm_memseg_id_t seg,
+		      int pattern, const char *name)
+{
+	char step[64];
+	bool slowed = false;
+
+	if (self->me == EXPORTER)
+		export_as(_metadata, self, len, seg, 0, NULL, 0);
+	if (self->me == PUTTER) {
+		self->lbuflen = len;
+		self->lbuf = node_map(len);
+		ASSERT_NE(NULL, self->lbuf);
+		rsmt_fill_pattern(self->lbuf, len, 0, pattern);
+	}
+	snprintf(step, sizeof(step), "%s.published", name);
+	ASSERT_EQ(0, rsmt_step(step, STEP_S));
+	if (self->me == PUTTER)
+		import_k(_metadata, self, 0, seg);
+	if (self->me == EXPORTER || self->me == PUTTER)
+		slowed = slow_link();
+	snprintf(step, sizeof(step), "%s.slowed", name);
+	ASSERT_EQ(0, rsmt_step(step, STEP_S));
+	return slowed;
+}
+
 /* A put or get of @len bytes that must last longer than the timeout. */
 static void slow_xfer(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(node) *self, bool put, size_t len)
@@ -139,22 +170,10 @@ NODE_TEST(a_put_longer_than_the_heartbeat_timeout_keeps_the_connection, 300)
 	if (strcmp(rsmt_transport(), "siw"))
 		SKIP(return, "RoCE: acknowledged sends keep heartbeats apart from data");
 	if (self->me == EXPORTER) {
-		export_as(_metadata, self, len, SEG_SLOW, 0, NULL, 0);
 		before = node_conn_losses(PUTTER);
 		ASSERT_LE(0, before);
 	}
-	if (self->me == PUTTER) {
-		self->lbuflen = len;
-		self->lbuf = node_map(len);
-		ASSERT_NE(NULL, self->lbuf);
-		rsmt_fill_pattern(self->lbuf, len, 0, 77);
-	}
-	STEP("slow.published");
-	if (self->me == PUTTER)
-		import_k(_metadata, self, 0, SEG_SLOW);
-	if (self->me == EXPORTER || self->me == PUTTER)
-		slowed = slow_link();
-	STEP("slow.slowed");
+	slowed = slow_pair(_metadata, self, len, SEG_SLOW, 77, "slow");
 	if (self->me == PUTTER)
 		slow_xfer(_metadata, self, true, len);
 	STEP_LONG("slow.put", 600);
@@ -215,20 +234,7 @@ NODE_TEST(a_signal_is_not_held_up_behind_a_long_put, 300)
 
 	if (strcmp(rsmt_transport(), "siw"))
 		SKIP(return, "needs siw");
-	if (self->me == EXPORTER)
-		export_as(_metadata, self, len, SEG_QUEUE, 0, NULL, 0);
-	if (self->me == PUTTER) {
-		self->lbuflen = len;
-		self->lbuf = node_map(len);
-		ASSERT_NE(NULL, self->lbuf);
-		rsmt_fill_pattern(self->lbuf, len, 0, 78);
-	}
-	STEP("queue.published");
-	if (self->me == PUTTER)
-		import_k(_metadata, self, 0, SEG_QUEUE);
-	if (self->me == EXPORTER || self->me == PUTTER)
-		slowed = slow_link();
-	STEP("queue.slowed");
+	slowed = slow_pair(_metadata, self, len, SEG_QUEUE, 78, "queue");
 	if (self->me == EXPORTER) {
 		/* echo each probe; the putter's round trips are the check */
 		for (k = 0; k < PROBES; k++) {
