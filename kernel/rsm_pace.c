@@ -170,9 +170,9 @@ void rsm_pace_life_sign(struct rsm_ep *ep, u32 bytes)
 		atomic_add(b, &p->life_bytes);
 		return;
 	}
-	/* none spare: the next operation tries again */
+	/* none spare: the next operation tries again (the count stays bounded) */
 	if (rsm_msg_send_life_sign(ep))
-		atomic_add(b, &p->life_bytes);
+		atomic_add(min_t(u32, b, every), &p->life_bytes);
 }
 
 /**
