@@ -458,6 +458,15 @@ int rsm_msg_send_info(struct rsm_ep *ep, const u8 *mac)
 	return rsm_msg_send(ep, &info, sizeof(info));
 }
 
+static int rsm_msg_send_hb(struct rsm_ep *ep, enum rsm_post_kind kind)
+{
+	struct rsm_msg_heartbeat hb = {};
+
+	hb.hdr.type = cpu_to_le16(RSM_MSG_HEARTBEAT);
+	hb.jiffies_ms = cpu_to_le64(jiffies_to_msecs(jiffies));
+	return rsm_msg_post(ep, &hb, sizeof(hb), kind);
+}
+
 /**
  * rsm_msg_send_heartbeat - liveness probe
  * @ep: active endpoint
@@ -466,11 +475,7 @@ int rsm_msg_send_info(struct rsm_ep *ep, const u8 *mac)
  */
 int rsm_msg_send_heartbeat(struct rsm_ep *ep)
 {
-	struct rsm_msg_heartbeat hb = {};
-
-	hb.hdr.type = cpu_to_le16(RSM_MSG_HEARTBEAT);
-	hb.jiffies_ms = cpu_to_le64(jiffies_to_msecs(jiffies));
-	return rsm_msg_post(ep, &hb, sizeof(hb), RSM_POST_RETURN);
+	return rsm_msg_send_hb(ep, RSM_POST_RETURN);
 }
 
 /**
@@ -482,11 +487,7 @@ int rsm_msg_send_heartbeat(struct rsm_ep *ep)
  */
 int rsm_msg_send_life_sign(struct rsm_ep *ep)
 {
-	struct rsm_msg_heartbeat hb = {};
-
-	hb.hdr.type = cpu_to_le16(RSM_MSG_HEARTBEAT);
-	hb.jiffies_ms = cpu_to_le64(jiffies_to_msecs(jiffies));
-	return rsm_msg_post(ep, &hb, sizeof(hb), RSM_POST_SPARE);
+	return rsm_msg_send_hb(ep, RSM_POST_SPARE);
 }
 
 /* Return the credits owed to the peer when no other message did. */
