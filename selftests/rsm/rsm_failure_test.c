@@ -20,10 +20,18 @@
 #define SEG_RECON	0x4a0104
 #define ABORT_S		10	/* a revoked import must fail within this */
 /*
- * Loss of the path must show within this: heartbeat timeout (3 s) + one
- * check interval (1 s) + 2 s for a slow (debug or loaded) guest.
+ * Loss of the path must show within this: the heartbeat timeout in force
+ * (3 s by default, 6 s on the debug kernel) + one check interval (1 s) +
+ * 2 s for a slow (debug or loaded) guest.
  */
-#define LINK_DETECT_S	6
+static double link_detect_s(void)
+{
+	unsigned int ms = 3000;
+
+	rsmt_get_param("hb_timeout_ms", &ms);
+	return ms / 1000.0 + 3;
+}
+#define LINK_DETECT_S	link_detect_s()
 /*
  * The link stays down at least this long: longer than any fixed wait for
  * it (soft-RoCE loses its CM for good when a CM message is sent while the
