@@ -16,6 +16,7 @@
 #include <linux/log2.h>
 #include <linux/scatterlist.h>
 #include <linux/cred.h>
+#include <linux/sched/signal.h>
 
 #include "rsm_loc.h"
 
@@ -518,15 +519,23 @@ void rsm_export_ep_gone(struct rsm_ep *ep)
  * @flags: RSM_SIGNAL_NO_ACCUMULATE or 0
  *
  * One event to every import of the segment, on this node and on every
- * importing node; nothing when it is not published.
+ * importing node; nothing when it is not published.  The messages go out
+ * after the segment's lock is dropped: a peer slow to take them holds up
+ * this call only (up to rsm_msg_send_wait()'s bound each, and not once
+ * the caller is killed), never the segment's other users.
  *
- * Return: 0, or RSMERR_REMOTE_NODE_UNREACHABLE when a node could not be
- * told (the others are).
+ * Return: 0, RSMERR_REMOTE_NODE_UNREACHABLE when a node could not be
+ * told (the others are), or RSMERR_INTERRUPTED when the caller was killed
+ * before every node was.
  */
 int rsm_export_signal(struct rsm_export *exp, u32 flags)
 {
+	struct rsm_ep **eps = NULL;
 	struct rsm_expnode *en;
 	struct rsm_import *imp;
+	unsigned int n = 0, i;
+	u32 segid = 0;
+	u64 instance = 0;
 	int ret = 0;
 
 	mutex_lock(&exp->lock);
@@ -535,15 +544,35 @@ int rsm_export_signal(struct rsm_export *exp, u32 flags)
 	list_for_each_entry(imp, &exp->local_imports, list)
 		if (!READ_ONCE(imp->aborted))
 			rsm_event_post(&imp->ev, flags);
+	list_for_each_entry(en, &exp->nodes, exp_list)
+		n += en->total ? 1 : 0;
+	if (!n)
+		goto out;
+	eps = kmalloc_array(n, sizeof(*eps), GFP_KERNEL);
+	if (!eps) {
+		ret = RSMERR_REMOTE_NODE_UNREACHABLE;
+		goto out;
+	}
+	n = 0;
 	list_for_each_entry(en, &exp->nodes, exp_list) {
 		if (!en->total)
 			continue;
-		if (rsm_signal_send(en->ep, exp->segid, exp->instance, flags,
-				    false))
-			ret = RSMERR_REMOTE_NODE_UNREACHABLE;
+		/* the endpoint outlives its node entry, under this lock */
+		rsm_ep_get_user(en->ep);
+		eps[n++] = en->ep;
 	}
+	segid = exp->segid;
+	instance = exp->instance;
 out:
 	mutex_unlock(&exp->lock);
+	for (i = 0; i < n; i++) {
+		if (fatal_signal_pending(current))
+			ret = RSMERR_INTERRUPTED;
+		else if (rsm_signal_send(eps[i], segid, instance, flags, false))
+			ret = RSMERR_REMOTE_NODE_UNREACHABLE;
+		rsm_ep_put_user(eps[i]);
+	}
+	kfree(eps);
 	return ret;
 }
 
