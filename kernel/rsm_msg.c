@@ -653,7 +653,8 @@ static void rsm_msg_recv_done(struct ib_cq *cq, struct ib_wc *wc)
 	if (!ep->qp_dead) {
 		if (rsm_msg_post_recv(ep, slot->idx))
 			queue_work(rsm_wq, &ep->fail_work);
-		else if (atomic_inc_return(&ep->rx_owed) >= RSM_CREDIT_BATCH)
+		else if (!rsm_test_withhold_credits() &&
+			 atomic_inc_return(&ep->rx_owed) >= RSM_CREDIT_BATCH)
 			queue_work(rsm_wq, &ep->credit_work);
 	}
 	up_read(&ep->qp_rwsem);

@@ -38,6 +38,27 @@ bool rsm_test_silent_revokes(void)
 }
 
 /*
+ * test_withhold_credits: this node returns no message credits to its
+ * peers (it posts its receives again but never says so), as a peer that
+ * misbehaves would: its peers' messages to it stall once their credits
+ * are spent, and the test checks that only what goes to it waits.
+ */
+static bool rsm_test_withhold;
+module_param_named(test_withhold_credits, rsm_test_withhold, bool, 0644);
+MODULE_PARM_DESC(test_withhold_credits,
+		 "Testing only: return no message credits to peers");
+
+/**
+ * rsm_test_withhold_credits - whether credits go unreturned (test hook)
+ *
+ * Return: the test_withhold_credits parameter.
+ */
+bool rsm_test_withhold_credits(void)
+{
+	return READ_ONCE(rsm_test_withhold);
+}
+
+/*
  * test_dereg_delay_ms: an exporter waits this long before it drops the
  * registrations of a node's importers, so that the teardown of that
  * node's endpoint runs meanwhile (it must wait: the registrations are in

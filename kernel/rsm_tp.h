@@ -629,4 +629,14 @@ int rsm_msg_send_info(struct rsm_ep *ep, const u8 *mac);
 int rsm_msg_send_heartbeat(struct rsm_ep *ep);
 int rsm_msg_send_life_sign(struct rsm_ep *ep);
 
+/* rsm_test.c: test hooks, built only with RSM_TEST_HOOKS */
+#ifdef RSM_TEST_HOOKS
+bool rsm_test_withhold_credits(void);
+#else
+static inline bool rsm_test_withhold_credits(void)
+{
+	return false;
+}
+#endif
+
 #endif /* _RSM_TP_H */

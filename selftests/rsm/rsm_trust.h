@@ -60,6 +60,7 @@
 #define SEG_ROOT_ACL	0x4e0107
 #define SEG_FLOOD	0x4e0108
 #define SEG_SILENT	0x4e0109
+#define SEG_NO_CREDIT	0x4e010a
 
 
 #define OTHER_KEY	"/tmp/rsm_trust_other.key"
@@ -102,6 +103,7 @@ FIXTURE(trust) {
 	unsigned int queue_max;			/* to restore, if set */
 	bool queue_max_set;
 	bool silent;				/* REVOKEs unanswered */
+	bool withhold;				/* credits unreturned */
 };
 
 /* TEST_F_TIMEOUT whose body does not run when the setup skipped. */
@@ -505,6 +507,8 @@ FIXTURE_TEARDOWN(trust)
 		close(self->raw);
 	if (self->silent)
 		EXPECT_EQ(0, rsmt_set_param("test_silent_revokes", 0));
+	if (self->withhold)
+		EXPECT_EQ(0, rsmt_set_param("test_withhold_credits", 0));
 	if (self->queue_max_set)
 		EXPECT_EQ(0, rsmt_set_param("ctl_queue_max", self->queue_max));
 	for (k = 0; k < NSEG; k++) {

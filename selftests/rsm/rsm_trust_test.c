@@ -719,3 +719,95 @@ TRUST_TEST(revoke_with_two_silent_importers_waits_one_deadline, 300)
 	}
 	STEP("end");
 }
+
+#define NO_CREDIT_POSTS		400	/* far more than a peer's credits */
+#define NO_CREDIT_WAIT_MS	2500	/* node 3 posts 1 s after the step */
+#define NO_CREDIT_STALL_S	2.0	/* node 2 held node 1's posts up */
+
+/* Node 1: events to every importer of a segment, until one fails. */
+struct post_loop {
+	void *seg;
+	int posts, ret;
+	double secs;
+};
+
+static void *post_loop_fn(void *arg)
+{
+	struct post_loop *p = arg;
+	double t = rsmt_time();
+
+	for (p->posts = 0; p->posts < NO_CREDIT_POSTS; p->posts++) {
+		p->ret = rsm_intr_signal_post(p->seg, 0);
+		if (p->ret)
+			break;
+	}
+	p->secs = rsmt_time() - t;
+	return NULL;
+}
+
+/*
+ * A peer kernel that never gives message credits back (the hook's
+ * test_withhold_credits on node 2) holds up what node 1 sends it, and
+ * only that: while node 1's events to the segment's importers wait for
+ * node 2, the event node 3 posts to the same segment reaches node 1 at
+ * once.  Node 1 used to wait for node 2 under the segment's lock, so node
+ * 3's event waited too, up to 5 s per post.
+ */
+TRUST_TEST(a_peer_that_returns_no_credits_holds_up_only_what_goes_to_it,
+	   240)
+{
+	rsmapi_access_entry_t acl[] = {
+		{ INTRUDER, 0666 }, { OTHER, 0666 },
+	};
+	struct post_loop p = { 0 };
+	pthread_t th;
+	double t;
+
+	if (!three_nodes_with_hooks(_metadata, self))
+		return;
+	if (self->me == EXPORTER)
+		export_k(_metadata, self, 0, self->ctl, SEG_NO_CREDIT, 022, acl,
+			 2);
+	STEP("published");
+	if (self->me != EXPORTER) {
+		import_k(_metadata, self, 0, self->ctl, SEG_NO_CREDIT,
+			 RSM_PERM_RDWR, 0);
+		ASSERT_NE(NULL, self->im[0]);
+	}
+	if (self->me == INTRUDER) {
+		self->withhold = true;
+		ASSERT_EQ(0, rsmt_set_param("test_withhold_credits", 1));
+	}
+	STEP("withholding");
+	if (self->me == EXPORTER) {
+		p.seg = self->e[0];
+		ASSERT_EQ(0, pthread_create(&th, NULL, post_loop_fn, &p));
+		t = rsmt_time();
+		EXPECT_EQ(0, rsm_intr_signal_wait(self->e[0],
+						  NO_CREDIT_WAIT_MS));
+		TH_LOG("node 3's event came after %.2f s", rsmt_time() - t);
+		pthread_join(th, NULL);
+		TH_LOG("%d posts, then %d after %.2f s", p.posts, p.ret,
+		       p.secs);
+		/* node 2 did hold them up: the check above means something */
+		EXPECT_LT(NO_CREDIT_STALL_S, p.secs);
+		EXPECT_NE(0, p.ret);
+	}
+	if (self->me == OTHER) {
+		sleep(1);
+		EXPECT_EQ(0, rsm_intr_signal_post(self->im[0], 0));
+	}
+	STEP("posted");
+	if (self->me == INTRUDER) {
+		EXPECT_EQ(0, rsmt_set_param("test_withhold_credits", 0));
+		self->withhold = false;
+	}
+	if (self->me == EXPORTER)
+		expect_conn_untouched(_metadata, OTHER, &self->t0);
+	if (self->me == OTHER)
+		expect_conn_untouched(_metadata, EXPORTER, &self->t0);
+	EXPECT_EQ(0, rsmt_wait_all_active(WAIT_S));
+	if (self->me != EXPORTER)
+		disconnect_k(_metadata, self, 0);
+	STEP("end");
+}
