@@ -140,6 +140,7 @@ void rsm_imc_mem_loopback(struct rsm_imc_mem *m, struct page **src,
 			  u64 off, u64 len);
 void rsm_imc_rx_serve(struct rsm_ep *ep, const void *msg);
 void rsm_imc_rx_ep_gone(struct rsm_ep *ep);
+bool rsm_imc_ep_dead(struct rsm_ep *ep);
 void rsm_imc_mem_counters(struct rsm_imc_counters *c);
 void rsm_imc_mem_exit(void);
 
@@ -174,7 +175,11 @@ void rsm_imc_lkgrant_serve(struct rsm_ep *ep, const void *msg);
 void rsm_imc_lk_ep_gone(u64 ep_id);
 void rsm_imc_lkhome_ep_gone(u32 node, u64 ep_id);
 void rsm_imc_lkop_serve(struct rsm_ep *ep, const void *msg);
+void rsm_imc_lkhome_loop_gone(struct rsm_loop *lp);
 void rsm_imc_lkhome_exit(void);
+void rsm_imc_lkkeys_serve(struct rsm_ep *ep, const void *msg);
+u64 rsm_imc_lk_word_ops(void);
+void rsm_imc_lkw_ep_gone(struct rsm_ep *ep);
 void rsm_imc_lk_exit(void);
 int rsm_imc_lkmsg_init(void);
 void rsm_imc_lkmsg_exit(void);

@@ -55,11 +55,13 @@ union wire_msg {
 	struct rsm_msg_imc_lkop lkop;
 	struct rsm_msg_imc_lkop_reply lkopr;
 	struct rsm_msg_imc_lkgrant lkgrant;
+	struct rsm_msg_imc_lkkeys lkkeys;
+	struct rsm_msg_imc_lkkeys_reply lkkeysr;
 	__u8 bytes[2 * RSM_MSG_MAX];
 };
 
 #define WIRE_TYPE_FIRST	RSM_MSG_INFO
-#define WIRE_TYPE_LAST	RSM_MSG_IMC_LKGRANT
+#define WIRE_TYPE_LAST	RSM_MSG_IMC_LKKEYS_REPLY
 
 /*
  * The numbers of a segment description, the input of WIRE_T_REPLY_FIELDS:

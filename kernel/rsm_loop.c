@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: a controller's loopback - an RC QP connected to another QP on the
+ * same device, so that this host can run RDMA atomics on its own memory.
+ *
+ * A device's atomics are atomic only against other atomics of the same
+ * device (unless it says IB_ATOMIC_GLOB): soft-RoCE, for one, runs them
+ * under a lock of its own with plain loads and stores, and a CPU store to
+ * the same word can be lost.  So memory that peers change by atomics is
+ * changed here by atomics too, through this loopback on the same device.
+ *
+ * The loopback is made on first use (rsm_loop_get()), by the RDMA CM from
+ * an address of this host on the controller to a listener of its own on
+ * that address, and lives until the controller goes (at the latest when
+ * the module unregisters from the RDMA core);
+ * before it goes, the clients drop what they registered in its protection
+ * domain (rsm_tp_client.loop_gone).  Its completion queue is polled
+ * directly by the caller of rsm_loop_cas(): an atomic on local memory
+ * takes microseconds.
+ */
+#include <linux/slab.h>
+#include <linux/delay.h>
+#include <rdma/rdma_cm.h>
+
+#include "rsm_tp.h"
+
+#define RSM_LOOP_DEPTH		64	/* atomics in flight */
+#define RSM_LOOP_SETUP_MS	5000
+#define RSM_LOOP_CAS_MS		2000
+
+/*
+ * struct rsm_loop - a controller's loopback
+ * @ctrl: the controller (a reference)
+ * @users: rsm_loop_get() references; the loopback goes when the
+ *	controller goes and they are all put
+ * @listen: the listener the active side connects to
+ * @act: the active side, whose QP posts the atomics
+ * @pas: the passive side, which answers them
+ * @slots: free places in the send queue
+ * @cq_lock: one poller of @cq at a time
+ * @est: both sides established (or failed: @err)
+ */
+struct rsm_loop {
+	struct list_head	list;	/* rsm_loops, under rsm_loops_lock */
+	struct rsm_ctrl		*ctrl;
+	atomic_t		users;
+	bool			dead;
+	struct rdma_cm_id	*listen, *act, *pas;
+	struct ib_pd		*pd;
+	struct ib_cq		*cq;
+	struct semaphore	slots;
+	spinlock_t		cq_lock;	/* see above */
+	struct completion	est;
+	atomic_t		nest;
+	int			err;
+};
+
+/* One compare-and-swap in flight; its result lands in @old. */
+struct rsm_loop_op {
+	struct ib_cqe		cqe;
+	u64			old;
+	u64			dma;
+	bool			done;
+	enum ib_wc_status	status;
+};
+
+static LIST_HEAD(rsm_loops);
+/* the list and each loop's @dead; a leaf */
+static DEFINE_SPINLOCK(rsm_loops_lock);
+/*
+ * Held while a loopback is made: it calls into the RDMA CM, so it is
+ * taken under no other lock of the module.
+ */
+static DEFINE_MUTEX(rsm_loops_make);
+
+static void rsm_loop_fail(struct rsm_loop *lp, int err)
+{
+	if (!lp->err)
+		lp->err = err;
+	complete(&lp->est);
+}
+
+static int rsm_loop_qp(struct rsm_loop *lp, struct rdma_cm_id *id)
+{
+	struct ib_qp_init_attr qa = {
+		.send_cq = lp->cq,
+		.recv_cq = lp->cq,
+		.qp_type = IB_QPT_RC,
+		.sq_sig_type = IB_SIGNAL_REQ_WR,
+		.cap = {
+			.max_send_wr = RSM_LOOP_DEPTH,
+			.max_recv_wr = 1,
+			.max_send_sge = 1,
+			.max_recv_sge = 1,
+		},
+	};
+
+	return rdma_create_qp(id, lp->pd, &qa);
+}
+
+static void rsm_loop_param(struct rsm_loop *lp, struct rdma_conn_param *p)
+{
+	const struct ib_device_attr *a = &lp->ctrl->ibdev->attrs;
+
+	memset(p, 0, sizeof(*p));
+	p->responder_resources = min(a->max_qp_rd_atom, 16);
+	p->initiator_depth = min(a->max_qp_init_rd_atom, 16);
+	p->retry_count = 7;
+	p->rnr_retry_count = 7;
+}
+
+/* The listener's new id: the passive side, once. */
+static int rsm_loop_request(struct rsm_loop *lp, struct rdma_cm_id *id)
+{
+	struct rdma_conn_param p;
+
+	if (lp->pas || id->device != lp->ctrl->ibdev)
+		return -EINVAL;	/* the CM destroys @id */
+	if (rsm_loop_qp(lp, id))
+		return -ENOMEM;
+	rsm_loop_param(lp, &p);
+	if (rdma_accept(id, &p)) {
+		rdma_destroy_qp(id);
+		return -EINVAL;
+	}
+	lp->pas = id;
+	return 0;
+}
+
+static int rsm_loop_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
+{
+	struct rsm_loop *lp = id->context;
+	struct rdma_conn_param p;
+	int ret;
+
+	switch (ev->event) {
+	case RDMA_CM_EVENT_ADDR_RESOLVED:
+		ret = rdma_resolve_route(id, RSM_LOOP_SETUP_MS);
+		if (ret)
+			rsm_loop_fail(lp, ret);
+		return 0;
+	case RDMA_CM_EVENT_ROUTE_RESOLVED:
+		ret = rsm_loop_qp(lp, id);
+		if (!ret) {
+			rsm_loop_param(lp, &p);
+			ret = rdma_connect(id, &p);
+		}
+		if (ret)
+			rsm_loop_fail(lp, ret);
+		return 0;
+	case RDMA_CM_EVENT_CONNECT_REQUEST:
+		ret = rsm_loop_request(lp, id);
+		if (ret)
+			rsm_loop_fail(lp, ret);
+		return ret;
+	case RDMA_CM_EVENT_ESTABLISHED:
+		if (atomic_inc_return(&lp->nest) == 2)
+			complete(&lp->est);
+		return 0;
+	case RDMA_CM_EVENT_DISCONNECTED:
+	case RDMA_CM_EVENT_TIMEWAIT_EXIT:
+		return 0;
+	default:
+		/* errors; a removal comes after rsm_loop_ctrl_removed() */
+		rsm_loop_fail(lp, -ECONNABORTED);
+		return 0;
+	}
+}
+
+static void rsm_loop_destroy(struct rsm_loop *lp)
+{
+	if (lp->act) {
+		if (lp->act->qp)
+			rdma_destroy_qp(lp->act);
+		rdma_destroy_id(lp->act);
+	}
+	if (lp->listen)
+		rdma_destroy_id(lp->listen);	/* waits for its handler */
+	if (lp->pas) {
+		if (lp->pas->qp)
+			rdma_destroy_qp(lp->pas);
+		rdma_destroy_id(lp->pas);
+	}
+	if (lp->cq)
+		ib_free_cq(lp->cq);
+	if (lp->pd)
+		ib_dealloc_pd(lp->pd);
+	rsm_ctrl_put(lp->ctrl);
+	kfree(lp);
+}
+
+/* Connect @lp's two sides through @addr, an address of this host. */
+static int rsm_loop_connect(struct rsm_loop *lp, const struct sockaddr *addr)
+{
+	struct sockaddr_storage ss = {};
+	size_t alen = addr->sa_family == AF_INET ?
+		      sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	int ret;
+
+	memcpy(&ss, addr, alen);
+	if (ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+	lp->listen = rdma_create_id(&init_net, rsm_loop_handler, lp,
+				    RDMA_PS_TCP, IB_QPT_RC);
+	if (IS_ERR(lp->listen)) {
+		ret = PTR_ERR(lp->listen);
+		lp->listen = NULL;
+		return ret;
+	}
+	ret = rdma_bind_addr(lp->listen, (struct sockaddr *)&ss) ?:
+	      rdma_listen(lp->listen, 1);
+	if (ret)
+		return ret;
+	lp->act = rdma_create_id(&init_net, rsm_loop_handler, lp,
+				 RDMA_PS_TCP, IB_QPT_RC);
+	if (IS_ERR(lp->act)) {
+		ret = PTR_ERR(lp->act);
+		lp->act = NULL;
+		return ret;
+	}
+	/* to the listener's port, from any port of the same address */
+	memcpy(&ss, &lp->listen->route.addr.src_addr, alen);
+	ret = rdma_resolve_addr(lp->act, NULL, (struct sockaddr *)&ss,
+				RSM_LOOP_SETUP_MS);
+	if (ret)
+		return ret;
+	if (!wait_for_completion_timeout(&lp->est,
+					 msecs_to_jiffies(2 * RSM_LOOP_SETUP_MS)))
+		return -ETIMEDOUT;
+	return lp->err;
+}
+
+static struct rsm_loop *rsm_loop_create(struct rsm_ctrl *ctrl,
+					const struct sockaddr *addr)
+{
+	struct rsm_loop *lp = kzalloc(sizeof(*lp), GFP_KERNEL);
+	int ret;
+
+	if (!lp)
+		return ERR_PTR(-ENOMEM);
+	kref_get(&ctrl->ref);
+	lp->ctrl = ctrl;
+	sema_init(&lp->slots, RSM_LOOP_DEPTH);
+	spin_lock_init(&lp->cq_lock);
+	init_completion(&lp->est);
+	lp->pd = ib_alloc_pd(ctrl->ibdev, 0);
+	if (IS_ERR(lp->pd)) {
+		ret = PTR_ERR(lp->pd);
+		lp->pd = NULL;
+		goto fail;
+	}
+	lp->cq = ib_alloc_cq(ctrl->ibdev, lp, 2 * RSM_LOOP_DEPTH + 2, 0,
+			     IB_POLL_DIRECT);
+	if (IS_ERR(lp->cq)) {
+		ret = PTR_ERR(lp->cq);
+		lp->cq = NULL;
+		goto fail;
+	}
+	ret = rsm_loop_connect(lp, addr);
+	if (!ret)
+		return lp;
+fail:
+	rsm_warn_rl("%s: no loopback for atomics (%d)\n", ctrl->name, ret);
+	rsm_loop_destroy(lp);
+	return ERR_PTR(ret);
+}
+
+/* @ctrl's loopback with a user reference, or NULL. */
+static struct rsm_loop *rsm_loop_find(struct rsm_ctrl *ctrl)
+{
+	struct rsm_loop *lp, *found = NULL;
+
+	spin_lock(&rsm_loops_lock);
+	list_for_each_entry(lp, &rsm_loops, list)
+		if (lp->ctrl == ctrl && !lp->dead) {
+			atomic_inc(&lp->users);
+			found = lp;
+			break;
+		}
+	spin_unlock(&rsm_loops_lock);
+	return found;
+}
+
+/**
+ * rsm_loop_get - the loopback of a controller, made if missing
+ * @ctrl: a controller whose device has atomics
+ * @addr: an address of this host on it (an endpoint's source address)
+ *
+ * Return: the loopback with a user reference (rsm_loop_put()), or NULL
+ * when there is none and none can be made.
+ */
+struct rsm_loop *rsm_loop_get(struct rsm_ctrl *ctrl,
+			      const struct sockaddr *addr)
+{
+	struct rsm_loop *lp;
+
+	if (!ctrl->ibdev || ctrl->ibdev->attrs.atomic_cap == IB_ATOMIC_NONE)
+		return NULL;
+	mutex_lock(&rsm_loops_make);
+	lp = rsm_loop_find(ctrl);
+	if (!lp && !READ_ONCE(ctrl->removing)) {
+		lp = rsm_loop_create(ctrl, addr);
+		if (IS_ERR(lp)) {
+			lp = NULL;
+		} else {
+			atomic_inc(&lp->users);
+			spin_lock(&rsm_loops_lock);
+			list_add_tail(&lp->list, &rsm_loops);
+			spin_unlock(&rsm_loops_lock);
+		}
+	}
+	mutex_unlock(&rsm_loops_make);
+	return lp;
+}
+
+/**
+ * rsm_loop_get_any - a loopback made already, if any
+ *
+ * Return: one with a user reference, or NULL.
+ */
+struct rsm_loop *rsm_loop_get_any(void)
+{
+	struct rsm_loop *lp, *found = NULL;
+
+	spin_lock(&rsm_loops_lock);
+	list_for_each_entry(lp, &rsm_loops, list)
+		if (!lp->dead && !lp->err) {
+			atomic_inc(&lp->users);
+			found = lp;
+			break;
+		}
+	spin_unlock(&rsm_loops_lock);
+	return found;
+}
+
+/**
+ * rsm_loop_hold - another user reference
+ * @lp: a loopback the caller has a user reference on
+ */
+void rsm_loop_hold(struct rsm_loop *lp)
+{
+	atomic_inc(&lp->users);
+}
+
+/**
+ * rsm_loop_put - drop a user reference
+ * @lp: from rsm_loop_get()
+ */
+void rsm_loop_put(struct rsm_loop *lp)
+{
+	if (atomic_dec_and_test(&lp->users))
+		wake_up_var(&lp->users);
+}
+
+/**
+ * rsm_loop_pd - the protection domain of a loopback: memory its atomics
+ * reach is registered there (with rsm_loop_reg())
+ * @lp: a loopback
+ *
+ * Return: the PD.
+ */
+struct ib_pd *rsm_loop_pd(const struct rsm_loop *lp)
+{
+	return lp->pd;
+}
+
+/**
+ * rsm_loop_ctrl - the controller of a loopback
+ * @lp: a loopback
+ *
+ * Return: the controller.
+ */
+struct rsm_ctrl *rsm_loop_ctrl(const struct rsm_loop *lp)
+{
+	return lp->ctrl;
+}
+
+static void rsm_loop_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct rsm_loop_op *op = container_of(wc->wr_cqe, struct rsm_loop_op,
+					      cqe);
+
+	op->status = wc->status;
+	WRITE_ONCE(op->done, true);
+}
+
+/* Poll @lp's queue until @op completed; false after the timeout. */
+static bool rsm_loop_poll(struct rsm_loop *lp, struct rsm_loop_op *op)
+{
+	unsigned long until = jiffies + msecs_to_jiffies(RSM_LOOP_CAS_MS);
+
+	while (!READ_ONCE(op->done)) {
+		spin_lock_bh(&lp->cq_lock);
+		ib_process_cq_direct(lp->cq, RSM_LOOP_DEPTH);
+		spin_unlock_bh(&lp->cq_lock);
+		if (READ_ONCE(op->done))
+			break;
+		if (time_after(jiffies, until))
+			return false;
+		cond_resched();
+	}
+	return true;
+}
+
+/* Post @wr (signalled, its cqe @op's) and poll until it completed. */
+static int rsm_loop_run(struct rsm_loop *lp, struct ib_send_wr *wr,
+			struct rsm_loop_op *op)
+{
+	int ret;
+
+	if (READ_ONCE(lp->dead) || lp->err)
+		return -ENOTCONN;
+	op->cqe.done = rsm_loop_done;
+	wr->wr_cqe = &op->cqe;
+	wr->send_flags = IB_SEND_SIGNALED;
+	wr->next = NULL;
+	down(&lp->slots);
+	ret = ib_post_send(lp->act->qp, wr, NULL);
+	if (!ret && !rsm_loop_poll(lp, op)) {
+		/* the device lost it: flush it, and serve no more */
+		struct ib_qp_attr qa = { .qp_state = IB_QPS_ERR };
+
+		rsm_warn_rl("%s: loopback operation not completed\n",
+			    lp->ctrl->name);
+		lp->err = -ETIMEDOUT;
+		ib_modify_qp(lp->act->qp, &qa, IB_QP_STATE);
+		if (!rsm_loop_poll(lp, op)) {
+			up(&lp->slots);
+			return -EBUSY;	/* @op stays with the device */
+		}
+	}
+	up(&lp->slots);
+	if (!ret && op->status != IB_WC_SUCCESS) {
+		rsm_warn_rl("%s: loopback operation: %s\n", lp->ctrl->name,
+			    ib_wc_status_msg(op->status));
+		lp->err = -EIO;
+		ret = -EIO;
+	}
+	return ret;
+}
+
+/**
+ * rsm_loop_post_wait - run one local operation (a registration) on a
+ * loopback's send queue
+ * @lp: a loopback, with a user reference
+ * @wr: the work request; its completion fields are set here
+ *
+ * Return: 0 or a negative errno (the loopback serves no more).
+ */
+int rsm_loop_post_wait(struct rsm_loop *lp, struct ib_send_wr *wr)
+{
+	struct rsm_loop_op *op = kzalloc(sizeof(*op), GFP_KERNEL);
+	int ret;
+
+	if (!op)
+		return -ENOMEM;
+	ret = rsm_loop_run(lp, wr, op);
+	if (ret != -EBUSY)
+		kfree(op);
+	return ret;
+}
+
+/**
+ * rsm_loop_cas - compare and swap a word of this host through the device
+ * @lp: a loopback, with a user reference
+ * @addr: the word's address in its registration (8-byte aligned)
+ * @rkey: the registration's key, in rsm_loop_pd()
+ * @cmp: the value expected
+ * @swap: the value to store if @cmp is found
+ * @old: out: the value found
+ *
+ * Atomic against the device's other atomics on the word, from peers and
+ * from here.  May sleep.
+ *
+ * Return: 0 (then *@old == @cmp says whether it swapped) or a negative
+ * errno: the loopback failed, and serves no more.
+ */
+int rsm_loop_cas(struct rsm_loop *lp, u64 addr, u32 rkey, u64 cmp, u64 swap,
+		 u64 *old)
+{
+	struct ib_device *dev = lp->ctrl->ibdev;
+	struct ib_atomic_wr wr = {};
+	struct rsm_loop_op *op;
+	struct ib_sge sge;
+	int ret;
+
+	op = kzalloc(sizeof(*op), GFP_KERNEL);
+	if (!op)
+		return -ENOMEM;
+	op->dma = ib_dma_map_single(dev, &op->old, sizeof(op->old),
+				    DMA_FROM_DEVICE);
+	if (ib_dma_mapping_error(dev, op->dma)) {
+		kfree(op);
+		return -ENOMEM;
+	}
+	sge.addr = op->dma;
+	sge.length = sizeof(op->old);
+	sge.lkey = lp->pd->local_dma_lkey;
+	wr.wr.sg_list = &sge;
+	wr.wr.num_sge = 1;
+	wr.wr.opcode = IB_WR_ATOMIC_CMP_AND_SWP;
+	wr.remote_addr = addr;
+	wr.rkey = rkey;
+	wr.compare_add = cmp;
+	wr.swap = swap;
+	ret = rsm_loop_run(lp, &wr.wr, op);
+	if (ret == -EBUSY)
+		return ret;	/* @op stays with the device */
+	ib_dma_unmap_single(dev, op->dma, sizeof(op->old), DMA_FROM_DEVICE);
+	if (!ret)
+		*old = op->old;
+	kfree(op);
+	return ret;
+}
+
+/**
+ * rsm_loop_ctrl_removed - a controller goes: its loopback too, after the
+ * clients dropped their registrations in it
+ * @ctrl: the controller, marked removing, its endpoints gone
+ */
+void rsm_loop_ctrl_removed(struct rsm_ctrl *ctrl)
+{
+	struct rsm_loop *lp, *found = NULL;
+
+	/* after one being made for it, which then finds it removing */
+	mutex_lock(&rsm_loops_make);
+	spin_lock(&rsm_loops_lock);
+	list_for_each_entry(lp, &rsm_loops, list)
+		if (lp->ctrl == ctrl) {
+			found = lp;
+			lp->dead = true;
+			list_del(&lp->list);
+			break;
+		}
+	spin_unlock(&rsm_loops_lock);
+	mutex_unlock(&rsm_loops_make);
+	if (!found)
+		return;
+	rsm_tp_loop_gone(found);
+	wait_var_event(&found->users, !atomic_read(&found->users));
+	rsm_loop_destroy(found);
+}
