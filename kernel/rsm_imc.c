@@ -486,6 +486,9 @@ static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
 	case RSM_MSG_IMC_LKKEYS:
 		rsm_imc_lkkeys_serve(ep, msg);
 		break;
+	case RSM_MSG_IMC_LKDOWN:
+		rsm_imc_lkdown_serve(ep, msg);
+		break;
 	default:
 		rsm_imc_region_serve(ep, msg);
 	}
@@ -495,7 +498,7 @@ static const u16 rsm_imc_req_types[] = {
 	RSM_MSG_IMC_HOST, RSM_MSG_IMC_ALLOC, RSM_MSG_IMC_REGION,
 	RSM_MSG_IMC_RXKEYS, RSM_MSG_IMC_RXUP, RSM_MSG_IMC_RXDOWN,
 	RSM_MSG_IMC_ERRCNT, RSM_MSG_IMC_KILL, RSM_MSG_IMC_LKOP,
-	RSM_MSG_IMC_LKGRANT, RSM_MSG_IMC_LKKEYS,
+	RSM_MSG_IMC_LKGRANT, RSM_MSG_IMC_LKKEYS, RSM_MSG_IMC_LKDOWN,
 };
 
 static const struct rsm_tp_client rsm_imc_client = {
@@ -718,6 +721,7 @@ void rsm_imc_exit(void)
 
 	cancel_work_sync(&rsm_imc.announce_work);
 	rsm_tp_unregister(&rsm_imc_client);
+	rsm_imc_lkw_exit();
 	rsm_imc_lkhome_exit();
 	rsm_imc_lkmsg_exit();
 	rsm_imc_lk_exit();

@@ -140,7 +140,6 @@ void rsm_imc_mem_loopback(struct rsm_imc_mem *m, struct page **src,
 			  u64 off, u64 len);
 void rsm_imc_rx_serve(struct rsm_ep *ep, const void *msg);
 void rsm_imc_rx_ep_gone(struct rsm_ep *ep);
-bool rsm_imc_ep_dead(struct rsm_ep *ep);
 void rsm_imc_mem_counters(struct rsm_imc_counters *c);
 void rsm_imc_mem_exit(void);
 
@@ -178,8 +177,10 @@ void rsm_imc_lkop_serve(struct rsm_ep *ep, const void *msg);
 void rsm_imc_lkhome_loop_gone(struct rsm_loop *lp);
 void rsm_imc_lkhome_exit(void);
 void rsm_imc_lkkeys_serve(struct rsm_ep *ep, const void *msg);
+void rsm_imc_lkdown_serve(struct rsm_ep *ep, const void *msg);
 u64 rsm_imc_lk_word_ops(void);
 void rsm_imc_lkw_ep_gone(struct rsm_ep *ep);
+void rsm_imc_lkw_exit(void);
 void rsm_imc_lk_exit(void);
 int rsm_imc_lkmsg_init(void);
 void rsm_imc_lkmsg_exit(void);

@@ -25,6 +25,10 @@ MODULE_PARM_DESC(imc_lock_words,
 
 static atomic64_t rsm_imc_lk_words_done;
 
+/* Every allocation, for RSM_MSG_IMC_LKDOWN; a process's lock is inside. */
+static LIST_HEAD(rsm_imc_lkfast_sets);
+static DEFINE_MUTEX(rsm_imc_lkfast_lock);
+
 /* Ask @s's home over @ep for the key of its words there, into @f. */
 static int rsm_imc_lkf_ask(const struct rsm_imc_plk *s, struct rsm_ep *ep,
 			   struct rsm_imc_lkfast *f)
@@ -46,13 +50,15 @@ static int rsm_imc_lkf_ask(const struct rsm_imc_plk *s, struct rsm_ep *ep,
 		return ret;
 	rep = (const void *)rpc->reply;
 	memset(f, 0, sizeof(*f));
-	f->ep_id = ep->id;
 	/* a set of another size is not this allocation's */
 	if (!rep->status && le32_to_cpu(rep->count) == s->count) {
 		f->ok = true;
 		f->cid = le32_to_cpu(rep->cid);
 		f->rkey = le32_to_cpu(rep->rkey);
 	}
+	/* "not now" is not remembered: the home may not know the set yet */
+	if (le32_to_cpu(rep->status) != RSM_IMC_LKR_UNKNOWN)
+		f->ep_id = ep->id;
 	kfree(rpc);
 	return 0;
 }
@@ -70,7 +76,8 @@ static bool rsm_imc_lkf_keys(struct rsm_imc_plk *s, struct rsm_ep *ep,
 		if (rsm_imc_lkf_ask(s, ep, f))
 			return false;
 		spin_lock(&s->fast_lock);
-		s->fast = *f;
+		if (f->ep_id)
+			s->fast = *f;
 		spin_unlock(&s->fast_lock);
 	}
 	return f->ok;
@@ -142,6 +149,52 @@ int rsm_imc_lk_fast(struct rsm_imc_plk *s, u32 index, bool take, u64 *boot,
 }
 
 /**
+ * rsm_imc_lk_fast_start - a new allocation, listed for RSM_MSG_IMC_LKDOWN
+ * @s: the set
+ */
+void rsm_imc_lk_fast_start(struct rsm_imc_plk *s)
+{
+	mutex_lock(&rsm_imc_lkfast_lock);
+	list_add_tail(&s->fast_all, &rsm_imc_lkfast_sets);
+	mutex_unlock(&rsm_imc_lkfast_lock);
+}
+
+/**
+ * rsm_imc_lkdown_serve - a home's RSM_MSG_IMC_LKDOWN: forget the key of a
+ * set's words there, and answer once no compare-and-swap with it is in
+ * flight
+ * @ep: the endpoint it came on
+ * @msg: the request, checked
+ */
+void rsm_imc_lkdown_serve(struct rsm_ep *ep, const void *msg)
+{
+	const struct rsm_msg_imc_lkdown *m = msg;
+	struct rsm_msg_ack ack = {
+		.hdr.type = cpu_to_le16(RSM_MSG_ACK),
+		.hdr.len = cpu_to_le32(sizeof(ack)),
+		.xid = m->xid,
+	};
+	u32 key = le32_to_cpu(m->key);
+	struct rsm_imc_plk *s;
+
+	mutex_lock(&rsm_imc_lkfast_lock);
+	list_for_each_entry(s, &rsm_imc_lkfast_sets, fast_all) {
+		if (s->key != key || s->home != ep->conn->nodeid)
+			continue;
+		/* its compare-and-swaps in flight, and its asks, end first */
+		down_write(&s->fast_sem);
+		spin_lock(&s->fast_lock);
+		if (s->fast.ep_id == ep->id)
+			memset(&s->fast, 0, sizeof(s->fast));
+		spin_unlock(&s->fast_lock);
+		up_write(&s->fast_sem);
+	}
+	mutex_unlock(&rsm_imc_lkfast_lock);
+	if (rsm_msg_send_wait(ep, &ack, sizeof(ack)))
+		rsm_conn_fail(ep, "cannot answer LKDOWN");
+}
+
+/**
  * rsm_imc_lk_fast_end - an allocation ends: wait for its compare-and-swaps
  * in flight, and let no more start
  * @s: the set, marked dead
@@ -151,6 +204,10 @@ void rsm_imc_lk_fast_end(struct rsm_imc_plk *s)
 	WRITE_ONCE(s->dead, true);
 	down_write(&s->fast_sem);
 	up_write(&s->fast_sem);
+	mutex_lock(&rsm_imc_lkfast_lock);
+	if (!list_empty(&s->fast_all))
+		list_del_init(&s->fast_all);
+	mutex_unlock(&rsm_imc_lkfast_lock);
 }
 
 /**

@@ -152,6 +152,28 @@ static int rsm_imc_lk_ask_home(struct rsm_imc_plk *s,
 	}
 }
 
+/*
+ * A compare-and-swap that may have taken lock @index by its word as the
+ * connection to the home failed, and the owner did not get the lock after
+ * all: unless it holds it now, the home frees it, if it has it.
+ */
+static void rsm_imc_lk_unsure(struct rsm_imc_lkproc *lp,
+			      struct rsm_imc_plk *s, u32 index, u64 boot)
+{
+	struct rsm_imc_lkreq q = {
+		.owner = s->owner, .index = index, .op = RSM_IMC_LK_RELEASE,
+	};
+	bool held;
+
+	mutex_lock(&lp->lock);
+	held = test_bit(index, s->held);
+	mutex_unlock(&lp->lock);
+	if (!held &&
+	    rsm_imc_lkmsg_send_later(s->key, &q, s->home, boot))
+		rsm_warn_rl("imc: no memory to give back lock %u of set %u\n",
+			    index, s->key);
+}
+
 /* imc_lkacquire(3) of a looked-up set.  Return: 0 or a status. */
 static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 			      struct rsm_imc_plk *s, u32 index, bool wait)
@@ -174,6 +196,8 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 	/* taken by the word as the connection failed: ours all the same */
 	if (unsure && ret == RSM_IMC_LKR_PRIOR)
 		ret = 0;
+	else if (unsure && ret)
+		rsm_imc_lk_unsure(lp, s, index, boot);
 	switch (ret) {
 	case 0:
 	case RSM_IMC_LKR_PRIOR:
@@ -394,6 +418,7 @@ static int rsm_imc_lkalloc_locked(struct rsm_imc_lkproc *lp,
 	kref_init(&s->ref);
 	spin_lock_init(&s->fast_lock);
 	init_rwsem(&s->fast_sem);
+	INIT_LIST_HEAD(&s->fast_all);
 	st = rsm_imc_owner_alloc();
 	if (st < 0) {
 		kref_put(&s->ref, rsm_imc_plk_free);
@@ -410,6 +435,7 @@ static int rsm_imc_lkalloc_locked(struct rsm_imc_lkproc *lp,
 	s->key = a->key;
 	s->count = got.size;
 	s->home = got.home;
+	rsm_imc_lk_fast_start(s);
 	if (creator) {
 		/* lock 0, granted by the coordinator instance that answered */
 		set_bit(0, s->held);

@@ -94,6 +94,7 @@ struct rsm_imc_plk {
 	spinlock_t		fast_lock;	/* see above; a leaf */
 	struct rsm_imc_lkfast	fast;
 	struct rw_semaphore	fast_sem;
+	struct list_head	fast_all;	/* rsm_imc_lkfast.c's list */
 };
 
 /* A lock: its owner (@r.owner 0: free) and its waiters, oldest first. */
@@ -158,23 +159,66 @@ int rsm_imc_lkhome_holders(u32 key, struct rsm_imc_lk_holder *out, u32 max);
 /* rsm_imc_lkfast.c */
 int rsm_imc_lk_fast(struct rsm_imc_plk *s, u32 index, bool take, u64 *boot,
 		    bool *unsure);
+void rsm_imc_lk_fast_start(struct rsm_imc_plk *s);
 void rsm_imc_lk_fast_end(struct rsm_imc_plk *s);
 
+/* rsm_imc_lkword.c, rsm_imc_lkwreg.c: a set's words at its home */
+#define RSM_IMC_LKW_CID_HERE	1	/* this host's processes */
+#define RSM_IMC_LKW_PER_PAGE	(PAGE_SIZE / sizeof(u64))
+#define RSM_IMC_LKW_PAGES	DIV_ROUND_UP(RSM_IMC_LOCKS_MAX, \
+					     RSM_IMC_LKW_PER_PAGE)
+#define RSM_IMC_LKW_PIDS	128	/* owners' pids a set remembers */
+#define RSM_IMC_LKW_ACCESS	(IB_ACCESS_LOCAL_WRITE | \
+				 IB_ACCESS_REMOTE_ATOMIC)
+
+/* An owner's pid, for imcs -l (its tags do not say). */
+struct rsm_imc_lkpid {
+	u32	node;
+	u32	owner;
+	u32	pid;
+};
+
+/*
+ * struct rsm_imc_lkwords - a set's words, under the set's lock
+ * @loop: the loopback the words are registered in (@loop_set), with a
+ *	user reference; once they are, every change goes through it
+ * @regs: registrations for peers' endpoints (struct rsm_imc_lkwreg; only
+ *	with @loop_set)
+ * @broken: the loopback failed: no change until @regs is empty
+ */
+struct rsm_imc_lkwords {
+	u32			count;
+	u32			npages;
+	struct page		*pages[RSM_IMC_LKW_PAGES];
+	struct rsm_loop		*loop;
+	struct rsm_mrset	*loop_set;
+	struct list_head	regs;
+	bool			broken;
+	u32			npids;
+	struct rsm_imc_lkpid	pids[RSM_IMC_LKW_PIDS];
+};
+
 /* rsm_imc_lkword.c */
+u64 rsm_imc_lkw_peek(struct rsm_imc_lkwords *wd, u32 i);
 struct rsm_imc_lkwords *rsm_imc_lkw_new(u32 count);
 void rsm_imc_lkw_free(struct rsm_imc_lkwords *wd);
+void rsm_imc_lkw_settle(struct rsm_imc_lkhome *lk);
 int rsm_imc_lkw_close(struct rsm_imc_lkhome *lk, u32 i);
 void rsm_imc_lkw_open(struct rsm_imc_lkhome *lk, u32 i);
 int rsm_imc_lkw_close_owner(struct rsm_imc_lkhome *lk, u32 node, u32 owner);
+void rsm_imc_lkw_close_cid(struct rsm_imc_lkhome *lk, u32 cid);
 void rsm_imc_lkw_holder(struct rsm_imc_lkhome *lk, u32 i,
 			struct rsm_imc_lkreq *r);
+void rsm_imc_lkw_note_pid(struct rsm_imc_lkhome *lk, u32 node, u32 owner,
+			  u32 pid);
 void rsm_imc_lkw_forget(struct rsm_imc_lkhome *lk, u32 node, u32 owner);
-u32 rsm_imc_lkw_keys(struct rsm_imc_lkhome *lk, struct rsm_ep *ep,
-		     struct rsm_loop *loop, u32 owner, u32 pid,
-		     struct rsm_msg_imc_lkkeys_reply *rep);
-int rsm_imc_lkw_local_op(u32 key, u32 owner, u32 pid, u32 index, bool take);
-void rsm_imc_lkw_gone(struct rsm_imc_lkhome *lk);
+int rsm_imc_lkw_loop_reg(struct rsm_imc_lkhome *lk, struct rsm_loop *loop);
 void rsm_imc_lkw_put_loop(struct rsm_imc_lkhome *lk, struct rsm_loop *lp);
-u64 rsm_imc_lkw_regs(void);
+int rsm_imc_lkw_local_op(u32 key, u32 owner, u32 pid, u32 index, bool take);
+
+/* rsm_imc_lkwreg.c */
+int rsm_imc_lkw_cid_owner(u32 cid, struct rsm_imc_lkreq *r);
+void rsm_imc_lkw_fail_regs(struct rsm_imc_lkhome *lk);
+void rsm_imc_lkw_gone(struct rsm_imc_lkhome *lk);
 
 #endif /* _RSM_IMC_LOCK_H */

@@ -628,23 +628,6 @@ void rsm_imc_rx_serve(struct rsm_ep *ep, const void *msg)
 }
 
 /**
- * rsm_imc_ep_dead - whether an endpoint's end began (nothing more is
- * registered for it)
- * @ep: the endpoint
- *
- * Return: true once rsm_imc_rx_ep_gone() ran.
- */
-bool rsm_imc_ep_dead(struct rsm_ep *ep)
-{
-	bool dead;
-
-	mutex_lock(&rsm_imc_objs(ep)->lock);
-	dead = rsm_imc_objs(ep)->dead;
-	mutex_unlock(&rsm_imc_objs(ep)->lock);
-	return dead;
-}
-
-/**
  * rsm_imc_rx_ep_gone - an endpoint is going: drop its registrations
  * @ep: the endpoint
  */

@@ -55,10 +55,11 @@ struct rsm_loop {
 	int			err;
 };
 
-/* One compare-and-swap in flight; its result lands in @old. */
+/* One operation in flight; an atomic's result lands in @old (its own
+ * allocation: the device writes it while the CPU writes the others). */
 struct rsm_loop_op {
 	struct ib_cqe		cqe;
-	u64			old;
+	u64			*old;
 	u64			dma;
 	bool			done;
 	enum ib_wc_status	status;
@@ -72,11 +73,14 @@ static DEFINE_SPINLOCK(rsm_loops_lock);
  * taken under no other lock of the module.
  */
 static DEFINE_MUTEX(rsm_loops_make);
+/* after a loopback could not be made, none is tried before this */
+static unsigned long rsm_loops_retry;	/* jiffies, under rsm_loops_make */
+#define RSM_LOOP_RETRY_MS	30000
 
 static void rsm_loop_fail(struct rsm_loop *lp, int err)
 {
-	if (!lp->err)
-		lp->err = err;
+	if (!READ_ONCE(lp->err))
+		WRITE_ONCE(lp->err, err);
 	complete(&lp->est);
 }
 
@@ -193,10 +197,15 @@ static void rsm_loop_destroy(struct rsm_loop *lp)
 static int rsm_loop_connect(struct rsm_loop *lp, const struct sockaddr *addr)
 {
 	struct sockaddr_storage ss = {};
-	size_t alen = addr->sa_family == AF_INET ?
-		      sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	size_t alen;
 	int ret;
 
+	if (addr->sa_family == AF_INET)
+		alen = sizeof(struct sockaddr_in);
+	else if (addr->sa_family == AF_INET6)
+		alen = sizeof(struct sockaddr_in6);
+	else
+		return -EAFNOSUPPORT;
 	memcpy(&ss, addr, alen);
 	if (ss.ss_family == AF_INET)
 		((struct sockaddr_in *)&ss)->sin_port = 0;
@@ -229,7 +238,7 @@ static int rsm_loop_connect(struct rsm_loop *lp, const struct sockaddr *addr)
 	if (!wait_for_completion_timeout(&lp->est,
 					 msecs_to_jiffies(2 * RSM_LOOP_SETUP_MS)))
 		return -ETIMEDOUT;
-	return lp->err;
+	return READ_ONCE(lp->err);
 }
 
 static struct rsm_loop *rsm_loop_create(struct rsm_ctrl *ctrl,
@@ -274,7 +283,7 @@ static struct rsm_loop *rsm_loop_find(struct rsm_ctrl *ctrl)
 
 	spin_lock(&rsm_loops_lock);
 	list_for_each_entry(lp, &rsm_loops, list)
-		if (lp->ctrl == ctrl && !lp->dead) {
+		if (lp->ctrl == ctrl && !lp->dead && !READ_ONCE(lp->err)) {
 			atomic_inc(&lp->users);
 			found = lp;
 			break;
@@ -300,10 +309,13 @@ struct rsm_loop *rsm_loop_get(struct rsm_ctrl *ctrl,
 		return NULL;
 	mutex_lock(&rsm_loops_make);
 	lp = rsm_loop_find(ctrl);
-	if (!lp && !READ_ONCE(ctrl->removing)) {
+	if (!lp && !READ_ONCE(ctrl->removing) &&
+	    time_after_eq(jiffies, rsm_loops_retry)) {
 		lp = rsm_loop_create(ctrl, addr);
 		if (IS_ERR(lp)) {
 			lp = NULL;
+			rsm_loops_retry = jiffies +
+					  msecs_to_jiffies(RSM_LOOP_RETRY_MS);
 		} else {
 			atomic_inc(&lp->users);
 			spin_lock(&rsm_loops_lock);
@@ -313,26 +325,6 @@ struct rsm_loop *rsm_loop_get(struct rsm_ctrl *ctrl,
 	}
 	mutex_unlock(&rsm_loops_make);
 	return lp;
-}
-
-/**
- * rsm_loop_get_any - a loopback made already, if any
- *
- * Return: one with a user reference, or NULL.
- */
-struct rsm_loop *rsm_loop_get_any(void)
-{
-	struct rsm_loop *lp, *found = NULL;
-
-	spin_lock(&rsm_loops_lock);
-	list_for_each_entry(lp, &rsm_loops, list)
-		if (!lp->dead && !lp->err) {
-			atomic_inc(&lp->users);
-			found = lp;
-			break;
-		}
-	spin_unlock(&rsm_loops_lock);
-	return found;
 }
 
 /**
@@ -410,7 +402,7 @@ static int rsm_loop_run(struct rsm_loop *lp, struct ib_send_wr *wr,
 {
 	int ret;
 
-	if (READ_ONCE(lp->dead) || lp->err)
+	if (READ_ONCE(lp->err))
 		return -ENOTCONN;
 	op->cqe.done = rsm_loop_done;
 	wr->wr_cqe = &op->cqe;
@@ -424,7 +416,7 @@ static int rsm_loop_run(struct rsm_loop *lp, struct ib_send_wr *wr,
 
 		rsm_warn_rl("%s: loopback operation not completed\n",
 			    lp->ctrl->name);
-		lp->err = -ETIMEDOUT;
+		WRITE_ONCE(lp->err, -ETIMEDOUT);
 		ib_modify_qp(lp->act->qp, &qa, IB_QP_STATE);
 		if (!rsm_loop_poll(lp, op)) {
 			up(&lp->slots);
@@ -435,7 +427,7 @@ static int rsm_loop_run(struct rsm_loop *lp, struct ib_send_wr *wr,
 	if (!ret && op->status != IB_WC_SUCCESS) {
 		rsm_warn_rl("%s: loopback operation: %s\n", lp->ctrl->name,
 			    ib_wc_status_msg(op->status));
-		lp->err = -EIO;
+		WRITE_ONCE(lp->err, -EIO);
 		ret = -EIO;
 	}
 	return ret;
@@ -462,6 +454,48 @@ int rsm_loop_post_wait(struct rsm_loop *lp, struct ib_send_wr *wr)
 	return ret;
 }
 
+/* Run one atomic on a word of this host; its old value into *@old. */
+static int rsm_loop_atomic(struct rsm_loop *lp, enum ib_wr_opcode opcode,
+			   u64 addr, u32 rkey, u64 cmp_add, u64 swap, u64 *old)
+{
+	struct ib_device *dev = lp->ctrl->ibdev;
+	struct ib_atomic_wr wr = {};
+	struct rsm_loop_op *op;
+	struct ib_sge sge;
+	int ret = -ENOMEM;
+
+	op = kzalloc(sizeof(*op), GFP_KERNEL);
+	if (!op)
+		return -ENOMEM;
+	op->old = kmalloc(sizeof(*op->old), GFP_KERNEL);
+	if (!op->old)
+		goto out;
+	op->dma = ib_dma_map_single(dev, op->old, sizeof(*op->old),
+				    DMA_FROM_DEVICE);
+	if (ib_dma_mapping_error(dev, op->dma))
+		goto out;
+	sge.addr = op->dma;
+	sge.length = sizeof(*op->old);
+	sge.lkey = lp->pd->local_dma_lkey;
+	wr.wr.sg_list = &sge;
+	wr.wr.num_sge = 1;
+	wr.wr.opcode = opcode;
+	wr.remote_addr = addr;
+	wr.rkey = rkey;
+	wr.compare_add = cmp_add;
+	wr.swap = swap;
+	ret = rsm_loop_run(lp, &wr.wr, op);
+	if (ret == -EBUSY)
+		return ret;	/* @op stays with the device, which is lost */
+	ib_dma_unmap_single(dev, op->dma, sizeof(*op->old), DMA_FROM_DEVICE);
+	if (!ret)
+		*old = *op->old;
+out:
+	kfree(op->old);
+	kfree(op);
+	return ret;
+}
+
 /**
  * rsm_loop_cas - compare and swap a word of this host through the device
  * @lp: a loopback, with a user reference
@@ -480,39 +514,24 @@ int rsm_loop_post_wait(struct rsm_loop *lp, struct ib_send_wr *wr)
 int rsm_loop_cas(struct rsm_loop *lp, u64 addr, u32 rkey, u64 cmp, u64 swap,
 		 u64 *old)
 {
-	struct ib_device *dev = lp->ctrl->ibdev;
-	struct ib_atomic_wr wr = {};
-	struct rsm_loop_op *op;
-	struct ib_sge sge;
-	int ret;
+	return rsm_loop_atomic(lp, IB_WR_ATOMIC_CMP_AND_SWP, addr, rkey, cmp,
+			       swap, old);
+}
 
-	op = kzalloc(sizeof(*op), GFP_KERNEL);
-	if (!op)
-		return -ENOMEM;
-	op->dma = ib_dma_map_single(dev, &op->old, sizeof(op->old),
-				    DMA_FROM_DEVICE);
-	if (ib_dma_mapping_error(dev, op->dma)) {
-		kfree(op);
-		return -ENOMEM;
-	}
-	sge.addr = op->dma;
-	sge.length = sizeof(op->old);
-	sge.lkey = lp->pd->local_dma_lkey;
-	wr.wr.sg_list = &sge;
-	wr.wr.num_sge = 1;
-	wr.wr.opcode = IB_WR_ATOMIC_CMP_AND_SWP;
-	wr.remote_addr = addr;
-	wr.rkey = rkey;
-	wr.compare_add = cmp;
-	wr.swap = swap;
-	ret = rsm_loop_run(lp, &wr.wr, op);
-	if (ret == -EBUSY)
-		return ret;	/* @op stays with the device */
-	ib_dma_unmap_single(dev, op->dma, sizeof(op->old), DMA_FROM_DEVICE);
-	if (!ret)
-		*old = op->old;
-	kfree(op);
-	return ret;
+/**
+ * rsm_loop_fadd - fetch and add on a word of this host through the device
+ * @lp: a loopback, with a user reference
+ * @addr: the word's address in its registration (8-byte aligned)
+ * @rkey: the registration's key, in rsm_loop_pd()
+ * @add: what to add
+ * @old: out: the value before
+ *
+ * Return: 0 or a negative errno, as rsm_loop_cas().
+ */
+int rsm_loop_fadd(struct rsm_loop *lp, u64 addr, u32 rkey, u64 add, u64 *old)
+{
+	return rsm_loop_atomic(lp, IB_WR_ATOMIC_FETCH_AND_ADD, addr, rkey, add,
+			       0, old);
 }
 
 /**

@@ -170,7 +170,8 @@ enum rsm_msg_type {
 	RSM_MSG_IMC_LKGRANT	= 23,	/* home -> host: a waiter has its lock */
 	RSM_MSG_IMC_LKKEYS	= 24,	/* host -> home: keys of a set's words */
 	RSM_MSG_IMC_LKKEYS_REPLY = 25,	/* home -> host: them, or none */
-	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_LKKEYS_REPLY
+	RSM_MSG_IMC_LKDOWN	= 26,	/* home -> host: forget a set's key */
+	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_LKDOWN
 };
 
 /*
@@ -761,7 +762,7 @@ struct rsm_msg_imc_lkgrant {
  * the sender's connection (RSM_MSG_IMC_LKKEYS_REPLY), @owner its lock
  * owner id (below 2^31).
  */
-#define RSM_IMC_LKW_HOME		(1ULL << 63)
+#define RSM_IMC_LKW_HOME		0x8000000000000000ULL
 #define RSM_IMC_LKW_CID_MAX		0xffff
 #define RSM_IMC_LKW_OWNER_MAX		0x7fffffffU
 #define RSM_IMC_LKW_TAG(cid, owner)	((__u64)(cid) << 32 | (owner))
@@ -805,6 +806,23 @@ struct rsm_msg_imc_lkkeys_reply {
 	__le32 cid;
 	__le32 rkey;
 	__le32 count;
+};
+
+/*
+ * struct rsm_msg_imc_lkdown - the home drops the registrations of lock
+ * set @key's words it made for this connection: the receiver forgets
+ * their key and answers (RSM_MSG_ACK) once none of its compare-and-swaps
+ * with it is in flight
+ * @hdr:	type RSM_MSG_IMC_LKDOWN
+ * @xid:	transaction id, not zero
+ * @key:	the lock set
+ * @pad:	zero
+ */
+struct rsm_msg_imc_lkdown {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 key;
+	__le32 pad;
 };
 
 /*

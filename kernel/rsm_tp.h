@@ -287,6 +287,9 @@ struct rsm_ep {
 	u8			peer_nonce[RSM_WIRE_NONCE_LEN];
 	u32			peer_qpn;
 	u64			peer_boot;
+	/* this host's address on it, set once established (the CM id goes
+	 * before the endpoint's last users do) */
+	struct sockaddr_storage	src_addr;
 
 	/* data path (rsm_xfer.c) */
 	u64			id;		/* unique, never reused */
@@ -638,7 +641,6 @@ int rsm_msg_send_life_sign(struct rsm_ep *ep);
 /* rsm_loop.c */
 struct rsm_loop *rsm_loop_get(struct rsm_ctrl *ctrl,
 			      const struct sockaddr *addr);
-struct rsm_loop *rsm_loop_get_any(void);
 void rsm_loop_hold(struct rsm_loop *lp);
 void rsm_loop_put(struct rsm_loop *lp);
 struct ib_pd *rsm_loop_pd(const struct rsm_loop *lp);
@@ -646,6 +648,7 @@ struct rsm_ctrl *rsm_loop_ctrl(const struct rsm_loop *lp);
 int rsm_loop_post_wait(struct rsm_loop *lp, struct ib_send_wr *wr);
 int rsm_loop_cas(struct rsm_loop *lp, u64 addr, u32 rkey, u64 cmp, u64 swap,
 		 u64 *old);
+int rsm_loop_fadd(struct rsm_loop *lp, u64 addr, u32 rkey, u64 add, u64 *old);
 void rsm_loop_ctrl_removed(struct rsm_ctrl *ctrl);
 void rsm_tp_loop_gone(struct rsm_loop *lp);
 

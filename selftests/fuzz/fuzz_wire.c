@@ -289,6 +289,10 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		must(!m->lkkeysr.status ==
 		     (m->lkkeysr.cid && m->lkkeysr.count));
 		break;
+	case RSM_MSG_IMC_LKDOWN:
+		/* answered: an ACK needs the request's id */
+		must(m->lkdown.xid);
+		break;
 	default:
 		must(!"an unknown type accepted");
 	}

@@ -356,6 +356,16 @@ static void test_imc_lkkeys(void)
 	answer_case("lkkeys_reply_answers_lkkeys",
 		    rsm_wire_answer_type(RSM_MSG_IMC_LKKEYS),
 		    RSM_MSG_IMC_LKKEYS_REPLY, true);
+
+	len = wire_build(&m, RSM_MSG_IMC_LKDOWN);
+	m.lkdown.xid = 0;
+	msg_case("imc_lkdown_xid_0_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKDOWN);
+	m.lkdown.pad = cpu_to_le32(1);
+	msg_case("imc_lkdown_nonzero_pad_rejected", &m, len, REJECT);
+	answer_case("ack_answers_lkdown",
+		    rsm_wire_answer_type(RSM_MSG_IMC_LKDOWN), RSM_MSG_ACK,
+		    true);
 }
 
 void test_imc_locks(void)

@@ -192,6 +192,10 @@ static void wire_build_payload(union wire_msg *m, unsigned int type)
 		m->lkkeysr.rkey = cpu_to_le32(0x1234);
 		m->lkkeysr.count = cpu_to_le32(8);
 		break;
+	case RSM_MSG_IMC_LKDOWN:
+		m->lkdown.xid = cpu_to_le64(17);
+		m->lkdown.key = cpu_to_le32(0x10c01);
+		break;
 	}
 }
 
