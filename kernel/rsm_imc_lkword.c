@@ -103,7 +103,7 @@ static void rsm_imc_lkw_broken(struct rsm_imc_lkhome *lk)
 	struct rsm_imc_lkwords *wd = lk->wd;
 
 	if (!wd->broken)
-		rsm_warn_rl("imc: set %u: its lock words cannot be reached; resetting the connections that use them\n",
+		rsm_warn_rl("imc: set %u: lock words unreachable; resetting their connections\n",
 			    lk->key);
 	wd->broken = true;
 	rsm_imc_lkw_fail_regs(lk);

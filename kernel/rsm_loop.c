@@ -55,8 +55,10 @@ struct rsm_loop {
 	int			err;
 };
 
-/* One operation in flight; an atomic's result lands in @old (its own
- * allocation: the device writes it while the CPU writes the others). */
+/*
+ * One operation in flight; an atomic's result lands in @old (its own
+ * allocation: the device writes it while the CPU writes the others).
+ */
 struct rsm_loop_op {
 	struct ib_cqe		cqe;
 	u64			*old;

@@ -287,8 +287,10 @@ struct rsm_ep {
 	u8			peer_nonce[RSM_WIRE_NONCE_LEN];
 	u32			peer_qpn;
 	u64			peer_boot;
-	/* this host's address on it, set once established (the CM id goes
-	 * before the endpoint's last users do) */
+	/*
+	 * this host's address on it, set once established (the CM id goes
+	 * before the endpoint's last users do)
+	 */
 	struct sockaddr_storage	src_addr;
 
 	/* data path (rsm_xfer.c) */
