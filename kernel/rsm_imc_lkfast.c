@@ -23,6 +23,8 @@ module_param_named(imc_lock_words, rsm_imc_lock_words, bool, 0644);
 MODULE_PARM_DESC(imc_lock_words,
 		 "Take and give back free locks by RDMA atomics on their words at the set's home, where the devices have atomics (default Y)");
 
+#define RSM_IMC_LKF_AGAIN_MS	10000	/* ask again after "none" */
+
 static atomic64_t rsm_imc_lk_words_done;
 
 /* Every allocation, for RSM_MSG_IMC_LKDOWN; a process's lock is inside. */
@@ -56,9 +58,14 @@ static int rsm_imc_lkf_ask(const struct rsm_imc_plk *s, struct rsm_ep *ep,
 		f->cid = le32_to_cpu(rep->cid);
 		f->rkey = le32_to_cpu(rep->rkey);
 	}
-	/* "not now" is not remembered: the home may not know the set yet */
+	/*
+	 * Remembered for this endpoint; "none" only for a while (the home
+	 * may be making its loopback), "no such set" not at all (it may not
+	 * know of the set yet).
+	 */
 	if (le32_to_cpu(rep->status) != RSM_IMC_LKR_UNKNOWN)
 		f->ep_id = ep->id;
+	f->until = jiffies + msecs_to_jiffies(RSM_IMC_LKF_AGAIN_MS);
 	kfree(rpc);
 	return 0;
 }
@@ -72,7 +79,7 @@ static bool rsm_imc_lkf_keys(struct rsm_imc_plk *s, struct rsm_ep *ep,
 	spin_lock(&s->fast_lock);
 	*f = s->fast;
 	spin_unlock(&s->fast_lock);
-	if (f->ep_id != ep->id) {
+	if (f->ep_id != ep->id || (!f->ok && time_after(jiffies, f->until))) {
 		if (rsm_imc_lkf_ask(s, ep, f))
 			return false;
 		spin_lock(&s->fast_lock);
@@ -139,7 +146,8 @@ int rsm_imc_lk_fast(struct rsm_imc_plk *s, u32 index, bool take, u64 *boot,
 		*boot = 0;
 		ret = rsm_imc_lkw_local_op(s->key, s->owner,
 					   task_tgid_nr(current), index, take);
-	} else {
+	} else if (!rsm_imc_lkmsg_flush(s->key, s->owner)) {
+		/* what the owner asked before and was not answered goes first */
 		ret = rsm_imc_lkf_remote(s, index, take, boot, unsure);
 	}
 	up_read(&s->fast_sem);
@@ -159,6 +167,17 @@ void rsm_imc_lk_fast_start(struct rsm_imc_plk *s)
 	mutex_unlock(&rsm_imc_lkfast_lock);
 }
 
+/* @s forgets the key of its words for @ep, its operations with it done. */
+static void rsm_imc_lkf_forget(struct rsm_imc_plk *s, struct rsm_ep *ep)
+{
+	down_write(&s->fast_sem);
+	spin_lock(&s->fast_lock);
+	if (s->fast.ep_id == ep->id)
+		memset(&s->fast, 0, sizeof(s->fast));
+	spin_unlock(&s->fast_lock);
+	up_write(&s->fast_sem);
+}
+
 /**
  * rsm_imc_lkdown_serve - a home's RSM_MSG_IMC_LKDOWN: forget the key of a
  * set's words there, and answer once no compare-and-swap with it is in
@@ -174,22 +193,32 @@ void rsm_imc_lkdown_serve(struct rsm_ep *ep, const void *msg)
 		.hdr.len = cpu_to_le32(sizeof(ack)),
 		.xid = m->xid,
 	};
-	u32 key = le32_to_cpu(m->key);
-	struct rsm_imc_plk *s;
+	u32 key = le32_to_cpu(m->key), n = 0, i;
+	struct rsm_imc_plk *s, **sets;
 
+	/* the allocations concerned, held; then each drained in turn */
 	mutex_lock(&rsm_imc_lkfast_lock);
+	list_for_each_entry(s, &rsm_imc_lkfast_sets, fast_all)
+		n += s->key == key && s->home == ep->conn->nodeid;
+	sets = kcalloc(n, sizeof(*sets), GFP_KERNEL);
+	n = 0;
 	list_for_each_entry(s, &rsm_imc_lkfast_sets, fast_all) {
 		if (s->key != key || s->home != ep->conn->nodeid)
 			continue;
-		/* its compare-and-swaps in flight, and its asks, end first */
-		down_write(&s->fast_sem);
-		spin_lock(&s->fast_lock);
-		if (s->fast.ep_id == ep->id)
-			memset(&s->fast, 0, sizeof(s->fast));
-		spin_unlock(&s->fast_lock);
-		up_write(&s->fast_sem);
+		if (sets) {
+			kref_get(&s->ref);
+			sets[n++] = s;
+		} else {
+			/* no memory: under the list's lock, then */
+			rsm_imc_lkf_forget(s, ep);
+		}
 	}
 	mutex_unlock(&rsm_imc_lkfast_lock);
+	for (i = 0; i < n; i++) {
+		rsm_imc_lkf_forget(sets[i], ep);
+		rsm_imc_plk_put(sets[i]);
+	}
+	kfree(sets);
 	if (rsm_msg_send_wait(ep, &ack, sizeof(ack)))
 		rsm_conn_fail(ep, "cannot answer LKDOWN");
 }

@@ -317,11 +317,13 @@ static u32 rsm_imc_lk_apply(struct rsm_imc_lkhome *lk,
 		return RSM_IMC_LKR_BADLOCK;
 	ret = drop ? rsm_imc_lkw_close_owner(lk, q->node, q->owner) :
 		     rsm_imc_lkw_close(lk, q->index);
-	if (ret) {
-		rsm_warn_rl("imc: set %u: a lock word cannot be changed (%d)\n",
-			    lk->key, ret);
+	/*
+	 * The words cannot be changed (the loopback failed): the set's
+	 * operations fail (IMC_CORRUPTLOCK), but an owner's end still frees
+	 * what the record holds, so the set can be deallocated.
+	 */
+	if (ret && !drop)
 		return RSM_IMC_LKR_UNKNOWN;
-	}
 	st = rsm_imc_lk_decide(lk, q, grants);
 	if (!drop)
 		rsm_imc_lkw_open(lk, q->index);

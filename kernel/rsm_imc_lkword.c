@@ -16,10 +16,11 @@
  * the record never both hold a lock.
  *
  * The home changes a word by its device's atomics (the loopback) once any
- * device can reach the word; before that, and after every registration
- * went, by the CPU.  If the loopback fails, the connections with
- * registrations of the words are reset: once they are gone, the CPU
- * takes over.  The registrations are rsm_imc_lkwreg.c's.
+ * device can reach the word; before that, and after the registrations
+ * went with the loopback's controller, by the CPU.  If the loopback
+ * fails, the set's words cannot be changed here any more: its operations
+ * answer IMC_CORRUPTLOCK (never a wrong grant) until it is deallocated,
+ * as when its home is lost; the registrations are rsm_imc_lkwreg.c's.
  */
 #include <linux/slab.h>
 
@@ -94,41 +95,13 @@ static bool rsm_imc_lkw_is_tag(u64 v)
 	return v && !(v & RSM_IMC_LKW_HOME);
 }
 
-/*
- * The loopback failed: reset the connections the words are registered
- * for; once none is left, the CPU changes the words (rsm_imc_lkw_settle).
- */
+/* The loopback failed: the words cannot be changed here any more. */
 static void rsm_imc_lkw_broken(struct rsm_imc_lkhome *lk)
 {
-	struct rsm_imc_lkwords *wd = lk->wd;
-
-	if (!wd->broken)
-		rsm_warn_rl("imc: set %u: lock words unreachable; resetting their connections\n",
+	if (!lk->wd->broken)
+		rsm_warn_rl("imc: set %u: lock words unchangeable; CORRUPTLOCK until deallocated\n",
 			    lk->key);
-	wd->broken = true;
-	rsm_imc_lkw_fail_regs(lk);
-	rsm_imc_lkw_settle(lk);
-}
-
-/**
- * rsm_imc_lkw_settle - after a loopback failed, once no registration of
- * the words is left: they leave the loopback, and the CPU closes the
- * words tags still hold
- * @lk: the set, locked
- */
-void rsm_imc_lkw_settle(struct rsm_imc_lkhome *lk)
-{
-	struct rsm_imc_lkwords *wd = lk->wd;
-	u32 i;
-
-	lockdep_assert_held(&lk->lock);
-	if (!wd->broken || !list_empty(&wd->regs))
-		return;
-	rsm_imc_lkw_put_loop(lk, NULL);
-	wd->broken = false;
-	for (i = 0; i < lk->count; i++)
-		if (rsm_imc_lkw_is_tag(rsm_imc_lkw_peek(wd, i)))
-			rsm_imc_lkw_close(lk, i);
+	lk->wd->broken = true;
 }
 
 /*

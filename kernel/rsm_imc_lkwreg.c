@@ -56,7 +56,7 @@ static u64 rsm_imc_lkw_pass;
 /* the lists, the client ids, @taken, @busy; inside a set's lock */
 static DEFINE_MUTEX(rsm_imc_lkw_lock);
 static void rsm_imc_lkw_orphan_fn(struct work_struct *work);
-static DECLARE_WORK(rsm_imc_lkw_orphan_work, rsm_imc_lkw_orphan_fn);
+static DECLARE_DELAYED_WORK(rsm_imc_lkw_orphan_work, rsm_imc_lkw_orphan_fn);
 
 /**
  * rsm_imc_lkw_cid_owner - the host and endpoint a client id stands for
@@ -275,27 +275,6 @@ void rsm_imc_lkkeys_serve(struct rsm_ep *ep, const void *msg)
 }
 
 /**
- * rsm_imc_lkw_fail_regs - the words cannot be changed at the home any
- * more: reset every connection they are registered for
- * @lk: the set, locked
- */
-void rsm_imc_lkw_fail_regs(struct rsm_imc_lkhome *lk)
-{
-	struct rsm_imc_lkwreg *reg;
-	struct rsm_ep *ep;
-
-	lockdep_assert_held(&lk->lock);
-	list_for_each_entry(reg, &lk->wd->regs, wd_list) {
-		/* only while it is active: its end cancels the work */
-		ep = rsm_ep_get_active(reg->ep->conn, reg->ep->id);
-		if (!ep)
-			continue;
-		queue_work(rsm_wq, &ep->fail_work);
-		rsm_ep_put_user(ep);
-	}
-}
-
-/**
  * rsm_imc_lkw_gone - a set left the registry: its registrations outlive
  * it until their peers forgot the key
  * @lk: the set, locked, marked gone
@@ -318,7 +297,7 @@ void rsm_imc_lkw_gone(struct rsm_imc_lkhome *lk)
 	}
 	mutex_unlock(&rsm_imc_lkw_lock);
 	if (any)
-		queue_work(rsm_wq, &rsm_imc_lkw_orphan_work);
+		mod_delayed_work(rsm_wq, &rsm_imc_lkw_orphan_work, 0);
 }
 
 /*
@@ -355,6 +334,7 @@ static void rsm_imc_lkw_orphan_fn(struct work_struct *work)
 	struct rsm_imc_lkwreg *reg;
 	struct rsm_rpc *rpc;
 	struct rsm_ep *ep;
+	bool again = false;
 	u64 pass;
 	int ret;
 
@@ -372,6 +352,8 @@ static void rsm_imc_lkw_orphan_fn(struct work_struct *work)
 		reg->busy = false;
 		if (!ret)
 			list_del_init(&reg->all);
+		/* unanswered: the connection was failed, and its end drops it */
+		again |= ret && ret != -ETIMEDOUT;
 		rsm_ep_put_user(ep);
 		if (!ret) {
 			mutex_unlock(&rsm_imc_lkw_lock);
@@ -380,6 +362,8 @@ static void rsm_imc_lkw_orphan_fn(struct work_struct *work)
 		}
 	}
 	mutex_unlock(&rsm_imc_lkw_lock);
+	if (again)
+		queue_delayed_work(rsm_wq, &rsm_imc_lkw_orphan_work, HZ);
 }
 
 /* Drop @reg, taken by its endpoint's end: its tags pass to the record. */
@@ -390,8 +374,6 @@ static void rsm_imc_lkw_reg_end(struct rsm_imc_lkwreg *reg)
 	if (lk) {
 		mutex_lock(&lk->lock);
 		list_del_init(&reg->wd_list);
-		/* after a failed loopback, the last one lets the CPU in */
-		rsm_imc_lkw_settle(lk);
 		rsm_imc_lkw_close_cid(lk, reg->cid);
 		mutex_unlock(&lk->lock);
 		rsm_imc_lkhome_put(lk);
@@ -446,7 +428,7 @@ void rsm_imc_lkw_ep_gone(struct rsm_ep *ep)
  */
 void rsm_imc_lkw_exit(void)
 {
-	cancel_work_sync(&rsm_imc_lkw_orphan_work);
+	cancel_delayed_work_sync(&rsm_imc_lkw_orphan_work);
 	WARN_ON(!list_empty(&rsm_imc_lkwregs) ||
 		!list_empty(&rsm_imc_lkw_orphans));
 	xa_destroy(&rsm_imc_lkcids);

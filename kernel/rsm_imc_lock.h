@@ -59,12 +59,14 @@ struct rsm_imc_lkmsg {
  * @ok: the home gave one: else its locks go by message on that endpoint
  * @cid: the client id in this host's tags there
  * @rkey: the words' key
+ * @until: without one, when to ask again
  */
 struct rsm_imc_lkfast {
-	u64	ep_id;
-	bool	ok;
-	u32	cid;
-	u32	rkey;
+	u64		ep_id;
+	bool		ok;
+	u32		cid;
+	u32		rkey;
+	unsigned long	until;
 };
 
 /*
@@ -184,7 +186,7 @@ struct rsm_imc_lkpid {
  *	user reference; once they are, every change goes through it
  * @regs: registrations for peers' endpoints (struct rsm_imc_lkwreg; only
  *	with @loop_set)
- * @broken: the loopback failed: no change until @regs is empty
+ * @broken: the loopback failed: the words cannot be changed any more
  */
 struct rsm_imc_lkwords {
 	u32			count;
@@ -202,7 +204,6 @@ struct rsm_imc_lkwords {
 u64 rsm_imc_lkw_peek(struct rsm_imc_lkwords *wd, u32 i);
 struct rsm_imc_lkwords *rsm_imc_lkw_new(u32 count);
 void rsm_imc_lkw_free(struct rsm_imc_lkwords *wd);
-void rsm_imc_lkw_settle(struct rsm_imc_lkhome *lk);
 int rsm_imc_lkw_close(struct rsm_imc_lkhome *lk, u32 i);
 void rsm_imc_lkw_open(struct rsm_imc_lkhome *lk, u32 i);
 int rsm_imc_lkw_close_owner(struct rsm_imc_lkhome *lk, u32 node, u32 owner);
@@ -218,7 +219,6 @@ int rsm_imc_lkw_local_op(u32 key, u32 owner, u32 pid, u32 index, bool take);
 
 /* rsm_imc_lkwreg.c */
 int rsm_imc_lkw_cid_owner(u32 cid, struct rsm_imc_lkreq *r);
-void rsm_imc_lkw_fail_regs(struct rsm_imc_lkhome *lk);
 void rsm_imc_lkw_gone(struct rsm_imc_lkhome *lk);
 
 #endif /* _RSM_IMC_LOCK_H */

@@ -9,14 +9,17 @@
  * the same word can be lost.  So memory that peers change by atomics is
  * changed here by atomics too, through this loopback on the same device.
  *
- * The loopback is made on first use (rsm_loop_get()), by the RDMA CM from
- * an address of this host on the controller to a listener of its own on
- * that address, and lives until the controller goes (at the latest when
- * the module unregisters from the RDMA core);
- * before it goes, the clients drop what they registered in its protection
- * domain (rsm_tp_client.loop_gone).  Its completion queue is polled
- * directly by the caller of rsm_loop_cas(): an atomic on local memory
- * takes microseconds.
+ * The loopback is made in the background on first use (rsm_loop_get()
+ * answers NULL until it is up), by the RDMA CM from an address of this
+ * host on the controller to a listener of its own on that address, which
+ * goes once both sides are connected.  It lives until the controller goes
+ * (at the latest when the module unregisters from the RDMA core); before
+ * it goes, the clients drop what they registered in its protection domain
+ * (rsm_tp_client.loop_gone).  One that fails serves no more: it leaves
+ * the list, a new one may be made after RSM_LOOP_RETRY_MS, and it is
+ * destroyed once its users let it go.  Its completion queue is polled by
+ * the caller of an operation: an atomic on local memory takes
+ * microseconds.
  */
 #include <linux/slab.h>
 #include <linux/delay.h>
@@ -26,22 +29,27 @@
 
 #define RSM_LOOP_DEPTH		64	/* atomics in flight */
 #define RSM_LOOP_SETUP_MS	5000
-#define RSM_LOOP_CAS_MS		2000
+#define RSM_LOOP_OP_MS		10000	/* an operation the device lost */
+#define RSM_LOOP_RETRY_MS	30000	/* after one failed */
 
 /*
  * struct rsm_loop - a controller's loopback
+ * @list: on rsm_loops while usable, then on rsm_loops_failed (if it
+ *	failed) until destroyed; under rsm_loops_lock
  * @ctrl: the controller (a reference)
- * @users: rsm_loop_get() references; the loopback goes when the
- *	controller goes and they are all put
- * @listen: the listener the active side connects to
- * @act: the active side, whose QP posts the atomics
+ * @users: rsm_loop_get() references; it goes when they are all put,
+ *	after the controller went or it failed
+ * @dead: off rsm_loops, under rsm_loops_lock
+ * @act: the active side, whose QP posts the operations
  * @pas: the passive side, which answers them
+ * @listen: the listener the active side connected to, while setting up
  * @slots: free places in the send queue
  * @cq_lock: one poller of @cq at a time
  * @est: both sides established (or failed: @err)
+ * @err: failed, and serves no more
  */
 struct rsm_loop {
-	struct list_head	list;	/* rsm_loops, under rsm_loops_lock */
+	struct list_head	list;
 	struct rsm_ctrl		*ctrl;
 	atomic_t		users;
 	bool			dead;
@@ -53,6 +61,7 @@ struct rsm_loop {
 	struct completion	est;
 	atomic_t		nest;
 	int			err;
+	struct work_struct	destroy_work;
 };
 
 /*
@@ -68,16 +77,26 @@ struct rsm_loop_op {
 };
 
 static LIST_HEAD(rsm_loops);
-/* the list and each loop's @dead; a leaf */
+static LIST_HEAD(rsm_loops_failed);
+/* the lists, @dead, the maker's state; a leaf */
 static DEFINE_SPINLOCK(rsm_loops_lock);
 /*
- * Held while a loopback is made: it calls into the RDMA CM, so it is
- * taken under no other lock of the module.
+ * The maker: one loopback made at a time, in the background (it calls
+ * into the RDMA CM, so under no lock of the module).  @ctrl (a reference)
+ * and @addr are what it makes; @retry: no new one before then.
  */
-static DEFINE_MUTEX(rsm_loops_make);
-/* after a loopback could not be made, none is tried before this */
-static unsigned long rsm_loops_retry;	/* jiffies, under rsm_loops_make */
-#define RSM_LOOP_RETRY_MS	30000
+static void rsm_loop_make_fn(struct work_struct *work);
+static struct {
+	struct work_struct	work;
+	bool			busy;
+	struct rsm_ctrl		*ctrl;
+	struct sockaddr_storage	addr;
+	unsigned long		retry;
+} rsm_loop_maker = {
+	.work = __WORK_INITIALIZER(rsm_loop_maker.work, rsm_loop_make_fn),
+};
+
+static void rsm_loop_destroy_fn(struct work_struct *work);
 
 static void rsm_loop_fail(struct rsm_loop *lp, int err)
 {
@@ -121,7 +140,7 @@ static int rsm_loop_request(struct rsm_loop *lp, struct rdma_cm_id *id)
 	struct rdma_conn_param p;
 
 	if (lp->pas || id->device != lp->ctrl->ibdev)
-		return -EINVAL;	/* the CM destroys @id */
+		return -EINVAL;	/* a stranger: the CM destroys @id */
 	if (rsm_loop_qp(lp, id))
 		return -ENOMEM;
 	rsm_loop_param(lp, &p);
@@ -149,16 +168,15 @@ static int rsm_loop_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
 		ret = rsm_loop_qp(lp, id);
 		if (!ret) {
 			rsm_loop_param(lp, &p);
-			ret = rdma_connect(id, &p);
+			/* the handler holds the id's lock */
+			ret = rdma_connect_locked(id, &p);
 		}
 		if (ret)
 			rsm_loop_fail(lp, ret);
 		return 0;
 	case RDMA_CM_EVENT_CONNECT_REQUEST:
-		ret = rsm_loop_request(lp, id);
-		if (ret)
-			rsm_loop_fail(lp, ret);
-		return ret;
+		/* a request that is not ours fails nothing */
+		return rsm_loop_request(lp, id);
 	case RDMA_CM_EVENT_ESTABLISHED:
 		if (atomic_inc_return(&lp->nest) == 2)
 			complete(&lp->est);
@@ -240,7 +258,13 @@ static int rsm_loop_connect(struct rsm_loop *lp, const struct sockaddr *addr)
 	if (!wait_for_completion_timeout(&lp->est,
 					 msecs_to_jiffies(2 * RSM_LOOP_SETUP_MS)))
 		return -ETIMEDOUT;
-	return READ_ONCE(lp->err);
+	ret = READ_ONCE(lp->err);
+	if (!ret) {
+		/* nobody else may connect to it */
+		rdma_destroy_id(lp->listen);
+		lp->listen = NULL;
+	}
+	return ret;
 }
 
 static struct rsm_loop *rsm_loop_create(struct rsm_ctrl *ctrl,
@@ -255,6 +279,7 @@ static struct rsm_loop *rsm_loop_create(struct rsm_ctrl *ctrl,
 	lp->ctrl = ctrl;
 	sema_init(&lp->slots, RSM_LOOP_DEPTH);
 	spin_lock_init(&lp->cq_lock);
+	INIT_WORK(&lp->destroy_work, rsm_loop_destroy_fn);
 	init_completion(&lp->est);
 	lp->pd = ib_alloc_pd(ctrl->ibdev, 0);
 	if (IS_ERR(lp->pd)) {
@@ -278,14 +303,14 @@ fail:
 	return ERR_PTR(ret);
 }
 
-/* @ctrl's loopback with a user reference, or NULL. */
+/* @ctrl's usable loopback with a user reference, or NULL. */
 static struct rsm_loop *rsm_loop_find(struct rsm_ctrl *ctrl)
 {
 	struct rsm_loop *lp, *found = NULL;
 
 	spin_lock(&rsm_loops_lock);
 	list_for_each_entry(lp, &rsm_loops, list)
-		if (lp->ctrl == ctrl && !lp->dead && !READ_ONCE(lp->err)) {
+		if (lp->ctrl == ctrl && !READ_ONCE(lp->err)) {
 			atomic_inc(&lp->users);
 			found = lp;
 			break;
@@ -294,39 +319,60 @@ static struct rsm_loop *rsm_loop_find(struct rsm_ctrl *ctrl)
 	return found;
 }
 
+static void rsm_loop_make_fn(struct work_struct *work)
+{
+	struct rsm_ctrl *ctrl = rsm_loop_maker.ctrl;
+	struct rsm_loop *lp = ERR_PTR(-ENODEV);
+
+	if (!READ_ONCE(ctrl->removing))
+		lp = rsm_loop_create(ctrl,
+				     (struct sockaddr *)&rsm_loop_maker.addr);
+	spin_lock(&rsm_loops_lock);
+	if (IS_ERR(lp))
+		rsm_loop_maker.retry = jiffies +
+				       msecs_to_jiffies(RSM_LOOP_RETRY_MS);
+	else
+		list_add_tail(&lp->list, &rsm_loops);
+	rsm_loop_maker.ctrl = NULL;
+	rsm_loop_maker.busy = false;
+	spin_unlock(&rsm_loops_lock);
+	rsm_ctrl_put(ctrl);
+}
+
 /**
- * rsm_loop_get - the loopback of a controller, made if missing
- * @ctrl: a controller whose device has atomics
+ * rsm_loop_get - the loopback of a controller; one is made in the
+ * background if there is none
+ * @ctrl: a controller
  * @addr: an address of this host on it (an endpoint's source address)
  *
  * Return: the loopback with a user reference (rsm_loop_put()), or NULL
- * when there is none and none can be made.
+ * when there is none yet (or the device has no atomics).
  */
 struct rsm_loop *rsm_loop_get(struct rsm_ctrl *ctrl,
 			      const struct sockaddr *addr)
 {
 	struct rsm_loop *lp;
+	bool make = false;
 
 	if (!ctrl->ibdev || ctrl->ibdev->attrs.atomic_cap == IB_ATOMIC_NONE)
 		return NULL;
-	mutex_lock(&rsm_loops_make);
 	lp = rsm_loop_find(ctrl);
-	if (!lp && !READ_ONCE(ctrl->removing) &&
-	    time_after_eq(jiffies, rsm_loops_retry)) {
-		lp = rsm_loop_create(ctrl, addr);
-		if (IS_ERR(lp)) {
-			lp = NULL;
-			rsm_loops_retry = jiffies +
-					  msecs_to_jiffies(RSM_LOOP_RETRY_MS);
-		} else {
-			atomic_inc(&lp->users);
-			spin_lock(&rsm_loops_lock);
-			list_add_tail(&lp->list, &rsm_loops);
-			spin_unlock(&rsm_loops_lock);
-		}
+	if (lp)
+		return lp;
+	spin_lock(&rsm_loops_lock);
+	if (!rsm_loop_maker.busy && !READ_ONCE(ctrl->removing) &&
+	    time_after_eq(jiffies, rsm_loop_maker.retry)) {
+		rsm_loop_maker.busy = true;
+		kref_get(&ctrl->ref);
+		rsm_loop_maker.ctrl = ctrl;
+		memcpy(&rsm_loop_maker.addr, addr,
+		       sizeof(rsm_loop_maker.addr));
+		make = true;
 	}
-	mutex_unlock(&rsm_loops_make);
-	return lp;
+	spin_unlock(&rsm_loops_lock);
+	if (make)
+		queue_work(rsm_wq, &rsm_loop_maker.work);
+	return NULL;
 }
 
 /**
@@ -338,14 +384,47 @@ void rsm_loop_hold(struct rsm_loop *lp)
 	atomic_inc(&lp->users);
 }
 
+static void rsm_loop_destroy_fn(struct work_struct *work)
+{
+	rsm_loop_destroy(container_of(work, struct rsm_loop, destroy_work));
+}
+
 /**
- * rsm_loop_put - drop a user reference
+ * rsm_loop_put - drop a user reference; a failed loopback goes with its
+ * last one
  * @lp: from rsm_loop_get()
  */
 void rsm_loop_put(struct rsm_loop *lp)
 {
-	if (atomic_dec_and_test(&lp->users))
-		wake_up_var(&lp->users);
+	bool last = false;
+
+	if (!atomic_dec_and_test(&lp->users))
+		return;
+	wake_up_var(&lp->users);
+	spin_lock(&rsm_loops_lock);
+	/* a failed one nobody removes: the last user's */
+	if (lp->dead && !list_empty(&lp->list) && READ_ONCE(lp->err) &&
+	    !atomic_read(&lp->users)) {
+		list_del_init(&lp->list);
+		last = true;
+	}
+	spin_unlock(&rsm_loops_lock);
+	if (last)
+		queue_work(rsm_wq, &lp->destroy_work);
+}
+
+/* @lp failed: it leaves the usable ones; a new one may come later. */
+static void rsm_loop_failed(struct rsm_loop *lp, int err)
+{
+	WRITE_ONCE(lp->err, err);
+	spin_lock(&rsm_loops_lock);
+	if (!lp->dead) {
+		lp->dead = true;
+		list_move_tail(&lp->list, &rsm_loops_failed);
+		rsm_loop_maker.retry = jiffies +
+				       msecs_to_jiffies(RSM_LOOP_RETRY_MS);
+	}
+	spin_unlock(&rsm_loops_lock);
 }
 
 /**
@@ -383,7 +462,7 @@ static void rsm_loop_done(struct ib_cq *cq, struct ib_wc *wc)
 /* Poll @lp's queue until @op completed; false after the timeout. */
 static bool rsm_loop_poll(struct rsm_loop *lp, struct rsm_loop_op *op)
 {
-	unsigned long until = jiffies + msecs_to_jiffies(RSM_LOOP_CAS_MS);
+	unsigned long until = jiffies + msecs_to_jiffies(RSM_LOOP_OP_MS);
 
 	while (!READ_ONCE(op->done)) {
 		spin_lock_bh(&lp->cq_lock);
@@ -418,7 +497,7 @@ static int rsm_loop_run(struct rsm_loop *lp, struct ib_send_wr *wr,
 
 		rsm_warn_rl("%s: loopback operation not completed\n",
 			    lp->ctrl->name);
-		WRITE_ONCE(lp->err, -ETIMEDOUT);
+		rsm_loop_failed(lp, -ETIMEDOUT);
 		ib_modify_qp(lp->act->qp, &qa, IB_QP_STATE);
 		if (!rsm_loop_poll(lp, op)) {
 			up(&lp->slots);
@@ -429,7 +508,7 @@ static int rsm_loop_run(struct rsm_loop *lp, struct ib_send_wr *wr,
 	if (!ret && op->status != IB_WC_SUCCESS) {
 		rsm_warn_rl("%s: loopback operation: %s\n", lp->ctrl->name,
 			    ib_wc_status_msg(op->status));
-		WRITE_ONCE(lp->err, -EIO);
+		rsm_loop_failed(lp, -EIO);
 		ret = -EIO;
 	}
 	return ret;
@@ -536,30 +615,47 @@ int rsm_loop_fadd(struct rsm_loop *lp, u64 addr, u32 rkey, u64 add, u64 *old)
 			       0, old);
 }
 
-/**
- * rsm_loop_ctrl_removed - a controller goes: its loopback too, after the
- * clients dropped their registrations in it
- * @ctrl: the controller, marked removing, its endpoints gone
- */
-void rsm_loop_ctrl_removed(struct rsm_ctrl *ctrl)
+/* Take one loopback of @ctrl off the lists, or NULL when none is left. */
+static struct rsm_loop *rsm_loop_unlist(struct rsm_ctrl *ctrl)
 {
 	struct rsm_loop *lp, *found = NULL;
 
-	/* after one being made for it, which then finds it removing */
-	mutex_lock(&rsm_loops_make);
 	spin_lock(&rsm_loops_lock);
 	list_for_each_entry(lp, &rsm_loops, list)
 		if (lp->ctrl == ctrl) {
 			found = lp;
-			lp->dead = true;
-			list_del(&lp->list);
-			break;
+			goto out;
 		}
+	list_for_each_entry(lp, &rsm_loops_failed, list)
+		if (lp->ctrl == ctrl) {
+			found = lp;
+			goto out;
+		}
+out:
+	if (found) {
+		found->dead = true;
+		list_del_init(&found->list);
+	}
 	spin_unlock(&rsm_loops_lock);
-	mutex_unlock(&rsm_loops_make);
-	if (!found)
-		return;
-	rsm_tp_loop_gone(found);
-	wait_var_event(&found->users, !atomic_read(&found->users));
-	rsm_loop_destroy(found);
+	return found;
+}
+
+/**
+ * rsm_loop_ctrl_removed - a controller goes: its loopbacks too, after the
+ * clients dropped their registrations in them
+ * @ctrl: the controller, marked removing, its endpoints gone
+ */
+void rsm_loop_ctrl_removed(struct rsm_ctrl *ctrl)
+{
+	struct rsm_loop *lp;
+
+	/* one being made for it finds it removing, or is listed */
+	flush_work(&rsm_loop_maker.work);
+	while ((lp = rsm_loop_unlist(ctrl))) {
+		rsm_tp_loop_gone(lp);
+		wait_var_event(&lp->users, !atomic_read(&lp->users));
+		rsm_loop_destroy(lp);
+	}
+	/* failed ones whose last user queued their end */
+	flush_workqueue(rsm_wq);
 }
