@@ -159,10 +159,16 @@ static bool rsm_imc_forget(u64 ep_id)
 
 static void rsm_imc_conn_up(struct rsm_conn *conn, struct rsm_ep *ep)
 {
+	struct rsm_loop *loop;
+
 	/* the new peer learns our state; the rails may have changed */
 	queue_work(rsm_wq, &rsm_imc.announce_work);
 	rsm_imc_errcnt_announce();
 	rsm_imc_changed();
+	/* lock words homed here will need the controller's loopback */
+	loop = rsm_loop_get(ep->ctrl, (struct sockaddr *)&ep->src_addr);
+	if (loop)
+		rsm_loop_put(loop);
 }
 
 /*

@@ -23,7 +23,7 @@ module_param_named(imc_lock_words, rsm_imc_lock_words, bool, 0644);
 MODULE_PARM_DESC(imc_lock_words,
 		 "Take and give back free locks by RDMA atomics on their words at the set's home, where the devices have atomics (default Y)");
 
-#define RSM_IMC_LKF_AGAIN_MS	10000	/* ask again after "none" */
+#define RSM_IMC_LKF_AGAIN_MS	2000	/* ask again after "none" */
 
 static atomic64_t rsm_imc_lk_words_done;
 
