@@ -44,6 +44,9 @@
  * @pas: the passive side, which answers them
  * @listen: the listener the active side connected to, while setting up
  * @slots: free places in the send queue
+ * @sq_rwsem: held for reading by an atomic in flight, for writing by a
+ *	registration: soft-RoCE may run a registration again when it
+ *	retransmits what was posted before it, so it goes into an idle queue
  * @cq_lock: one poller of @cq at a time
  * @est: both sides established (or failed: @err)
  * @err: failed, and serves no more
@@ -57,6 +60,7 @@ struct rsm_loop {
 	struct ib_pd		*pd;
 	struct ib_cq		*cq;
 	struct semaphore	slots;
+	struct rw_semaphore	sq_rwsem;
 	spinlock_t		cq_lock;	/* see above */
 	struct completion	est;
 	atomic_t		nest;
@@ -278,6 +282,7 @@ static struct rsm_loop *rsm_loop_create(struct rsm_ctrl *ctrl,
 	kref_get(&ctrl->ref);
 	lp->ctrl = ctrl;
 	sema_init(&lp->slots, RSM_LOOP_DEPTH);
+	init_rwsem(&lp->sq_rwsem);
 	spin_lock_init(&lp->cq_lock);
 	INIT_WORK(&lp->destroy_work, rsm_loop_destroy_fn);
 	init_completion(&lp->est);
@@ -529,7 +534,9 @@ int rsm_loop_post_wait(struct rsm_loop *lp, struct ib_send_wr *wr)
 
 	if (!op)
 		return -ENOMEM;
+	down_write(&lp->sq_rwsem);
 	ret = rsm_loop_run(lp, wr, op);
+	up_write(&lp->sq_rwsem);
 	if (ret != -EBUSY)
 		kfree(op);
 	return ret;
@@ -565,7 +572,9 @@ static int rsm_loop_atomic(struct rsm_loop *lp, enum ib_wr_opcode opcode,
 	wr.rkey = rkey;
 	wr.compare_add = cmp_add;
 	wr.swap = swap;
+	down_read(&lp->sq_rwsem);
 	ret = rsm_loop_run(lp, &wr.wr, op);
+	up_read(&lp->sq_rwsem);
 	if (ret == -EBUSY)
 		return ret;	/* @op stays with the device, which is lost */
 	ib_dma_unmap_single(dev, op->dma, sizeof(*op->old), DMA_FROM_DEVICE);
