@@ -102,7 +102,7 @@ static struct {
 
 static void rsm_loop_destroy_fn(struct work_struct *work);
 
-static void rsm_loop_fail(struct rsm_loop *lp, int err)
+static void rsm_loop_setup_failed(struct rsm_loop *lp, int err)
 {
 	if (!READ_ONCE(lp->err))
 		WRITE_ONCE(lp->err, err);
@@ -166,7 +166,7 @@ static int rsm_loop_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
 	case RDMA_CM_EVENT_ADDR_RESOLVED:
 		ret = rdma_resolve_route(id, RSM_LOOP_SETUP_MS);
 		if (ret)
-			rsm_loop_fail(lp, ret);
+			rsm_loop_setup_failed(lp, ret);
 		return 0;
 	case RDMA_CM_EVENT_ROUTE_RESOLVED:
 		ret = rsm_loop_qp(lp, id);
@@ -176,7 +176,7 @@ static int rsm_loop_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
 			ret = rdma_connect_locked(id, &p);
 		}
 		if (ret)
-			rsm_loop_fail(lp, ret);
+			rsm_loop_setup_failed(lp, ret);
 		return 0;
 	case RDMA_CM_EVENT_CONNECT_REQUEST:
 		/* a request that is not ours fails nothing */
@@ -190,7 +190,7 @@ static int rsm_loop_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
 		return 0;
 	default:
 		/* errors; a removal comes after rsm_loop_ctrl_removed() */
-		rsm_loop_fail(lp, -ECONNABORTED);
+		rsm_loop_setup_failed(lp, -ECONNABORTED);
 		return 0;
 	}
 }
