@@ -11,7 +11,6 @@
  * (successfully, with an error, or flushed) or until the QP is gone.
  */
 #include <linux/slab.h>
-#include <linux/sched/clock.h>
 
 #include "rsm_tp.h"
 
@@ -200,8 +199,6 @@ int rsm_xfer_post_exclusive(struct rsm_xfer *x, struct ib_send_wr *first,
 	return rsm_xfer_post_sq(x, first, n);
 }
 
-#define RSM_CAS_SPIN_NS		(100 * NSEC_PER_USEC)
-
 /**
  * rsm_ep_cas - compare and swap a word of the peer (RDMA atomic)
  * @ep: active endpoint, with a user reference
@@ -250,15 +247,9 @@ int rsm_ep_cas(struct rsm_ep *ep, u64 raddr, u32 rkey, u64 cmp, u64 swap,
 	down_read(&ep->sq_rwsem);
 	ret = rsm_xfer_post_sq(&x, &wr.wr, 1);
 	up_read(&ep->sq_rwsem);
-	if (!ret) {
-		/* a round trip of one small operation: spin before sleeping */
-		u64 until = local_clock() + RSM_CAS_SPIN_NS;
-
-		while (atomic_read(&x.pending) && local_clock() < until)
-			cpu_relax();
-		/* what was posted completes (or the QP goes) before @buf */
+	/* what was posted completes (or the QP goes) before @buf does */
+	if (!ret)
 		ret = rsm_xfer_wait(&x);
-	}
 	ib_dma_unmap_single(dev, dma, sizeof(*buf), DMA_FROM_DEVICE);
 	if (!ret)
 		*old = *buf;
