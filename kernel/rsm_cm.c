@@ -355,6 +355,8 @@ static void rsm_cm_established(struct rsm_ep *ep, struct rdma_cm_event *ev)
 		mutex_unlock(&conn->lock);
 		return;
 	}
+	memcpy(&ep->src_addr, &ep->cm_id->route.addr.src_addr,
+	       sizeof(ep->src_addr));
 	if (ep->active_side) {
 		why = rsm_cm_check_accept(ep, ev);
 		if (!why && rsm_auth_prove(ep, mac))

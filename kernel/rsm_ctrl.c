@@ -169,6 +169,7 @@ static void rsm_ib_remove_one(struct ib_device *ibdev, void *client_data)
 		wait_var_event(&ctrl->accepting, !atomic_read(&ctrl->accepting));
 		/* every endpoint (QP, PD, MRs) must be gone before the device */
 		rsm_conn_ctrl_removed(ctrl);
+		rsm_loop_ctrl_removed(ctrl);
 		rsm_info("controller %s removed\n", ctrl->name);
 		rsm_ctrl_put(ctrl);
 	}

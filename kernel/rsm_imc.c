@@ -159,10 +159,16 @@ static bool rsm_imc_forget(u64 ep_id)
 
 static void rsm_imc_conn_up(struct rsm_conn *conn, struct rsm_ep *ep)
 {
+	struct rsm_loop *loop;
+
 	/* the new peer learns our state; the rails may have changed */
 	queue_work(rsm_wq, &rsm_imc.announce_work);
 	rsm_imc_errcnt_announce();
 	rsm_imc_changed();
+	/* lock words homed here will need the controller's loopback */
+	loop = rsm_loop_get(ep->ctrl, (struct sockaddr *)&ep->src_addr);
+	if (loop)
+		rsm_loop_put(loop);
 }
 
 /*
@@ -223,10 +229,12 @@ static void rsm_imc_conn_down(struct rsm_conn *conn, u64 ep_id)
 static void rsm_imc_ep_gone(struct rsm_ep *ep)
 {
 	rsm_imc_lost(ep->conn->nodeid, ep->id);
+	rsm_imc_rx_ep_gone(ep);
+	/* locks its tags held pass to the homes' records, then the grace */
+	rsm_imc_lkw_ep_gone(ep);
 	rsm_imc_lkhome_ep_gone(ep->conn->nodeid, ep->id);
 	rsm_imc_lk_ep_gone(ep->id);
 	rsm_imc_regions_ep_gone(ep->id);
-	rsm_imc_rx_ep_gone(ep);
 }
 
 static unsigned int rsm_imc_req_queue(const void *msg)
@@ -481,6 +489,12 @@ static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
 	case RSM_MSG_IMC_LKGRANT:
 		rsm_imc_lkgrant_serve(ep, msg);
 		break;
+	case RSM_MSG_IMC_LKKEYS:
+		rsm_imc_lkkeys_serve(ep, msg);
+		break;
+	case RSM_MSG_IMC_LKDOWN:
+		rsm_imc_lkdown_serve(ep, msg);
+		break;
 	default:
 		rsm_imc_region_serve(ep, msg);
 	}
@@ -490,7 +504,7 @@ static const u16 rsm_imc_req_types[] = {
 	RSM_MSG_IMC_HOST, RSM_MSG_IMC_ALLOC, RSM_MSG_IMC_REGION,
 	RSM_MSG_IMC_RXKEYS, RSM_MSG_IMC_RXUP, RSM_MSG_IMC_RXDOWN,
 	RSM_MSG_IMC_ERRCNT, RSM_MSG_IMC_KILL, RSM_MSG_IMC_LKOP,
-	RSM_MSG_IMC_LKGRANT,
+	RSM_MSG_IMC_LKGRANT, RSM_MSG_IMC_LKKEYS, RSM_MSG_IMC_LKDOWN,
 };
 
 static const struct rsm_tp_client rsm_imc_client = {
@@ -503,6 +517,7 @@ static const struct rsm_tp_client rsm_imc_client = {
 	.conn_up	= rsm_imc_conn_up,
 	.conn_down	= rsm_imc_conn_down,
 	.ep_gone	= rsm_imc_ep_gone,
+	.loop_gone	= rsm_imc_lkhome_loop_gone,
 };
 
 /* Not empty, NUL-terminated, rsm_wire_name_char() only. */
@@ -640,6 +655,7 @@ int rsm_imc_ioctl_info(void __user *uarg)
 	info->counters.regions = rsm_imc_region_count();
 	rsm_imc_mem_counters(&info->counters);
 	rsm_imc_tx_counters(&info->counters);
+	info->counters.lock_word_ops = rsm_imc_lk_word_ops();
 	if (copy_to_user(uarg, info, sizeof(*info)))
 		ret = -EFAULT;
 	kfree(info);
@@ -711,6 +727,7 @@ void rsm_imc_exit(void)
 
 	cancel_work_sync(&rsm_imc.announce_work);
 	rsm_tp_unregister(&rsm_imc_client);
+	rsm_imc_lkw_exit();
 	rsm_imc_lkhome_exit();
 	rsm_imc_lkmsg_exit();
 	rsm_imc_lk_exit();

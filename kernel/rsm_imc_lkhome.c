@@ -45,31 +45,6 @@ struct rsm_imc_lkwaiter {
 	u32			key;
 };
 
-/* A lock: its owner (@r.owner 0: free) and its waiters, oldest first. */
-struct rsm_imc_lkword {
-	struct rsm_imc_lkreq	r;
-	struct list_head	waiters;
-};
-
-/*
- * struct rsm_imc_lkhome - a lock set's locks at its home
- * @ref: the registry's region holds one; so does every operation
- * @lock: protects everything below it
- * @gone: left the registry: no operation applies any more
- * @nwaiters: queued in all its locks
- */
-struct rsm_imc_lkhome {
-	struct kref		ref;
-	struct list_head	all;	/* rsm_imc_lkhomes, under its lock */
-	u32			key;
-	u32			count;
-	struct mutex		lock;	/* see above; inside a conn's lock */
-	bool			gone;
-	unsigned int		nwaiters;
-	u16			node_waiters[RSM_WIRE_NODES];
-	struct rsm_imc_lkword	w[];
-};
-
 /* Every set homed here, for endpoint ends and listings. */
 static LIST_HEAD(rsm_imc_lkhomes);
 /* inside rsm_imc_reg_lock and a connection's lock, outside any set's lock */
@@ -106,6 +81,11 @@ struct rsm_imc_lkhome *rsm_imc_lkhome_new(const struct rsm_imc_areq *q)
 	lk = kvzalloc(struct_size(lk, w, n), GFP_KERNEL_ACCOUNT);
 	if (!lk)
 		return NULL;
+	lk->wd = rsm_imc_lkw_new(n);
+	if (!lk->wd) {
+		kvfree(lk);
+		return NULL;
+	}
 	kref_init(&lk->ref);
 	mutex_init(&lk->lock);
 	lk->key = q->a.key;
@@ -118,6 +98,10 @@ struct rsm_imc_lkhome *rsm_imc_lkhome_new(const struct rsm_imc_areq *q)
 		lk->w[0].r.pid = q->pid;
 		lk->w[0].r.ep_id = q->ep_id;
 		lk->w[0].r.boot = q->boot;
+		/* held through the home's record: its word says so */
+		mutex_lock(&lk->lock);
+		rsm_imc_lkw_close(lk, 0);
+		mutex_unlock(&lk->lock);
 	}
 	mutex_lock(&rsm_imc_lkhomes_lock);
 	list_add_tail(&lk->all, &rsm_imc_lkhomes);
@@ -138,7 +122,20 @@ static void rsm_imc_lkhome_free(struct kref *ref)
 			atomic_dec(&rsm_imc_lk_all_waiters);
 			kfree(wt);
 		}
+	mutex_lock(&lk->lock);
+	rsm_imc_lkw_put_loop(lk, NULL);
+	mutex_unlock(&lk->lock);
+	rsm_imc_lkw_free(lk->wd);
 	kvfree(lk);
+}
+
+/**
+ * rsm_imc_lkhome_put - drop a reference on a set's locks
+ * @lk: from rsm_imc_lkhome_get()
+ */
+void rsm_imc_lkhome_put(struct rsm_imc_lkhome *lk)
+{
+	kref_put(&lk->ref, rsm_imc_lkhome_free);
 }
 
 /**
@@ -153,6 +150,7 @@ void rsm_imc_lkhome_gone(struct rsm_imc_lkhome *lk)
 	mutex_unlock(&rsm_imc_lkhomes_lock);
 	mutex_lock(&lk->lock);
 	lk->gone = true;
+	rsm_imc_lkw_gone(lk);
 	mutex_unlock(&lk->lock);
 	kref_put(&lk->ref, rsm_imc_lkhome_free);
 }
@@ -266,19 +264,14 @@ busy_all:
 	return RSM_IMC_LKR_BUSY;
 }
 
-/* Apply @q to @lk.  Return: 0 or an RSM_IMC_LKR_* status. */
-static u32 rsm_imc_lk_apply(struct rsm_imc_lkhome *lk,
-			    const struct rsm_imc_lkreq *q,
-			    struct list_head *grants)
+/* Apply @q to @lk, its words closed.  Return: 0 or RSM_IMC_LKR_*. */
+static u32 rsm_imc_lk_decide(struct rsm_imc_lkhome *lk,
+			     const struct rsm_imc_lkreq *q,
+			     struct list_head *grants)
 {
-	struct rsm_imc_lkword *w;
+	struct rsm_imc_lkword *w = &lk->w[q->index];
 	u32 i;
 
-	if (lk->gone)
-		return RSM_IMC_LKR_UNKNOWN;
-	if (q->op != RSM_IMC_LK_DROP && q->index >= lk->count)
-		return RSM_IMC_LKR_BADLOCK;
-	w = &lk->w[q->index];
 	switch (q->op) {
 	case RSM_IMC_LK_TRY:
 	case RSM_IMC_LK_WAIT:
@@ -300,8 +293,44 @@ static u32 rsm_imc_lk_apply(struct rsm_imc_lkhome *lk,
 			if (rsm_imc_same_owner(&lk->w[i].r, q))
 				rsm_imc_lk_free(lk, i, grants);
 		}
+		rsm_imc_lkw_forget(lk, q->node, q->owner);
 		return 0;
 	}
+}
+
+/*
+ * Apply @q to @lk: the words it concerns are closed first (their tags
+ * join the record), and opened again after if free and nobody waits.
+ * Return: 0 or an RSM_IMC_LKR_* status.
+ */
+static u32 rsm_imc_lk_apply(struct rsm_imc_lkhome *lk,
+			    const struct rsm_imc_lkreq *q,
+			    struct list_head *grants)
+{
+	bool drop = q->op == RSM_IMC_LK_DROP;
+	u32 st, i;
+	int ret;
+
+	if (lk->gone)
+		return RSM_IMC_LKR_UNKNOWN;
+	if (!drop && q->index >= lk->count)
+		return RSM_IMC_LKR_BADLOCK;
+	ret = drop ? rsm_imc_lkw_close_owner(lk, q->node, q->owner) :
+		     rsm_imc_lkw_close(lk, q->index);
+	/*
+	 * The words cannot be changed (the loopback failed): the set's
+	 * operations fail (IMC_CORRUPTLOCK), but an owner's end still frees
+	 * what the record holds, so the set can be deallocated.
+	 */
+	if (ret && !drop)
+		return RSM_IMC_LKR_UNKNOWN;
+	st = rsm_imc_lk_decide(lk, q, grants);
+	if (!drop)
+		rsm_imc_lkw_open(lk, q->index);
+	else
+		for (i = 0; i < lk->count; i++)
+			rsm_imc_lkw_open(lk, i);
+	return st;
 }
 
 /*
@@ -382,8 +411,14 @@ static void rsm_imc_grant_fn(struct work_struct *work)
 	}
 }
 
-/* The locks of @key homed here (a reference), made if missing, or NULL. */
-static struct rsm_imc_lkhome *rsm_imc_lkhome_get(u32 key)
+/**
+ * rsm_imc_lkhome_get - the locks of a set homed here, made if missing
+ * (a set this host was cut off from)
+ * @key: the lock set
+ *
+ * Return: them with a reference (rsm_imc_lkhome_put()), or NULL.
+ */
+struct rsm_imc_lkhome *rsm_imc_lkhome_get(u32 key)
 {
 	struct rsm_imc_areq q = { };
 	struct rsm_imc_lkhome *lk = NULL;
@@ -563,14 +598,15 @@ static bool rsm_imc_lkhome_move(struct rsm_imc_ep_end *e, u64 alt, u64 boot)
 			if (!e->waiters_done)
 				rsm_imc_move_waiters(lk, i, e, alt, boot);
 			r = &lk->w[i].r;
-			if (!r->owner || r->ep_id != e->ep_id)
-				continue;
-			if (alt && r->boot == boot)
-				r->ep_id = alt;
-			else if (!late)
-				kept = true;
-			else
-				rsm_imc_lk_free(lk, i, &grants);
+			if (r->owner && r->ep_id == e->ep_id) {
+				if (alt && r->boot == boot)
+					r->ep_id = alt;
+				else if (!late)
+					kept = true;
+				else
+					rsm_imc_lk_free(lk, i, &grants);
+			}
+			rsm_imc_lkw_open(lk, i);
 		}
 		mutex_unlock(&lk->lock);
 		rsm_imc_deliver(lk, &grants);
@@ -686,21 +722,40 @@ int rsm_imc_lkhome_holders(u32 key, struct rsm_imc_lk_holder *out, u32 max)
 		return -ENOENT;
 	mutex_lock(&lk->lock);
 	for (i = 0; i < lk->count; i++) {
-		const struct rsm_imc_lkreq *r = &lk->w[i].r;
+		struct rsm_imc_lkreq r;
 
-		if (!r->owner)
+		rsm_imc_lkw_holder(lk, i, &r);
+		if (!r.owner)
 			continue;
 		if (n < max) {
 			out[n].index = i;
-			out[n].node = r->node;
-			out[n].pid = r->pid;
+			out[n].node = r.node;
+			out[n].pid = r.pid;
 			out[n].waiters = rsm_imc_nwaiting(&lk->w[i]);
 		}
 		n++;
 	}
 	mutex_unlock(&lk->lock);
-	kref_put(&lk->ref, rsm_imc_lkhome_free);
+	rsm_imc_lkhome_put(lk);
 	return n;
+}
+
+/**
+ * rsm_imc_lkhome_loop_gone - a loopback goes: the words of sets homed
+ * here leave it
+ * @lp: the loopback
+ */
+void rsm_imc_lkhome_loop_gone(struct rsm_loop *lp)
+{
+	struct rsm_imc_lkhome *lk;
+
+	mutex_lock(&rsm_imc_lkhomes_lock);
+	list_for_each_entry(lk, &rsm_imc_lkhomes, all) {
+		mutex_lock(&lk->lock);
+		rsm_imc_lkw_put_loop(lk, lp);
+		mutex_unlock(&lk->lock);
+	}
+	mutex_unlock(&rsm_imc_lkhomes_lock);
 }
 
 /**

@@ -39,7 +39,7 @@ static DEFINE_IDA(rsm_imc_owner_ida);
  * for the next one's.
  */
 static atomic_t rsm_imc_owner_next = ATOMIC_INIT(1);
-#define RSM_IMC_OWNER_MAX	0x7fffffff	/* bit 31 is rsm_imc_alloc.c's */
+#define RSM_IMC_OWNER_MAX	RSM_IMC_LKW_OWNER_MAX	/* bit 31: rsm_imc_alloc.c */
 
 static int rsm_imc_owner_alloc(void)
 {
@@ -112,24 +112,21 @@ static unsigned long rsm_imc_lk_backoff(int tries)
 	return msecs_to_jiffies(tries < 3 ? 200 << tries : 1000);
 }
 
-/* imc_lkacquire(3) of a looked-up set.  Return: 0 or a status. */
-static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
-			      struct rsm_imc_plk *s, u32 index, bool wait)
+/*
+ * Ask the home of @s for lock @q->index until it answers, or for as long
+ * as it keeps locks through a gap (a waiter).  Return: as rsm_imc_lk_try();
+ * -ENOENT: the set was deallocated.
+ */
+static int rsm_imc_lk_ask_home(struct rsm_imc_plk *s,
+			       struct rsm_imc_lkreq *q, bool wait, u64 *boot)
 {
-	struct rsm_imc_lkreq q = {
-		.owner = s->owner, .pid = task_tgid_nr(current),
-		.index = index,
-		.op = wait ? RSM_IMC_LK_WAIT : RSM_IMC_LK_TRY,
-	};
 	unsigned long until = 0;
 	int tries = 0, ret;
-	u64 boot = 0;
-	bool dead;
 
 	for (;;) {
 		if (READ_ONCE(s->dead))
-			return RSM_IMC_ST_BADLOCK;
-		ret = rsm_imc_lk_try(s, &q, &boot);
+			return -ENOENT;
+		ret = rsm_imc_lk_try(s, q, boot);
 		if (ret != -ENOTCONN) {
 			tries = 0;
 			until = 0;
@@ -142,17 +139,65 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 		     (wait && time_before(jiffies, until)))) {
 			/* the home's endpoint ended: wait for the next */
 			if (schedule_timeout_interruptible(rsm_imc_lk_backoff(tries)))
-				return RSM_IMC_ST_INTR;
+				return -EINTR;
 			continue;
 		}
 		if (ret == RSM_IMC_LKR_BUSY && wait) {
 			/* the home has no room for another waiter now */
 			if (schedule_timeout_interruptible(msecs_to_jiffies(10)))
-				return RSM_IMC_ST_INTR;
+				return -EINTR;
 			continue;
 		}
-		break;
+		return ret;
 	}
+}
+
+/*
+ * A compare-and-swap that may have taken lock @index by its word as the
+ * connection to the home failed, and the owner did not get the lock after
+ * all: unless it holds it now, the home frees it, if it has it.
+ */
+static void rsm_imc_lk_unsure(struct rsm_imc_lkproc *lp,
+			      struct rsm_imc_plk *s, u32 index, u64 boot)
+{
+	struct rsm_imc_lkreq q = {
+		.owner = s->owner, .index = index, .op = RSM_IMC_LK_RELEASE,
+	};
+	bool held;
+
+	mutex_lock(&lp->lock);
+	held = test_bit(index, s->held);
+	mutex_unlock(&lp->lock);
+	if (!held &&
+	    rsm_imc_lkmsg_send_later(s->key, &q, s->home, boot))
+		rsm_warn_rl("imc: no memory to give back lock %u of set %u\n",
+			    index, s->key);
+}
+
+/* imc_lkacquire(3) of a looked-up set.  Return: 0 or a status. */
+static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
+			      struct rsm_imc_plk *s, u32 index, bool wait)
+{
+	struct rsm_imc_lkreq q = {
+		.owner = s->owner, .pid = task_tgid_nr(current),
+		.index = index,
+		.op = wait ? RSM_IMC_LK_WAIT : RSM_IMC_LK_TRY,
+	};
+	bool dead, unsure, fast = true;
+	u64 boot = 0;
+	int ret;
+
+	/* a free lock nobody waits for: by its word, if it can be */
+	ret = rsm_imc_lk_fast(s, index, true, &boot, &unsure);
+	if (ret == -EAGAIN) {
+		fast = false;
+		ret = rsm_imc_lk_ask_home(s, &q, wait, &boot);
+	}
+	/* taken by the word as the connection failed: ours all the same */
+	if (unsure && ret == RSM_IMC_LKR_PRIOR)
+		ret = 0;
+	else if (unsure && ret)
+		rsm_imc_lk_unsure(lp, s, index, boot);
 	switch (ret) {
 	case 0:
 	case RSM_IMC_LKR_PRIOR:
@@ -167,9 +212,10 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 		if (dead) {
 			/*
 			 * Deallocated meanwhile: what this try got goes back
-			 * (only it: the key may have a new set of ours now)
+			 * (only it: the key may have a new set of ours now);
+			 * a word's tag goes with the allocation's DROP
 			 */
-			if (!ret)
+			if (!ret && !fast)
 				rsm_imc_lk_cancel(s, &q, boot);
 			return RSM_IMC_ST_BADLOCK;
 		}
@@ -177,6 +223,7 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 	case RSM_IMC_LKR_BUSY:
 		return RSM_IMC_ST_NOLOCKGOT;
 	case RSM_IMC_LKR_BADLOCK:
+	case -ENOENT:
 		return RSM_IMC_ST_BADLOCK;
 	case -EINTR:
 		return fatal_signal_pending(current) ? -EINTR : RSM_IMC_ST_INTR;
@@ -229,7 +276,8 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 	struct rsm_imc_lkreq q = {
 		.owner = s->owner, .index = index, .op = RSM_IMC_LK_RELEASE,
 	};
-	bool held;
+	bool held, unsure = false;
+	u64 boot;
 	int ret;
 
 	/*
@@ -247,8 +295,17 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 	 */
 	if (!held && rsm_imc_home_here(s))
 		return RSM_IMC_ST_LOCKNOTHELD;
-	/* release semantics: the next holder reads what this one wrote */
-	ret = rsm_imc_proc_flush(pr) ? -EINTR : rsm_imc_lk_give_back(s, &q);
+	/*
+	 * Release semantics: the next holder reads what this one wrote.
+	 * A lock taken by its word goes back by it, if nobody waits.
+	 */
+	ret = rsm_imc_proc_flush(pr) ? -EINTR :
+	      rsm_imc_lk_fast(s, index, false, &boot, &unsure);
+	if (ret == -EAGAIN)
+		ret = rsm_imc_lk_give_back(s, &q);
+	/* given back by the word as the connection failed: done */
+	if (unsure && ret == RSM_IMC_LKR_NOTHELD)
+		ret = 0;
 	if (ret == -EINTR) {
 		/* nothing went to the home: still held */
 		mutex_lock(&lp->lock);
@@ -293,6 +350,8 @@ static void rsm_imc_lk_drop(struct rsm_imc_lkproc *lp, struct rsm_imc_plk *s)
 /* Give up @s: its locks at the home, then this host's allocation. */
 static void rsm_imc_plk_end(struct rsm_imc_lkproc *lp, struct rsm_imc_plk *s)
 {
+	/* no atomic on its words may follow its DROP */
+	rsm_imc_lk_fast_end(s);
 	rsm_imc_lk_drop(lp, s);
 	rsm_imc_drop(rsm_imc_rid(s->key, RSM_IMC_LOCKSET));
 	kref_put(&s->ref, rsm_imc_plk_free);
@@ -357,6 +416,9 @@ static int rsm_imc_lkalloc_locked(struct rsm_imc_lkproc *lp,
 	if (!s)
 		return RSM_IMC_ST_NOMEM;
 	kref_init(&s->ref);
+	spin_lock_init(&s->fast_lock);
+	init_rwsem(&s->fast_sem);
+	INIT_LIST_HEAD(&s->fast_all);
 	st = rsm_imc_owner_alloc();
 	if (st < 0) {
 		kref_put(&s->ref, rsm_imc_plk_free);
@@ -373,6 +435,7 @@ static int rsm_imc_lkalloc_locked(struct rsm_imc_lkproc *lp,
 	s->key = a->key;
 	s->count = got.size;
 	s->home = got.home;
+	rsm_imc_lk_fast_start(s);
 	if (creator) {
 		/* lock 0, granted by the coordinator instance that answered */
 		set_bit(0, s->held);

@@ -53,6 +53,23 @@ struct rsm_imc_lkmsg {
 };
 
 /*
+ * struct rsm_imc_lkfast - the key of a set's words for one endpoint
+ * (rsm_imc_lkfast.c)
+ * @ep_id: the endpoint (0: none asked yet)
+ * @ok: the home gave one: else its locks go by message on that endpoint
+ * @cid: the client id in this host's tags there
+ * @rkey: the words' key
+ * @until: without one, when to ask again
+ */
+struct rsm_imc_lkfast {
+	u64		ep_id;
+	bool		ok;
+	u32		cid;
+	u32		rkey;
+	unsigned long	until;
+};
+
+/*
  * struct rsm_imc_plk - a lock set a process allocated
  * @home: the set's home node
  * @home_boot: the home's module instance (its endpoints' peer_boot) when
@@ -62,6 +79,9 @@ struct rsm_imc_lkmsg {
  * @dead: deallocated: operations still under way give back what they get
  * @owner: the lock owner id this allocation is (never two alike)
  * @drop: its end, for the home (RSM_IMC_LK_DROP), needing no memory then
+ * @fast: the key of the words at a remote home, under @fast_lock
+ * @fast_sem: held for reading by compare-and-swaps on the words in
+ *	flight, for writing by the allocation's end
  */
 struct rsm_imc_plk {
 	struct kref		ref;
@@ -73,6 +93,39 @@ struct rsm_imc_plk {
 	DECLARE_BITMAP(held, RSM_IMC_LOCKS_MAX);
 	bool			dead;
 	struct rsm_imc_lkmsg	drop;
+	spinlock_t		fast_lock;	/* see above; a leaf */
+	struct rsm_imc_lkfast	fast;
+	struct rw_semaphore	fast_sem;
+	struct list_head	fast_all;	/* rsm_imc_lkfast.c's list */
+};
+
+/* A lock: its owner (@r.owner 0: free) and its waiters, oldest first. */
+struct rsm_imc_lkword {
+	struct rsm_imc_lkreq	r;
+	struct list_head	waiters;
+};
+
+/*
+ * struct rsm_imc_lkhome - a lock set's locks at its home
+ * @ref: the registry's region holds one; so does every operation
+ * @lock: protects everything below it
+ * @gone: left the registry: no operation applies any more
+ * @nwaiters: queued in all its locks
+ *
+ * A lock whose word is not RSM_IMC_LKW_HOME is decided by its word alone
+ * (its @w entry is empty); one whose word is, by its @w entry.
+ */
+struct rsm_imc_lkhome {
+	struct kref		ref;
+	struct list_head	all;	/* rsm_imc_lkhomes, under its lock */
+	u32			key;
+	u32			count;
+	struct mutex		lock;	/* see above; inside a conn's lock */
+	bool			gone;
+	unsigned int		nwaiters;
+	u16			node_waiters[RSM_WIRE_NODES];
+	struct rsm_imc_lkwords	*wd;	/* its words (rsm_imc_lkword.c) */
+	struct rsm_imc_lkword	w[];
 };
 
 /* rsm_imc_lock.c */
@@ -99,8 +152,73 @@ int rsm_imc_lkmsg_send_later(u32 key, const struct rsm_imc_lkreq *q,
 int rsm_imc_lkmsg_flush(u32 key, u32 owner);
 
 /* rsm_imc_lkhome.c */
+struct rsm_imc_lkhome *rsm_imc_lkhome_get(u32 key);
+void rsm_imc_lkhome_put(struct rsm_imc_lkhome *lk);
 unsigned long rsm_imc_lock_grace(void);
 u32 rsm_imc_lkhome_op(u32 key, const struct rsm_imc_lkreq *q);
 int rsm_imc_lkhome_holders(u32 key, struct rsm_imc_lk_holder *out, u32 max);
+
+/* rsm_imc_lkfast.c */
+int rsm_imc_lk_fast(struct rsm_imc_plk *s, u32 index, bool take, u64 *boot,
+		    bool *unsure);
+void rsm_imc_lk_fast_start(struct rsm_imc_plk *s);
+void rsm_imc_lk_fast_end(struct rsm_imc_plk *s);
+
+/* rsm_imc_lkword.c, rsm_imc_lkwreg.c: a set's words at its home */
+#define RSM_IMC_LKW_CID_HERE	1	/* this host's processes */
+#define RSM_IMC_LKW_PER_PAGE	(PAGE_SIZE / sizeof(u64))
+#define RSM_IMC_LKW_PAGES	DIV_ROUND_UP(RSM_IMC_LOCKS_MAX, \
+					     RSM_IMC_LKW_PER_PAGE)
+#define RSM_IMC_LKW_PIDS	128	/* owners' pids a set remembers */
+#define RSM_IMC_LKW_ACCESS	(IB_ACCESS_LOCAL_WRITE | \
+				 IB_ACCESS_REMOTE_ATOMIC)
+
+/* An owner's pid, for imcs -l (its tags do not say). */
+struct rsm_imc_lkpid {
+	u32	node;
+	u32	owner;
+	u32	pid;
+};
+
+/*
+ * struct rsm_imc_lkwords - a set's words, under the set's lock
+ * @loop: the loopback the words are registered in (@loop_set), with a
+ *	user reference; once they are, every change goes through it
+ * @regs: registrations for peers' endpoints (struct rsm_imc_lkwreg; only
+ *	with @loop_set)
+ * @broken: the loopback failed: the words cannot be changed any more
+ */
+struct rsm_imc_lkwords {
+	u32			count;
+	u32			npages;
+	struct page		*pages[RSM_IMC_LKW_PAGES];
+	struct rsm_loop		*loop;
+	struct rsm_mrset	*loop_set;
+	struct list_head	regs;
+	bool			broken;
+	u32			npids;
+	struct rsm_imc_lkpid	pids[RSM_IMC_LKW_PIDS];
+};
+
+/* rsm_imc_lkword.c */
+u64 rsm_imc_lkw_peek(struct rsm_imc_lkwords *wd, u32 i);
+struct rsm_imc_lkwords *rsm_imc_lkw_new(u32 count);
+void rsm_imc_lkw_free(struct rsm_imc_lkwords *wd);
+int rsm_imc_lkw_close(struct rsm_imc_lkhome *lk, u32 i);
+void rsm_imc_lkw_open(struct rsm_imc_lkhome *lk, u32 i);
+int rsm_imc_lkw_close_owner(struct rsm_imc_lkhome *lk, u32 node, u32 owner);
+void rsm_imc_lkw_close_cid(struct rsm_imc_lkhome *lk, u32 cid);
+void rsm_imc_lkw_holder(struct rsm_imc_lkhome *lk, u32 i,
+			struct rsm_imc_lkreq *r);
+void rsm_imc_lkw_note_pid(struct rsm_imc_lkhome *lk, u32 node, u32 owner,
+			  u32 pid);
+void rsm_imc_lkw_forget(struct rsm_imc_lkhome *lk, u32 node, u32 owner);
+int rsm_imc_lkw_loop_reg(struct rsm_imc_lkhome *lk, struct rsm_loop *loop);
+void rsm_imc_lkw_put_loop(struct rsm_imc_lkhome *lk, struct rsm_loop *lp);
+int rsm_imc_lkw_local_op(u32 key, u32 owner, u32 pid, u32 index, bool take);
+
+/* rsm_imc_lkwreg.c */
+int rsm_imc_lkw_cid_owner(u32 cid, struct rsm_imc_lkreq *r);
+void rsm_imc_lkw_gone(struct rsm_imc_lkhome *lk);
 
 #endif /* _RSM_IMC_LOCK_H */

@@ -560,6 +560,12 @@ u64 rsm_imc_msg_rid(const void *msg)
 	case RSM_MSG_IMC_LKGRANT:
 		return rsm_imc_rid(le32_to_cpu(((const struct rsm_msg_imc_lkgrant *)
 						msg)->key), RSM_IMC_LOCKSET);
+	case RSM_MSG_IMC_LKKEYS:
+		return rsm_imc_rid(le32_to_cpu(((const struct rsm_msg_imc_lkkeys *)
+						msg)->key), RSM_IMC_LOCKSET);
+	case RSM_MSG_IMC_LKDOWN:
+		return rsm_imc_rid(le32_to_cpu(((const struct rsm_msg_imc_lkdown *)
+						msg)->key), RSM_IMC_LOCKSET);
 	case RSM_MSG_IMC_RXKEYS:
 		return le32_to_cpu(((const struct rsm_msg_imc_rxkeys *)msg)->key);
 	case RSM_MSG_IMC_RXUP:

@@ -65,7 +65,7 @@ void rsm_mrset_destroy(struct rsm_mrset *set)
 }
 
 /* Map and allocate the region of chunk @k; fill its registration request. */
-static int rsm_mrchunk_init(struct rsm_ep *ep, struct rsm_mrset *set, u32 k,
+static int rsm_mrchunk_init(struct ib_pd *pd, struct rsm_mrset *set, u32 k,
 			    struct page **pages, unsigned long n, u32 cshift,
 			    int access, struct ib_reg_wr *wr)
 {
@@ -80,7 +80,7 @@ static int rsm_mrchunk_init(struct rsm_ep *ep, struct rsm_mrset *set, u32 k,
 				 DMA_BIDIRECTIONAL);
 	if (!c->nents)
 		return -ENOMEM;
-	c->mr = ib_alloc_mr(ep->pd, IB_MR_TYPE_MEM_REG, n + 1);
+	c->mr = ib_alloc_mr(pd, IB_MR_TYPE_MEM_REG, n + 1);
 	if (IS_ERR(c->mr)) {
 		int ret = PTR_ERR(c->mr);
 
@@ -147,7 +147,7 @@ int rsm_mrset_create(struct rsm_ep *ep, struct page **pages,
 	for (k = 0; k < nchunks && !ret; k++) {
 		unsigned long n = min(cpages, npages - k * cpages);
 
-		ret = rsm_mrchunk_init(ep, set, k, pages + k * cpages, n,
+		ret = rsm_mrchunk_init(ep->pd, set, k, pages + k * cpages, n,
 				       cshift, access,
 				       &wr[nw]);
 		if (ret)
@@ -167,6 +167,45 @@ int rsm_mrset_create(struct rsm_ep *ep, struct page **pages,
 	if (ret || wret) {
 		rsm_mrset_destroy(set);
 		return ret ?: wret;
+	}
+	*out = set;
+	return 0;
+}
+
+/**
+ * rsm_loop_reg - register pages in a loopback's protection domain, so
+ * that its atomics reach them
+ * @lp: a loopback, with a user reference
+ * @pages: the pages, kept by the caller until the registration goes
+ * @npages: how many, at most RSM_CHUNK_PAGES_MAX
+ * @access: IB_ACCESS_* the loopback gets
+ * @out: the registration, one chunk addressed from 0
+ *
+ * Return: 0 or a negative errno.
+ */
+int rsm_loop_reg(struct rsm_loop *lp, struct page **pages,
+		 unsigned long npages, int access, struct rsm_mrset **out)
+{
+	struct rsm_ctrl *ctrl = rsm_loop_ctrl(lp);
+	struct rsm_mrset *set;
+	struct ib_reg_wr wr;
+	int ret;
+
+	if (!npages || npages > RSM_CHUNK_PAGES_MAX)
+		return -EINVAL;
+	set = kvzalloc(struct_size(set, chunk, 1), GFP_KERNEL_ACCOUNT);
+	if (!set)
+		return -ENOMEM;
+	set->dev = ctrl->ibdev;
+	set->nchunks = 1;
+	ret = rsm_mrchunk_init(rsm_loop_pd(lp), set, 0, pages, npages,
+			       PAGE_SHIFT + ilog2(RSM_CHUNK_PAGES_MAX), access,
+			       &wr);
+	if (!ret)
+		ret = rsm_loop_post_wait(lp, &wr.wr);
+	if (ret) {
+		rsm_mrset_destroy(set);
+		return ret;
 	}
 	*out = set;
 	return 0;

@@ -24,7 +24,7 @@
 #include <linux/types.h>
 
 /* The RSMAPI kernel-agent version (spec: RSM_VERSION). */
-#define RSM_PROTO_VERSION	13
+#define RSM_PROTO_VERSION	14
 #define RSM_WIRE_MAGIC		0x314d5352	/* "RSM1" */
 
 /* Receives each side keeps posted for the other's messages. */
@@ -168,7 +168,10 @@ enum rsm_msg_type {
 	RSM_MSG_IMC_LKOP	= 21,	/* host -> lock set's home: an operation */
 	RSM_MSG_IMC_LKOP_REPLY	= 22,	/* its outcome */
 	RSM_MSG_IMC_LKGRANT	= 23,	/* home -> host: a waiter has its lock */
-	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_LKGRANT
+	RSM_MSG_IMC_LKKEYS	= 24,	/* host -> home: keys of a set's words */
+	RSM_MSG_IMC_LKKEYS_REPLY = 25,	/* home -> host: them, or none */
+	RSM_MSG_IMC_LKDOWN	= 26,	/* home -> host: forget a set's key */
+	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_LKDOWN
 };
 
 /*
@@ -743,6 +746,82 @@ struct rsm_msg_imc_lkgrant {
 	__le32 index;
 	__le64 wait;
 	__le32 owner;
+	__le32 pad;
+};
+
+/*
+ * Lock words (IMC.md 5.3).  Where the connection's devices have RDMA
+ * atomics, a set's home keeps one 8-byte word per lock, which hosts take
+ * and give back by compare-and-swap without a message: 0 is a free lock
+ * nobody waits for, a tag a lock its owner holds (nobody waits either),
+ * and RSM_IMC_LKW_HOME a lock the home decides on (RSM_MSG_IMC_LKOP):
+ * one with waiters, or held through a message.  Only the home sets and
+ * clears RSM_IMC_LKW_HOME, by atomics through its own device.
+ *
+ * A tag is RSM_IMC_LKW_TAG(@cid, @owner): @cid the client id the home gave
+ * the sender's connection (RSM_MSG_IMC_LKKEYS_REPLY), @owner its lock
+ * owner id (below 2^31).
+ */
+#define RSM_IMC_LKW_HOME		0x8000000000000000ULL
+#define RSM_IMC_LKW_CID_MAX		0xffff
+#define RSM_IMC_LKW_OWNER_MAX		0x7fffffffU
+#define RSM_IMC_LKW_TAG(cid, owner)	((__u64)(cid) << 32 | (owner))
+
+/*
+ * struct rsm_msg_imc_lkkeys - ask a lock set's home for the key of its
+ * words on this connection; answered by RSM_MSG_IMC_LKKEYS_REPLY
+ * @hdr:	type RSM_MSG_IMC_LKKEYS
+ * @xid:	transaction id, not zero
+ * @key:	the lock set
+ * @owner:	the lock owner id that will use them, not zero
+ * @pid:	its pid, for imcs -l, 0 .. RSM_IMC_PID_MAX
+ * @pad:	zero
+ */
+struct rsm_msg_imc_lkkeys {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 key;
+	__le32 owner;
+	__le32 pid;
+	__le32 pad;
+};
+
+/*
+ * struct rsm_msg_imc_lkkeys_reply - the words of a lock set for the
+ * connection it came on: lock i at address 8 * i of key @rkey
+ * @hdr:	type RSM_MSG_IMC_LKKEYS_REPLY
+ * @xid:	the request's
+ * @status:	0, RSM_IMC_LKR_UNKNOWN (no such set here) or
+ *		RSM_IMC_LKR_NOWORDS (none on this connection: use
+ *		RSM_MSG_IMC_LKOP); else the other fields are zero
+ * @cid:	the client id of this connection, 1 .. RSM_IMC_LKW_CID_MAX
+ * @rkey:	the words' key
+ * @count:	the locks in the set, 1 .. RSM_IMC_LOCKS_MAX
+ */
+#define RSM_IMC_LKR_NOWORDS	(RSM_IMC_LKR_MAX + 1)
+struct rsm_msg_imc_lkkeys_reply {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 status;
+	__le32 cid;
+	__le32 rkey;
+	__le32 count;
+};
+
+/*
+ * struct rsm_msg_imc_lkdown - the home drops the registrations of lock
+ * set @key's words it made for this connection: the receiver forgets
+ * their key and answers (RSM_MSG_ACK) once none of its compare-and-swaps
+ * with it is in flight
+ * @hdr:	type RSM_MSG_IMC_LKDOWN
+ * @xid:	transaction id, not zero
+ * @key:	the lock set
+ * @pad:	zero
+ */
+struct rsm_msg_imc_lkdown {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 key;
 	__le32 pad;
 };
 

@@ -107,6 +107,20 @@ void rsm_tp_conn_down(struct rsm_conn *conn, u64 ep_id)
 }
 
 /**
+ * rsm_tp_loop_gone - tell every client that a controller's loopback goes:
+ * what they registered in it must go first
+ * @lp: the loopback, taking no new users
+ */
+void rsm_tp_loop_gone(struct rsm_loop *lp)
+{
+	unsigned int i;
+
+	for (i = 0; i < RSM_TP_NCLIENTS; i++)
+		if (rsm_tp_clients[i] && rsm_tp_clients[i]->loop_gone)
+			rsm_tp_clients[i]->loop_gone(lp);
+}
+
+/**
  * rsm_tp_ep_gone - tell every client that an endpoint is being destroyed
  * @ep: endpoint without QP, requests being served or users
  */

@@ -118,6 +118,7 @@ enum rsm_ep_state {
 struct rsm_conn;
 struct rsm_msg_slot;
 struct rsm_ep;
+struct rsm_loop;
 
 /**
  * struct rsm_tp_client - a layer above the transport
@@ -157,6 +158,7 @@ struct rsm_tp_client {
 					   struct rsm_ep *ep);
 	void			(*conn_down)(struct rsm_conn *conn, u64 ep_id);
 	void			(*ep_gone)(struct rsm_ep *ep);
+	void			(*loop_gone)(struct rsm_loop *lp);
 	void			(*fill_status)(struct rsm_stat_hdr *hdr);
 };
 
@@ -285,6 +287,11 @@ struct rsm_ep {
 	u8			peer_nonce[RSM_WIRE_NONCE_LEN];
 	u32			peer_qpn;
 	u64			peer_boot;
+	/*
+	 * this host's address on it, set once established (the CM id goes
+	 * before the endpoint's last users do)
+	 */
+	struct sockaddr_storage	src_addr;
 
 	/* data path (rsm_xfer.c) */
 	u64			id;		/* unique, never reused */
@@ -519,6 +526,8 @@ int rsm_xfer_post_exclusive(struct rsm_xfer *x, struct ib_send_wr *first,
 int rsm_sq_exclusive_begin(struct rsm_ep *ep);
 void rsm_sq_exclusive_end(struct rsm_ep *ep);
 int rsm_xfer_wait(struct rsm_xfer *x);
+int rsm_ep_cas(struct rsm_ep *ep, u64 raddr, u32 rkey, u64 cmp, u64 swap,
+	       u64 *old);
 void rsm_ep_init_data(struct rsm_ep *ep);
 struct rsm_ep *rsm_ep_get_active(struct rsm_conn *conn, u64 ep_id);
 void rsm_ep_get_user(struct rsm_ep *ep);
@@ -555,6 +564,8 @@ int rsm_mrset_create(struct rsm_ep *ep, struct page **pages,
 		     struct rsm_mrset **out);
 void rsm_mrset_destroy(struct rsm_mrset *set);
 u32 rsm_mrset_key(const struct rsm_mrset *set, u32 k);
+int rsm_loop_reg(struct rsm_loop *lp, struct page **pages,
+		 unsigned long npages, int access, struct rsm_mrset **out);
 
 /* rsm_pace.c */
 void rsm_pace_init(struct rsm_ep *ep);
@@ -628,6 +639,20 @@ static inline bool rsm_msg_can_send(struct rsm_ep *ep)
 int rsm_msg_send_info(struct rsm_ep *ep, const u8 *mac);
 int rsm_msg_send_heartbeat(struct rsm_ep *ep);
 int rsm_msg_send_life_sign(struct rsm_ep *ep);
+
+/* rsm_loop.c */
+struct rsm_loop *rsm_loop_get(struct rsm_ctrl *ctrl,
+			      const struct sockaddr *addr);
+void rsm_loop_hold(struct rsm_loop *lp);
+void rsm_loop_put(struct rsm_loop *lp);
+struct ib_pd *rsm_loop_pd(const struct rsm_loop *lp);
+struct rsm_ctrl *rsm_loop_ctrl(const struct rsm_loop *lp);
+int rsm_loop_post_wait(struct rsm_loop *lp, struct ib_send_wr *wr);
+int rsm_loop_cas(struct rsm_loop *lp, u64 addr, u32 rkey, u64 cmp, u64 swap,
+		 u64 *old);
+int rsm_loop_fadd(struct rsm_loop *lp, u64 addr, u32 rkey, u64 add, u64 *old);
+void rsm_loop_ctrl_removed(struct rsm_ctrl *ctrl);
+void rsm_tp_loop_gone(struct rsm_loop *lp);
 
 /* rsm_test.c: test hooks, built only with RSM_TEST_HOOKS */
 #ifdef RSM_TEST_HOOKS

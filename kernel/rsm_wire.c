@@ -78,6 +78,12 @@ __u32 rsm_wire_msg_len(unsigned int type)
 		return sizeof(struct rsm_msg_imc_lkop_reply);
 	case RSM_MSG_IMC_LKGRANT:
 		return sizeof(struct rsm_msg_imc_lkgrant);
+	case RSM_MSG_IMC_LKKEYS:
+		return sizeof(struct rsm_msg_imc_lkkeys);
+	case RSM_MSG_IMC_LKKEYS_REPLY:
+		return sizeof(struct rsm_msg_imc_lkkeys_reply);
+	case RSM_MSG_IMC_LKDOWN:
+		return sizeof(struct rsm_msg_imc_lkdown);
 	default:
 		return 0;
 	}
@@ -110,6 +116,8 @@ enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type)
 	case RSM_MSG_IMC_KILL:
 	case RSM_MSG_IMC_LKOP:
 	case RSM_MSG_IMC_LKGRANT:
+	case RSM_MSG_IMC_LKKEYS:
+	case RSM_MSG_IMC_LKDOWN:
 		return RSM_WIRE_REQUEST;
 	case RSM_MSG_SEG_REPLY:
 	case RSM_MSG_ACK:
@@ -117,6 +125,7 @@ enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type)
 	case RSM_MSG_IMC_RXKEYS_REPLY:
 	case RSM_MSG_IMC_KILL_REPLY:
 	case RSM_MSG_IMC_LKOP_REPLY:
+	case RSM_MSG_IMC_LKKEYS_REPLY:
 		return RSM_WIRE_ANSWER;
 	default:
 		return RSM_WIRE_UNKNOWN;
@@ -138,6 +147,7 @@ unsigned int rsm_wire_answer_type(unsigned int request)
 	case RSM_MSG_REVOKE:
 	case RSM_MSG_IMC_RXUP:
 	case RSM_MSG_IMC_RXDOWN:
+	case RSM_MSG_IMC_LKDOWN:
 		return RSM_MSG_ACK;
 	case RSM_MSG_IMC_ALLOC:
 		return RSM_MSG_IMC_ALLOC_REPLY;
@@ -147,6 +157,8 @@ unsigned int rsm_wire_answer_type(unsigned int request)
 		return RSM_MSG_IMC_KILL_REPLY;
 	case RSM_MSG_IMC_LKOP:
 		return RSM_MSG_IMC_LKOP_REPLY;
+	case RSM_MSG_IMC_LKKEYS:
+		return RSM_MSG_IMC_LKKEYS_REPLY;
 	default:
 		return 0;
 	}
@@ -397,6 +409,34 @@ static int rsm_wire_check_imc_lock(unsigned int type, const void *buf)
 	}
 }
 
+static int rsm_wire_check_imc_lkkeys(unsigned int type, const void *buf)
+{
+	const struct rsm_msg_imc_lkdown *d = buf;
+	const struct rsm_msg_imc_lkkeys *k = buf;
+	const struct rsm_msg_imc_lkkeys_reply *r = buf;
+	__u32 st, n, cid;
+
+	if (type == RSM_MSG_IMC_LKDOWN)
+		return d->xid && !d->pad ? 0 : -EPROTO;
+	if (type == RSM_MSG_IMC_LKKEYS)
+		return k->xid && k->owner &&
+		       le32_to_cpu(k->owner) <= RSM_IMC_LKW_OWNER_MAX &&
+		       le32_to_cpu(k->pid) <= RSM_IMC_PID_MAX && !k->pad ?
+		       0 : -EPROTO;
+	/* RSM_MSG_IMC_LKKEYS_REPLY: only its fields are read */
+	st = le32_to_cpu(r->status);
+	n = le32_to_cpu(r->count);
+	cid = le32_to_cpu(r->cid);
+	if (!r->xid)
+		return -EPROTO;
+	if (st)
+		return (st == RSM_IMC_LKR_UNKNOWN ||
+			st == RSM_IMC_LKR_NOWORDS) && !cid && !r->rkey &&
+		       !n ? 0 : -EPROTO;
+	return cid && cid <= RSM_IMC_LKW_CID_MAX && n &&
+	       n <= RSM_IMC_LOCKS_MAX ? 0 : -EPROTO;
+}
+
 static int rsm_wire_check_payload(unsigned int type, const void *buf)
 {
 	const struct rsm_msg_keys_req *kr = buf;
@@ -457,6 +497,10 @@ static int rsm_wire_check_payload(unsigned int type, const void *buf)
 	case RSM_MSG_IMC_LKOP_REPLY:
 	case RSM_MSG_IMC_LKGRANT:
 		return rsm_wire_check_imc_lock(type, buf);
+	case RSM_MSG_IMC_LKKEYS:
+	case RSM_MSG_IMC_LKKEYS_REPLY:
+	case RSM_MSG_IMC_LKDOWN:
+		return rsm_wire_check_imc_lkkeys(type, buf);
 	default:
 		return -EPROTO;
 	}

@@ -199,6 +199,64 @@ int rsm_xfer_post_exclusive(struct rsm_xfer *x, struct ib_send_wr *first,
 	return rsm_xfer_post_sq(x, first, n);
 }
 
+/**
+ * rsm_ep_cas - compare and swap a word of the peer (RDMA atomic)
+ * @ep: active endpoint, with a user reference
+ * @raddr: the word's address in the peer's registration (8-byte aligned)
+ * @rkey: the registration's key, for this endpoint
+ * @cmp: the value expected
+ * @swap: the value to store if @cmp is found
+ * @old: out: the value found
+ *
+ * Waits for the completion, as long as the QP lives.
+ *
+ * Return: 0 (then *@old == @cmp says whether it swapped), -ENOTCONN or
+ * -EIO (the connection fails).
+ */
+int rsm_ep_cas(struct rsm_ep *ep, u64 raddr, u32 rkey, u64 cmp, u64 swap,
+	       u64 *old)
+{
+	struct ib_device *dev = ep->ctrl->ibdev;
+	struct ib_atomic_wr wr = {};
+	struct rsm_xfer x;
+	struct ib_sge sge;
+	u64 *buf, dma;
+	int ret;
+
+	buf = kmalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	dma = ib_dma_map_single(dev, buf, sizeof(*buf), DMA_FROM_DEVICE);
+	if (ib_dma_mapping_error(dev, dma)) {
+		kfree(buf);
+		return -ENOMEM;
+	}
+	sge.addr = dma;
+	sge.length = sizeof(*buf);
+	sge.lkey = ep->pd->local_dma_lkey;
+	rsm_xfer_init(&x, ep);
+	wr.wr.wr_cqe = &x.cqe;
+	wr.wr.sg_list = &sge;
+	wr.wr.num_sge = 1;
+	wr.wr.opcode = IB_WR_ATOMIC_CMP_AND_SWP;
+	wr.wr.send_flags = IB_SEND_SIGNALED;
+	wr.remote_addr = raddr;
+	wr.rkey = rkey;
+	wr.compare_add = cmp;
+	wr.swap = swap;
+	down_read(&ep->sq_rwsem);
+	ret = rsm_xfer_post_sq(&x, &wr.wr, 1);
+	up_read(&ep->sq_rwsem);
+	/* what was posted completes (or the QP goes) before @buf does */
+	if (!ret)
+		ret = rsm_xfer_wait(&x);
+	ib_dma_unmap_single(dev, dma, sizeof(*buf), DMA_FROM_DEVICE);
+	if (!ret)
+		*old = *buf;
+	kfree(buf);
+	return ret;
+}
+
 static bool rsm_sq_idle(struct rsm_ep *ep)
 {
 	return atomic_read(&ep->sq_credits) == RSM_DATA_SQ &&

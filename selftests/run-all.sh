@@ -357,7 +357,7 @@ cluster_run 2
 cluster_run 3 rsm_topology_test rsm_remote_test rsm_revoke_test rsm_importers_test \
 	rsm_failure_test rsm_membership_test rsm_mapremote_test rsm_barrier_test \
 	rsm_event_test rsm_evorder_test rsm_fuzz_test rsm_churn_test imc_cluster_test imc_region_test imc_attach_test imc_data_test \
-	imc_fault_test imc_kill_test imc_lock_test
+	imc_fault_test imc_kill_test imc_lock_test imc_lockword_test
 # the exporter's VM killed inside open barrier spans: node 3 does not return
 cluster_run 3 --kill 3 rsm_peerkill_test
 # a Memory Channel host killed while it holds references: node 3 again
@@ -366,7 +366,8 @@ cluster_run 3 --kill 3 --as kill-imc imc_cluster_test imc_hostkill_test
 cluster_run 3 --kill 1 --as kill-imc-coordinator imc_cluster_test imc_hostkill_test
 # two controllers per node, two logical rails: WRONGRAIL, rail events,
 # a region's data while its rail is down on one node
-cluster_run 3 --rails imc_cluster_test imc_rail_test imc_data_test imc_lock_test
+cluster_run 3 --rails imc_cluster_test imc_rail_test imc_data_test imc_lock_test \
+	imc_lockword_test
 # the trust model: forged peers, keys, registrations, loopback, root squash
 cluster_run 3 --trust rsm_trust_test
 # iWARP (soft-iWARP, controller siw0): the whole 2-node suite again

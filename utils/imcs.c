@@ -74,6 +74,8 @@ static void print_stats(const struct rsm_ioc_imc_info *in, int kv)
 		       (unsigned long long)c->send_errors);
 		for (r = 0; r < in->nrails && r < RSM_IMC_RAILS; r++)
 			printf("rail%u_errcnt=%d\n", r, c->errcnt[r]);
+		printf("lock_word_ops=%llu\n",
+		       (unsigned long long)c->lock_word_ops);
 		return;
 	}
 	printf("this host: %s, allocation limit %u MB (cluster-wide), receive limit %u MB\n",
@@ -92,6 +94,8 @@ static void print_stats(const struct rsm_ioc_imc_info *in, int kv)
 	       c->tx_mappings, (unsigned long long)c->tx_pages,
 	       (unsigned long long)c->sends, (unsigned long long)c->send_bytes,
 	       (unsigned long long)c->send_errors);
+	printf("locks taken or given back by RDMA atomics on their words: %llu\n",
+	       (unsigned long long)c->lock_word_ops);
 }
 
 /* "rw-r-----" for 0640 */

@@ -277,6 +277,22 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		must(le32_to_cpu(m->lkgrant.index) < RSM_IMC_LOCKS_MAX &&
 		     m->lkgrant.wait && m->lkgrant.owner);
 		break;
+	case RSM_MSG_IMC_LKKEYS:
+		/* the owner goes into a lock word's tag: 31 bits */
+		must(m->lkkeys.xid && m->lkkeys.owner &&
+		     le32_to_cpu(m->lkkeys.owner) <= RSM_IMC_LKW_OWNER_MAX);
+		break;
+	case RSM_MSG_IMC_LKKEYS_REPLY:
+		/* a client id goes into tags: 16 bits; the count sizes them */
+		must(le32_to_cpu(m->lkkeysr.cid) <= RSM_IMC_LKW_CID_MAX &&
+		     le32_to_cpu(m->lkkeysr.count) <= RSM_IMC_LOCKS_MAX);
+		must(!m->lkkeysr.status ==
+		     (m->lkkeysr.cid && m->lkkeysr.count));
+		break;
+	case RSM_MSG_IMC_LKDOWN:
+		/* answered: an ACK needs the request's id */
+		must(m->lkdown.xid);
+		break;
 	default:
 		must(!"an unknown type accepted");
 	}

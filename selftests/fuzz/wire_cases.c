@@ -233,6 +233,9 @@ static void test_every_type_valid(void)
 		[RSM_MSG_IMC_LKOP] = "imc_lkop_valid_accepted",
 		[RSM_MSG_IMC_LKOP_REPLY] = "imc_lkop_reply_valid_accepted",
 		[RSM_MSG_IMC_LKGRANT] = "imc_lkgrant_valid_accepted",
+		[RSM_MSG_IMC_LKKEYS] = "imc_lkkeys_valid_accepted",
+		[RSM_MSG_IMC_LKKEYS_REPLY] = "imc_lkkeys_reply_valid_accepted",
+		[RSM_MSG_IMC_LKDOWN] = "imc_lkdown_valid_accepted",
 	};
 	union wire_msg m;
 	unsigned int t;

@@ -308,6 +308,66 @@ static void test_imc_lockset_alloc(void)
 		 RSM_MSG_IMC_ALLOC_REPLY);
 }
 
+static void test_imc_lkkeys(void)
+{
+	union wire_msg m;
+	__u32 len;
+
+	len = wire_build(&m, RSM_MSG_IMC_LKKEYS);
+	m.lkkeys.xid = 0;
+	msg_case("imc_lkkeys_xid_0_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKKEYS);
+	m.lkkeys.owner = 0;
+	msg_case("imc_lkkeys_owner_0_rejected", &m, len, REJECT);
+	m.lkkeys.owner = cpu_to_le32(RSM_IMC_LKW_OWNER_MAX + 1);
+	msg_case("imc_lkkeys_owner_past_31_bits_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKKEYS);
+	m.lkkeys.pid = cpu_to_le32(RSM_IMC_PID_MAX + 1);
+	msg_case("imc_lkkeys_pid_past_pid_max_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKKEYS);
+	m.lkkeys.pad = cpu_to_le32(1);
+	msg_case("imc_lkkeys_nonzero_pad_rejected", &m, len, REJECT);
+
+	len = wire_build(&m, RSM_MSG_IMC_LKKEYS_REPLY);
+	m.lkkeysr.cid = 0;
+	msg_case("imc_lkkeys_reply_cid_0_rejected", &m, len, REJECT);
+	m.lkkeysr.cid = cpu_to_le32(RSM_IMC_LKW_CID_MAX + 1);
+	msg_case("imc_lkkeys_reply_cid_past_16_bits_rejected", &m, len,
+		 REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKKEYS_REPLY);
+	m.lkkeysr.count = cpu_to_le32(RSM_IMC_LOCKS_MAX + 1);
+	msg_case("imc_lkkeys_reply_1025_locks_rejected", &m, len, REJECT);
+	m.lkkeysr.count = 0;
+	msg_case("imc_lkkeys_reply_0_locks_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKKEYS_REPLY);
+	m.lkkeysr.status = cpu_to_le32(RSM_IMC_LKR_NOWORDS);
+	msg_case("imc_lkkeys_reply_none_with_a_key_rejected", &m, len,
+		 REJECT);
+	m.lkkeysr.cid = 0;
+	m.lkkeysr.rkey = 0;
+	m.lkkeysr.count = 0;
+	msg_case("imc_lkkeys_reply_none_accepted", &m, len,
+		 RSM_MSG_IMC_LKKEYS_REPLY);
+	m.lkkeysr.status = cpu_to_le32(RSM_IMC_LKR_BUSY);
+	msg_case("imc_lkkeys_reply_busy_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKKEYS_REPLY);
+	m.lkkeysr.xid = 0;
+	msg_case("imc_lkkeys_reply_xid_0_rejected", &m, len, REJECT);
+	answer_case("lkkeys_reply_answers_lkkeys",
+		    rsm_wire_answer_type(RSM_MSG_IMC_LKKEYS),
+		    RSM_MSG_IMC_LKKEYS_REPLY, true);
+
+	len = wire_build(&m, RSM_MSG_IMC_LKDOWN);
+	m.lkdown.xid = 0;
+	msg_case("imc_lkdown_xid_0_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKDOWN);
+	m.lkdown.pad = cpu_to_le32(1);
+	msg_case("imc_lkdown_nonzero_pad_rejected", &m, len, REJECT);
+	answer_case("ack_answers_lkdown",
+		    rsm_wire_answer_type(RSM_MSG_IMC_LKDOWN), RSM_MSG_ACK,
+		    true);
+}
+
 void test_imc_locks(void)
 {
 	union wire_msg m;
@@ -375,6 +435,7 @@ void test_imc_locks(void)
 	len = wire_build(&m, RSM_MSG_IMC_LKGRANT);
 	m.lkgrant.pad = cpu_to_le32(1);
 	msg_case("imc_lkgrant_nonzero_pad_rejected", &m, len, REJECT);
+	test_imc_lkkeys();
 	answer_case("lkop_reply_answers_an_lkop",
 		    rsm_wire_answer_type(RSM_MSG_IMC_LKOP),
 		    RSM_MSG_IMC_LKOP_REPLY, true);

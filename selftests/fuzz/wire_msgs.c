@@ -180,6 +180,22 @@ static void wire_build_payload(union wire_msg *m, unsigned int type)
 		m->lkgrant.wait = cpu_to_le64(77);
 		m->lkgrant.owner = cpu_to_le32(9);
 		break;
+	case RSM_MSG_IMC_LKKEYS:
+		m->lkkeys.xid = cpu_to_le64(16);
+		m->lkkeys.key = cpu_to_le32(0x10c01);
+		m->lkkeys.owner = cpu_to_le32(9);
+		m->lkkeys.pid = cpu_to_le32(4242);
+		break;
+	case RSM_MSG_IMC_LKKEYS_REPLY:
+		m->lkkeysr.xid = cpu_to_le64(16);
+		m->lkkeysr.cid = cpu_to_le32(2);
+		m->lkkeysr.rkey = cpu_to_le32(0x1234);
+		m->lkkeysr.count = cpu_to_le32(8);
+		break;
+	case RSM_MSG_IMC_LKDOWN:
+		m->lkdown.xid = cpu_to_le64(17);
+		m->lkdown.key = cpu_to_le32(0x10c01);
+		break;
 	}
 }
 

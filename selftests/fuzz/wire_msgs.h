@@ -55,11 +55,14 @@ union wire_msg {
 	struct rsm_msg_imc_lkop lkop;
 	struct rsm_msg_imc_lkop_reply lkopr;
 	struct rsm_msg_imc_lkgrant lkgrant;
+	struct rsm_msg_imc_lkkeys lkkeys;
+	struct rsm_msg_imc_lkkeys_reply lkkeysr;
+	struct rsm_msg_imc_lkdown lkdown;
 	__u8 bytes[2 * RSM_MSG_MAX];
 };
 
 #define WIRE_TYPE_FIRST	RSM_MSG_INFO
-#define WIRE_TYPE_LAST	RSM_MSG_IMC_LKGRANT
+#define WIRE_TYPE_LAST	RSM_MSG_IMC_LKDOWN
 
 /*
  * The numbers of a segment description, the input of WIRE_T_REPLY_FIELDS:

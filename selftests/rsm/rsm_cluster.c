@@ -395,6 +395,13 @@ static int rsmt_imc_counters(struct rsm_imc_counters *c)
 	return ret;
 }
 
+unsigned long long rsmt_imc_lock_word_ops(void)
+{
+	struct rsm_imc_counters c;
+
+	return rsmt_imc_counters(&c) ? ~0ULL : c.lock_word_ops;
+}
+
 int rsmt_imc_region_of(unsigned int key, struct rsm_imc_region_info *out)
 {
 	struct rsm_imc_region_info *buf = calloc(256, sizeof(*buf));

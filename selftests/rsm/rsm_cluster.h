@@ -120,6 +120,8 @@ int rsmt_imc_idle(int timeout_s, bool registry);
 /* The registry's entry of @key on this node.  0, or -1 when absent. */
 struct rsm_imc_region_info;
 int rsmt_imc_region_of(unsigned int key, struct rsm_imc_region_info *out);
+/* Locks this node's processes took or gave back by their words (~0: ?). */
+unsigned long long rsmt_imc_lock_word_ops(void);
 /* Nodes with allocators of @key as this node sees them (bit n: node n). */
 unsigned long long rsmt_imc_hosts_of(unsigned int key);
 /* Poll until rsmt_imc_hosts_of(@key) is @want.  0 or -1. */

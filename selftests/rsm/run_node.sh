@@ -12,7 +12,7 @@ tests=("$@")
 				 rsm_failure_test rsm_segmentid_test rsm_membership_test \
 				 rsm_map_test rsm_mapremote_test rsm_barrier_test rsm_event_test \
 				 rsm_stall_test imc_cluster_test imc_region_test imc_attach_test imc_data_test \
-				 imc_fault_test imc_kill_test imc_lock_test)
+				 imc_fault_test imc_kill_test imc_lock_test imc_lockword_test)
 rc=0
 for t in "${tests[@]}"; do
 	echo "# node ${RSM_NODE_ID:-?}: running $t"

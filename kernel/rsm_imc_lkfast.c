@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsm: a process's lock operations by the set's lock words (the home's
+ * side is rsm_imc_lkword.c): a free lock nobody waits for is taken, and a
+ * lock taken so is given back, by one RDMA compare-and-swap on its word
+ * at the home - over the connection to the home, or through the loopback
+ * when the home is this host.  Anything else (the lock held, waiters, no
+ * atomics on the way) goes to the home as an operation (rsm_imc_lkcli.c).
+ *
+ * The key of a set's words is asked for once per connection and
+ * allocation (RSM_MSG_IMC_LKKEYS).  An allocation's end waits for its
+ * compare-and-swaps in flight before its DROP goes, so none reaches a
+ * registration its set's end has dropped.
+ */
+#include <linux/slab.h>
+#include <linux/moduleparam.h>
+
+#include "rsm_imc_reg.h"
+#include "rsm_imc_lock.h"
+
+static bool rsm_imc_lock_words = true;
+module_param_named(imc_lock_words, rsm_imc_lock_words, bool, 0644);
+MODULE_PARM_DESC(imc_lock_words,
+		 "Take and give back free locks by RDMA atomics on their words at the set's home, where the devices have atomics (default Y)");
+
+#define RSM_IMC_LKF_AGAIN_MS	2000	/* ask again after "none" */
+
+static atomic64_t rsm_imc_lk_words_done;
+
+/* Every allocation, for RSM_MSG_IMC_LKDOWN; a process's lock is inside. */
+static LIST_HEAD(rsm_imc_lkfast_sets);
+static DEFINE_MUTEX(rsm_imc_lkfast_lock);
+
+/* Ask @s's home over @ep for the key of its words there, into @f. */
+static int rsm_imc_lkf_ask(const struct rsm_imc_plk *s, struct rsm_ep *ep,
+			   struct rsm_imc_lkfast *f)
+{
+	struct rsm_msg_imc_lkkeys m = {
+		.hdr.type = cpu_to_le16(RSM_MSG_IMC_LKKEYS),
+		.hdr.len = cpu_to_le32(sizeof(m)),
+		.key = cpu_to_le32(s->key),
+		.owner = cpu_to_le32(s->owner),
+		.pid = cpu_to_le32(task_tgid_nr(current)),
+	};
+	const struct rsm_msg_imc_lkkeys_reply *rep;
+	struct rsm_rpc *rpc;
+	int ret;
+
+	ret = rsm_imc_call(ep, &m, sizeof(m), RSM_IMC_LK_MS,
+			   "lock words not answered", NULL, 0, 0, &rpc);
+	if (ret)
+		return ret;
+	rep = (const void *)rpc->reply;
+	memset(f, 0, sizeof(*f));
+	/* a set of another size is not this allocation's */
+	if (!rep->status && le32_to_cpu(rep->count) == s->count) {
+		f->ok = true;
+		f->cid = le32_to_cpu(rep->cid);
+		f->rkey = le32_to_cpu(rep->rkey);
+	}
+	/*
+	 * Remembered for this endpoint; "none" only for a while (the home
+	 * may be making its loopback), "no such set" not at all (it may not
+	 * know of the set yet).
+	 */
+	if (le32_to_cpu(rep->status) != RSM_IMC_LKR_UNKNOWN)
+		f->ep_id = ep->id;
+	f->until = jiffies + msecs_to_jiffies(RSM_IMC_LKF_AGAIN_MS);
+	kfree(rpc);
+	return 0;
+}
+
+/* The key of @s's words for @ep, asked for if not known.  Return: known. */
+static bool rsm_imc_lkf_keys(struct rsm_imc_plk *s, struct rsm_ep *ep,
+			     struct rsm_imc_lkfast *f)
+{
+	if (ep->ctrl->ibdev->attrs.atomic_cap == IB_ATOMIC_NONE)
+		return false;
+	spin_lock(&s->fast_lock);
+	*f = s->fast;
+	spin_unlock(&s->fast_lock);
+	if (f->ep_id != ep->id || (!f->ok && time_after(jiffies, f->until))) {
+		if (rsm_imc_lkf_ask(s, ep, f))
+			return false;
+		spin_lock(&s->fast_lock);
+		if (f->ep_id)
+			s->fast = *f;
+		spin_unlock(&s->fast_lock);
+	}
+	return f->ok;
+}
+
+/* By the word over the connection to a remote home; as rsm_imc_lk_fast(). */
+static int rsm_imc_lkf_remote(struct rsm_imc_plk *s, u32 index, bool take,
+			      u64 *boot, bool *unsure)
+{
+	struct rsm_ep *ep = rsm_cluster_active_ep(s->home);
+	struct rsm_imc_lkfast f;
+	u64 tag, old;
+	int ret = -EAGAIN, cas;
+
+	if (!ep)
+		return -EAGAIN;
+	if (rsm_imc_lkf_keys(s, ep, &f)) {
+		tag = RSM_IMC_LKW_TAG(f.cid, s->owner);
+		*boot = ep->peer_boot;
+		cas = rsm_ep_cas(ep, (u64)index * sizeof(u64), f.rkey,
+				 take ? 0 : tag, take ? tag : 0, &old);
+		if (cas)
+			*unsure = cas != -ENOMEM;	/* done, or not? */
+		else if (old == (take ? 0 : tag))
+			ret = 0;
+		else if (take && old == tag)
+			ret = RSM_IMC_LKR_PRIOR;
+	}
+	rsm_ep_put_user(ep);
+	return ret;
+}
+
+/**
+ * rsm_imc_lk_fast - take or give back a lock by its word, if it can be
+ * @s: a process's lock set
+ * @index: the lock, below @s->count
+ * @take: take it, or give it back
+ * @boot: out: the home instance when done (0: the home is here)
+ * @unsure: out: the connection failed under the compare-and-swap, which
+ *	may or may not have been done
+ *
+ * Return: 0 (done), RSM_IMC_LKR_PRIOR (take: the owner holds it by its
+ * word already), or -EAGAIN: ask the home.
+ */
+int rsm_imc_lk_fast(struct rsm_imc_plk *s, u32 index, bool take, u64 *boot,
+		    bool *unsure)
+{
+	int ret = -EAGAIN;
+
+	*unsure = false;
+	if (!READ_ONCE(rsm_imc_lock_words))
+		return -EAGAIN;
+	down_read(&s->fast_sem);
+	if (READ_ONCE(s->dead)) {
+		up_read(&s->fast_sem);
+		return -EAGAIN;
+	}
+	if (rsm_imc_home_here(s)) {
+		*boot = 0;
+		ret = rsm_imc_lkw_local_op(s->key, s->owner,
+					   task_tgid_nr(current), index, take);
+	} else if (!rsm_imc_lkmsg_flush(s->key, s->owner)) {
+		/* what the owner asked before and was not answered goes first */
+		ret = rsm_imc_lkf_remote(s, index, take, boot, unsure);
+	}
+	up_read(&s->fast_sem);
+	if (!ret)
+		atomic64_inc(&rsm_imc_lk_words_done);
+	return ret;
+}
+
+/**
+ * rsm_imc_lk_fast_start - a new allocation, listed for RSM_MSG_IMC_LKDOWN
+ * @s: the set
+ */
+void rsm_imc_lk_fast_start(struct rsm_imc_plk *s)
+{
+	mutex_lock(&rsm_imc_lkfast_lock);
+	list_add_tail(&s->fast_all, &rsm_imc_lkfast_sets);
+	mutex_unlock(&rsm_imc_lkfast_lock);
+}
+
+/* @s forgets the key of its words for @ep, its operations with it done. */
+static void rsm_imc_lkf_forget(struct rsm_imc_plk *s, struct rsm_ep *ep)
+{
+	down_write(&s->fast_sem);
+	spin_lock(&s->fast_lock);
+	if (s->fast.ep_id == ep->id)
+		memset(&s->fast, 0, sizeof(s->fast));
+	spin_unlock(&s->fast_lock);
+	up_write(&s->fast_sem);
+}
+
+/**
+ * rsm_imc_lkdown_serve - a home's RSM_MSG_IMC_LKDOWN: forget the key of a
+ * set's words there, and answer once no compare-and-swap with it is in
+ * flight
+ * @ep: the endpoint it came on
+ * @msg: the request, checked
+ */
+void rsm_imc_lkdown_serve(struct rsm_ep *ep, const void *msg)
+{
+	const struct rsm_msg_imc_lkdown *m = msg;
+	struct rsm_msg_ack ack = {
+		.hdr.type = cpu_to_le16(RSM_MSG_ACK),
+		.hdr.len = cpu_to_le32(sizeof(ack)),
+		.xid = m->xid,
+	};
+	u32 key = le32_to_cpu(m->key), n = 0, i;
+	struct rsm_imc_plk *s, **sets;
+
+	/* the allocations concerned, held; then each drained in turn */
+	mutex_lock(&rsm_imc_lkfast_lock);
+	list_for_each_entry(s, &rsm_imc_lkfast_sets, fast_all)
+		n += s->key == key && s->home == ep->conn->nodeid;
+	sets = kcalloc(n, sizeof(*sets), GFP_KERNEL);
+	n = 0;
+	list_for_each_entry(s, &rsm_imc_lkfast_sets, fast_all) {
+		if (s->key != key || s->home != ep->conn->nodeid)
+			continue;
+		if (sets) {
+			kref_get(&s->ref);
+			sets[n++] = s;
+		} else {
+			/* no memory: under the list's lock, then */
+			rsm_imc_lkf_forget(s, ep);
+		}
+	}
+	mutex_unlock(&rsm_imc_lkfast_lock);
+	for (i = 0; i < n; i++) {
+		rsm_imc_lkf_forget(sets[i], ep);
+		rsm_imc_plk_put(sets[i]);
+	}
+	kfree(sets);
+	if (rsm_msg_send_wait(ep, &ack, sizeof(ack)))
+		rsm_conn_fail(ep, "cannot answer LKDOWN");
+}
+
+/**
+ * rsm_imc_lk_fast_end - an allocation ends: wait for its compare-and-swaps
+ * in flight, and let no more start
+ * @s: the set, marked dead
+ */
+void rsm_imc_lk_fast_end(struct rsm_imc_plk *s)
+{
+	WRITE_ONCE(s->dead, true);
+	down_write(&s->fast_sem);
+	up_write(&s->fast_sem);
+	mutex_lock(&rsm_imc_lkfast_lock);
+	if (!list_empty(&s->fast_all))
+		list_del_init(&s->fast_all);
+	mutex_unlock(&rsm_imc_lkfast_lock);
+}
+
+/**
+ * rsm_imc_lk_word_ops - locks this host's processes took or gave back by
+ * their words, for imcs -s
+ *
+ * Return: the count since the module loaded.
+ */
+u64 rsm_imc_lk_word_ops(void)
+{
+	return atomic64_read(&rsm_imc_lk_words_done);
+}
