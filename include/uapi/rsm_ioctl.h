@@ -436,8 +436,8 @@ struct rsm_imc_counters {
 	__aligned_u64 send_bytes;
 	__aligned_u64 send_errors;
 	__s32 errcnt[RSM_IMC_RAILS];	/* negative while recovering */
-	__aligned_u64 lock_word_ops;	/* locks taken or given back here by
-					 * RDMA atomics on their words */
+	/* locks taken or given back here by RDMA atomics on their words */
+	__aligned_u64 lock_word_ops;
 };
 
 struct rsm_ioc_imc_info {
