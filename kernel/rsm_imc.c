@@ -49,6 +49,7 @@ static struct {
 	/* members lost and not back yet, and until when that counts */
 	DECLARE_BITMAP(lost, RSM_WIRE_NODES);
 	unsigned long		lost_until;	/* jiffies */
+	unsigned long		lost_at[RSM_WIRE_NODES];	/* jiffies */
 	atomic64_t		gen;
 	wait_queue_head_t	wq;
 	struct work_struct	announce_work;
@@ -191,13 +192,37 @@ static void rsm_imc_lost(u32 nodeid, u64 ep_id)
 		if (p->member && p->nodeid == nodeid)
 			reachable = true;
 	if (!reachable && nodeid < RSM_WIRE_NODES) {
-		set_bit(nodeid, rsm_imc.lost);
+		if (!test_and_set_bit(nodeid, rsm_imc.lost))
+			rsm_imc.lost_at[nodeid] = jiffies;
 		rsm_imc.lost_until = jiffies +
 			msecs_to_jiffies(2 * READ_ONCE(rsm_hb_timeout_ms));
 	}
 	mutex_unlock(&rsm_imc.lock);
+	/* a lock set homed there may need a new home; quorum may be lost */
+	rsm_imc_lka_kick();
 	for (r = 0; r < RSM_IMC_RAILS_MAX; r++)
 		rsm_imc_errcnt_bump(r);
+}
+
+/**
+ * rsm_imc_lost_for - whether a member lost is still away after a while
+ * @nodeid: the member
+ * @t: the while, in jiffies
+ *
+ * Return: true when @nodeid is not a connected member and has not been
+ * since at least @t ago.
+ */
+bool rsm_imc_lost_for(u32 nodeid, unsigned long t)
+{
+	bool ret;
+
+	if (nodeid >= RSM_WIRE_NODES)
+		return false;
+	mutex_lock(&rsm_imc.lock);
+	ret = test_bit(nodeid, rsm_imc.lost) &&
+	      time_after_eq(jiffies, rsm_imc.lost_at[nodeid] + t);
+	mutex_unlock(&rsm_imc.lock);
+	return ret;
 }
 
 /**
@@ -448,8 +473,10 @@ static void rsm_imc_host_serve(struct rsm_ep *ep, const void *msg)
 	mutex_unlock(&conn->lock);
 	kfree(fresh);
 	/* a member (back) here: what was sent without it goes out again */
-	if (back)
+	if (back) {
 		rsm_imc_epoch_next();
+		rsm_imc_lka_kick();
+	}
 	rsm_imc_changed();
 }
 
@@ -495,6 +522,9 @@ static void rsm_imc_req_serve(struct rsm_ep *ep, const void *msg, u32 more)
 	case RSM_MSG_IMC_LKDOWN:
 		rsm_imc_lkdown_serve(ep, msg);
 		break;
+	case RSM_MSG_IMC_LKADOPT:
+		rsm_imc_lkadopt_serve(ep, msg);
+		break;
 	default:
 		rsm_imc_region_serve(ep, msg);
 	}
@@ -505,6 +535,7 @@ static const u16 rsm_imc_req_types[] = {
 	RSM_MSG_IMC_RXKEYS, RSM_MSG_IMC_RXUP, RSM_MSG_IMC_RXDOWN,
 	RSM_MSG_IMC_ERRCNT, RSM_MSG_IMC_KILL, RSM_MSG_IMC_LKOP,
 	RSM_MSG_IMC_LKGRANT, RSM_MSG_IMC_LKKEYS, RSM_MSG_IMC_LKDOWN,
+	RSM_MSG_IMC_LKADOPT,
 };
 
 static const struct rsm_tp_client rsm_imc_client = {
@@ -727,6 +758,7 @@ void rsm_imc_exit(void)
 
 	cancel_work_sync(&rsm_imc.announce_work);
 	rsm_tp_unregister(&rsm_imc_client);
+	rsm_imc_lka_exit();
 	rsm_imc_lkw_exit();
 	rsm_imc_lkhome_exit();
 	rsm_imc_lkmsg_exit();

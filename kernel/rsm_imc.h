@@ -123,6 +123,7 @@ int rsm_imc_call(struct rsm_ep *ep, void *msg, size_t len, unsigned int ms,
 		 u32 arg0, u32 arg1, struct rsm_rpc **rpcp);
 u32 rsm_imc_max_recv_mb(void);
 bool rsm_imc_recovering(void);
+bool rsm_imc_lost_for(u32 nodeid, unsigned long t);
 int rsm_imc_host_node(const char *name, u32 *nodeid);
 unsigned int rsm_imc_member_peers(u32 *nodes, unsigned int max);
 
@@ -185,6 +186,11 @@ void rsm_imc_lk_exit(void);
 int rsm_imc_lkmsg_init(void);
 void rsm_imc_lkmsg_exit(void);
 void rsm_imc_lk_drop_there(struct rsm_ep *ep, u32 key, u32 owner);
+
+/* rsm_imc_lkadopt.c */
+void rsm_imc_lka_kick(void);
+void rsm_imc_lkadopt_serve(struct rsm_ep *ep, const void *msg);
+void rsm_imc_lka_exit(void);
 
 /* rsm_imc_kill.c */
 int rsm_imc_ioctl_kill(void __user *uarg);

@@ -37,7 +37,7 @@ static atomic64_t rsm_imc_wait_seq;
  */
 bool rsm_imc_home_here(const struct rsm_imc_plk *s)
 {
-	return s->home == READ_ONCE(rsm_cluster.local_nodeid);
+	return READ_ONCE(s->home) == READ_ONCE(rsm_cluster.local_nodeid);
 }
 
 /**
@@ -67,7 +67,7 @@ static int rsm_imc_home_ep(const struct rsm_imc_plk *s, struct rsm_ep **ep)
 	*ep = NULL;
 	if (rsm_imc_home_here(s))
 		return 0;
-	*ep = rsm_cluster_active_ep(s->home);
+	*ep = rsm_cluster_active_ep(READ_ONCE(s->home));
 	return *ep ? 0 : -ENOTCONN;
 }
 
@@ -176,7 +176,7 @@ void rsm_imc_lk_cancel(const struct rsm_imc_plk *s,
 		rsm_imc_lk_here(s->key, &c);
 		return;
 	}
-	if (rsm_imc_lkmsg_send_later(s->key, &c, s->home, boot))
+	if (rsm_imc_lkmsg_send_later(s->key, &c, READ_ONCE(s->home), boot))
 		rsm_warn_rl("imc: no memory to cancel a wait in set %u\n",
 			    s->key);
 }
@@ -283,7 +283,8 @@ static int rsm_imc_lk_try_ep(const struct rsm_imc_plk *s,
 			     struct rsm_imc_lkreq *q, struct rsm_ep *ep)
 {
 	struct rsm_imc_lkwait w = {
-		.set = s, .key = s->key, .index = q->index, .home = s->home,
+		.set = s, .key = s->key, .index = q->index,
+		.home = READ_ONCE(s->home),
 		.wait = q->wait, .ep_id = ep ? ep->id : 0,
 		.boot = ep ? ep->peer_boot : 0,
 	};

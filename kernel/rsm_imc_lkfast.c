@@ -94,7 +94,7 @@ static bool rsm_imc_lkf_keys(struct rsm_imc_plk *s, struct rsm_ep *ep,
 static int rsm_imc_lkf_remote(struct rsm_imc_plk *s, u32 index, bool take,
 			      u64 *boot, bool *unsure)
 {
-	struct rsm_ep *ep = rsm_cluster_active_ep(s->home);
+	struct rsm_ep *ep = rsm_cluster_active_ep(READ_ONCE(s->home));
 	struct rsm_imc_lkfast f;
 	u64 tag, old;
 	int ret = -EAGAIN, cas;
@@ -199,11 +199,11 @@ void rsm_imc_lkdown_serve(struct rsm_ep *ep, const void *msg)
 	/* the allocations concerned, held; then each drained in turn */
 	mutex_lock(&rsm_imc_lkfast_lock);
 	list_for_each_entry(s, &rsm_imc_lkfast_sets, fast_all)
-		n += s->key == key && s->home == ep->conn->nodeid;
+		n += s->key == key && READ_ONCE(s->home) == ep->conn->nodeid;
 	sets = kcalloc(n, sizeof(*sets), GFP_KERNEL);
 	n = 0;
 	list_for_each_entry(s, &rsm_imc_lkfast_sets, fast_all) {
-		if (s->key != key || s->home != ep->conn->nodeid)
+		if (s->key != key || READ_ONCE(s->home) != ep->conn->nodeid)
 			continue;
 		if (sets) {
 			kref_get(&s->ref);
@@ -248,4 +248,89 @@ void rsm_imc_lk_fast_end(struct rsm_imc_plk *s)
 u64 rsm_imc_lk_word_ops(void)
 {
 	return atomic64_read(&rsm_imc_lk_words_done);
+}
+
+/**
+ * rsm_imc_lk_rehome - this host's allocations of a set send to its new
+ * home from now on (RSM_MSG_IMC_LKADOPT)
+ * @key: the lock set
+ * @home: its new home
+ * @boot: the new home's module instance (0: this host)
+ *
+ * The locks they hold stay held: the new home takes them from the ledger.
+ */
+void rsm_imc_lk_rehome(u32 key, u32 home, u64 boot)
+{
+	struct rsm_imc_plk *s;
+
+	mutex_lock(&rsm_imc_lkfast_lock);
+	list_for_each_entry(s, &rsm_imc_lkfast_sets, fast_all) {
+		if (s->key != key || READ_ONCE(s->home) == home)
+			continue;
+		WRITE_ONCE(s->home_boot, boot);
+		WRITE_ONCE(s->home, home);
+	}
+	mutex_unlock(&rsm_imc_lkfast_lock);
+}
+
+/* Put @at (with @pid) in @at_s/@pid_s, sorted, keeping the @max least. */
+static void rsm_imc_lk_ledger_add(u64 *at_s, u32 *pid_s, u32 *n, u32 max,
+				  u64 at, u32 pid)
+{
+	u32 i = *n;
+
+	if (i == max && at >= at_s[max - 1])
+		return;
+	if (i == max)
+		i--;
+	else
+		(*n)++;
+	for (; i && at_s[i - 1] > at; i--) {
+		at_s[i] = at_s[i - 1];
+		pid_s[i] = pid_s[i - 1];
+	}
+	at_s[i] = at;
+	pid_s[i] = pid;
+}
+
+/**
+ * rsm_imc_lk_ledger - the locks of a set this host's processes hold, for
+ * a new home (RSM_MSG_IMC_LKADOPT_REPLY)
+ * @key: the lock set
+ * @cursor: the least RSM_IMC_LKA_CURSOR() to tell
+ * @rep: out: up to RSM_IMC_LKA_HELD of them in order, and the next
+ *	cursor if there are more; its other fields are left alone
+ */
+void rsm_imc_lk_ledger(u32 key, u64 cursor,
+		       struct rsm_msg_imc_lkadopt_reply *rep)
+{
+	u64 at_s[RSM_IMC_LKA_HELD + 1], at;
+	u32 pid_s[RSM_IMC_LKA_HELD + 1];
+	struct rsm_imc_plk *s;
+	unsigned long i;
+	u32 n = 0, j;
+
+	mutex_lock(&rsm_imc_lkfast_lock);
+	list_for_each_entry(s, &rsm_imc_lkfast_sets, fast_all) {
+		if (s->key != key || READ_ONCE(s->dead))
+			continue;
+		for_each_set_bit(i, s->held, s->count) {
+			at = RSM_IMC_LKA_CURSOR(s->owner, i);
+			if (at >= cursor)
+				rsm_imc_lk_ledger_add(at_s, pid_s, &n,
+						      ARRAY_SIZE(at_s), at,
+						      s->pid);
+		}
+	}
+	mutex_unlock(&rsm_imc_lkfast_lock);
+	memset(rep->held, 0, sizeof(rep->held));
+	rep->next = cpu_to_le64(n > RSM_IMC_LKA_HELD ?
+				at_s[RSM_IMC_LKA_HELD] : 0);
+	n = min_t(u32, n, RSM_IMC_LKA_HELD);
+	rep->n = cpu_to_le32(n);
+	for (j = 0; j < n; j++) {
+		rep->held[j].owner = cpu_to_le32(at_s[j] >> 32);
+		rep->held[j].index = cpu_to_le32((u32)at_s[j]);
+		rep->held[j].pid = cpu_to_le32(pid_s[j]);
+	}
 }

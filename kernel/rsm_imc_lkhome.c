@@ -315,6 +315,10 @@ static u32 rsm_imc_lk_apply(struct rsm_imc_lkhome *lk,
 		return RSM_IMC_LKR_UNKNOWN;
 	if (!drop && q->index >= lk->count)
 		return RSM_IMC_LKR_BADLOCK;
+	/* adopted and rebuilding, or fenced: no lock is taken (IMC.md 5.3) */
+	if (rsm_imc_lk_shut(lk) &&
+	    (q->op == RSM_IMC_LK_TRY || q->op == RSM_IMC_LK_WAIT))
+		return RSM_IMC_LKR_UNKNOWN;
 	ret = drop ? rsm_imc_lkw_close_owner(lk, q->node, q->owner) :
 		     rsm_imc_lkw_close(lk, q->index);
 	/*
@@ -325,6 +329,9 @@ static u32 rsm_imc_lk_apply(struct rsm_imc_lkhome *lk,
 	if (ret && !drop)
 		return RSM_IMC_LKR_UNKNOWN;
 	st = rsm_imc_lk_decide(lk, q, grants);
+	/* a lock a ledger may not have told yet: not "not held" */
+	if (st == RSM_IMC_LKR_NOTHELD && lk->rebuilding)
+		st = RSM_IMC_LKR_UNKNOWN;
 	if (!drop)
 		rsm_imc_lkw_open(lk, q->index);
 	else
@@ -756,6 +763,32 @@ void rsm_imc_lkhome_loop_gone(struct rsm_loop *lp)
 		mutex_unlock(&lk->lock);
 	}
 	mutex_unlock(&rsm_imc_lkhomes_lock);
+}
+
+/**
+ * rsm_imc_lkhome_each - apply a function to every set homed here
+ * @fn: the function, called with the set locked
+ * @arg: its second argument
+ *
+ * Return: the count of sets it was applied to.
+ */
+unsigned int rsm_imc_lkhome_each(void (*fn)(struct rsm_imc_lkhome *lk,
+					    void *arg), void *arg)
+{
+	struct rsm_imc_lkhome *lk;
+	unsigned int n = 0;
+
+	mutex_lock(&rsm_imc_lkhomes_lock);
+	list_for_each_entry(lk, &rsm_imc_lkhomes, all) {
+		mutex_lock(&lk->lock);
+		if (!lk->gone) {
+			fn(lk, arg);
+			n++;
+		}
+		mutex_unlock(&lk->lock);
+	}
+	mutex_unlock(&rsm_imc_lkhomes_lock);
+	return n;
 }
 
 /**

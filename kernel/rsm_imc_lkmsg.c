@@ -176,6 +176,43 @@ int rsm_imc_lkmsg_flush(u32 key, u32 owner)
 }
 
 /**
+ * rsm_imc_lkmsg_rehome - a set has a new home (RSM_MSG_IMC_LKADOPT): what
+ * is pending for it goes there
+ * @key: the lock set
+ * @home: its new home
+ * @boot: the new home's module instance
+ *
+ * When the new home is this host, what is pending goes: it was for locks
+ * its ledger no longer holds, so the new home never had them.
+ */
+void rsm_imc_lkmsg_rehome(u32 key, u32 home, u64 boot)
+{
+	bool here = home == READ_ONCE(rsm_cluster.local_nodeid);
+	struct rsm_imc_lkmsg *m, *tmp;
+	LIST_HEAD(gone);
+
+	/* none is being sent meanwhile */
+	mutex_lock(&rsm_imc_lkmsg_mutex);
+	spin_lock(&rsm_imc_lkmsgs_lock);
+	list_for_each_entry_safe(m, tmp, &rsm_imc_lkmsgs, list) {
+		if (m->key != key || m->home == home)
+			continue;
+		if (here) {
+			list_move_tail(&m->list, &gone);
+			continue;
+		}
+		m->home = home;
+		m->boot = boot;
+	}
+	spin_unlock(&rsm_imc_lkmsgs_lock);
+	mutex_unlock(&rsm_imc_lkmsg_mutex);
+	list_for_each_entry_safe(m, tmp, &gone, list) {
+		list_del(&m->list);
+		rsm_imc_lkmsg_done(m);
+	}
+}
+
+/**
  * rsm_imc_lkmsg_init - the queue's workqueue
  *
  * Return: 0 or -ENOMEM.

@@ -207,7 +207,8 @@ void rsm_imc_lkw_open(struct rsm_imc_lkhome *lk, u32 i)
 	u64 v = rsm_imc_lkw_peek(lk->wd, i), old;
 
 	lockdep_assert_held(&lk->lock);
-	if (lk->gone || !(v & RSM_IMC_LKW_HOME) || lk->w[i].r.owner ||
+	if (lk->gone || rsm_imc_lk_shut(lk) || !(v & RSM_IMC_LKW_HOME) ||
+	    lk->w[i].r.owner ||
 	    !list_empty(&lk->w[i].waiters))
 		return;
 	/* only the home changes a closed word: @v is what it holds */

@@ -76,18 +76,25 @@ void rsm_imc_plk_put(struct rsm_imc_plk *s)
 	kref_put(&s->ref, rsm_imc_plk_free);
 }
 
-/* Void @s's held locks if their home instance is unreachable.  Locked. */
+/*
+ * Void @s's held locks if their home instance is gone: the home is up as
+ * another instance, which knows nothing of them.  Locked.  A home that is
+ * unreachable keeps them: it may come back within its grace, or another
+ * host adopt the set and take them from this host's ledger.
+ */
 static void rsm_imc_plk_check(struct rsm_imc_plk *s)
 {
+	u64 boot = READ_ONCE(s->home_boot);
 	struct rsm_ep *ep;
 
-	if (!s->home_boot || bitmap_empty(s->held, s->count))
+	if (!boot || bitmap_empty(s->held, s->count))
 		return;
-	ep = rsm_imc_boot_ep(s->home, s->home_boot);
-	if (ep)
-		rsm_ep_put_user(ep);
-	else
+	ep = rsm_cluster_active_ep(READ_ONCE(s->home));
+	if (!ep)
+		return;
+	if (ep->peer_boot != boot)
 		bitmap_zero(s->held, RSM_IMC_LOCKS_MAX);
+	rsm_ep_put_user(ep);
 }
 
 /**
@@ -169,7 +176,7 @@ static void rsm_imc_lk_unsure(struct rsm_imc_lkproc *lp,
 	held = test_bit(index, s->held);
 	mutex_unlock(&lp->lock);
 	if (!held &&
-	    rsm_imc_lkmsg_send_later(s->key, &q, s->home, boot))
+	    rsm_imc_lkmsg_send_later(s->key, &q, READ_ONCE(s->home), boot))
 		rsm_warn_rl("imc: no memory to give back lock %u of set %u\n",
 			    index, s->key);
 }
@@ -206,7 +213,7 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 		if (!dead) {
 			rsm_imc_plk_check(s);
 			set_bit(index, s->held);
-			s->home_boot = boot;
+			WRITE_ONCE(s->home_boot, boot);
 		}
 		mutex_unlock(&lp->lock);
 		if (dead) {
@@ -246,6 +253,7 @@ static int rsm_imc_lk_give_back(const struct rsm_imc_plk *s,
 				const struct rsm_imc_lkreq *q)
 {
 	struct rsm_ep *ep;
+	u64 boot;
 	int ret;
 
 	if (rsm_imc_home_here(s))
@@ -253,8 +261,9 @@ static int rsm_imc_lk_give_back(const struct rsm_imc_plk *s,
 	ret = rsm_imc_lkmsg_flush(s->key, s->owner);
 	if (ret == -EINTR)
 		return ret;
-	ep = ret ? NULL : rsm_cluster_active_ep(s->home);
-	if (ep && s->home_boot && ep->peer_boot != s->home_boot) {
+	boot = READ_ONCE(s->home_boot);
+	ep = ret ? NULL : rsm_cluster_active_ep(READ_ONCE(s->home));
+	if (ep && boot && ep->peer_boot != boot) {
 		rsm_ep_put_user(ep);
 		return RSM_IMC_LKR_NOTHELD;
 	}
@@ -265,7 +274,7 @@ static int rsm_imc_lk_give_back(const struct rsm_imc_plk *s,
 	}
 	if (ret != -ENOTCONN && ret != -EINTR)
 		return ret;
-	return rsm_imc_lkmsg_send_later(s->key, q, s->home, s->home_boot);
+	return rsm_imc_lkmsg_send_later(s->key, q, READ_ONCE(s->home), boot);
 }
 
 /* imc_lkrelease(3) of a looked-up set.  Return: 0 or a status. */
@@ -341,8 +350,8 @@ static void rsm_imc_lk_drop(struct rsm_imc_lkproc *lp, struct rsm_imc_plk *s)
 	kref_get(&s->ref);
 	s->drop.q = q;
 	s->drop.key = s->key;
-	s->drop.home = s->home;
-	s->drop.boot = s->home_boot;
+	s->drop.home = READ_ONCE(s->home);
+	s->drop.boot = READ_ONCE(s->home_boot);
 	s->drop.set = s;
 	rsm_imc_lkmsg_queue(&s->drop);
 }
@@ -435,11 +444,12 @@ static int rsm_imc_lkalloc_locked(struct rsm_imc_lkproc *lp,
 	s->key = a->key;
 	s->count = got.size;
 	s->home = got.home;
+	s->pid = task_tgid_nr(current);
 	rsm_imc_lk_fast_start(s);
 	if (creator) {
 		/* lock 0, granted by the coordinator instance that answered */
 		set_bit(0, s->held);
-		s->home_boot = via;
+		WRITE_ONCE(s->home_boot, via);
 	}
 	if (xa_alloc(&lp->sets, &id, s, XA_LIMIT(1, RSM_IMC_MAX_LOCKSETS),
 		     GFP_KERNEL_ACCOUNT)) {

@@ -78,6 +78,7 @@ struct rsm_imc_lkfast {
  * @held: the locks the process holds, under the process's lock
  * @dead: deallocated: operations still under way give back what they get
  * @owner: the lock owner id this allocation is (never two alike)
+ * @pid: the process that allocated it, for a new home's ledger
  * @drop: its end, for the home (RSM_IMC_LK_DROP), needing no memory then
  * @fast: the key of the words at a remote home, under @fast_lock
  * @fast_sem: held for reading by compare-and-swaps on the words in
@@ -86,9 +87,10 @@ struct rsm_imc_lkfast {
 struct rsm_imc_plk {
 	struct kref		ref;
 	u32			owner;
+	u32			pid;
 	u32			key;
 	u32			count;
-	u32			home;
+	u32			home;		/* changes: READ_ONCE() */
 	u64			home_boot;
 	DECLARE_BITMAP(held, RSM_IMC_LOCKS_MAX);
 	bool			dead;
@@ -110,6 +112,10 @@ struct rsm_imc_lkword {
  * @ref: the registry's region holds one; so does every operation
  * @lock: protects everything below it
  * @gone: left the registry: no operation applies any more
+ * @rebuilding: adopted here (rsm_imc_lkadopt.c), not every member's
+ *	ledger in yet: no lock is taken, every word stays closed
+ * @deposed: this host was without a quorum too long: another may have
+ *	adopted the set, so it grants nothing more
  * @nwaiters: queued in all its locks
  *
  * A lock whose word is not RSM_IMC_LKW_HOME is decided by its word alone
@@ -122,6 +128,8 @@ struct rsm_imc_lkhome {
 	u32			count;
 	struct mutex		lock;	/* see above; inside a conn's lock */
 	bool			gone;
+	bool			rebuilding;
+	bool			deposed;
 	unsigned int		nwaiters;
 	u16			node_waiters[RSM_WIRE_NODES];
 	struct rsm_imc_lkwords	*wd;	/* its words (rsm_imc_lkword.c) */
@@ -150,6 +158,7 @@ void rsm_imc_lkmsg_queue(struct rsm_imc_lkmsg *m);
 int rsm_imc_lkmsg_send_later(u32 key, const struct rsm_imc_lkreq *q,
 			     u32 home, u64 boot);
 int rsm_imc_lkmsg_flush(u32 key, u32 owner);
+void rsm_imc_lkmsg_rehome(u32 key, u32 home, u64 boot);
 
 /* rsm_imc_lkhome.c */
 struct rsm_imc_lkhome *rsm_imc_lkhome_get(u32 key);
@@ -157,8 +166,16 @@ void rsm_imc_lkhome_put(struct rsm_imc_lkhome *lk);
 unsigned long rsm_imc_lock_grace(void);
 u32 rsm_imc_lkhome_op(u32 key, const struct rsm_imc_lkreq *q);
 int rsm_imc_lkhome_holders(u32 key, struct rsm_imc_lk_holder *out, u32 max);
+unsigned int rsm_imc_lkhome_each(void (*fn)(struct rsm_imc_lkhome *lk,
+					    void *arg), void *arg);
+
+/* rsm_imc_lkadopt.c */
+bool rsm_imc_lk_shut(const struct rsm_imc_lkhome *lk);
 
 /* rsm_imc_lkfast.c */
+void rsm_imc_lk_rehome(u32 key, u32 home, u64 boot);
+void rsm_imc_lk_ledger(u32 key, u64 cursor,
+		       struct rsm_msg_imc_lkadopt_reply *rep);
 int rsm_imc_lk_fast(struct rsm_imc_plk *s, u32 index, bool take, u64 *boot,
 		    bool *unsure);
 void rsm_imc_lk_fast_start(struct rsm_imc_plk *s);

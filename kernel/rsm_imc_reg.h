@@ -59,6 +59,7 @@ struct rsm_imc_areq {
 #define RSM_IMC_MAX_LOCKSETS_ALL	1024
 
 u32 rsm_imc_locksets_list(struct rsm_imc_lockset_info *out, u32 max);
+u32 rsm_imc_lockset_homes(u32 *keys, u32 *homes, u32 max);
 
 /* rsm_imc_lkhome.c: a lock set's locks at its home */
 struct rsm_imc_lkhome *rsm_imc_lkhome_new(const struct rsm_imc_areq *q);

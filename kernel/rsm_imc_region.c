@@ -566,6 +566,9 @@ u64 rsm_imc_msg_rid(const void *msg)
 	case RSM_MSG_IMC_LKDOWN:
 		return rsm_imc_rid(le32_to_cpu(((const struct rsm_msg_imc_lkdown *)
 						msg)->key), RSM_IMC_LOCKSET);
+	case RSM_MSG_IMC_LKADOPT:
+		return rsm_imc_rid(le32_to_cpu(((const struct rsm_msg_imc_lkadopt *)
+						msg)->key), RSM_IMC_LOCKSET);
 	case RSM_MSG_IMC_RXKEYS:
 		return le32_to_cpu(((const struct rsm_msg_imc_rxkeys *)msg)->key);
 	case RSM_MSG_IMC_RXUP:
@@ -759,6 +762,31 @@ u32 rsm_imc_locksets_list(struct rsm_imc_lockset_info *out, u32 max)
 		o->home = r->a.home;
 		o->local = r->local;
 		rsm_imc_parts_mask(r, o->hosts);
+	}
+	mutex_unlock(&rsm_imc_reg_lock);
+	return n;
+}
+
+/**
+ * rsm_imc_lockset_homes - the lock sets in the registry and their homes
+ * @keys: out: their keys
+ * @homes: out: their homes
+ * @max: room in both
+ *
+ * Return: how many were stored.
+ */
+u32 rsm_imc_lockset_homes(u32 *keys, u32 *homes, u32 max)
+{
+	struct rsm_imc_region *r;
+	unsigned long rid;
+	u32 n = 0;
+
+	mutex_lock(&rsm_imc_reg_lock);
+	xa_for_each_start(&rsm_imc_regions, rid, r, 1UL << 32) {
+		if (n >= max)
+			break;
+		keys[n] = r->a.key;
+		homes[n++] = r->a.home;
 	}
 	mutex_unlock(&rsm_imc_reg_lock);
 	return n;

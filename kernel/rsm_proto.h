@@ -24,7 +24,7 @@
 #include <linux/types.h>
 
 /* The RSMAPI kernel-agent version (spec: RSM_VERSION). */
-#define RSM_PROTO_VERSION	14
+#define RSM_PROTO_VERSION	15
 #define RSM_WIRE_MAGIC		0x314d5352	/* "RSM1" */
 
 /* Receives each side keeps posted for the other's messages. */
@@ -171,7 +171,9 @@ enum rsm_msg_type {
 	RSM_MSG_IMC_LKKEYS	= 24,	/* host -> home: keys of a set's words */
 	RSM_MSG_IMC_LKKEYS_REPLY = 25,	/* home -> host: them, or none */
 	RSM_MSG_IMC_LKDOWN	= 26,	/* home -> host: forget a set's key */
-	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_LKDOWN
+	RSM_MSG_IMC_LKADOPT	= 27,	/* new home -> host: your locks held */
+	RSM_MSG_IMC_LKADOPT_REPLY = 28,	/* host -> new home: some of them */
+	RSM_MSG_TYPE_MAX	= RSM_MSG_IMC_LKADOPT_REPLY
 };
 
 /*
@@ -823,6 +825,55 @@ struct rsm_msg_imc_lkdown {
 	__le64 xid;
 	__le32 key;
 	__le32 pad;
+};
+
+/*
+ * struct rsm_msg_imc_lkadopt - the sender, the coordinator, is the new
+ * home of lock set @key, whose home is lost: the receiver sends its
+ * requests there from now on and tells the locks its processes hold
+ * (their ledger), from @cursor on; answered by RSM_MSG_IMC_LKADOPT_REPLY
+ * @hdr:	type RSM_MSG_IMC_LKADOPT
+ * @xid:	transaction id, not zero
+ * @key:	the lock set
+ * @pad:	zero
+ * @cursor:	0, or the @next of the previous answer
+ */
+struct rsm_msg_imc_lkadopt {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 key;
+	__le32 pad;
+	__le64 cursor;
+};
+
+/* A lock a process of the sender holds: the owner, its pid, the lock. */
+struct rsm_wire_lkheld {
+	__le32 owner;
+	__le32 pid;
+	__le32 index;
+};
+
+/*
+ * struct rsm_msg_imc_lkadopt_reply - locks held, in ascending order of
+ * RSM_IMC_LKA_CURSOR(owner, index), none below the request's cursor
+ * @hdr:	type RSM_MSG_IMC_LKADOPT_REPLY
+ * @xid:	the request's
+ * @status:	0, or RSM_IMC_LKR_UNKNOWN (refused: the receiver does not see
+ *		the sender as the coordinator, or reaches the old home)
+ * @n:		entries in @held, at most RSM_IMC_LKA_HELD (0 if refused)
+ * @next:	where the next request starts; 0: that was all
+ * @held:	owner not zero and at most RSM_IMC_LKW_OWNER_MAX, pid at most
+ *		RSM_IMC_PID_MAX, index below RSM_IMC_LOCKS_MAX; the rest zero
+ */
+#define RSM_IMC_LKA_HELD		32
+#define RSM_IMC_LKA_CURSOR(owner, index)	((__u64)(owner) << 32 | (index))
+struct rsm_msg_imc_lkadopt_reply {
+	struct rsm_msg_hdr hdr;
+	__le64 xid;
+	__le32 status;
+	__le32 n;
+	__le64 next;
+	struct rsm_wire_lkheld held[RSM_IMC_LKA_HELD];
 };
 
 /*

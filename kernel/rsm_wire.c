@@ -84,6 +84,10 @@ __u32 rsm_wire_msg_len(unsigned int type)
 		return sizeof(struct rsm_msg_imc_lkkeys_reply);
 	case RSM_MSG_IMC_LKDOWN:
 		return sizeof(struct rsm_msg_imc_lkdown);
+	case RSM_MSG_IMC_LKADOPT:
+		return sizeof(struct rsm_msg_imc_lkadopt);
+	case RSM_MSG_IMC_LKADOPT_REPLY:
+		return sizeof(struct rsm_msg_imc_lkadopt_reply);
 	default:
 		return 0;
 	}
@@ -118,6 +122,7 @@ enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type)
 	case RSM_MSG_IMC_LKGRANT:
 	case RSM_MSG_IMC_LKKEYS:
 	case RSM_MSG_IMC_LKDOWN:
+	case RSM_MSG_IMC_LKADOPT:
 		return RSM_WIRE_REQUEST;
 	case RSM_MSG_SEG_REPLY:
 	case RSM_MSG_ACK:
@@ -126,6 +131,7 @@ enum rsm_wire_kind rsm_wire_msg_kind(unsigned int type)
 	case RSM_MSG_IMC_KILL_REPLY:
 	case RSM_MSG_IMC_LKOP_REPLY:
 	case RSM_MSG_IMC_LKKEYS_REPLY:
+	case RSM_MSG_IMC_LKADOPT_REPLY:
 		return RSM_WIRE_ANSWER;
 	default:
 		return RSM_WIRE_UNKNOWN;
@@ -159,6 +165,8 @@ unsigned int rsm_wire_answer_type(unsigned int request)
 		return RSM_MSG_IMC_LKOP_REPLY;
 	case RSM_MSG_IMC_LKKEYS:
 		return RSM_MSG_IMC_LKKEYS_REPLY;
+	case RSM_MSG_IMC_LKADOPT:
+		return RSM_MSG_IMC_LKADOPT_REPLY;
 	default:
 		return 0;
 	}
@@ -437,6 +445,35 @@ static int rsm_wire_check_imc_lkkeys(unsigned int type, const void *buf)
 	       n <= RSM_IMC_LOCKS_MAX ? 0 : -EPROTO;
 }
 
+/* One held lock of an LKADOPT answer: @used, or all zero. */
+static bool rsm_wire_lkheld_ok(const struct rsm_wire_lkheld *h, bool used)
+{
+	if (!used)
+		return !h->owner && !h->pid && !h->index;
+	return h->owner && le32_to_cpu(h->owner) <= RSM_IMC_LKW_OWNER_MAX &&
+	       le32_to_cpu(h->pid) <= RSM_IMC_PID_MAX &&
+	       le32_to_cpu(h->index) < RSM_IMC_LOCKS_MAX;
+}
+
+static int rsm_wire_check_imc_lkadopt(unsigned int type, const void *buf)
+{
+	const struct rsm_msg_imc_lkadopt *a = buf;
+	const struct rsm_msg_imc_lkadopt_reply *r = buf;
+	__u32 st, n, i;
+
+	if (type == RSM_MSG_IMC_LKADOPT)
+		return a->xid && !a->pad ? 0 : -EPROTO;
+	st = le32_to_cpu(r->status);
+	n = le32_to_cpu(r->n);
+	if (!r->xid || (st && st != RSM_IMC_LKR_UNKNOWN) ||
+	    n > RSM_IMC_LKA_HELD || (st && (n || r->next)))
+		return -EPROTO;
+	for (i = 0; i < RSM_IMC_LKA_HELD; i++)
+		if (!rsm_wire_lkheld_ok(&r->held[i], i < n))
+			return -EPROTO;
+	return 0;
+}
+
 static int rsm_wire_check_payload(unsigned int type, const void *buf)
 {
 	const struct rsm_msg_keys_req *kr = buf;
@@ -501,6 +538,9 @@ static int rsm_wire_check_payload(unsigned int type, const void *buf)
 	case RSM_MSG_IMC_LKKEYS_REPLY:
 	case RSM_MSG_IMC_LKDOWN:
 		return rsm_wire_check_imc_lkkeys(type, buf);
+	case RSM_MSG_IMC_LKADOPT:
+	case RSM_MSG_IMC_LKADOPT_REPLY:
+		return rsm_wire_check_imc_lkadopt(type, buf);
 	default:
 		return -EPROTO;
 	}

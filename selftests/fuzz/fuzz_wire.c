@@ -293,6 +293,21 @@ static void use_payload(const void *buf, __u32 len, unsigned int type)
 		/* answered: an ACK needs the request's id */
 		must(m->lkdown.xid);
 		break;
+	case RSM_MSG_IMC_LKADOPT:
+		must(m->lkadopt.xid);
+		break;
+	case RSM_MSG_IMC_LKADOPT_REPLY: {
+		/* the new home indexes the set's locks by these */
+		__u32 i, n = le32_to_cpu(m->lkadoptr.n);
+
+		must(n <= RSM_IMC_LKA_HELD);
+		for (i = 0; i < n; i++)
+			must(le32_to_cpu(m->lkadoptr.held[i].index) <
+			     RSM_IMC_LOCKS_MAX && m->lkadoptr.held[i].owner &&
+			     le32_to_cpu(m->lkadoptr.held[i].owner) <=
+			     RSM_IMC_LKW_OWNER_MAX);
+		break;
+	}
 	default:
 		must(!"an unknown type accepted");
 	}

@@ -236,6 +236,8 @@ static void test_every_type_valid(void)
 		[RSM_MSG_IMC_LKKEYS] = "imc_lkkeys_valid_accepted",
 		[RSM_MSG_IMC_LKKEYS_REPLY] = "imc_lkkeys_reply_valid_accepted",
 		[RSM_MSG_IMC_LKDOWN] = "imc_lkdown_valid_accepted",
+		[RSM_MSG_IMC_LKADOPT] = "imc_lkadopt_valid_accepted",
+		[RSM_MSG_IMC_LKADOPT_REPLY] = "imc_lkadopt_reply_valid_accepted",
 	};
 	union wire_msg m;
 	unsigned int t;

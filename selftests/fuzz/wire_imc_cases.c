@@ -368,12 +368,64 @@ static void test_imc_lkkeys(void)
 		    true);
 }
 
+/* A new home's LKADOPT and the ledgers it gets back. */
+static void test_imc_lkadopt(void)
+{
+	union wire_msg m;
+	__u32 len;
+
+	len = wire_build(&m, RSM_MSG_IMC_LKADOPT);
+	m.lkadopt.xid = 0;
+	msg_case("imc_lkadopt_xid_0_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKADOPT);
+	m.lkadopt.pad = cpu_to_le32(1);
+	msg_case("imc_lkadopt_nonzero_pad_rejected", &m, len, REJECT);
+	answer_case("lkadopt_reply_answers_lkadopt",
+		    rsm_wire_answer_type(RSM_MSG_IMC_LKADOPT),
+		    RSM_MSG_IMC_LKADOPT_REPLY, true);
+
+	len = wire_build(&m, RSM_MSG_IMC_LKADOPT_REPLY);
+	m.lkadoptr.xid = 0;
+	msg_case("imc_lkadopt_reply_xid_0_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKADOPT_REPLY);
+	m.lkadoptr.n = cpu_to_le32(RSM_IMC_LKA_HELD + 1);
+	msg_case("imc_lkadopt_reply_33_held_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKADOPT_REPLY);
+	m.lkadoptr.held[1].index = cpu_to_le32(RSM_IMC_LOCKS_MAX);
+	msg_case("imc_lkadopt_reply_index_1024_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKADOPT_REPLY);
+	m.lkadoptr.held[0].owner = 0;
+	msg_case("imc_lkadopt_reply_owner_0_rejected", &m, len, REJECT);
+	m.lkadoptr.held[0].owner = cpu_to_le32(RSM_IMC_LKW_OWNER_MAX + 1);
+	msg_case("imc_lkadopt_reply_owner_past_31_bits_rejected", &m, len,
+		 REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKADOPT_REPLY);
+	m.lkadoptr.held[0].pid = cpu_to_le32(RSM_IMC_PID_MAX + 1);
+	msg_case("imc_lkadopt_reply_pid_past_pid_max_rejected", &m, len,
+		 REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKADOPT_REPLY);
+	m.lkadoptr.held[2].index = cpu_to_le32(5);
+	msg_case("imc_lkadopt_reply_entry_past_n_rejected", &m, len, REJECT);
+	len = wire_build(&m, RSM_MSG_IMC_LKADOPT_REPLY);
+	m.lkadoptr.status = cpu_to_le32(RSM_IMC_LKR_UNKNOWN);
+	msg_case("imc_lkadopt_reply_refused_with_entries_rejected", &m, len,
+		 REJECT);
+	memset(m.lkadoptr.held, 0, sizeof(m.lkadoptr.held));
+	m.lkadoptr.n = 0;
+	m.lkadoptr.next = 0;
+	msg_case("imc_lkadopt_reply_refused_accepted", &m, len,
+		 RSM_MSG_IMC_LKADOPT_REPLY);
+	m.lkadoptr.status = cpu_to_le32(RSM_IMC_LKR_BUSY);
+	msg_case("imc_lkadopt_reply_busy_rejected", &m, len, REJECT);
+}
+
 void test_imc_locks(void)
 {
 	union wire_msg m;
 	__u32 len;
 
 	test_imc_lockset_alloc();
+	test_imc_lkadopt();
 	len = wire_build(&m, RSM_MSG_IMC_LKOP);
 	m.lkop.op = 0;
 	msg_case("imc_lkop_op_0_rejected", &m, len, REJECT);

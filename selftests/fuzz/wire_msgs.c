@@ -196,6 +196,22 @@ static void wire_build_payload(union wire_msg *m, unsigned int type)
 		m->lkdown.xid = cpu_to_le64(17);
 		m->lkdown.key = cpu_to_le32(0x10c01);
 		break;
+	case RSM_MSG_IMC_LKADOPT:
+		m->lkadopt.xid = cpu_to_le64(18);
+		m->lkadopt.key = cpu_to_le32(0x10c01);
+		m->lkadopt.cursor = cpu_to_le64(RSM_IMC_LKA_CURSOR(9, 3));
+		break;
+	case RSM_MSG_IMC_LKADOPT_REPLY:
+		m->lkadoptr.xid = cpu_to_le64(18);
+		m->lkadoptr.n = cpu_to_le32(2);
+		m->lkadoptr.next = cpu_to_le64(RSM_IMC_LKA_CURSOR(11, 0));
+		m->lkadoptr.held[0].owner = cpu_to_le32(9);
+		m->lkadoptr.held[0].pid = cpu_to_le32(4242);
+		m->lkadoptr.held[0].index = cpu_to_le32(3);
+		m->lkadoptr.held[1].owner = cpu_to_le32(10);
+		m->lkadoptr.held[1].pid = cpu_to_le32(4243);
+		m->lkadoptr.held[1].index = cpu_to_le32(1023);
+		break;
 	}
 }
 

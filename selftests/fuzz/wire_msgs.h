@@ -58,11 +58,13 @@ union wire_msg {
 	struct rsm_msg_imc_lkkeys lkkeys;
 	struct rsm_msg_imc_lkkeys_reply lkkeysr;
 	struct rsm_msg_imc_lkdown lkdown;
+	struct rsm_msg_imc_lkadopt lkadopt;
+	struct rsm_msg_imc_lkadopt_reply lkadoptr;
 	__u8 bytes[2 * RSM_MSG_MAX];
 };
 
 #define WIRE_TYPE_FIRST	RSM_MSG_INFO
-#define WIRE_TYPE_LAST	RSM_MSG_IMC_LKDOWN
+#define WIRE_TYPE_LAST	RSM_MSG_IMC_LKADOPT_REPLY
 
 /*
  * The numbers of a segment description, the input of WIRE_T_REPLY_FIELDS:

@@ -5,9 +5,11 @@
  * decides creations): the survivors keep the region and its data,
  * drop the dead host's part and its entry in the host list, count the
  * loss as an error, and go on allocating, sending and receiving.  A lock
- * the dead host held is free for the survivors (check 53); when the dead
- * host was the lock set's home, no survivor is granted it.  Runs
- * after imc_cluster_test, which makes every node a member.
+ * the dead host held is free for the survivors (check 53).  When the dead
+ * host was the lock set's home, the new coordinator adopts the set
+ * (IMC.md 5.3): the locks the survivors hold stay theirs, and no survivor
+ * is granted one another holds, while the dead home's own lock is free.
+ * Runs after imc_cluster_test, which makes every node a member.
  */
 #include <sys/imc.h>
 #include <fcntl.h>
@@ -27,6 +29,8 @@
 #define KEY		0x6e001
 #define KEY2		0x6e002
 #define LKEY		0x6e003		/* a lock set; its home is node 1 */
+#define NLOCKS		3
+#define ADOPT_S		120	/* the set has a new home within this */
 #define PAGE		4096
 
 static int wait_hosts_of(unsigned int key, unsigned long long want)
@@ -66,6 +70,32 @@ static int send_checked(caddr_t tx, const void *src, long len)
 	return -1;
 }
 
+/*
+ * Lock @index, held by the other survivor, while the set finds its new
+ * home: IMC_CORRUPTLOCK until then, IMC_NOLOCKGOT once it has, never a
+ * grant.  Return: 0 once it said IMC_NOLOCKGOT, -1 on a grant or when it
+ * never did.
+ */
+static int held_by_the_other(imc_lkid_t lk, int index)
+{
+	double end = rsmt_time() + ADOPT_S;
+	int st;
+
+	do {
+		st = imc_lkacquire(lk, index, 0, IMC_LOCKNOWAIT);
+		if (st == IMC_NOLOCKGOT)
+			return 0;
+		if (st != IMC_CORRUPTLOCK) {
+			fprintf(stderr, "# lock %d held by the other survivor: %d\n",
+				index, st);
+			return -1;
+		}
+		usleep(200 * 1000);
+	} while (rsmt_time() < end);
+	fprintf(stderr, "# lock %d: no new home in %d s\n", index, ADOPT_S);
+	return -1;
+}
+
 FIXTURE(imc) {
 	int unused;
 };
@@ -97,7 +127,7 @@ TEST_F_TIMEOUT(imc, a_killed_host_drops_out_and_the_others_keep_the_region,
 	caddr_t rx = NULL, tx = NULL;
 	imc_asid_t id, id2;
 	imc_lkid_t lk;
-	int nlocks = 1;
+	int nlocks = NLOCKS;
 	double t0;
 
 	if (rsmt_nodes() != 3 || !getenv("RSM_ALLOW_KILL") ||
@@ -112,8 +142,14 @@ TEST_F_TIMEOUT(imc, a_killed_host_drops_out_and_the_others_keep_the_region,
 					    &tx));
 	EXPECT_EQ(0, wait_hosts_of(KEY, all));
 	ASSERT_EQ(IMC_SUCCESS, imc_lkalloc(LKEY, &nlocks, IMC_LKU, 0, &lk));
-	if (node == dead && dead != 1)
-		ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(lk, 0, 0, IMC_LOCKWAIT));
+	/* the home's victim holds lock 2, the survivors 0 (low) and 1 */
+	if (node == dead) {
+		ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(lk, dead == 1 ? 2 : 0, 0,
+						     IMC_LOCKWAIT));
+	} else if (dead == 1) {
+		ASSERT_EQ(IMC_SUCCESS, imc_lkacquire(lk, node == low ? 0 : 1,
+						     0, IMC_LOCKWAIT));
+	}
 	before = imc_rderrcnt_mr(0);
 	ASSERT_LE(0, before);
 	ASSERT_EQ(0, rsmt_step("held", STEP_S));
@@ -132,18 +168,30 @@ TEST_F_TIMEOUT(imc, a_killed_host_drops_out_and_the_others_keep_the_region,
 		EXPECT_EQ(IMC_SUCCESS, imc_asalloc(KEY2, PAGE, IMC_URW, 0,
 						   &id2, 0));
 
-	/* its lock is free now; or nobody may have it, with its home gone */
-	if (node == low) {
+	/* its lock is free now */
+	if (node == low && dead != 1) {
 		t0 = rsmt_time();
-		if (dead != 1) {
-			EXPECT_EQ(IMC_SUCCESS, imc_lkacquire(lk, 0, 0,
-							     IMC_LOCKWAIT));
-			EXPECT_GT(KILL_S + DETECT_S, rsmt_time() - t0);
-			EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(lk, 0));
-		} else {
-			EXPECT_EQ(IMC_CORRUPTLOCK,
-				  imc_lkacquire(lk, 0, 0, IMC_LOCKWAIT));
+		EXPECT_EQ(IMC_SUCCESS, imc_lkacquire(lk, 0, 0, IMC_LOCKWAIT));
+		EXPECT_GT(KILL_S + DETECT_S, rsmt_time() - t0);
+		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(lk, 0));
+	}
+	/*
+	 * Its home gone: each survivor keeps its lock through the adoption,
+	 * the other is never granted it, and the dead home's is free.
+	 */
+	if (dead == 1) {
+		EXPECT_EQ(0, held_by_the_other(lk, node == low ? 1 : 0));
+		ASSERT_EQ(0, rsmt_step("adopted", STEP_S));
+		if (node == low) {
+			EXPECT_EQ(IMC_SUCCESS, imc_lkacquire(lk, 2, 0,
+							     IMC_LOCKNOWAIT));
+			EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(lk, 2));
 		}
+		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(lk, node == low ? 0 : 1));
+		ASSERT_EQ(0, rsmt_step("given back", STEP_S));
+		EXPECT_EQ(IMC_SUCCESS, imc_lkacquire(lk, node == low ? 1 : 0,
+						     0, IMC_LOCKNOWAIT));
+		EXPECT_EQ(IMC_SUCCESS, imc_lkrelease(lk, node == low ? 1 : 0));
 	}
 
 	/* the dead host's part and its place in the host list go */
