@@ -50,6 +50,8 @@ static struct {
 	DECLARE_BITMAP(lost, RSM_WIRE_NODES);
 	unsigned long		lost_until;	/* jiffies */
 	unsigned long		lost_at[RSM_WIRE_NODES];	/* jiffies */
+	/* times each node came back after a lock grace away */
+	u32			back_gen[RSM_WIRE_NODES];
 	atomic64_t		gen;
 	wait_queue_head_t	wq;
 	struct work_struct	announce_work;
@@ -223,6 +225,47 @@ bool rsm_imc_lost_for(u32 nodeid, unsigned long t)
 	      time_after_eq(jiffies, rsm_imc.lost_at[nodeid] + t);
 	mutex_unlock(&rsm_imc.lock);
 	return ret;
+}
+
+/**
+ * rsm_imc_lost_recently - whether a member other than one was lost less
+ * than a while ago and is not back
+ * @except: the one (a lock set's old home)
+ * @t: the while, in jiffies
+ *
+ * Return: true when there is such a member.
+ */
+bool rsm_imc_lost_recently(u32 except, unsigned long t)
+{
+	bool ret = false;
+	u32 n;
+
+	mutex_lock(&rsm_imc.lock);
+	for_each_set_bit(n, rsm_imc.lost, RSM_WIRE_NODES)
+		if (n != except &&
+		    time_before(jiffies, rsm_imc.lost_at[n] + t))
+			ret = true;
+	mutex_unlock(&rsm_imc.lock);
+	return ret;
+}
+
+/**
+ * rsm_imc_back_gen - how often a node came back after being away for
+ * longer than the lock grace (the homes freed its locks meanwhile)
+ * @nodeid: the node
+ *
+ * Return: the count.
+ */
+u32 rsm_imc_back_gen(u32 nodeid)
+{
+	u32 gen = 0;
+
+	if (nodeid >= RSM_WIRE_NODES)
+		return 0;
+	mutex_lock(&rsm_imc.lock);
+	gen = rsm_imc.back_gen[nodeid];
+	mutex_unlock(&rsm_imc.lock);
+	return gen;
 }
 
 /**
@@ -466,8 +509,11 @@ static void rsm_imc_host_serve(struct rsm_ep *ep, const void *msg)
 	}
 	back = !p->member && (le32_to_cpu(m->flags) & RSM_IMC_HOST_MEMBER);
 	p->member = le32_to_cpu(m->flags) & RSM_IMC_HOST_MEMBER;
-	if (p->member && p->nodeid < RSM_WIRE_NODES)
-		clear_bit(p->nodeid, rsm_imc.lost);	/* back */
+	if (p->member && p->nodeid < RSM_WIRE_NODES &&
+	    test_and_clear_bit(p->nodeid, rsm_imc.lost) &&	/* back */
+	    time_after_eq(jiffies, rsm_imc.lost_at[p->nodeid] +
+			  rsm_imc_lock_grace()))
+		rsm_imc.back_gen[p->nodeid]++;
 	strscpy(p->name, m->name, sizeof(p->name));
 	mutex_unlock(&rsm_imc.lock);
 	mutex_unlock(&conn->lock);
@@ -758,7 +804,7 @@ void rsm_imc_exit(void)
 
 	cancel_work_sync(&rsm_imc.announce_work);
 	rsm_tp_unregister(&rsm_imc_client);
-	rsm_imc_lka_exit();
+	rsm_imc_lkq_exit();
 	rsm_imc_lkw_exit();
 	rsm_imc_lkhome_exit();
 	rsm_imc_lkmsg_exit();

@@ -124,6 +124,9 @@ int rsm_imc_call(struct rsm_ep *ep, void *msg, size_t len, unsigned int ms,
 u32 rsm_imc_max_recv_mb(void);
 bool rsm_imc_recovering(void);
 bool rsm_imc_lost_for(u32 nodeid, unsigned long t);
+bool rsm_imc_lost_recently(u32 except, unsigned long t);
+u32 rsm_imc_back_gen(u32 nodeid);
+unsigned long rsm_imc_lock_grace(void);
 int rsm_imc_host_node(const char *name, u32 *nodeid);
 unsigned int rsm_imc_member_peers(u32 *nodes, unsigned int max);
 
@@ -187,10 +190,11 @@ int rsm_imc_lkmsg_init(void);
 void rsm_imc_lkmsg_exit(void);
 void rsm_imc_lk_drop_there(struct rsm_ep *ep, u32 key, u32 owner);
 
-/* rsm_imc_lkadopt.c */
+/* rsm_imc_lkquorum.c, rsm_imc_lkadopt.c */
 void rsm_imc_lka_kick(void);
+bool rsm_imc_lka_quorum_ok(void);
 void rsm_imc_lkadopt_serve(struct rsm_ep *ep, const void *msg);
-void rsm_imc_lka_exit(void);
+void rsm_imc_lkq_exit(void);
 
 /* rsm_imc_kill.c */
 int rsm_imc_ioctl_kill(void __user *uarg);

@@ -5,22 +5,21 @@
  * A set's locks live at its home; every host keeps a ledger of the locks
  * its own processes hold (their allocations' held bits).  When the home
  * is lost for longer than imc_lock_grace_ms, the coordinator adopts the
- * set, if it reaches a quorum of the configured nodes: it makes a record
- * with every word closed, tells every member it is the new home
+ * set, if it reaches a quorum (rsm_imc_lkquorum.c): it makes a record with
+ * every word closed, tells every member it is the new home
  * (RSM_MSG_IMC_LKADOPT) and takes the locks their ledgers list as held
  * there; the dead home's own holders are gone, so their locks are free.
- * Until every member has answered, taking a lock of the set answers
- * IMC_CORRUPTLOCK, never a grant that another ledger may still hold.
+ * Until every member has answered, and no other member lost lately may
+ * still come back with locks (within the grace), taking a lock of the set
+ * answers IMC_CORRUPTLOCK, never a grant that another ledger may hold.
+ * A release or an owner's end that reaches the new home before its ledger
+ * leaves a tombstone, so the ledger read before it does not bring the lock
+ * back.  A member that comes back after the rebuild is told the new home
+ * too, and that its locks are gone (it was away for longer than the grace).
  *
- * A member obeys only the node it sees as the coordinator, and only while
- * it does not reach the old home itself.  A home that finds itself
- * outside any quorum closes its sets' words and grants nothing until it
- * reaches one again ("fenced"); if that took longer than the grace less a
- * heartbeat timeout, another host may have adopted its sets meanwhile, so
- * it grants nothing from them any more ("deposed"), until deallocated.
- * A quorum is more than half of the configured nodes, or half of them
- * with the lowest node id among them, so two sides of a split never both
- * have one (a split the connections do not see both ways aside).
+ * A member obeys the node it sees as the coordinator, or the one its
+ * registry names as the set's home already, and only while it does not
+ * reach the old home itself.
  */
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -29,121 +28,87 @@
 #include "rsm_imc_lock.h"
 
 #define RSM_IMC_LKA_AGAIN_MS	1000	/* look again while anything waits */
-#define RSM_IMC_LKA_PAGES	1024	/* answers one host may take */
+#define RSM_IMC_LKA_PAGES	64	/* answers one host may take */
+#define RSM_IMC_LKA_TOMBS	64	/* releases a rebuild remembers */
+#define RSM_IMC_LKA_ALL		U32_MAX	/* a tombstone's index: every lock */
+
+/* A release (or, index RSM_IMC_LKA_ALL, an end) seen while rebuilding. */
+struct rsm_imc_lktomb {
+	u32	node;
+	u32	owner;
+	u32	index;
+};
+
+/*
+ * struct rsm_imc_lkadopt - what a set adopted here remembers, under the
+ * set's lock
+ * @old_home: the home it had
+ * @told: the members that answered (they send here from now on)
+ * @ntombs: entries in @tombs; beyond RSM_IMC_LKA_TOMBS, no more are kept
+ */
+struct rsm_imc_lkadopt {
+	u32			old_home;
+	DECLARE_BITMAP(told, RSM_WIRE_NODES);
+	u32			ntombs;
+	struct rsm_imc_lktomb	tombs[RSM_IMC_LKA_TOMBS];
+};
 
 static void rsm_imc_lka_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(rsm_imc_lka_work, rsm_imc_lka_fn);
 
-/*
- * This host's standing, written by the work only: @fenced while it sees
- * no quorum, since @fenced_at (jiffies).
- */
-static bool rsm_imc_lka_fenced;
-static unsigned long rsm_imc_lka_fenced_at;
-
 /**
- * rsm_imc_lka_kick - membership changed: look at quorum and homes now
+ * rsm_imc_lka_look - look for lock sets to adopt or rebuild, now
  */
-void rsm_imc_lka_kick(void)
+void rsm_imc_lka_look(void)
 {
 	mod_delayed_work(rsm_wq, &rsm_imc_lka_work, 0);
 }
 
-/* Whether this host and the members it reaches are a quorum. */
-static bool rsm_imc_lka_quorum(void)
-{
-	u32 self = READ_ONCE(rsm_cluster.local_nodeid), low, i, n;
-	DECLARE_BITMAP(conf, RSM_WIRE_NODES);
-	u32 nodes[RSM_WIRE_NODES];
-	struct rsm_conn *conn;
-	unsigned int nconf;
-	bool low_in;
-
-	if (self >= RSM_WIRE_NODES)
-		return false;
-	bitmap_zero(conf, RSM_WIRE_NODES);
-	set_bit(self, conf);
-	mutex_lock(&rsm_cluster.lock);
-	list_for_each_entry(conn, &rsm_cluster.conns, list)
-		if (conn->nodeid < RSM_WIRE_NODES)
-			set_bit(conn->nodeid, conf);
-	mutex_unlock(&rsm_cluster.lock);
-	nconf = bitmap_weight(conf, RSM_WIRE_NODES);
-	low = find_first_bit(conf, RSM_WIRE_NODES);
-	n = rsm_imc_member_peers(nodes, ARRAY_SIZE(nodes));
-	low_in = low == self;
-	for (i = 0; i < n; i++)
-		low_in |= nodes[i] == low;
-	n++;	/* this host */
-	return 2 * n > nconf || (2 * n == nconf && low_in);
-}
-
 /**
- * rsm_imc_lk_shut - whether a set homed here grants nothing now (adopted,
- * its ledgers not all in; this host fenced or deposed)
+ * rsm_imc_lka_tomb - an operation of @q's owner reached a set being
+ * rebuilt: a release that found the lock not held, or its end
  * @lk: the set, locked
+ * @q: the operation
  *
- * Return: true when its words stay closed and its locks are not taken.
+ * A ledger read before it does not give the owner that lock back.
  */
-bool rsm_imc_lk_shut(const struct rsm_imc_lkhome *lk)
+void rsm_imc_lka_tomb(struct rsm_imc_lkhome *lk, const struct rsm_imc_lkreq *q)
 {
+	struct rsm_imc_lkadopt *ad = lk->ad;
+	struct rsm_imc_lktomb *t;
+
 	lockdep_assert_held(&lk->lock);
-	return lk->rebuilding || lk->deposed || READ_ONCE(rsm_imc_lka_fenced);
+	if (!ad || ad->ntombs >= RSM_IMC_LKA_TOMBS)
+		return;
+	t = &ad->tombs[ad->ntombs++];
+	t->node = q->node;
+	t->owner = q->owner;
+	t->index = q->op == RSM_IMC_LK_DROP ? RSM_IMC_LKA_ALL : q->index;
 }
 
-/* Close every word of @lk (locked): the record decides all its locks. */
-static void rsm_imc_lka_close_all(struct rsm_imc_lkhome *lk, void *arg)
-{
-	bool depose = arg;
-	u32 i;
-
-	if (depose)
-		lk->deposed = true;
-	for (i = 0; i < lk->count; i++)
-		rsm_imc_lkw_close(lk, i);
-}
-
-/* Open the words of @lk's free locks again (locked), unless shut. */
-static void rsm_imc_lka_open_all(struct rsm_imc_lkhome *lk, void *arg)
+static bool rsm_imc_lka_tombed(const struct rsm_imc_lkadopt *ad,
+			       const struct rsm_imc_lkreq *c)
 {
 	u32 i;
 
-	for (i = 0; i < lk->count && !rsm_imc_lk_shut(lk); i++)
-		rsm_imc_lkw_open(lk, i);
+	for (i = 0; i < ad->ntombs; i++)
+		if (ad->tombs[i].node == c->node &&
+		    ad->tombs[i].owner == c->owner &&
+		    (ad->tombs[i].index == c->index ||
+		     ad->tombs[i].index == RSM_IMC_LKA_ALL))
+			return true;
+	return false;
 }
 
-/* Fence this host's sets without a quorum; depose or free them after. */
-static void rsm_imc_lka_fence(bool quorum)
-{
-	unsigned long hb = msecs_to_jiffies(READ_ONCE(rsm_hb_timeout_ms));
-	unsigned long grace = rsm_imc_lock_grace();
-	unsigned long keep = grace > hb ? grace - hb : 0;
-
-	if (!quorum && !rsm_imc_lka_fenced) {
-		rsm_imc_lka_fenced_at = jiffies;
-		WRITE_ONCE(rsm_imc_lka_fenced, true);
-		if (rsm_imc_lkhome_each(rsm_imc_lka_close_all, NULL))
-			rsm_info("imc: no quorum: lock sets homed here grant nothing\n");
-	} else if (quorum && rsm_imc_lka_fenced) {
-		WRITE_ONCE(rsm_imc_lka_fenced, false);
-		if (!time_after(jiffies, rsm_imc_lka_fenced_at + keep)) {
-			if (rsm_imc_lkhome_each(rsm_imc_lka_open_all, NULL))
-				rsm_info("imc: quorum back: lock sets homed here grant again\n");
-		} else if (rsm_imc_lkhome_each(rsm_imc_lka_close_all,
-						(void *)1)) {
-			rsm_info("imc: quorum back after the grace: lock sets homed here may have been adopted, and grant nothing more\n");
-		}
-	}
-}
-
-/* Take one held lock of a ledger into @lk (locked). */
+/* Take one held lock of a ledger into @lk (locked), while rebuilding. */
 static void rsm_imc_lka_claim(struct rsm_imc_lkhome *lk,
 			      const struct rsm_imc_lkreq *c)
 {
 	struct rsm_imc_lkword *w;
 
-	if (c->index >= lk->count || !c->owner)
-		return;		/* a set of another size: not this one */
+	if (!lk->rebuilding || c->index >= lk->count || !c->owner ||
+	    rsm_imc_lka_tombed(lk->ad, c))
+		return;		/* late, another size, or given back */
 	w = &lk->w[c->index];
 	if (w->r.owner) {
 		if (w->r.owner != c->owner || w->r.node != c->node)
@@ -155,8 +120,25 @@ static void rsm_imc_lka_claim(struct rsm_imc_lkhome *lk,
 	rsm_imc_lkw_note_pid(lk, c->node, c->owner, c->pid);
 }
 
-/* This host's own ledger of @lk's set into it. */
-static void rsm_imc_lka_claim_here(struct rsm_imc_lkhome *lk)
+/* Claim the @n held locks of @held into @lk, as @c's host's. */
+static void rsm_imc_lka_claim_all(struct rsm_imc_lkhome *lk,
+				  struct rsm_imc_lkreq *c,
+				  const struct rsm_wire_lkheld *held, u32 n)
+{
+	u32 i;
+
+	mutex_lock(&lk->lock);
+	for (i = 0; i < n; i++) {
+		c->owner = le32_to_cpu(held[i].owner);
+		c->pid = le32_to_cpu(held[i].pid);
+		c->index = le32_to_cpu(held[i].index);
+		rsm_imc_lka_claim(lk, c);
+	}
+	mutex_unlock(&lk->lock);
+}
+
+/* This host's own ledger of @lk's set into it.  Return: 0 or -ENOMEM. */
+static int rsm_imc_lka_claim_here(struct rsm_imc_lkhome *lk)
 {
 	struct rsm_msg_imc_lkadopt_reply *rep;
 	struct rsm_imc_lkreq c = {
@@ -164,36 +146,24 @@ static void rsm_imc_lka_claim_here(struct rsm_imc_lkhome *lk)
 		.op = RSM_IMC_LK_TRY,
 	};
 	u64 cursor = 0;
-	u32 i, n;
 
 	rep = kmalloc(sizeof(*rep), GFP_KERNEL);
 	if (!rep)
-		return;		/* left for the next look */
+		return -ENOMEM;
 	do {
 		rsm_imc_lk_ledger(lk->key, cursor, rep);
-		n = le32_to_cpu(rep->n);
-		mutex_lock(&lk->lock);
-		for (i = 0; i < n; i++) {
-			c.owner = le32_to_cpu(rep->held[i].owner);
-			c.pid = le32_to_cpu(rep->held[i].pid);
-			c.index = le32_to_cpu(rep->held[i].index);
-			rsm_imc_lka_claim(lk, &c);
-		}
-		mutex_unlock(&lk->lock);
+		rsm_imc_lka_claim_all(lk, &c, rep->held,
+				      le32_to_cpu(rep->n));
 		cursor = le64_to_cpu(rep->next);
 	} while (cursor);
 	kfree(rep);
+	return 0;
 }
 
-/* Take one answer of @ep's host into @lk.  Return: its next, or -errno. */
-static s64 rsm_imc_lka_page(struct rsm_imc_lkhome *lk, struct rsm_ep *ep,
-			    const struct rsm_msg_imc_lkadopt_reply *rep,
+/* Check one answer of a ledger.  Return: its next, or -errno. */
+static s64 rsm_imc_lka_page(const struct rsm_msg_imc_lkadopt_reply *rep,
 			    u64 from)
 {
-	struct rsm_imc_lkreq c = {
-		.node = ep->conn->nodeid, .ep_id = ep->id,
-		.boot = ep->peer_boot, .op = RSM_IMC_LK_TRY,
-	};
 	u64 next = le64_to_cpu(rep->next), cursor = from, at;
 	u32 i, n = le32_to_cpu(rep->n);
 
@@ -209,25 +179,27 @@ static s64 rsm_imc_lka_page(struct rsm_imc_lkhome *lk, struct rsm_ep *ep,
 			return -EPROTO;
 		cursor = at + 1;
 	}
-	mutex_lock(&lk->lock);
-	for (i = 0; i < n; i++) {
-		c.owner = le32_to_cpu(rep->held[i].owner);
-		c.pid = le32_to_cpu(rep->held[i].pid);
-		c.index = le32_to_cpu(rep->held[i].index);
-		rsm_imc_lka_claim(lk, &c);
-	}
-	mutex_unlock(&lk->lock);
 	return next;
 }
 
-/* Ask @ep's host for its ledger of @lk's set.  Return: 0 or -errno. */
-static int rsm_imc_lka_ask(struct rsm_imc_lkhome *lk, struct rsm_ep *ep)
+/*
+ * Ask @ep's host for its ledger of @lk's set (@late: only tell it the new
+ * home; its locks are gone).  Return: 0 or -errno.
+ */
+static int rsm_imc_lka_ask(struct rsm_imc_lkhome *lk, struct rsm_ep *ep,
+			   bool late)
 {
 	struct rsm_msg_imc_lkadopt m = {
 		.hdr.type = cpu_to_le16(RSM_MSG_IMC_LKADOPT),
 		.hdr.len = cpu_to_le32(sizeof(m)),
 		.key = cpu_to_le32(lk->key),
+		.flags = cpu_to_le32(late ? RSM_IMC_LKA_LATE : 0),
 	};
+	struct rsm_imc_lkreq c = {
+		.node = ep->conn->nodeid, .ep_id = ep->id,
+		.boot = ep->peer_boot, .op = RSM_IMC_LK_TRY,
+	};
+	const struct rsm_msg_imc_lkadopt_reply *rep;
 	struct rsm_rpc *rpc;
 	u32 pages = 0;
 	s64 next = 0;
@@ -244,8 +216,11 @@ static int rsm_imc_lka_ask(struct rsm_imc_lkhome *lk, struct rsm_ep *ep)
 				   0, 0, &rpc);
 		if (ret)
 			return ret;
-		next = rsm_imc_lka_page(lk, ep, (const void *)rpc->reply,
-					next);
+		rep = (const void *)rpc->reply;
+		next = rsm_imc_lka_page(rep, next);
+		if (next >= 0)
+			rsm_imc_lka_claim_all(lk, &c, rep->held,
+					      le32_to_cpu(rep->n));
 		kfree(rpc);
 		if (next == -EPROTO) {
 			atomic64_inc(&rsm_cluster.bad_msgs);
@@ -255,20 +230,32 @@ static int rsm_imc_lka_ask(struct rsm_imc_lkhome *lk, struct rsm_ep *ep)
 	return next < 0 ? next : 0;
 }
 
-/* Every member's ledger of @lk's set.  Return: all of them answered. */
-static bool rsm_imc_lka_collect(struct rsm_imc_lkhome *lk)
+/*
+ * Tell every member not told yet about @lk's set (@late: after its
+ * rebuild).  Return: all are told.
+ */
+static bool rsm_imc_lka_tell(struct rsm_imc_lkhome *lk, bool late)
 {
 	u32 nodes[RSM_WIRE_NODES];
 	unsigned int n, i;
 	struct rsm_ep *ep;
-	bool all = true;
+	bool all = true, told;
 
-	rsm_imc_lka_claim_here(lk);
 	n = rsm_imc_member_peers(nodes, ARRAY_SIZE(nodes));
 	for (i = 0; i < n; i++) {
+		mutex_lock(&lk->lock);
+		told = test_bit(nodes[i], lk->ad->told);
+		mutex_unlock(&lk->lock);
+		if (told)
+			continue;
 		ep = rsm_cluster_active_ep(nodes[i]);
-		if (!ep || rsm_imc_lka_ask(lk, ep))
+		if (ep && !rsm_imc_lka_ask(lk, ep, late)) {
+			mutex_lock(&lk->lock);
+			set_bit(nodes[i], lk->ad->told);
+			mutex_unlock(&lk->lock);
+		} else {
 			all = false;
+		}
 		if (ep)
 			rsm_ep_put_user(ep);
 	}
@@ -277,14 +264,20 @@ static bool rsm_imc_lka_collect(struct rsm_imc_lkhome *lk)
 
 /*
  * Make this host the home of set @key, whose home @old is lost.  Return:
- * its new record with a reference, or NULL (not adopted).
+ * 0, or -errno (not adopted).
  */
-static struct rsm_imc_lkhome *rsm_imc_lka_take(u32 key, u32 old)
+static int rsm_imc_lka_take(u32 key, u32 old)
 {
+	u32 self = READ_ONCE(rsm_cluster.local_nodeid);
 	struct rsm_imc_lkhome *lk = NULL;
 	struct rsm_imc_areq q = { };
+	struct rsm_imc_lkadopt *ad;
 	struct rsm_imc_region *r;
 
+	ad = kzalloc(sizeof(*ad), GFP_KERNEL);
+	if (!ad)
+		return -ENOMEM;
+	ad->old_home = old;
 	mutex_lock(&rsm_imc_reg_lock);
 	r = rsm_imc_find_locked(rsm_imc_rid(key, RSM_IMC_LOCKSET));
 	if (r && r->a.home == old && !r->lk) {
@@ -295,43 +288,53 @@ static struct rsm_imc_lkhome *rsm_imc_lka_take(u32 key, u32 old)
 	if (lk) {
 		/* its words closed before anyone may ask: none is free yet */
 		mutex_lock(&lk->lock);
+		lk->ad = ad;
 		lk->rebuilding = true;
-		rsm_imc_lka_close_all(lk, NULL);
+		rsm_imc_lk_close_all(lk, NULL);
 		mutex_unlock(&lk->lock);
 		r->lk = lk;
-		r->a.home = READ_ONCE(rsm_cluster.local_nodeid);
-		kref_get(&lk->ref);
+		r->a.home = self;
 	}
 	mutex_unlock(&rsm_imc_reg_lock);
-	if (!lk)
-		return NULL;
+	if (!lk) {
+		kfree(ad);
+		return -ENOENT;
+	}
 	rsm_info("imc: lock set %u: its home, node %u, is lost; adopted here\n",
 		 key, old);
 	/* this host's own requests: here from now on */
-	rsm_imc_lk_rehome(key, READ_ONCE(rsm_cluster.local_nodeid), 0);
-	rsm_imc_lkmsg_rehome(key, READ_ONCE(rsm_cluster.local_nodeid), 0);
-	return lk;
+	rsm_imc_lk_rehome(key, self, 0, false);
+	rsm_imc_lkmsg_rehome(key, self, 0);
+	return 0;
 }
 
-/* Gather the ledgers of a set adopted here.  Return: not done yet. */
+/* Rebuild a set adopted here, or tell latecomers.  Return: not done. */
 static bool rsm_imc_lka_rebuild(u32 key)
 {
 	struct rsm_imc_lkhome *lk = rsm_imc_lkhome_get(key);
-	bool done, rebuilding;
-	u32 i, held = 0;
+	bool done = true, rebuilding, here;
+	u32 i, held = 0, old;
 
 	if (!lk)
 		return false;
 	mutex_lock(&lk->lock);
 	rebuilding = lk->rebuilding && !lk->gone;
+	here = lk->ad && !lk->gone;
+	old = lk->ad ? lk->ad->old_home : 0;
 	mutex_unlock(&lk->lock);
-	done = !rebuilding || rsm_imc_lka_collect(lk);
+	if (rebuilding) {
+		done = !rsm_imc_lka_claim_here(lk) &&
+		       rsm_imc_lka_tell(lk, false) &&
+		       !rsm_imc_lost_recently(old, rsm_imc_lock_grace());
+	} else if (here) {
+		done = rsm_imc_lka_tell(lk, true);
+	}
 	if (rebuilding && done) {
 		mutex_lock(&lk->lock);
 		lk->rebuilding = false;
 		for (i = 0; i < lk->count; i++)
 			held += !!lk->w[i].r.owner;
-		rsm_imc_lka_open_all(lk, NULL);
+		rsm_imc_lk_open_all(lk, NULL);
 		mutex_unlock(&lk->lock);
 		rsm_info("imc: lock set %u rebuilt here: %u locks held\n",
 			 key, held);
@@ -340,14 +343,16 @@ static bool rsm_imc_lka_rebuild(u32 key)
 	return !done;
 }
 
-/* Adopt what needs a home, rebuild what was adopted.  Return: again. */
+/*
+ * Adopt what needs a home (as the coordinator, with a quorum), rebuild
+ * what was adopted.  Return: look again.
+ */
 static bool rsm_imc_lka_adopt_all(void)
 {
 	u32 self = READ_ONCE(rsm_cluster.local_nodeid), n, i;
 	unsigned long grace = rsm_imc_lock_grace();
-	struct rsm_imc_lkhome *lk;
 	u32 *keys, *homes;
-	bool again = false;
+	bool again = false, adopt;
 
 	keys = kmalloc_array(2 * RSM_IMC_MAX_LOCKSETS_ALL, sizeof(u32),
 			     GFP_KERNEL);
@@ -362,15 +367,15 @@ static bool rsm_imc_lka_adopt_all(void)
 		}
 		if (!rsm_imc_lost_for(homes[i], 0))
 			continue;	/* reachable, or never a member here */
-		if (!rsm_imc_lost_for(homes[i], grace)) {
-			again = true;	/* its holders' grace first */
+		/* its holders' grace first; asked again each time */
+		adopt = rsm_imc_lka_quorum_ok() &&
+			rsm_imc_coordinator() == RSM_IMC_SELF;
+		if (!adopt || !rsm_imc_lost_for(homes[i], grace)) {
+			again = true;
 			continue;
 		}
-		lk = rsm_imc_lka_take(keys[i], homes[i]);
-		if (lk) {
-			rsm_imc_lkhome_put(lk);
+		if (!rsm_imc_lka_take(keys[i], homes[i]))
 			again |= rsm_imc_lka_rebuild(keys[i]);
-		}
 	}
 	kfree(keys);
 	return again;
@@ -378,21 +383,16 @@ static bool rsm_imc_lka_adopt_all(void)
 
 static void rsm_imc_lka_fn(struct work_struct *work)
 {
-	bool quorum = rsm_imc_lka_quorum(), again = !quorum;
-
-	rsm_imc_lka_fence(quorum);
-	if (quorum && rsm_imc_coordinator() == RSM_IMC_SELF)
-		again = rsm_imc_lka_adopt_all();
-	if (again)
+	if (rsm_imc_lka_adopt_all())
 		queue_delayed_work(rsm_wq, &rsm_imc_lka_work,
 				   msecs_to_jiffies(RSM_IMC_LKA_AGAIN_MS));
 }
 
 /*
- * Whether the coordinator @from may be the new home of set @key here: it
- * is already, or the home this host knows is neither this host nor
- * reachable.  If so, this host's registry says so from now on.  Return:
- * 1 (it may), 0 (it may not) or -ENOENT (no such set here: no ledger).
+ * Whether @from may be the new home of set @key here: it is already, or
+ * it is the coordinator and the home this host knows is neither this host
+ * nor reachable.  If so, this host's registry says so from now on.
+ * Return: 1 (it may), 0 (it may not) or -ENOENT (no such set here).
  */
 static int rsm_imc_lka_obey(u32 key, u32 from)
 {
@@ -401,8 +401,6 @@ static int rsm_imc_lka_obey(u32 key, u32 from)
 	struct rsm_ep *ep;
 	bool ok;
 
-	if (rsm_imc_coordinator() != from)
-		return 0;
 	mutex_lock(&rsm_imc_reg_lock);
 	r = rsm_imc_find_locked(rsm_imc_rid(key, RSM_IMC_LOCKSET));
 	old = r ? r->a.home : self;
@@ -411,7 +409,7 @@ static int rsm_imc_lka_obey(u32 key, u32 from)
 		return -ENOENT;
 	if (old == from)
 		return 1;
-	if (old == self)
+	if (old == self || rsm_imc_coordinator() != from)
 		return 0;
 	ep = rsm_cluster_active_ep(old);
 	if (ep) {
@@ -428,8 +426,8 @@ static int rsm_imc_lka_obey(u32 key, u32 from)
 }
 
 /**
- * rsm_imc_lkadopt_serve - the coordinator's RSM_MSG_IMC_LKADOPT: it is the
- * new home of a set; answer with the locks this host's processes hold
+ * rsm_imc_lkadopt_serve - RSM_MSG_IMC_LKADOPT: the sender is the new home
+ * of a set; answer with the locks this host's processes hold
  * @ep: the endpoint it came on
  * @msg: the request, checked
  */
@@ -437,8 +435,17 @@ void rsm_imc_lkadopt_serve(struct rsm_ep *ep, const void *msg)
 {
 	const struct rsm_msg_imc_lkadopt *m = msg;
 	u32 key = le32_to_cpu(m->key), from = ep->conn->nodeid;
+	bool late = le32_to_cpu(m->flags) & RSM_IMC_LKA_LATE;
 	struct rsm_msg_imc_lkadopt_reply *rep;
+	struct rsm_conn *conn = ep->conn;
+	bool usable;
 
+	/* only the usable endpoint speaks for the new home */
+	mutex_lock(&conn->lock);
+	usable = rsm_ep_usable_locked(conn, ep);
+	mutex_unlock(&conn->lock);
+	if (!usable)
+		return;
 	rep = kzalloc(sizeof(*rep), GFP_KERNEL);
 	if (!rep) {
 		rsm_conn_fail(ep, "out of memory for a lock ledger");
@@ -447,9 +454,10 @@ void rsm_imc_lkadopt_serve(struct rsm_ep *ep, const void *msg)
 	switch (rsm_imc_lka_obey(key, from)) {
 	case 1:
 		/* requests go to the new home before the ledger is read */
-		rsm_imc_lk_rehome(key, from, ep->peer_boot);
+		rsm_imc_lk_rehome(key, from, ep->peer_boot, late);
 		rsm_imc_lkmsg_rehome(key, from, ep->peer_boot);
-		rsm_imc_lk_ledger(key, le64_to_cpu(m->cursor), rep);
+		if (!late)
+			rsm_imc_lk_ledger(key, le64_to_cpu(m->cursor), rep);
 		break;
 	case 0:
 		rep->status = cpu_to_le32(RSM_IMC_LKR_UNKNOWN);

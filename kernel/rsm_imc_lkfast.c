@@ -256,19 +256,30 @@ u64 rsm_imc_lk_word_ops(void)
  * @key: the lock set
  * @home: its new home
  * @boot: the new home's module instance (0: this host)
+ * @gone: their locks are gone (the new home was made without them)
  *
- * The locks they hold stay held: the new home takes them from the ledger.
+ * Else the locks they hold stay held: the new home takes them from the
+ * ledger.
  */
-void rsm_imc_lk_rehome(u32 key, u32 home, u64 boot)
+void rsm_imc_lk_rehome(u32 key, u32 home, u64 boot, bool gone)
 {
+	u32 gen = rsm_imc_back_gen(home);
 	struct rsm_imc_plk *s;
 
 	mutex_lock(&rsm_imc_lkfast_lock);
 	list_for_each_entry(s, &rsm_imc_lkfast_sets, fast_all) {
-		if (s->key != key || READ_ONCE(s->home) == home)
+		if (s->key != key)
 			continue;
-		WRITE_ONCE(s->home_boot, boot);
-		WRITE_ONCE(s->home, home);
+		spin_lock(&s->fast_lock);
+		if (s->home != home) {
+			s->home_boot = boot;
+			s->home_gen = gen;
+			WRITE_ONCE(s->home, home);
+			/* nothing sets them meanwhile: the old home is lost */
+			if (gone)
+				bitmap_zero(s->held, RSM_IMC_LOCKS_MAX);
+		}
+		spin_unlock(&s->fast_lock);
 	}
 	mutex_unlock(&rsm_imc_lkfast_lock);
 }

@@ -24,7 +24,6 @@
  */
 #include <linux/slab.h>
 #include <linux/overflow.h>
-#include <linux/moduleparam.h>
 
 #include "rsm_imc_reg.h"
 #include "rsm_imc_lock.h"
@@ -126,6 +125,7 @@ static void rsm_imc_lkhome_free(struct kref *ref)
 	rsm_imc_lkw_put_loop(lk, NULL);
 	mutex_unlock(&lk->lock);
 	rsm_imc_lkw_free(lk->wd);
+	kfree(lk->ad);
 	kvfree(lk);
 }
 
@@ -330,6 +330,8 @@ static u32 rsm_imc_lk_apply(struct rsm_imc_lkhome *lk,
 		return RSM_IMC_LKR_UNKNOWN;
 	st = rsm_imc_lk_decide(lk, q, grants);
 	/* a lock a ledger may not have told yet: not "not held" */
+	if (lk->rebuilding && (drop || st == RSM_IMC_LKR_NOTHELD))
+		rsm_imc_lka_tomb(lk, q);
 	if (st == RSM_IMC_LKR_NOTHELD && lk->rebuilding)
 		st = RSM_IMC_LKR_UNKNOWN;
 	if (!drop)
@@ -517,31 +519,6 @@ void rsm_imc_lkop_serve(struct rsm_ep *ep, const void *msg)
 	rep.status = cpu_to_le32(st);
 	if (rsm_msg_send_wait(ep, &rep, sizeof(rep)))
 		rsm_conn_fail(ep, "cannot answer a lock operation");
-}
-
-/*
- * How long a peer's locks outlive its last connection to this host, for
- * the peer (the same module instance) to come back: a link that fails
- * for a moment takes no lock from its holder.  A host that does not come
- * back loses its locks after it.
- */
-static unsigned int rsm_imc_lock_grace_ms = 10000;
-module_param_named(imc_lock_grace_ms, rsm_imc_lock_grace_ms, uint, 0644);
-MODULE_PARM_DESC(imc_lock_grace_ms,
-		 "A lock set's home keeps the locks of a host it lost this long, in ms, at most an hour; the same on every host (default 10000)");
-
-#define RSM_IMC_LOCK_GRACE_MAX_MS	3600000
-
-/**
- * rsm_imc_lock_grace - imc_lock_grace_ms in jiffies, at most an hour
- *
- * Return: the grace.
- */
-unsigned long rsm_imc_lock_grace(void)
-{
-	return msecs_to_jiffies(min_t(unsigned int,
-				      READ_ONCE(rsm_imc_lock_grace_ms),
-				      RSM_IMC_LOCK_GRACE_MAX_MS));
 }
 
 /*

@@ -86,17 +86,27 @@ int rsm_imc_lkw_cid_owner(u32 cid, struct rsm_imc_lkreq *r)
 	return ret;
 }
 
+/* The client id of endpoint @ep_id, or 0.  Under rsm_imc_lkw_lock. */
+static u32 rsm_imc_lkw_cid_of(u64 ep_id)
+{
+	struct rsm_imc_lkcid *c;
+	unsigned long id;
+
+	lockdep_assert_held(&rsm_imc_lkw_lock);
+	xa_for_each(&rsm_imc_lkcids, id, c)
+		if (c->ep_id == ep_id)
+			return id;
+	return 0;
+}
+
 /* @ep's client id, made if new.  Under rsm_imc_lkw_lock.  0: none. */
 static u32 rsm_imc_lkw_cid(struct rsm_ep *ep)
 {
 	struct rsm_imc_lkcid *c;
-	unsigned long id;
-	u32 cid;
+	u32 cid = rsm_imc_lkw_cid_of(ep->id);
 
-	lockdep_assert_held(&rsm_imc_lkw_lock);
-	xa_for_each(&rsm_imc_lkcids, id, c)
-		if (c->ep_id == ep->id)
-			return id;
+	if (cid)
+		return cid;
 	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
 	if (!c)
 		return 0;
@@ -413,11 +423,8 @@ void rsm_imc_lkw_ep_gone(struct rsm_ep *ep)
 		rsm_imc_lkw_reg_end(reg);
 	}
 	mutex_lock(&rsm_imc_lkw_lock);
-	xa_for_each(&rsm_imc_lkcids, id, c)
-		if (c->ep_id == ep->id)
-			break;
-	if (c)
-		xa_erase(&rsm_imc_lkcids, id);
+	id = rsm_imc_lkw_cid_of(ep->id);
+	c = id ? xa_erase(&rsm_imc_lkcids, id) : NULL;
 	mutex_unlock(&rsm_imc_lkw_lock);
 	kfree(c);
 }

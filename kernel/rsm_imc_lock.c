@@ -76,25 +76,80 @@ void rsm_imc_plk_put(struct rsm_imc_plk *s)
 	kref_put(&s->ref, rsm_imc_plk_free);
 }
 
+/* @s's home and the instance of it its locks are from, read together. */
+static void rsm_imc_plk_home(struct rsm_imc_plk *s, u32 *home, u64 *boot,
+			     u32 *gen)
+{
+	spin_lock(&s->fast_lock);
+	*home = s->home;
+	*boot = s->home_boot;
+	if (gen)
+		*gen = s->home_gen;
+	spin_unlock(&s->fast_lock);
+}
+
 /*
- * Void @s's held locks if their home instance is gone: the home is up as
- * another instance, which knows nothing of them.  Locked.  A home that is
- * unreachable keeps them: it may come back within its grace, or another
+ * Void @s's held locks if their home no longer keeps them (locked): it is
+ * up as another instance, or came back after the grace, or this host is
+ * cut off from it past the grace without a quorum.  A home unreachable
+ * otherwise keeps them: it may come back within its grace, or another
  * host adopt the set and take them from this host's ledger.
  */
 static void rsm_imc_plk_check(struct rsm_imc_plk *s)
 {
-	u64 boot = READ_ONCE(s->home_boot);
+	bool stale = false;
 	struct rsm_ep *ep;
+	u32 home, gen;
+	u64 boot;
 
-	if (!boot || bitmap_empty(s->held, s->count))
+	if (bitmap_empty(s->held, s->count))
 		return;
-	ep = rsm_cluster_active_ep(READ_ONCE(s->home));
-	if (!ep)
+	rsm_imc_plk_home(s, &home, &boot, &gen);
+	if (home == READ_ONCE(rsm_cluster.local_nodeid))
 		return;
-	if (ep->peer_boot != boot)
+	if (rsm_imc_back_gen(home) != gen ||
+	    (!rsm_imc_lka_quorum_ok() &&
+	     rsm_imc_lost_for(home, rsm_imc_lock_grace()))) {
+		stale = true;
+	} else if (boot) {
+		ep = rsm_cluster_active_ep(home);
+		stale = ep && ep->peer_boot != boot;
+		if (ep)
+			rsm_ep_put_user(ep);
+	}
+	if (stale)
 		bitmap_zero(s->held, RSM_IMC_LOCKS_MAX);
-	rsm_ep_put_user(ep);
+}
+
+/*
+ * Lock @index of @s was granted by the instance @boot of its home @home:
+ * held from now on.  Return: 0, -ENOENT (deallocated meanwhile) or
+ * -ESTALE (the set has another home since: its ledger went without it).
+ */
+static int rsm_imc_plk_granted(struct rsm_imc_lkproc *lp,
+			       struct rsm_imc_plk *s, u32 index, u32 home,
+			       u64 boot)
+{
+	u32 gen = rsm_imc_back_gen(home);
+	int ret = 0;
+
+	mutex_lock(&lp->lock);
+	if (s->dead) {
+		ret = -ENOENT;
+	} else {
+		rsm_imc_plk_check(s);
+		spin_lock(&s->fast_lock);
+		if (s->home == home) {
+			set_bit(index, s->held);
+			s->home_boot = boot;
+			s->home_gen = gen;
+		} else {
+			ret = -ESTALE;
+		}
+		spin_unlock(&s->fast_lock);
+	}
+	mutex_unlock(&lp->lock);
+	return ret;
 }
 
 /**
@@ -181,6 +236,9 @@ static void rsm_imc_lk_unsure(struct rsm_imc_lkproc *lp,
 			    index, s->key);
 }
 
+static int rsm_imc_lk_give_back(struct rsm_imc_plk *s,
+				const struct rsm_imc_lkreq *q);
+
 /* imc_lkacquire(3) of a looked-up set.  Return: 0 or a status. */
 static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 			      struct rsm_imc_plk *s, u32 index, bool wait)
@@ -190,9 +248,10 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 		.index = index,
 		.op = wait ? RSM_IMC_LK_WAIT : RSM_IMC_LK_TRY,
 	};
-	bool dead, unsure, fast = true;
+	u32 home = READ_ONCE(s->home);
+	bool unsure, fast = true;
 	u64 boot = 0;
-	int ret;
+	int ret, got;
 
 	/* a free lock nobody waits for: by its word, if it can be */
 	ret = rsm_imc_lk_fast(s, index, true, &boot, &unsure);
@@ -208,15 +267,19 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 	switch (ret) {
 	case 0:
 	case RSM_IMC_LKR_PRIOR:
-		mutex_lock(&lp->lock);
-		dead = s->dead;
-		if (!dead) {
-			rsm_imc_plk_check(s);
-			set_bit(index, s->held);
-			WRITE_ONCE(s->home_boot, boot);
+		got = rsm_imc_plk_granted(lp, s, index, home, boot);
+		if (got == -ESTALE) {
+			/*
+			 * Adopted meanwhile: whoever granted it, the new home
+			 * frees it if it has it (IMC.md 5.3: until rebuilt,
+			 * operations may fail)
+			 */
+			q.op = RSM_IMC_LK_RELEASE;
+			if (!ret)
+				rsm_imc_lk_give_back(s, &q);
+			return RSM_IMC_ST_CORRUPTLOCK;
 		}
-		mutex_unlock(&lp->lock);
-		if (dead) {
+		if (got) {
 			/*
 			 * Deallocated meanwhile: what this try got goes back
 			 * (only it: the key may have a new set of ours now);
@@ -249,20 +312,21 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
  * through the gap.  Return: 0, an RSM_IMC_LKR_* status, -EINTR (nothing
  * was sent) or -ENOMEM.
  */
-static int rsm_imc_lk_give_back(const struct rsm_imc_plk *s,
+static int rsm_imc_lk_give_back(struct rsm_imc_plk *s,
 				const struct rsm_imc_lkreq *q)
 {
 	struct rsm_ep *ep;
+	u32 home;
 	u64 boot;
 	int ret;
 
-	if (rsm_imc_home_here(s))
+	rsm_imc_plk_home(s, &home, &boot, NULL);
+	if (home == READ_ONCE(rsm_cluster.local_nodeid))
 		return rsm_imc_lk_ask(s->key, q, NULL);
 	ret = rsm_imc_lkmsg_flush(s->key, s->owner);
 	if (ret == -EINTR)
 		return ret;
-	boot = READ_ONCE(s->home_boot);
-	ep = ret ? NULL : rsm_cluster_active_ep(READ_ONCE(s->home));
+	ep = ret ? NULL : rsm_cluster_active_ep(home);
 	if (ep && boot && ep->peer_boot != boot) {
 		rsm_ep_put_user(ep);
 		return RSM_IMC_LKR_NOTHELD;
@@ -274,7 +338,7 @@ static int rsm_imc_lk_give_back(const struct rsm_imc_plk *s,
 	}
 	if (ret != -ENOTCONN && ret != -EINTR)
 		return ret;
-	return rsm_imc_lkmsg_send_later(s->key, q, READ_ONCE(s->home), boot);
+	return rsm_imc_lkmsg_send_later(s->key, q, home, boot);
 }
 
 /* imc_lkrelease(3) of a looked-up set.  Return: 0 or a status. */
@@ -350,8 +414,7 @@ static void rsm_imc_lk_drop(struct rsm_imc_lkproc *lp, struct rsm_imc_plk *s)
 	kref_get(&s->ref);
 	s->drop.q = q;
 	s->drop.key = s->key;
-	s->drop.home = READ_ONCE(s->home);
-	s->drop.boot = READ_ONCE(s->home_boot);
+	rsm_imc_plk_home(s, &s->drop.home, &s->drop.boot, NULL);
 	s->drop.set = s;
 	rsm_imc_lkmsg_queue(&s->drop);
 }
@@ -444,13 +507,14 @@ static int rsm_imc_lkalloc_locked(struct rsm_imc_lkproc *lp,
 	s->key = a->key;
 	s->count = got.size;
 	s->home = got.home;
+	s->home_gen = rsm_imc_back_gen(got.home);
 	s->pid = task_tgid_nr(current);
-	rsm_imc_lk_fast_start(s);
 	if (creator) {
 		/* lock 0, granted by the coordinator instance that answered */
 		set_bit(0, s->held);
-		WRITE_ONCE(s->home_boot, via);
+		s->home_boot = via;
 	}
+	rsm_imc_lk_fast_start(s);
 	if (xa_alloc(&lp->sets, &id, s, XA_LIMIT(1, RSM_IMC_MAX_LOCKSETS),
 		     GFP_KERNEL_ACCOUNT)) {
 		rsm_imc_plk_end(lp, s);

@@ -71,16 +71,17 @@ struct rsm_imc_lkfast {
 
 /*
  * struct rsm_imc_plk - a lock set a process allocated
- * @home: the set's home node
+ * @home: the set's home node; it changes when another host adopts the set
  * @home_boot: the home's module instance (its endpoints' peer_boot) when
- *	@held was last set (0: home here); the bits are void once no
- *	connection to that instance is up, as the home judges them
+ *	@held was last set (0: home here)
+ * @home_gen: rsm_imc_back_gen() of the home then; @home, @home_boot and
+ *	@home_gen change together under @fast_lock
  * @held: the locks the process holds, under the process's lock
  * @dead: deallocated: operations still under way give back what they get
  * @owner: the lock owner id this allocation is (never two alike)
  * @pid: the process that allocated it, for a new home's ledger
  * @drop: its end, for the home (RSM_IMC_LK_DROP), needing no memory then
- * @fast: the key of the words at a remote home, under @fast_lock
+ * @fast: the key of the words at a remote home, under @fast_lock (a leaf)
  * @fast_sem: held for reading by compare-and-swaps on the words in
  *	flight, for writing by the allocation's end
  */
@@ -92,6 +93,7 @@ struct rsm_imc_plk {
 	u32			count;
 	u32			home;		/* changes: READ_ONCE() */
 	u64			home_boot;
+	u32			home_gen;
 	DECLARE_BITMAP(held, RSM_IMC_LOCKS_MAX);
 	bool			dead;
 	struct rsm_imc_lkmsg	drop;
@@ -116,6 +118,7 @@ struct rsm_imc_lkword {
  *	ledger in yet: no lock is taken, every word stays closed
  * @deposed: this host was without a quorum too long: another may have
  *	adopted the set, so it grants nothing more
+ * @ad: adopted here: what the adoption remembers (rsm_imc_lkadopt.c)
  * @nwaiters: queued in all its locks
  *
  * A lock whose word is not RSM_IMC_LKW_HOME is decided by its word alone
@@ -130,6 +133,7 @@ struct rsm_imc_lkhome {
 	bool			gone;
 	bool			rebuilding;
 	bool			deposed;
+	struct rsm_imc_lkadopt	*ad;
 	unsigned int		nwaiters;
 	u16			node_waiters[RSM_WIRE_NODES];
 	struct rsm_imc_lkwords	*wd;	/* its words (rsm_imc_lkword.c) */
@@ -163,17 +167,21 @@ void rsm_imc_lkmsg_rehome(u32 key, u32 home, u64 boot);
 /* rsm_imc_lkhome.c */
 struct rsm_imc_lkhome *rsm_imc_lkhome_get(u32 key);
 void rsm_imc_lkhome_put(struct rsm_imc_lkhome *lk);
-unsigned long rsm_imc_lock_grace(void);
 u32 rsm_imc_lkhome_op(u32 key, const struct rsm_imc_lkreq *q);
 int rsm_imc_lkhome_holders(u32 key, struct rsm_imc_lk_holder *out, u32 max);
 unsigned int rsm_imc_lkhome_each(void (*fn)(struct rsm_imc_lkhome *lk,
 					    void *arg), void *arg);
 
-/* rsm_imc_lkadopt.c */
+/* rsm_imc_lkquorum.c, rsm_imc_lkadopt.c */
 bool rsm_imc_lk_shut(const struct rsm_imc_lkhome *lk);
+void rsm_imc_lk_close_all(struct rsm_imc_lkhome *lk, void *depose);
+void rsm_imc_lk_open_all(struct rsm_imc_lkhome *lk, void *arg);
+void rsm_imc_lka_look(void);
+void rsm_imc_lka_tomb(struct rsm_imc_lkhome *lk, const struct rsm_imc_lkreq *q);
+void rsm_imc_lka_exit(void);
 
 /* rsm_imc_lkfast.c */
-void rsm_imc_lk_rehome(u32 key, u32 home, u64 boot);
+void rsm_imc_lk_rehome(u32 key, u32 home, u64 boot, bool gone);
 void rsm_imc_lk_ledger(u32 key, u64 cursor,
 		       struct rsm_msg_imc_lkadopt_reply *rep);
 int rsm_imc_lk_fast(struct rsm_imc_plk *s, u32 index, bool take, u64 *boot,

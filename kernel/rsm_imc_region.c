@@ -188,66 +188,6 @@ void rsm_imc_snapshot(struct rsm_imc_region *dst,
 }
 
 /**
- * rsm_imc_create_status - the status of a failed rsm_imc_create_locked()
- * @r: its error pointer
- *
- * Return: RSM_IMC_ST_MCFULL or RSM_IMC_ST_NOMEM.
- */
-u32 rsm_imc_create_status(const struct rsm_imc_region *r)
-{
-	return PTR_ERR(r) == -ENOSPC ? RSM_IMC_ST_MCFULL : RSM_IMC_ST_NOMEM;
-}
-
-/* May the requester use @r: some permission bit of its class, or root. */
-static bool rsm_imc_may(const struct rsm_imc_region *r,
-			const struct rsm_imc_areq *q)
-{
-	u32 i, bits;
-	bool group = q->a.gid == r->a.gid;
-
-	if (!q->a.uid)
-		return true;
-	for (i = 0; i < q->ngroups && !group; i++)
-		group = (q->groups ? le32_to_cpu(q->groups[i]) :
-			 from_kgid_munged(&init_user_ns,
-					  current_cred()->group_info->gid[i])) ==
-			r->a.gid;
-	if (q->a.uid == r->a.uid)
-		bits = r->a.perm >> 6;
-	else if (group)
-		bits = r->a.perm >> 3;
-	else
-		bits = r->a.perm;
-	return bits & 06;
-}
-
-/**
- * rsm_imc_join_check - may a request join a region?
- * @r: the region
- * @q: the request
- *
- * Return: 0 or an RSM_IMC_ST_* refusal.
- */
-u32 rsm_imc_join_check(const struct rsm_imc_region *r,
-		       const struct rsm_imc_areq *q)
-{
-	if (r->a.flags & RSM_IMC_LOCKSET) {
-		if (q->a.flags & RSM_IMC_EXCL)
-			return RSM_IMC_ST_EXISTS;
-		if (q->a.size != r->a.size)
-			return RSM_IMC_ST_BADSIZE;
-		return rsm_imc_may(r, q) ? 0 : RSM_IMC_ST_PERMIT;
-	}
-	if ((r->a.flags ^ q->a.flags) & RSM_IMC_COHERENT)
-		return RSM_IMC_ST_COHERENCY;
-	if (r->a.rail != q->a.rail)
-		return RSM_IMC_ST_WRONGRAIL;
-	if (q->a.size > r->a.size)
-		return RSM_IMC_ST_BADSIZE;
-	return rsm_imc_may(r, q) ? 0 : RSM_IMC_ST_PERMIT;
-}
-
-/**
  * rsm_imc_decide_locked - the coordinator's decision: join @q's key or
  * create it
  * @q: the request

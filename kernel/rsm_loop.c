@@ -74,8 +74,6 @@ struct rsm_loop {
  */
 struct rsm_loop_op {
 	struct ib_cqe		cqe;
-	u64			*old;
-	u64			dma;
 	bool			done;
 	enum ib_wc_status	status;
 };
@@ -546,42 +544,25 @@ int rsm_loop_post_wait(struct rsm_loop *lp, struct ib_send_wr *wr)
 static int rsm_loop_atomic(struct rsm_loop *lp, enum ib_wr_opcode opcode,
 			   u64 addr, u32 rkey, u64 cmp_add, u64 swap, u64 *old)
 {
-	struct ib_device *dev = lp->ctrl->ibdev;
-	struct ib_atomic_wr wr = {};
 	struct rsm_loop_op *op;
-	struct ib_sge sge;
-	int ret = -ENOMEM;
+	struct rsm_atomic a;
+	int ret;
 
 	op = kzalloc(sizeof(*op), GFP_KERNEL);
 	if (!op)
 		return -ENOMEM;
-	op->old = kmalloc(sizeof(*op->old), GFP_KERNEL);
-	if (!op->old)
-		goto out;
-	op->dma = ib_dma_map_single(dev, op->old, sizeof(*op->old),
-				    DMA_FROM_DEVICE);
-	if (ib_dma_mapping_error(dev, op->dma))
-		goto out;
-	sge.addr = op->dma;
-	sge.length = sizeof(*op->old);
-	sge.lkey = lp->pd->local_dma_lkey;
-	wr.wr.sg_list = &sge;
-	wr.wr.num_sge = 1;
-	wr.wr.opcode = opcode;
-	wr.remote_addr = addr;
-	wr.rkey = rkey;
-	wr.compare_add = cmp_add;
-	wr.swap = swap;
+	ret = rsm_atomic_prep(&a, lp->ctrl->ibdev, lp->pd->local_dma_lkey,
+			      opcode, addr, rkey, cmp_add, swap);
+	if (ret) {
+		kfree(op);
+		return ret;
+	}
 	down_read(&lp->sq_rwsem);
-	ret = rsm_loop_run(lp, &wr.wr, op);
+	ret = rsm_loop_run(lp, &a.wr.wr, op);
 	up_read(&lp->sq_rwsem);
 	if (ret == -EBUSY)
-		return ret;	/* @op stays with the device, which is lost */
-	ib_dma_unmap_single(dev, op->dma, sizeof(*op->old), DMA_FROM_DEVICE);
-	if (!ret)
-		*old = *op->old;
-out:
-	kfree(op->old);
+		return ret;	/* @op and the buffer stay with the lost device */
+	rsm_atomic_end(&a, !ret, old);
 	kfree(op);
 	return ret;
 }

@@ -828,21 +828,22 @@ struct rsm_msg_imc_lkdown {
 };
 
 /*
- * struct rsm_msg_imc_lkadopt - the sender, the coordinator, is the new
- * home of lock set @key, whose home is lost: the receiver sends its
- * requests there from now on and tells the locks its processes hold
- * (their ledger), from @cursor on; answered by RSM_MSG_IMC_LKADOPT_REPLY
+ * struct rsm_msg_imc_lkadopt - the sender is the new home of lock set @key,
+ * whose home is lost (it adopted the set): the receiver sends its requests
+ * there from now on and tells the locks its processes hold, from @cursor
+ * on; answered by RSM_MSG_IMC_LKADOPT_REPLY
  * @hdr:	type RSM_MSG_IMC_LKADOPT
  * @xid:	transaction id, not zero
  * @key:	the lock set
- * @pad:	zero
+ * @flags:	RSM_IMC_LKA_LATE or 0
  * @cursor:	0, or the @next of the previous answer
  */
+#define RSM_IMC_LKA_LATE	1	/* rebuilt without them: locks are gone */
 struct rsm_msg_imc_lkadopt {
 	struct rsm_msg_hdr hdr;
 	__le64 xid;
 	__le32 key;
-	__le32 pad;
+	__le32 flags;
 	__le64 cursor;
 };
 

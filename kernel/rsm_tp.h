@@ -528,6 +528,20 @@ void rsm_sq_exclusive_end(struct rsm_ep *ep);
 int rsm_xfer_wait(struct rsm_xfer *x);
 int rsm_ep_cas(struct rsm_ep *ep, u64 raddr, u32 rkey, u64 cmp, u64 swap,
 	       u64 *old);
+
+/* An RDMA atomic's work request and the 8-byte buffer of its result. */
+struct rsm_atomic {
+	struct ib_atomic_wr	wr;
+	struct ib_sge		sge;
+	struct ib_device	*dev;
+	u64			*buf;
+	u64			dma;
+};
+
+int rsm_atomic_prep(struct rsm_atomic *a, struct ib_device *dev, u32 lkey,
+		    enum ib_wr_opcode opcode, u64 raddr, u32 rkey,
+		    u64 cmp_add, u64 swap);
+void rsm_atomic_end(struct rsm_atomic *a, bool ok, u64 *old);
 void rsm_ep_init_data(struct rsm_ep *ep);
 struct rsm_ep *rsm_ep_get_active(struct rsm_conn *conn, u64 ep_id);
 void rsm_ep_get_user(struct rsm_ep *ep);

@@ -462,7 +462,8 @@ static int rsm_wire_check_imc_lkadopt(unsigned int type, const void *buf)
 	__u32 st, n, i;
 
 	if (type == RSM_MSG_IMC_LKADOPT)
-		return a->xid && !a->pad ? 0 : -EPROTO;
+		return a->xid && !(le32_to_cpu(a->flags) & ~RSM_IMC_LKA_LATE) ?
+		       0 : -EPROTO;
 	st = le32_to_cpu(r->status);
 	n = le32_to_cpu(r->n);
 	if (!r->xid || (st && st != RSM_IMC_LKR_UNKNOWN) ||

@@ -200,6 +200,62 @@ int rsm_xfer_post_exclusive(struct rsm_xfer *x, struct ib_send_wr *first,
 }
 
 /**
+ * rsm_atomic_prep - an RDMA atomic and the buffer its result goes to
+ * @a: out: the work request (its completion and flags left to the
+ *	caller) and the buffer, mapped for the device
+ * @dev: the device
+ * @lkey: the local DMA key of the QP's protection domain
+ * @opcode: IB_WR_ATOMIC_CMP_AND_SWP or IB_WR_ATOMIC_FETCH_AND_ADD
+ * @raddr: the word's address in its registration (8-byte aligned)
+ * @rkey: the registration's key
+ * @cmp_add: the value expected (compare and swap) or added
+ * @swap: the value stored if @cmp_add is found (compare and swap)
+ *
+ * Return: 0 (rsm_atomic_end() follows), or -ENOMEM.
+ */
+int rsm_atomic_prep(struct rsm_atomic *a, struct ib_device *dev, u32 lkey,
+		    enum ib_wr_opcode opcode, u64 raddr, u32 rkey,
+		    u64 cmp_add, u64 swap)
+{
+	memset(a, 0, sizeof(*a));
+	a->dev = dev;
+	a->buf = kmalloc(sizeof(*a->buf), GFP_KERNEL);
+	if (!a->buf)
+		return -ENOMEM;
+	a->dma = ib_dma_map_single(dev, a->buf, sizeof(*a->buf),
+				   DMA_FROM_DEVICE);
+	if (ib_dma_mapping_error(dev, a->dma)) {
+		kfree(a->buf);
+		return -ENOMEM;
+	}
+	a->sge.addr = a->dma;
+	a->sge.length = sizeof(*a->buf);
+	a->sge.lkey = lkey;
+	a->wr.wr.sg_list = &a->sge;
+	a->wr.wr.num_sge = 1;
+	a->wr.wr.opcode = opcode;
+	a->wr.remote_addr = raddr;
+	a->wr.rkey = rkey;
+	a->wr.compare_add = cmp_add;
+	a->wr.swap = swap;
+	return 0;
+}
+
+/**
+ * rsm_atomic_end - an atomic is done with its buffer: unmap and free it
+ * @a: from rsm_atomic_prep(), completed, or never posted
+ * @ok: it completed without error: *@old is set
+ * @old: out: the value the word held
+ */
+void rsm_atomic_end(struct rsm_atomic *a, bool ok, u64 *old)
+{
+	ib_dma_unmap_single(a->dev, a->dma, sizeof(*a->buf), DMA_FROM_DEVICE);
+	if (ok)
+		*old = *a->buf;
+	kfree(a->buf);
+}
+
+/**
  * rsm_ep_cas - compare and swap a word of the peer (RDMA atomic)
  * @ep: active endpoint, with a user reference
  * @raddr: the word's address in the peer's registration (8-byte aligned)
@@ -210,50 +266,30 @@ int rsm_xfer_post_exclusive(struct rsm_xfer *x, struct ib_send_wr *first,
  *
  * Waits for the completion, as long as the QP lives.
  *
- * Return: 0 (then *@old == @cmp says whether it swapped), -ENOTCONN or
- * -EIO (the connection fails).
+ * Return: 0 (then *@old == @cmp says whether it swapped), -ENOMEM,
+ * -ENOTCONN or -EIO (the connection fails).
  */
 int rsm_ep_cas(struct rsm_ep *ep, u64 raddr, u32 rkey, u64 cmp, u64 swap,
 	       u64 *old)
 {
-	struct ib_device *dev = ep->ctrl->ibdev;
-	struct ib_atomic_wr wr = {};
+	struct rsm_atomic a;
 	struct rsm_xfer x;
-	struct ib_sge sge;
-	u64 *buf, dma;
 	int ret;
 
-	buf = kmalloc(sizeof(*buf), GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	dma = ib_dma_map_single(dev, buf, sizeof(*buf), DMA_FROM_DEVICE);
-	if (ib_dma_mapping_error(dev, dma)) {
-		kfree(buf);
-		return -ENOMEM;
-	}
-	sge.addr = dma;
-	sge.length = sizeof(*buf);
-	sge.lkey = ep->pd->local_dma_lkey;
+	ret = rsm_atomic_prep(&a, ep->ctrl->ibdev, ep->pd->local_dma_lkey,
+			      IB_WR_ATOMIC_CMP_AND_SWP, raddr, rkey, cmp, swap);
+	if (ret)
+		return ret;
 	rsm_xfer_init(&x, ep);
-	wr.wr.wr_cqe = &x.cqe;
-	wr.wr.sg_list = &sge;
-	wr.wr.num_sge = 1;
-	wr.wr.opcode = IB_WR_ATOMIC_CMP_AND_SWP;
-	wr.wr.send_flags = IB_SEND_SIGNALED;
-	wr.remote_addr = raddr;
-	wr.rkey = rkey;
-	wr.compare_add = cmp;
-	wr.swap = swap;
+	a.wr.wr.wr_cqe = &x.cqe;
+	a.wr.wr.send_flags = IB_SEND_SIGNALED;
 	down_read(&ep->sq_rwsem);
-	ret = rsm_xfer_post_sq(&x, &wr.wr, 1);
+	ret = rsm_xfer_post_sq(&x, &a.wr.wr, 1);
 	up_read(&ep->sq_rwsem);
-	/* what was posted completes (or the QP goes) before @buf does */
+	/* what was posted completes (or the QP goes) before the buffer does */
 	if (!ret)
 		ret = rsm_xfer_wait(&x);
-	ib_dma_unmap_single(dev, dma, sizeof(*buf), DMA_FROM_DEVICE);
-	if (!ret)
-		*old = *buf;
-	kfree(buf);
+	rsm_atomic_end(&a, !ret, old);
 	return ret;
 }
 

@@ -357,7 +357,7 @@ cluster_run 2
 cluster_run 3 rsm_topology_test rsm_remote_test rsm_revoke_test rsm_importers_test \
 	rsm_failure_test rsm_membership_test rsm_mapremote_test rsm_barrier_test \
 	rsm_event_test rsm_evorder_test rsm_fuzz_test rsm_churn_test imc_cluster_test imc_region_test imc_attach_test imc_data_test \
-	imc_fault_test imc_kill_test imc_lock_test imc_lockword_test
+	imc_fault_test imc_kill_test imc_lock_test imc_lockword_test imc_lkhome_test
 # the exporter's VM killed inside open barrier spans: node 3 does not return
 cluster_run 3 --kill 3 rsm_peerkill_test
 # a Memory Channel host killed while it holds references: node 3 again

@@ -378,8 +378,10 @@ static void test_imc_lkadopt(void)
 	m.lkadopt.xid = 0;
 	msg_case("imc_lkadopt_xid_0_rejected", &m, len, REJECT);
 	len = wire_build(&m, RSM_MSG_IMC_LKADOPT);
-	m.lkadopt.pad = cpu_to_le32(1);
-	msg_case("imc_lkadopt_nonzero_pad_rejected", &m, len, REJECT);
+	m.lkadopt.flags = cpu_to_le32(RSM_IMC_LKA_LATE);
+	msg_case("imc_lkadopt_late_accepted", &m, len, RSM_MSG_IMC_LKADOPT);
+	m.lkadopt.flags = cpu_to_le32(2);
+	msg_case("imc_lkadopt_unknown_flag_rejected", &m, len, REJECT);
 	answer_case("lkadopt_reply_answers_lkadopt",
 		    rsm_wire_answer_type(RSM_MSG_IMC_LKADOPT),
 		    RSM_MSG_IMC_LKADOPT_REPLY, true);

@@ -452,6 +452,26 @@ int rsmt_imc_wait_hosts_of(unsigned int key, unsigned long long want,
 	return 0;
 }
 
+int rsmt_imc_home_of(unsigned int key)
+{
+	struct rsm_imc_lockset_info sets[64];
+	struct rsm_ioc_imc_regions req = {
+		.entry_size = sizeof(sets[0]),
+		.max = 64,
+		.buf = (unsigned long)sets,
+	};
+	int fd = open(RSM_DEVICE_PATH, O_RDONLY | O_CLOEXEC), home = -1;
+	unsigned int i;
+
+	if (fd >= 0 && !ioctl(fd, RSM_IOC_IMC_LOCKSETS, &req))
+		for (i = 0; i < req.count && i < req.max; i++)
+			if (sets[i].key == key)
+				home = sets[i].home;
+	if (fd >= 0)
+		close(fd);
+	return home;
+}
+
 int rsmt_imc_idle(int timeout_s, bool registry)
 {
 	double end = rsmt_time() + timeout_s;

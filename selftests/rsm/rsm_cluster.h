@@ -125,6 +125,8 @@ unsigned long long rsmt_imc_lock_word_ops(void);
 /* Nodes with allocators of @key as this node sees them (bit n: node n). */
 unsigned long long rsmt_imc_hosts_of(unsigned int key);
 /* Poll until rsmt_imc_hosts_of(@key) is @want.  0 or -1. */
+/* The home of lock set @key in this host's registry, or -1. */
+int rsmt_imc_home_of(unsigned int key);
 int rsmt_imc_wait_hosts_of(unsigned int key, unsigned long long want,
 			   int timeout_s);
 
