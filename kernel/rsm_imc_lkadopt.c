@@ -112,8 +112,8 @@ static void rsm_imc_lka_claim(struct rsm_imc_lkhome *lk,
 	w = &lk->w[c->index];
 	if (w->r.owner) {
 		if (w->r.owner != c->owner || w->r.node != c->node)
-			rsm_warn_rl("imc: lock %u of set %u claimed by nodes %u and %u; the first keeps it\n",
-				    c->index, lk->key, w->r.node, c->node);
+			rsm_warn_rl("imc: set %u lock %u claimed by nodes %u and %u\n",
+				    lk->key, c->index, w->r.node, c->node);
 		return;
 	}
 	w->r = *c;

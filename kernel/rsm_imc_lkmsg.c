@@ -191,8 +191,12 @@ void rsm_imc_lkmsg_rehome(u32 key, u32 home, u64 boot)
 	struct rsm_imc_lkmsg *m, *tmp;
 	LIST_HEAD(gone);
 
-	/* none is being sent meanwhile */
-	mutex_lock(&rsm_imc_lkmsg_mutex);
+	/*
+	 * Without rsm_imc_lkmsg_mutex, which a send holds for up to
+	 * RSM_IMC_LK_MS: one being sent meanwhile stays for the old home and
+	 * goes at its end.  Either way each is for a lock its owner no longer
+	 * holds here, so no ledger gave it to the new home.
+	 */
 	spin_lock(&rsm_imc_lkmsgs_lock);
 	list_for_each_entry_safe(m, tmp, &rsm_imc_lkmsgs, list) {
 		if (m->key != key || m->home == home)
@@ -205,7 +209,6 @@ void rsm_imc_lkmsg_rehome(u32 key, u32 home, u64 boot)
 		m->boot = boot;
 	}
 	spin_unlock(&rsm_imc_lkmsgs_lock);
-	mutex_unlock(&rsm_imc_lkmsg_mutex);
 	list_for_each_entry_safe(m, tmp, &gone, list) {
 		list_del(&m->list);
 		rsm_imc_lkmsg_done(m);
