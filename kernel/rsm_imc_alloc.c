@@ -4,7 +4,8 @@
  * imc_asdealloc(3)): decided here from the registry when this host
  * already has allocators of the key or is the coordinator, else asked of
  * the coordinator (RSM_MSG_IMC_ALLOC) and entered in the registry with
- * what it granted.
+ * what it granted.  Also the requests to peers the Memory Channel layer
+ * waits for (rsm_imc_call()), and who may join a region.
  */
 #include <linux/slab.h>
 #include <linux/cred.h>
@@ -13,6 +14,52 @@
 
 #define RSM_IMC_ALLOC_MS	5000	/* one request to the coordinator */
 #define RSM_IMC_ALLOC_TRIES	3	/* coordinators tried in a row */
+
+/**
+ * rsm_imc_call - send a request to a peer and wait for its answer
+ * @ep: the peer's endpoint
+ * @msg: the request (its xid is set here)
+ * @len: its length
+ * @ms: how long the peer has to answer
+ * @what: what went unanswered, for the log, when the connection is failed
+ * @orphan: who takes the answer if the caller is killed meanwhile (NULL:
+ *	it is dropped); @arg0 and @arg1 are its rpc->orphan_arg
+ * @arg0: see @orphan
+ * @arg1: see @orphan
+ * @rpcp: out: the answer in (*@rpcp)->reply; kfree() it
+ *
+ * An answer that does not come in time fails the connection: whatever
+ * the peer did meanwhile ends with it.
+ *
+ * Return: 0, -ENOMEM, -EINTR (killed: @orphan has the request),
+ * -ETIMEDOUT (the connection was failed) or another error of
+ * rsm_rpc_call() (the peer is not usable).
+ */
+int rsm_imc_call(struct rsm_ep *ep, void *msg, size_t len, unsigned int ms,
+		 const char *what,
+		 void (*orphan)(struct rsm_ep *ep, struct rsm_rpc *rpc),
+		 u32 arg0, u32 arg1, struct rsm_rpc **rpcp)
+{
+	struct rsm_rpc *rpc = kmalloc(sizeof(*rpc), GFP_KERNEL);
+	int ret;
+
+	if (!rpc)
+		return -ENOMEM;
+	rpc->orphan_arg[0] = arg0;
+	rpc->orphan_arg[1] = arg1;
+	ret = rsm_rpc_call(ep, rpc, msg, len, ms,
+			   orphan ? orphan : rsm_rpc_orphan_free);
+	if (ret == -EINTR)
+		return ret;	/* the orphan path frees @rpc */
+	if (ret == -ETIMEDOUT)
+		rsm_conn_fail(ep, what);
+	if (ret) {
+		kfree(rpc);
+		return ret;
+	}
+	*rpcp = rpc;
+	return 0;
+}
 
 /**
  * rsm_imc_create_status - the status of a failed rsm_imc_create_locked()
