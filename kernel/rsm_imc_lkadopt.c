@@ -19,7 +19,8 @@
  *
  * A member obeys the node it sees as the coordinator, or the one its
  * registry names as the set's home already, and only while it does not
- * reach the old home itself.
+ * reach the old home itself.  The old home, back and deposed, hands the
+ * set over: so the cluster agrees on one home again.
  */
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -389,10 +390,43 @@ static void rsm_imc_lka_fn(struct work_struct *work)
 }
 
 /*
- * Whether @from may be the new home of set @key here: it is already, or
+ * This host, the home of set @key, was deposed (rsm_imc_lkquorum.c): @from
+ * adopted the set meanwhile and is its home from now on; this host's
+ * record goes.  Return: whether it was deposed.
+ */
+static bool rsm_imc_lka_hand_over(u32 key, u32 from)
+{
+	struct rsm_imc_lkhome *lk = NULL;
+	struct rsm_imc_region *r;
+	bool deposed = false;
+
+	mutex_lock(&rsm_imc_reg_lock);
+	r = rsm_imc_find_locked(rsm_imc_rid(key, RSM_IMC_LOCKSET));
+	if (r && r->lk) {
+		mutex_lock(&r->lk->lock);
+		deposed = r->lk->deposed;
+		mutex_unlock(&r->lk->lock);
+	}
+	if (deposed) {
+		lk = r->lk;
+		r->lk = NULL;
+		r->a.home = from;
+	}
+	mutex_unlock(&rsm_imc_reg_lock);
+	if (lk) {
+		rsm_info("imc: lock set %u: node %u adopted it; its home is there now\n",
+			 key, from);
+		rsm_imc_lkhome_gone(lk);
+	}
+	return deposed;
+}
+
+/*
+ * Whether @from may be the new home of set @key here: it is already; or
  * it is the coordinator and the home this host knows is neither this host
- * nor reachable.  If so, this host's registry says so from now on.
- * Return: 1 (it may), 0 (it may not) or -ENOENT (no such set here).
+ * nor reachable; or this host is that home, deposed.  If so, this host's
+ * registry says so from now on.  Return: 1 (it may), 0 (it may not) or
+ * -ENOENT (no such set here).
  */
 static int rsm_imc_lka_obey(u32 key, u32 from)
 {
@@ -409,7 +443,9 @@ static int rsm_imc_lka_obey(u32 key, u32 from)
 		return -ENOENT;
 	if (old == from)
 		return 1;
-	if (old == self || rsm_imc_coordinator() != from)
+	if (old == self)
+		return rsm_imc_lka_hand_over(key, from);
+	if (rsm_imc_coordinator() != from)
 		return 0;
 	ep = rsm_cluster_active_ep(old);
 	if (ep) {
