@@ -136,6 +136,26 @@ static void rsm_imc_lkrel_done(struct rsm_async_cas *ac, int status, u64 old)
 }
 
 /*
+ * Whether @s has releases in flight on another endpoint than @ep_id (all
+ * in flight are on one).  With @claim, when it has not, count one more
+ * on @ep_id.
+ */
+static bool rsm_imc_lkf_elsewhere(struct rsm_imc_plk *s, u64 ep_id,
+				  bool claim)
+{
+	bool other;
+
+	spin_lock(&s->fast_lock);
+	other = atomic_read(&s->async_n) && s->async_ep != ep_id;
+	if (!other && claim) {
+		s->async_ep = ep_id;
+		atomic_inc(&s->async_n);
+	}
+	spin_unlock(&s->fast_lock);
+	return other;
+}
+
+/*
  * Give lock @index of @s back by its word @tag over @ep, not waiting.
  * Return: 0 (posted: its outcome is dealt with), or -EAGAIN.
  */
@@ -158,14 +178,15 @@ static int rsm_imc_lkf_give(struct rsm_imc_plk *s, struct rsm_ep *ep,
 	r->s = s;
 	r->ac.done = rsm_imc_lkrel_done;
 	/* completions come in order on one connection, not across two */
-	if (atomic_read(&s->async_n) && READ_ONCE(s->async_ep) != ep->id)
+	while (rsm_imc_lkf_elsewhere(s, ep->id, true))
 		rsm_imc_lk_settle(s);
-	WRITE_ONCE(s->async_ep, ep->id);
 	kref_get(&s->ref);
-	atomic_inc(&s->async_n);
+	/* counted now, and taken back if the word refuses it */
+	atomic64_inc(&rsm_imc_lk_words_done);
 	if (!rsm_ep_cas_async(ep, &r->ac, (u64)index * sizeof(u64), rkey,
 			      tag, 0))
 		return 0;
+	atomic64_dec(&rsm_imc_lk_words_done);
 	if (atomic_dec_and_test(&s->async_n))
 		wake_up_all(&rsm_imc_lkrel_wq);
 	rsm_imc_plk_put(s);
@@ -194,10 +215,14 @@ static int rsm_imc_lkf_remote(struct rsm_imc_plk *s, u32 index, bool take,
 			rsm_ep_put_user(ep);
 			return ret;
 		}
-		/* after the releases in flight, if on another connection */
-		if (atomic_read(&s->async_n) &&
-		    READ_ONCE(s->async_ep) != ep->id)
-			rsm_imc_lk_settle(s);
+		/*
+		 * Releases in flight on another connection: by message, which
+		 * sends what they leave to messages first
+		 */
+		if (rsm_imc_lkf_elsewhere(s, ep->id, false)) {
+			rsm_ep_put_user(ep);
+			return -EAGAIN;
+		}
 		cas = rsm_ep_cas(ep, (u64)index * sizeof(u64), f.rkey, 0, tag,
 				 &old);
 		if (cas)
@@ -226,6 +251,7 @@ static int rsm_imc_lkf_remote(struct rsm_imc_plk *s, u32 index, bool take,
 int rsm_imc_lk_fast(struct rsm_imc_plk *s, u32 index, bool take, u64 *boot,
 		    bool *unsure)
 {
+	bool remote = false;
 	int ret = -EAGAIN;
 
 	*unsure = false;
@@ -244,11 +270,12 @@ int rsm_imc_lk_fast(struct rsm_imc_plk *s, u32 index, bool take, u64 *boot,
 					   task_tgid_nr(current), index, take);
 	} else if (!rsm_imc_lkmsg_flush(s->key, s->owner)) {
 		/* what the owner asked before and was not answered goes first */
+		remote = true;
 		ret = rsm_imc_lkf_remote(s, index, take, boot, unsure);
 	}
 	up_read(&s->fast_sem);
-	/* a release by word in flight counts, unless the word refuses it */
-	if (!ret)
+	/* a release to a remote home counted as it went */
+	if (!ret && (take || !remote))
 		atomic64_inc(&rsm_imc_lk_words_done);
 	return ret;
 }

@@ -84,8 +84,8 @@ struct rsm_imc_lkfast {
  * @fast: the key of the words at a remote home, under @fast_lock (a leaf)
  * @fast_sem: held for reading by compare-and-swaps on the words in
  *	flight, for writing by the allocation's end
- * @async_n: releases by word in flight (not waited for), on endpoint
- *	@async_ep
+ * @async_n: releases by word in flight (not waited for), all on endpoint
+ *	@async_ep (under @fast_lock while one is added)
  */
 struct rsm_imc_plk {
 	struct kref		ref;
@@ -103,7 +103,7 @@ struct rsm_imc_plk {
 	struct rsm_imc_lkfast	fast;
 	struct rw_semaphore	fast_sem;
 	atomic_t		async_n;
-	u64			async_ep;	/* READ_ONCE() */
+	u64			async_ep;
 	struct list_head	fast_all;	/* rsm_imc_lkfast.c's list */
 };
 

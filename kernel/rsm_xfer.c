@@ -404,9 +404,11 @@ void rsm_ep_async_orphans(struct rsm_ep *ep)
 	spin_lock(&ep->async_lock);
 	list_for_each_entry_safe(ac, tmp, &ep->async, list) {
 		if (ac->posting) {
-			/* its poster finishes it */
-			ac->ended = true;
-			ac->status = -ENOTCONN;
+			/* its poster finishes it, as completed if it was */
+			if (!ac->ended) {
+				ac->ended = true;
+				ac->status = -ENOTCONN;
+			}
 			continue;
 		}
 		list_move_tail(&ac->list, &orphans);
