@@ -124,9 +124,9 @@ static void rsm_imc_lkrel_done(struct rsm_async_cas *ac, int status, u64 old)
 
 	if (!status && old == r->tag) {
 		kfree(r->m);
+		atomic64_inc(&rsm_imc_lk_words_done);
 	} else {
 		/* by message: NOTHELD, if the swap was done after all */
-		atomic64_dec(&rsm_imc_lk_words_done);
 		rsm_imc_lkmsg_queue(r->m);
 	}
 	if (atomic_dec_and_test(&s->async_n))
@@ -181,12 +181,9 @@ static int rsm_imc_lkf_give(struct rsm_imc_plk *s, struct rsm_ep *ep,
 	while (rsm_imc_lkf_elsewhere(s, ep->id, true))
 		rsm_imc_lk_settle(s);
 	kref_get(&s->ref);
-	/* counted now, and taken back if the word refuses it */
-	atomic64_inc(&rsm_imc_lk_words_done);
 	if (!rsm_ep_cas_async(ep, &r->ac, (u64)index * sizeof(u64), rkey,
 			      tag, 0))
 		return 0;
-	atomic64_dec(&rsm_imc_lk_words_done);
 	if (atomic_dec_and_test(&s->async_n))
 		wake_up_all(&rsm_imc_lkrel_wq);
 	rsm_imc_plk_put(s);
@@ -274,7 +271,7 @@ int rsm_imc_lk_fast(struct rsm_imc_plk *s, u32 index, bool take, u64 *boot,
 		ret = rsm_imc_lkf_remote(s, index, take, boot, unsure);
 	}
 	up_read(&s->fast_sem);
-	/* a release to a remote home counted as it went */
+	/* a release to a remote home counts once its word took it */
 	if (!ret && (take || !remote))
 		atomic64_inc(&rsm_imc_lk_words_done);
 	return ret;
