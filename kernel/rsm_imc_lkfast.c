@@ -90,6 +90,109 @@ static bool rsm_imc_lkf_keys(struct rsm_imc_plk *s, struct rsm_ep *ep,
 	return f->ok;
 }
 
+/* Releases by word in flight, for rsm_imc_lk_settle(). */
+static DECLARE_WAIT_QUEUE_HEAD(rsm_imc_lkrel_wq);
+
+/*
+ * A lock given back by its word without waiting for the outcome: if the
+ * word says no (the home closed it: the lock is in its record) or the
+ * connection fails under it, @m gives it back by message.
+ */
+struct rsm_imc_lkrel {
+	struct rsm_async_cas	ac;
+	struct rsm_imc_plk	*s;	/* a reference */
+	struct rsm_imc_lkmsg	*m;
+	u64			tag;
+};
+
+/**
+ * rsm_imc_lk_settle - wait until the releases by word of an allocation in
+ * flight are done, and those the words refused are queued as messages
+ * @s: the allocation
+ *
+ * Each ends with its completion or its connection's teardown.
+ */
+void rsm_imc_lk_settle(struct rsm_imc_plk *s)
+{
+	wait_event(rsm_imc_lkrel_wq, !atomic_read(&s->async_n));
+}
+
+static void rsm_imc_lkrel_done(struct rsm_async_cas *ac, int status, u64 old)
+{
+	struct rsm_imc_lkrel *r = container_of(ac, struct rsm_imc_lkrel, ac);
+	struct rsm_imc_plk *s = r->s;
+
+	if (!status && old == r->tag) {
+		kfree(r->m);
+		atomic64_inc(&rsm_imc_lk_words_done);
+	} else {
+		/* by message: NOTHELD, if the swap was done after all */
+		rsm_imc_lkmsg_queue(r->m);
+	}
+	if (atomic_dec_and_test(&s->async_n))
+		wake_up_all(&rsm_imc_lkrel_wq);
+	rsm_imc_plk_put(s);
+	kfree(r);
+}
+
+/*
+ * Whether @s has releases in flight on another endpoint than @ep_id (all
+ * in flight are on one).  With @claim, when it has not, count one more
+ * on @ep_id.
+ */
+static bool rsm_imc_lkf_elsewhere(struct rsm_imc_plk *s, u64 ep_id,
+				  bool claim)
+{
+	bool other;
+
+	spin_lock(&s->fast_lock);
+	other = atomic_read(&s->async_n) && s->async_ep != ep_id;
+	if (!other && claim) {
+		s->async_ep = ep_id;
+		atomic_inc(&s->async_n);
+	}
+	spin_unlock(&s->fast_lock);
+	return other;
+}
+
+/*
+ * Give lock @index of @s back by its word @tag over @ep, not waiting.
+ * Return: 0 (posted: its outcome is dealt with), or -EAGAIN.
+ */
+static int rsm_imc_lkf_give(struct rsm_imc_plk *s, struct rsm_ep *ep,
+			    u32 rkey, u32 index, u64 tag)
+{
+	struct rsm_imc_lkrel *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	struct rsm_imc_lkmsg *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	if (!r || !m)
+		goto fail;
+	m->q.owner = s->owner;
+	m->q.index = index;
+	m->q.op = RSM_IMC_LK_RELEASE;
+	m->key = s->key;
+	m->home = ep->conn->nodeid;
+	m->boot = ep->peer_boot;
+	r->tag = tag;
+	r->m = m;
+	r->s = s;
+	r->ac.done = rsm_imc_lkrel_done;
+	/* completions come in order on one connection, not across two */
+	while (rsm_imc_lkf_elsewhere(s, ep->id, true))
+		rsm_imc_lk_settle(s);
+	kref_get(&s->ref);
+	if (!rsm_ep_cas_async(ep, &r->ac, (u64)index * sizeof(u64), rkey,
+			      tag, 0))
+		return 0;
+	if (atomic_dec_and_test(&s->async_n))
+		wake_up_all(&rsm_imc_lkrel_wq);
+	rsm_imc_plk_put(s);
+fail:
+	kfree(m);
+	kfree(r);
+	return -EAGAIN;
+}
+
 /* By the word over the connection to a remote home; as rsm_imc_lk_fast(). */
 static int rsm_imc_lkf_remote(struct rsm_imc_plk *s, u32 index, bool take,
 			      u64 *boot, bool *unsure)
@@ -104,13 +207,26 @@ static int rsm_imc_lkf_remote(struct rsm_imc_plk *s, u32 index, bool take,
 	if (rsm_imc_lkf_keys(s, ep, &f)) {
 		tag = RSM_IMC_LKW_TAG(f.cid, s->owner);
 		*boot = ep->peer_boot;
-		cas = rsm_ep_cas(ep, (u64)index * sizeof(u64), f.rkey,
-				 take ? 0 : tag, take ? tag : 0, &old);
+		if (!take) {
+			ret = rsm_imc_lkf_give(s, ep, f.rkey, index, tag);
+			rsm_ep_put_user(ep);
+			return ret;
+		}
+		/*
+		 * Releases in flight on another connection: by message, which
+		 * sends what they leave to messages first
+		 */
+		if (rsm_imc_lkf_elsewhere(s, ep->id, false)) {
+			rsm_ep_put_user(ep);
+			return -EAGAIN;
+		}
+		cas = rsm_ep_cas(ep, (u64)index * sizeof(u64), f.rkey, 0, tag,
+				 &old);
 		if (cas)
 			*unsure = cas != -ENOMEM;	/* done, or not? */
-		else if (old == (take ? 0 : tag))
+		else if (!old)
 			ret = 0;
-		else if (take && old == tag)
+		else if (old == tag)
 			ret = RSM_IMC_LKR_PRIOR;
 	}
 	rsm_ep_put_user(ep);
@@ -132,6 +248,7 @@ static int rsm_imc_lkf_remote(struct rsm_imc_plk *s, u32 index, bool take,
 int rsm_imc_lk_fast(struct rsm_imc_plk *s, u32 index, bool take, u64 *boot,
 		    bool *unsure)
 {
+	bool remote = false;
 	int ret = -EAGAIN;
 
 	*unsure = false;
@@ -143,15 +260,19 @@ int rsm_imc_lk_fast(struct rsm_imc_plk *s, u32 index, bool take, u64 *boot,
 		return -EAGAIN;
 	}
 	if (rsm_imc_home_here(s)) {
+		/* releases to a home it had before go first */
+		rsm_imc_lk_settle(s);
 		*boot = 0;
 		ret = rsm_imc_lkw_local_op(s->key, s->owner,
 					   task_tgid_nr(current), index, take);
 	} else if (!rsm_imc_lkmsg_flush(s->key, s->owner)) {
 		/* what the owner asked before and was not answered goes first */
+		remote = true;
 		ret = rsm_imc_lkf_remote(s, index, take, boot, unsure);
 	}
 	up_read(&s->fast_sem);
-	if (!ret)
+	/* a release to a remote home counts once its word took it */
+	if (!ret && (take || !remote))
 		atomic64_inc(&rsm_imc_lk_words_done);
 	return ret;
 }
@@ -176,6 +297,7 @@ static void rsm_imc_lkf_forget(struct rsm_imc_plk *s, struct rsm_ep *ep)
 		memset(&s->fast, 0, sizeof(s->fast));
 	spin_unlock(&s->fast_lock);
 	up_write(&s->fast_sem);
+	rsm_imc_lk_settle(s);
 }
 
 /**
@@ -233,6 +355,7 @@ void rsm_imc_lk_fast_end(struct rsm_imc_plk *s)
 	WRITE_ONCE(s->dead, true);
 	down_write(&s->fast_sem);
 	up_write(&s->fast_sem);
+	rsm_imc_lk_settle(s);
 	mutex_lock(&rsm_imc_lkfast_lock);
 	if (!list_empty(&s->fast_all))
 		list_del_init(&s->fast_all);

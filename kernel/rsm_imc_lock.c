@@ -256,6 +256,8 @@ static int rsm_imc_lk_acquire(struct rsm_imc_lkproc *lp,
 	/* a free lock nobody waits for: by its word, if it can be */
 	ret = rsm_imc_lk_fast(s, index, true, &boot, &unsure);
 	if (ret == -EAGAIN) {
+		/* what its releases by word left to messages goes first */
+		rsm_imc_lk_settle(s);
 		fast = false;
 		ret = rsm_imc_lk_ask_home(s, &q, wait, &boot);
 	}
@@ -373,9 +375,12 @@ static int rsm_imc_lk_release(struct rsm_imc_proc *pr,
 	 * A lock taken by its word goes back by it, if nobody waits.
 	 */
 	ret = rsm_imc_proc_flush(pr) ? -EINTR :
+	      !held ? -EAGAIN :
 	      rsm_imc_lk_fast(s, index, false, &boot, &unsure);
-	if (ret == -EAGAIN)
+	if (ret == -EAGAIN) {
+		rsm_imc_lk_settle(s);
 		ret = rsm_imc_lk_give_back(s, &q);
+	}
 	/* given back by the word as the connection failed: done */
 	if (unsure && ret == RSM_IMC_LKR_NOTHELD)
 		ret = 0;

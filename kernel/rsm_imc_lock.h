@@ -84,6 +84,8 @@ struct rsm_imc_lkfast {
  * @fast: the key of the words at a remote home, under @fast_lock (a leaf)
  * @fast_sem: held for reading by compare-and-swaps on the words in
  *	flight, for writing by the allocation's end
+ * @async_n: releases by word in flight (not waited for), all on endpoint
+ *	@async_ep (under @fast_lock while one is added)
  */
 struct rsm_imc_plk {
 	struct kref		ref;
@@ -100,6 +102,8 @@ struct rsm_imc_plk {
 	spinlock_t		fast_lock;	/* see above; a leaf */
 	struct rsm_imc_lkfast	fast;
 	struct rw_semaphore	fast_sem;
+	atomic_t		async_n;
+	u64			async_ep;
 	struct list_head	fast_all;	/* rsm_imc_lkfast.c's list */
 };
 
@@ -187,6 +191,7 @@ void rsm_imc_lk_ledger(u32 key, u64 cursor,
 int rsm_imc_lk_fast(struct rsm_imc_plk *s, u32 index, bool take, u64 *boot,
 		    bool *unsure);
 void rsm_imc_lk_fast_start(struct rsm_imc_plk *s);
+void rsm_imc_lk_settle(struct rsm_imc_plk *s);
 void rsm_imc_lk_fast_end(struct rsm_imc_plk *s);
 
 /* rsm_imc_lkword.c, rsm_imc_lkwreg.c: a set's words at its home */

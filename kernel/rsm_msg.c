@@ -245,6 +245,8 @@ void rsm_msg_teardown(struct rsm_ep *ep)
 	}
 	/* no handler queues it any more; it may still use the buffers */
 	cancel_work_sync(&ep->credit_work);
+	/* atomics whose completion went with the QP */
+	rsm_ep_async_orphans(ep);
 	/* waiters on work requests that never completed may go now */
 	WRITE_ONCE(ep->qp_gone, true);
 	wake_up_all(&ep->wq);

@@ -319,6 +319,10 @@ struct rsm_ep {
 	spinlock_t		rpc_lock;	/* protects the two below */
 	struct list_head	rpcs;
 	bool			rpc_dead;
+
+	/* atomics nobody waits for (rsm_xfer.c), until their completion */
+	spinlock_t		async_lock;	/* protects @async; a leaf */
+	struct list_head	async;
 };
 
 /*
@@ -542,6 +546,29 @@ int rsm_atomic_prep(struct rsm_atomic *a, struct ib_device *dev, u32 lkey,
 		    enum ib_wr_opcode opcode, u64 raddr, u32 rkey,
 		    u64 cmp_add, u64 swap);
 void rsm_atomic_end(struct rsm_atomic *a, bool ok, u64 *old);
+
+/*
+ * struct rsm_async_cas - a compare-and-swap whose poster does not wait:
+ * @done runs once, from the endpoint's completion handler, or from its
+ * teardown when the completion is lost with the QP (status -ENOTCONN,
+ * then the swap may or may not have happened); status -EIO: it failed.
+ */
+struct rsm_async_cas {
+	struct rsm_atomic	a;
+	struct ib_cqe		cqe;
+	struct rsm_ep		*ep;
+	struct list_head	list;		/* ep->async */
+	void			(*done)(struct rsm_async_cas *ac, int status,
+					u64 old);
+	/* under ep->async_lock: while posting, the poster finishes it */
+	bool			posting;
+	bool			ended;		/* meanwhile, with @status */
+	int			status;
+};
+
+int rsm_ep_cas_async(struct rsm_ep *ep, struct rsm_async_cas *ac, u64 raddr,
+		     u32 rkey, u64 cmp, u64 swap);
+void rsm_ep_async_orphans(struct rsm_ep *ep);
 void rsm_ep_init_data(struct rsm_ep *ep);
 struct rsm_ep *rsm_ep_get_active(struct rsm_conn *conn, u64 ep_id);
 void rsm_ep_get_user(struct rsm_ep *ep);

@@ -38,6 +38,8 @@ void rsm_ep_init_data(struct rsm_ep *ep)
 	}
 	spin_lock_init(&ep->rpc_lock);
 	INIT_LIST_HEAD(&ep->rpcs);
+	spin_lock_init(&ep->async_lock);
+	INIT_LIST_HEAD(&ep->async);
 	rsm_msg_init_ep(ep);
 }
 
@@ -291,6 +293,132 @@ int rsm_ep_cas(struct rsm_ep *ep, u64 raddr, u32 rkey, u64 cmp, u64 swap,
 		ret = rsm_xfer_wait(&x);
 	rsm_atomic_end(&a, !ret, old);
 	return ret;
+}
+
+/* @ac is done: its buffer goes, its callback runs, its user reference. */
+static void rsm_async_finish(struct rsm_async_cas *ac, int status)
+{
+	struct rsm_ep *ep = ac->ep;
+	u64 old = 0;
+
+	rsm_atomic_end(&ac->a, !status, &old);
+	ac->done(ac, status, old);
+	rsm_ep_put_user(ep);
+}
+
+static void rsm_async_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct rsm_async_cas *ac = container_of(wc->wr_cqe,
+						struct rsm_async_cas, cqe);
+	struct rsm_ep *ep = ac->ep;
+	enum ib_wc_status st = wc->status;
+	int status = st == IB_WC_SUCCESS ? 0 :
+		     st == IB_WC_WR_FLUSH_ERR ? -ENOTCONN : -EIO;
+	bool posting;
+
+	spin_lock(&ep->async_lock);
+	posting = ac->posting;
+	if (posting) {
+		ac->ended = true;	/* rsm_ep_cas_async() finishes it */
+		ac->status = status;
+	} else {
+		list_del_init(&ac->list);
+	}
+	spin_unlock(&ep->async_lock);
+	atomic_inc(&ep->sq_credits);
+	wake_up_all(&ep->wq);
+	if (!posting)
+		rsm_async_finish(ac, status);
+	if (st != IB_WC_SUCCESS && st != IB_WC_WR_FLUSH_ERR)
+		rsm_conn_fail(ep, ib_wc_status_msg(st));
+}
+
+/**
+ * rsm_ep_cas_async - compare and swap a word of the peer, not waiting
+ * @ep: active endpoint, with a user reference (@ac takes another)
+ * @ac: the operation; @ac->done set, the rest filled here
+ * @raddr: the word's address in the peer's registration (8-byte aligned)
+ * @rkey: the registration's key, for this endpoint
+ * @cmp: the value expected
+ * @swap: the value to store if @cmp is found
+ *
+ * Completions on one endpoint come in the order posted: @ac->done has run
+ * before a later compare-and-swap on @ep is seen complete.
+ *
+ * Return: 0 (@ac->done runs, exactly once, maybe already), -ENOMEM or
+ * -ENOTCONN (nothing was posted, @ac->done does not run).
+ */
+int rsm_ep_cas_async(struct rsm_ep *ep, struct rsm_async_cas *ac, u64 raddr,
+		     u32 rkey, u64 cmp, u64 swap)
+{
+	struct rsm_xfer x;
+	bool ended;
+	int ret;
+
+	ret = rsm_atomic_prep(&ac->a, ep->ctrl->ibdev, ep->pd->local_dma_lkey,
+			      IB_WR_ATOMIC_CMP_AND_SWP, raddr, rkey, cmp, swap);
+	if (ret)
+		return ret;
+	ac->ep = ep;
+	ac->cqe.done = rsm_async_done;
+	ac->a.wr.wr.wr_cqe = &ac->cqe;
+	ac->a.wr.wr.send_flags = IB_SEND_SIGNALED;
+	ac->ended = false;
+	rsm_ep_get_user(ep);
+	spin_lock(&ep->async_lock);
+	ac->posting = true;
+	list_add_tail(&ac->list, &ep->async);
+	spin_unlock(&ep->async_lock);
+	/* the transfer only carries the credits: the completion is @ac's */
+	rsm_xfer_init(&x, ep);
+	down_read(&ep->sq_rwsem);
+	ret = rsm_xfer_post_sq(&x, &ac->a.wr.wr, 1);
+	up_read(&ep->sq_rwsem);
+	spin_lock(&ep->async_lock);
+	ac->posting = false;
+	ended = ac->ended;
+	if (ret || ended)
+		list_del_init(&ac->list);
+	spin_unlock(&ep->async_lock);
+	if (ret) {
+		rsm_atomic_end(&ac->a, false, NULL);
+		rsm_ep_put_user(ep);
+		return -ENOTCONN;
+	}
+	/* completed, or orphaned, while this was posting it */
+	if (ended)
+		rsm_async_finish(ac, ac->status);
+	return 0;
+}
+
+/**
+ * rsm_ep_async_orphans - the endpoint's QP and CQ are gone: the atomics
+ * whose completion never came are done, status -ENOTCONN
+ * @ep: endpoint, after its CQ was freed (no completion handler runs)
+ */
+void rsm_ep_async_orphans(struct rsm_ep *ep)
+{
+	struct rsm_async_cas *ac, *tmp;
+	LIST_HEAD(orphans);
+
+	spin_lock(&ep->async_lock);
+	list_for_each_entry_safe(ac, tmp, &ep->async, list) {
+		if (ac->posting) {
+			/* its poster finishes it, as completed if it was */
+			if (!ac->ended) {
+				ac->ended = true;
+				ac->status = -ENOTCONN;
+			}
+			continue;
+		}
+		list_move_tail(&ac->list, &orphans);
+	}
+	spin_unlock(&ep->async_lock);
+	while ((ac = list_first_entry_or_null(&orphans, struct rsm_async_cas,
+					      list))) {
+		list_del_init(&ac->list);
+		rsm_async_finish(ac, -ENOTCONN);
+	}
 }
 
 static bool rsm_sq_idle(struct rsm_ep *ep)
