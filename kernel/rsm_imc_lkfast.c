@@ -162,17 +162,16 @@ static bool rsm_imc_lkf_elsewhere(struct rsm_imc_plk *s, u64 ep_id,
 static int rsm_imc_lkf_give(struct rsm_imc_plk *s, struct rsm_ep *ep,
 			    u32 rkey, u32 index, u64 tag)
 {
+	struct rsm_imc_lkreq q = {
+		.owner = s->owner, .index = index, .op = RSM_IMC_LK_RELEASE,
+	};
 	struct rsm_imc_lkrel *r = kzalloc(sizeof(*r), GFP_KERNEL);
-	struct rsm_imc_lkmsg *m = kzalloc(sizeof(*m), GFP_KERNEL);
+	struct rsm_imc_lkmsg *m = rsm_imc_lkmsg_new(s->key, &q,
+						    ep->conn->nodeid,
+						    ep->peer_boot);
 
 	if (!r || !m)
 		goto fail;
-	m->q.owner = s->owner;
-	m->q.index = index;
-	m->q.op = RSM_IMC_LK_RELEASE;
-	m->key = s->key;
-	m->home = ep->conn->nodeid;
-	m->boot = ep->peer_boot;
 	r->tag = tag;
 	r->m = m;
 	r->s = s;

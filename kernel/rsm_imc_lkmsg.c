@@ -132,6 +132,30 @@ void rsm_imc_lkmsg_queue(struct rsm_imc_lkmsg *m)
 }
 
 /**
+ * rsm_imc_lkmsg_new - a request for rsm_imc_lkmsg_queue(), allocated on
+ * its own (freed when done, or with kfree() if never queued)
+ * @key: the lock set
+ * @q: the request
+ * @home: the set's home, a peer
+ * @boot: the home's module instance it is meant for (0: any)
+ *
+ * Return: it, or NULL.
+ */
+struct rsm_imc_lkmsg *rsm_imc_lkmsg_new(u32 key, const struct rsm_imc_lkreq *q,
+					u32 home, u64 boot)
+{
+	struct rsm_imc_lkmsg *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	if (m) {
+		m->q = *q;
+		m->key = key;
+		m->home = home;
+		m->boot = boot;
+	}
+	return m;
+}
+
+/**
  * rsm_imc_lkmsg_send_later - rsm_imc_lkmsg_queue() of a copy of a request
  * @key: the lock set
  * @q: the request
@@ -143,14 +167,10 @@ void rsm_imc_lkmsg_queue(struct rsm_imc_lkmsg *m)
 int rsm_imc_lkmsg_send_later(u32 key, const struct rsm_imc_lkreq *q,
 			     u32 home, u64 boot)
 {
-	struct rsm_imc_lkmsg *m = kzalloc(sizeof(*m), GFP_KERNEL);
+	struct rsm_imc_lkmsg *m = rsm_imc_lkmsg_new(key, q, home, boot);
 
 	if (!m)
 		return -ENOMEM;
-	m->q = *q;
-	m->key = key;
-	m->home = home;
-	m->boot = boot;
 	rsm_imc_lkmsg_queue(m);
 	return 0;
 }

@@ -163,6 +163,8 @@ bool rsm_imc_lk_granted(u32 key, u32 index, u64 wait);
 
 /* rsm_imc_lkmsg.c */
 void rsm_imc_lkmsg_queue(struct rsm_imc_lkmsg *m);
+struct rsm_imc_lkmsg *rsm_imc_lkmsg_new(u32 key, const struct rsm_imc_lkreq *q,
+					u32 home, u64 boot);
 int rsm_imc_lkmsg_send_later(u32 key, const struct rsm_imc_lkreq *q,
 			     u32 home, u64 boot);
 int rsm_imc_lkmsg_flush(u32 key, u32 owner);
